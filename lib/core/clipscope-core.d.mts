@@ -1,0 +1,9 @@
+// Types of the Emscripten glue that the WASM build writes next to this file (dist/core/).
+interface ClipscopeCoreOptions {
+  instantiateWasm(
+    imports: WebAssembly.Imports,
+    done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+  ): object;
+}
+declare function createClipscopeCore(options: ClipscopeCoreOptions): Promise<unknown>;
+export default createClipscopeCore;

@@ -1,0 +1,215 @@
+import { core, init } from './core.js';
+import { check, DeletedError, InvalidArgumentError } from './errors.js';
+import type { RawHits, RawIndex } from './raw-module.js';
+
+/** A caller-chosen item id. `1` and `'1'` are different ids. */
+export type Id = number | string;
+
+/** How vectors are stored: `float32` is exact; `int8` takes 4× less memory. */
+export type StorageType = 'float32' | 'int8';
+
+/** Options of a new index. */
+export interface IndexOptions {
+  /** Default `'float32'`. */
+  storage?: StorageType;
+  /**
+   * `int8` only: how many int8 candidates are re-scored with the float32 query.
+   * Default: max(4·k, 64).
+   */
+  rerankPool?: number;
+}
+
+/** Options of one search. */
+export interface SearchOptions {
+  /** Only these ids are candidates. Unknown ids throw `UnknownIdError`. */
+  filter?: Iterable<Id>;
+}
+
+/** Search hits, best first. Ties keep insertion order (the earlier-added id first). */
+export interface SearchResult {
+  ids: Id[];
+  /** Cosine similarity of each id, non-increasing. */
+  scores: Float32Array;
+}
+
+const storageCodes: Record<StorageType, number> = { float32: 0, int8: 1 };
+const storageNames: StorageType[] = ['float32', 'int8'];
+
+// An index the caller forgot to delete() still frees its WASM memory when collected.
+const leaked = new FinalizationRegistry<RawIndex>((raw) => {
+  if (!raw.isDeleted()) raw.delete();
+});
+
+function toFloat32(values: ArrayLike<number>, what: string): Float32Array {
+  if (values instanceof Float32Array) return values;
+  if (values instanceof Float64Array || Array.isArray(values)) return Float32Array.from(values);
+  throw new InvalidArgumentError('InvalidArgument', `${what} must be a Float32Array or an array of numbers`);
+}
+
+// All-number ids cross as one Float64Array copy instead of one call per id.
+function toRawIds(ids: readonly Id[]): Id[] | Float64Array {
+  return ids.every((id) => typeof id === 'number') ? Float64Array.from(ids as number[]) : [...ids];
+}
+
+function checkK(k: number): void {
+  if (!Number.isInteger(k) || k < 1) {
+    throw new InvalidArgumentError('InvalidArgument', `k must be an integer ≥ 1, got ${k}`);
+  }
+}
+
+function toResults(raw: RawHits, queries: number): SearchResult[] {
+  const out: SearchResult[] = [];
+  for (let q = 0; q < queries; q++) {
+    const from = q * raw.perQuery;
+    out.push({
+      ids: raw.ids.slice(from, from + raw.perQuery),
+      scores: raw.scores.slice(from, from + raw.perQuery),
+    });
+  }
+  return out;
+}
+
+/**
+ * An index of embeddings searched by cosine similarity, held in WebAssembly memory.
+ * Vectors are L2-normalised on insert. Call `delete()` when done to free its memory at once
+ * (otherwise it is freed when garbage-collected).
+ *
+ * Memory: `float32` stores 4·dim bytes per vector, `int8` dim + 4; plus the id and about
+ * 70 bytes of bookkeeping (see `memoryBytes`).
+ */
+export class EmbeddingIndex {
+  #raw: RawIndex | undefined;
+
+  /** Creates an index after loading the core if needed. */
+  static async create(dim: number, options: IndexOptions = {}): Promise<EmbeddingIndex> {
+    await init();
+    return new EmbeddingIndex(dim, options);
+  }
+
+  /** Restores an index from `save()` bytes. Throws `CorruptDataError` / `UnsupportedVersionError`. */
+  static async load(bytes: Uint8Array): Promise<EmbeddingIndex> {
+    await init();
+    if (!(bytes instanceof Uint8Array)) {
+      throw new InvalidArgumentError('InvalidArgument', 'saved index must be a Uint8Array');
+    }
+    return new EmbeddingIndex(check(core().deserializeIndex(bytes)).index);
+  }
+
+  /** Needs the core loaded (`await init()`); `EmbeddingIndex.create` does that for you. */
+  constructor(dim: number, options?: IndexOptions);
+  /** @internal */
+  constructor(raw: RawIndex);
+  constructor(dimOrRaw: number | RawIndex, options: IndexOptions = {}) {
+    if (typeof dimOrRaw === 'number') {
+      const storage = options.storage ?? 'float32';
+      if (!(storage in storageCodes)) {
+        throw new InvalidArgumentError('InvalidArgument', `storage must be 'float32' or 'int8', got '${storage}'`);
+      }
+      const pool = options.rerankPool ?? 0;
+      if (!Number.isInteger(pool) || pool < 0) {
+        throw new InvalidArgumentError('InvalidArgument', `rerankPool must be an integer ≥ 0, got ${pool}`);
+      }
+      if (!Number.isInteger(dimOrRaw) || dimOrRaw < 1) {
+        throw new InvalidArgumentError('InvalidArgument', `dimension must be an integer ≥ 1, got ${dimOrRaw}`);
+      }
+      this.#raw = check(core().createIndex(dimOrRaw, storageCodes[storage], pool)).index;
+    } else {
+      this.#raw = dimOrRaw;
+    }
+    leaked.register(this, this.#raw, this);
+  }
+
+  get #index(): RawIndex {
+    if (!this.#raw) throw new DeletedError('Deleted', 'this EmbeddingIndex was deleted');
+    return this.#raw;
+  }
+
+  /** Floats per vector. */
+  get dim(): number {
+    return this.#index.dim();
+  }
+
+  /** Number of stored vectors. */
+  get size(): number {
+    return this.#index.size();
+  }
+
+  get storage(): StorageType {
+    return storageNames[this.#index.storage()];
+  }
+
+  /** Bytes of WASM memory held by the vectors, ids and lookup table. */
+  get memoryBytes(): number {
+    return this.#index.memoryBytes();
+  }
+
+  /** Adds one vector (dim numbers). Throws `DuplicateIdError` if the id is stored. */
+  add(id: Id, vector: ArrayLike<number>): void {
+    this.addMany([id], toFloat32(vector, 'vector'));
+  }
+
+  /**
+   * Adds `ids.length` vectors given back to back in one array (ids.length·dim floats), all or
+   * none: on any error nothing is added.
+   */
+  addMany(ids: readonly Id[], vectors: ArrayLike<number>): void {
+    if (!Array.isArray(ids)) throw new InvalidArgumentError('InvalidArgument', 'ids must be an array');
+    check(this.#index.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
+  }
+
+  /** Removes ids, all or none: throws `UnknownIdError` and removes nothing if one is unknown. */
+  remove(ids: Id | readonly Id[]): void {
+    check(this.#index.remove(toRawIds(Array.isArray(ids) ? ids : [ids as Id])));
+  }
+
+  /** The stored (normalised) vector; for `int8` storage the dequantised one. */
+  get(id: Id): Float32Array {
+    return check(this.#index.get(id)).vector;
+  }
+
+  /** Whether the id is stored. */
+  has(id: Id): boolean {
+    return this.#index.contains(id);
+  }
+
+  /**
+   * The k most similar stored vectors to `query` (dim numbers; normalised for you).
+   * Returns min(k, candidates) hits.
+   */
+  search(query: ArrayLike<number>, k: number, options: SearchOptions = {}): SearchResult {
+    checkK(k);
+    const filter = options.filter === undefined ? undefined : [...options.filter];
+    const raw = check(this.#index.search(toFloat32(query, 'query'), k, filter, false));
+    return toResults(raw, 1)[0];
+  }
+
+  /**
+   * `search` for many queries given back to back (count·dim floats), computed in one
+   * cache-blocked pass over the stored vectors. Same hits and scores as separate searches.
+   */
+  searchBatch(queries: ArrayLike<number>, k: number, options: SearchOptions = {}): SearchResult[] {
+    checkK(k);
+    const floats = toFloat32(queries, 'queries');
+    const filter = options.filter === undefined ? undefined : [...options.filter];
+    const raw = check(this.#index.search(floats, k, filter, true));
+    return toResults(raw, Math.floor(floats.length / this.dim));
+  }
+
+  /** The index in clipscope's versioned binary format; `EmbeddingIndex.load` reads it. */
+  save(): Uint8Array {
+    return this.#index.serialize();
+  }
+
+  /** Removes every vector and returns their memory. */
+  clear(): void {
+    this.#index.clear();
+  }
+
+  /** Frees the WASM memory now. Using the index afterwards throws `DeletedError`. */
+  delete(): void {
+    if (!this.#raw) return;
+    leaked.unregister(this);
+    this.#raw.delete();
+    this.#raw = undefined;
+  }
+}

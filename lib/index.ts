@@ -1,0 +1,23 @@
+/**
+ * clipscope: embed, search and cluster images on the user's device, with a C++ core compiled
+ * to WebAssembly.
+ * @packageDocumentation
+ */
+export { env, init } from './core.js';
+export { EmbeddingIndex } from './embedding-index.js';
+export type { Id, IndexOptions, SearchOptions, SearchResult, StorageType } from './embedding-index.js';
+export {
+  ClipscopeError,
+  CorruptDataError,
+  DeletedError,
+  DimensionMismatchError,
+  DuplicateIdError,
+  EmptyIndexError,
+  InvalidArgumentError,
+  LoadError,
+  NotFiniteError,
+  UnknownIdError,
+  UnsupportedVersionError,
+  ZeroVectorError,
+} from './errors.js';
+export { kernelName } from './info.js';

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the npm package into dist/: the WASM core (emscripten) and the TypeScript API.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/require-tools.sh
+require_tools cmake:cmake ninja:ninja-build emcc:emscripten node:nodejs npm:npm
+ensure_node_modules
+
+cmake --preset wasm-release >/dev/null
+cmake --build --preset wasm-release
+mkdir -p dist/core
+cp build/wasm-release/bindings/clipscope-core.mjs build/wasm-release/bindings/clipscope-core.wasm \
+  lib/core/clipscope-core.d.mts dist/core/
+npx tsc -p tsconfig.json

@@ -1,0 +1,371 @@
+#include "embedding_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <unordered_set>
+
+#include "quantize.h"
+#include "simd.h"
+#include "top_k.h"
+
+namespace clipscope {
+namespace {
+
+constexpr size_t kMaxDim = 65536;
+// Rows per cache block of the batch scan: about 256 KiB of float32, so a block stays in L2
+// while every query passes over it.
+constexpr size_t kBlockBytes = 256 * 1024;
+
+std::string Str(size_t n) { return std::to_string(n); }
+
+// Index of the first non-finite value in x[0..d), or d.
+size_t FirstNonFinite(const float* x, size_t d) {
+  for (size_t i = 0; i < d; ++i) {
+    if (!std::isfinite(x[i])) return i;
+  }
+  return d;
+}
+
+// Sum of squares in double: the norm of a float vector without overflow or cancellation.
+double SquaredNorm(const float* x, size_t d) {
+  double sum = 0;
+  for (size_t i = 0; i < d; ++i) sum += double(x[i]) * double(x[i]);
+  return sum;
+}
+
+Status CheckVector(const float* x, size_t d, const std::string& what) {
+  size_t bad = FirstNonFinite(x, d);
+  if (bad != d) {
+    return Status(ErrorCode::kNotFinite, what + " has " + std::to_string(x[bad]) +
+                                             " at dimension " + Str(bad));
+  }
+  if (SquaredNorm(x, d) == 0) {
+    return Status(ErrorCode::kZeroVector, what + " is all zeros and cannot be normalised");
+  }
+  return Status::Ok();
+}
+
+void Normalize(const float* x, size_t d, float* out) {
+  const double inverse = 1.0 / std::sqrt(SquaredNorm(x, d));
+  for (size_t i = 0; i < d; ++i) out[i] = static_cast<float>(x[i] * inverse);
+}
+
+}  // namespace
+
+Result<EmbeddingIndex> EmbeddingIndex::Create(size_t dim, IndexOptions options) {
+  if (dim == 0 || dim > kMaxDim) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "dimension must be between 1 and " + Str(kMaxDim) + ", got " + Str(dim));
+  }
+  if (options.storage != Storage::kFloat32 && options.storage != Storage::kInt8) {
+    return Status(ErrorCode::kInvalidArgument, "unknown storage type " +
+                                                   Str(static_cast<size_t>(options.storage)));
+  }
+  return EmbeddingIndex(dim, options);
+}
+
+Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
+                           size_t num_floats) {
+  // 1. Validate everything before touching storage, so a failed batch changes nothing.
+  const size_t n = ids.size();
+  if (num_floats != n * dim_) {
+    return Status(ErrorCode::kDimensionMismatch,
+                  "got " + Str(num_floats) + " floats for " + Str(n) + " ids; expected " + Str(n) +
+                      " x " + Str(dim_) + " = " + Str(n * dim_));
+  }
+  if (size() + n > UINT32_MAX) {
+    return Status(ErrorCode::kInvalidArgument, "an index holds at most 4294967295 vectors");
+  }
+  std::unordered_set<ItemId> batch_ids;
+  for (size_t i = 0; i < n; ++i) {
+    const ItemId& id = ids[i];
+    if (const double* number = std::get_if<double>(&id); number && !std::isfinite(*number)) {
+      return Status(ErrorCode::kInvalidArgument, "id " + Str(i) + " is not a finite number");
+    }
+    if (slot_of_.count(id)) {
+      return Status(ErrorCode::kDuplicateId, "id " + DescribeId(id) + " is already in the index");
+    }
+    if (!batch_ids.insert(id).second) {
+      return Status(ErrorCode::kDuplicateId,
+                    "id " + DescribeId(id) + " appears more than once in the batch");
+    }
+    Status valid = CheckVector(vectors + i * dim_, dim_, "vector " + Str(i) + " (id " +
+                                                             DescribeId(id) + ")");
+    if (!valid.ok()) return valid;
+  }
+  // 2. Commit: normalise each vector into storage.
+  std::vector<float> unit(dim_);
+  for (size_t i = 0; i < n; ++i) {
+    Normalize(vectors + i * dim_, dim_, unit.data());
+    slot_of_.emplace(ids[i], static_cast<uint32_t>(ids_.size()));
+    ids_.push_back(ids[i]);
+    seqs_.push_back(next_seq_++);
+    Store(unit.data());
+  }
+  return Status::Ok();
+}
+
+void EmbeddingIndex::Store(const float* unit_vector) {
+  if (options_.storage == Storage::kFloat32) {
+    vectors_.insert(vectors_.end(), unit_vector, unit_vector + dim_);
+  } else {
+    codes_.resize(codes_.size() + dim_);
+    scales_.push_back(QuantizeInt8(unit_vector, dim_, codes_.data() + codes_.size() - dim_));
+  }
+}
+
+Status EmbeddingIndex::Remove(const std::vector<ItemId>& ids) {
+  for (const ItemId& id : ids) {
+    if (!slot_of_.count(id)) {
+      return Status(ErrorCode::kUnknownId, "id " + DescribeId(id) + " is not in the index");
+    }
+  }
+  // Swap-remove keeps storage dense; the insertion sequence keeps ties and save order stable.
+  for (const ItemId& id : ids) {
+    auto found = slot_of_.find(id);
+    if (found == slot_of_.end()) continue;  // repeated in ids: already removed
+    const uint32_t slot = found->second, last = static_cast<uint32_t>(ids_.size() - 1);
+    slot_of_.erase(found);
+    if (slot != last) {
+      ids_[slot] = std::move(ids_[last]);
+      seqs_[slot] = seqs_[last];
+      slot_of_[ids_[slot]] = slot;
+      if (options_.storage == Storage::kFloat32) {
+        std::copy_n(vectors_.begin() + size_t(last) * dim_, dim_,
+                    vectors_.begin() + size_t(slot) * dim_);
+      } else {
+        std::copy_n(codes_.begin() + size_t(last) * dim_, dim_,
+                    codes_.begin() + size_t(slot) * dim_);
+        scales_[slot] = scales_[last];
+      }
+    }
+    ids_.pop_back();
+    seqs_.pop_back();
+    if (options_.storage == Storage::kFloat32) {
+      vectors_.resize(vectors_.size() - dim_);
+    } else {
+      codes_.resize(codes_.size() - dim_);
+      scales_.pop_back();
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<float>> EmbeddingIndex::Get(const ItemId& id) const {
+  auto found = slot_of_.find(id);
+  if (found == slot_of_.end()) {
+    return Status(ErrorCode::kUnknownId, "id " + DescribeId(id) + " is not in the index");
+  }
+  const size_t slot = found->second;
+  std::vector<float> out(dim_);
+  if (options_.storage == Storage::kFloat32) {
+    std::copy_n(vectors_.begin() + slot * dim_, dim_, out.begin());
+  } else {
+    DequantizeInt8(codes_.data() + slot * dim_, scales_[slot], dim_, out.data());
+  }
+  return out;
+}
+
+void EmbeddingIndex::Clear() {
+  // swap with empty containers so the memory is returned, not just the size reset
+  std::vector<float>().swap(vectors_);
+  std::vector<int8_t>().swap(codes_);
+  std::vector<float>().swap(scales_);
+  std::vector<ItemId>().swap(ids_);
+  std::vector<uint64_t>().swap(seqs_);
+  std::unordered_map<ItemId, uint32_t>().swap(slot_of_);
+}
+
+Status EmbeddingIndex::CheckQueries(const float* queries, size_t num_floats, int k) const {
+  if (k <= 0) return Status(ErrorCode::kInvalidArgument, "k must be at least 1, got " + std::to_string(k));
+  if (num_floats == 0 || num_floats % dim_ != 0) {
+    return Status(ErrorCode::kDimensionMismatch, "query has " + Str(num_floats) +
+                                                     " values, index has " + Str(dim_) + " dims");
+  }
+  if (size() == 0) return Status(ErrorCode::kEmptyIndex, "the index is empty");
+  for (size_t q = 0; q < num_floats / dim_; ++q) {
+    Status valid = CheckVector(queries + q * dim_, dim_, "query " + Str(q));
+    if (!valid.ok()) return valid;
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<uint32_t>> EmbeddingIndex::ResolveFilter(
+    const std::vector<ItemId>& filter) const {
+  std::vector<uint32_t> slots;
+  slots.reserve(filter.size());
+  for (const ItemId& id : filter) {
+    auto found = slot_of_.find(id);
+    if (found == slot_of_.end()) {
+      return Status(ErrorCode::kUnknownId, "filter id " + DescribeId(id) + " is not in the index");
+    }
+    slots.push_back(found->second);
+  }
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  return slots;
+}
+
+Result<Hits> EmbeddingIndex::Search(const float* query, size_t num_floats, int k,
+                                    const std::vector<ItemId>* filter) const {
+  if (num_floats != dim_) {
+    return Status(ErrorCode::kDimensionMismatch,
+                  "query has " + Str(num_floats) + " dims, index has " + Str(dim_));
+  }
+  Result<std::vector<Hits>> batch = SearchBatch(query, num_floats, k, filter);
+  if (!batch.ok()) return batch.status();
+  return std::move(batch.value().front());
+}
+
+Result<std::vector<Hits>> EmbeddingIndex::SearchBatch(const float* queries, size_t num_floats,
+                                                      int k,
+                                                      const std::vector<ItemId>* filter) const {
+  Status valid = CheckQueries(queries, num_floats, k);
+  if (!valid.ok()) return valid;
+  std::vector<uint32_t> slots;
+  if (filter) {
+    Result<std::vector<uint32_t>> resolved = ResolveFilter(*filter);
+    if (!resolved.ok()) return resolved.status();
+    slots = std::move(resolved.value());
+  }
+  // Queries are normalised so scores are cosines whatever the caller's scale.
+  const size_t num_queries = num_floats / dim_;
+  std::vector<float> unit(num_floats);
+  for (size_t q = 0; q < num_queries; ++q) Normalize(queries + q * dim_, dim_, &unit[q * dim_]);
+  const size_t kept = std::min<size_t>(size_t(k), filter ? slots.size() : size());
+  return options_.storage == Storage::kFloat32
+             ? ScanFloat32(unit.data(), num_queries, kept, filter ? &slots : nullptr)
+             : ScanInt8(unit.data(), num_queries, kept, filter ? &slots : nullptr);
+}
+
+Hits EmbeddingIndex::ToHits(const std::vector<Candidate>& best) const {
+  Hits hits;
+  hits.ids.reserve(best.size());
+  hits.scores.reserve(best.size());
+  for (const Candidate& c : best) {
+    hits.ids.push_back(ids_[c.slot]);
+    hits.scores.push_back(c.score);
+  }
+  return hits;
+}
+
+std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_queries, size_t k,
+                                              const std::vector<uint32_t>* slots) const {
+  // 1. Every kernel sums in simd.h's canonical order, so the blocking below changes speed only.
+  // 2. Without a filter: rows in L2-sized blocks; queries in pairs against row pairs (Dot2x2),
+  //    leftovers with Dot4Rows / Dot. 3. With a filter: one Dot per (query, listed row).
+  std::vector<TopK> best(num_queries, TopK(k));
+  const float* data = vectors_.data();
+  auto push = [&](size_t q, size_t row, float score) {
+    best[q].Push({score, seqs_[row], static_cast<uint32_t>(row)});
+  };
+  if (slots) {
+    for (size_t q = 0; q < num_queries; ++q) {
+      for (uint32_t row : *slots) push(q, row, simd::Dot(queries + q * dim_, data + row * dim_, dim_));
+    }
+  } else {
+    const size_t n = size();
+    const size_t block = std::max<size_t>(4, kBlockBytes / (dim_ * sizeof(float)) / 4 * 4);
+    for (size_t start = 0; start < n; start += block) {
+      const size_t end = std::min(n, start + block);
+      size_t q = 0;
+      for (; num_queries > 1 && q + 2 <= num_queries; q += 2) {
+        const float *q0 = queries + q * dim_, *q1 = q0 + dim_;
+        size_t row = start;
+        float s[4];
+        for (; row + 2 <= end; row += 2) {
+          simd::Dot2x2(q0, q1, data + row * dim_, data + (row + 1) * dim_, dim_, s);
+          push(q, row, s[0]), push(q, row + 1, s[1]), push(q + 1, row, s[2]), push(q + 1, row + 1, s[3]);
+        }
+        for (; row < end; ++row) {
+          push(q, row, simd::Dot(q0, data + row * dim_, dim_));
+          push(q + 1, row, simd::Dot(q1, data + row * dim_, dim_));
+        }
+      }
+      for (; q < num_queries; ++q) {
+        const float* query = queries + q * dim_;
+        size_t row = start;
+        float s[4];
+        for (; row + 4 <= end; row += 4) {
+          simd::Dot4Rows(query, data + row * dim_, dim_, s);
+          for (int r = 0; r < 4; ++r) push(q, row + r, s[r]);
+        }
+        for (; row < end; ++row) push(q, row, simd::Dot(query, data + row * dim_, dim_));
+      }
+    }
+  }
+  std::vector<Hits> out;
+  out.reserve(num_queries);
+  for (TopK& selection : best) out.push_back(ToHits(selection.TakeSorted()));
+  return out;
+}
+
+std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_queries, size_t k,
+                                           const std::vector<uint32_t>* slots) const {
+  // 1. Quantise each query and score every row with exact int32 dot products.
+  // 2. Keep a pool of the best approximate candidates (at least k).
+  // 3. Re-rank the pool with the float32 query against the dequantised rows.
+  const size_t pool = std::max(k, options_.rerank_pool ? options_.rerank_pool
+                                                       : std::max<size_t>(4 * k, 64));
+  std::vector<int8_t> query_codes(num_queries * dim_);
+  std::vector<float> query_scales(num_queries);
+  for (size_t q = 0; q < num_queries; ++q) {
+    query_scales[q] = QuantizeInt8(queries + q * dim_, dim_, &query_codes[q * dim_]);
+  }
+  std::vector<TopK> approx(num_queries, TopK(pool));
+  auto push = [&](size_t q, size_t row, int32_t dot) {
+    float score = float(dot) * query_scales[q] * scales_[row];
+    approx[q].Push({score, seqs_[row], static_cast<uint32_t>(row)});
+  };
+  const int8_t* codes = codes_.data();
+  if (slots) {
+    for (size_t q = 0; q < num_queries; ++q) {
+      for (uint32_t row : *slots) push(q, row, simd::DotI8(&query_codes[q * dim_], codes + row * dim_, dim_));
+    }
+  } else {
+    const size_t n = size();
+    const size_t block = std::max<size_t>(4, kBlockBytes / dim_ / 4 * 4);
+    for (size_t start = 0; start < n; start += block) {
+      const size_t end = std::min(n, start + block);
+      for (size_t q = 0; q < num_queries; ++q) {
+        const int8_t* query = &query_codes[q * dim_];
+        size_t row = start;
+        int32_t s[4];
+        for (; row + 4 <= end; row += 4) {
+          simd::DotI8x4Rows(query, codes + row * dim_, dim_, s);
+          for (int r = 0; r < 4; ++r) push(q, row + r, s[r]);
+        }
+        for (; row < end; ++row) push(q, row, simd::DotI8(query, codes + row * dim_, dim_));
+      }
+    }
+  }
+  std::vector<Hits> out;
+  out.reserve(num_queries);
+  std::vector<float> row_values(dim_);
+  for (size_t q = 0; q < num_queries; ++q) {
+    TopK exact(k);
+    for (const Candidate& c : approx[q].TakeSorted()) {
+      DequantizeInt8(codes + size_t(c.slot) * dim_, scales_[c.slot], dim_, row_values.data());
+      exact.Push({simd::Dot(queries + q * dim_, row_values.data(), dim_), c.seq, c.slot});
+    }
+    out.push_back(ToHits(exact.TakeSorted()));
+  }
+  return out;
+}
+
+size_t EmbeddingIndex::MemoryBytes() const {
+  size_t bytes = vectors_.capacity() * sizeof(float) + codes_.capacity() + scales_.capacity() * 4 +
+                 ids_.capacity() * sizeof(ItemId) + seqs_.capacity() * sizeof(uint64_t);
+  for (const ItemId& id : ids_) {
+    if (const std::string* text = std::get_if<std::string>(&id); text && text->capacity() > 15) {
+      bytes += text->capacity() + 1;
+    }
+  }
+  // unordered_map: one bucket pointer per bucket, one node (next pointer + key + value + hash).
+  bytes += slot_of_.bucket_count() * sizeof(void*) +
+           slot_of_.size() * (2 * sizeof(void*) + sizeof(ItemId) + sizeof(uint32_t) + sizeof(size_t));
+  return bytes;
+}
+
+}  // namespace clipscope

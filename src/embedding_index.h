@@ -1,0 +1,94 @@
+// An in-memory index of L2-normalised embeddings with exact (float32) or int8 cosine top-k.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "item_id.h"
+#include "status.h"
+
+namespace clipscope {
+
+enum class Storage : uint8_t {
+  kFloat32 = 0,  // 4 bytes per dimension; scores are exact float32 dot products
+  kInt8 = 1,     // 1 byte per dimension + a 4-byte scale; scores are re-ranked in float32
+};
+
+struct IndexOptions {
+  Storage storage = Storage::kFloat32;
+  // Int8 only: how many int8 candidates are re-ranked with the float32 query.
+  // 0 = automatic: max(4 * k, 64).
+  size_t rerank_pool = 0;
+};
+
+struct Hits {
+  std::vector<ItemId> ids;     // best first
+  std::vector<float> scores;   // cosine similarity of each id, non-increasing
+};
+
+class EmbeddingIndex {
+ public:
+  // dim: number of floats in every vector (1 .. 65536).
+  static Result<EmbeddingIndex> Create(size_t dim, IndexOptions options = {});
+
+  // Adds ids.size() vectors, all or none. vectors: num_floats = ids.size() * dim floats,
+  // row-major. Each vector is L2-normalised on the way in. Fails on a count mismatch,
+  // NaN/Inf, a zero vector or an id already stored (or repeated in the batch).
+  Status Add(const std::vector<ItemId>& ids, const float* vectors, size_t num_floats);
+
+  // Removes the given ids, all or none: fails without removing anything if one is unknown.
+  Status Remove(const std::vector<ItemId>& ids);
+
+  // The stored (normalised) vector: dim floats. Int8 storage returns the dequantised vector.
+  Result<std::vector<float>> Get(const ItemId& id) const;
+
+  bool Contains(const ItemId& id) const { return slot_of_.count(id) != 0; }
+  size_t size() const { return ids_.size(); }
+  size_t dim() const { return dim_; }
+  const IndexOptions& options() const { return options_; }
+  void Clear();
+
+  // Top-k by cosine similarity. query: num_floats = dim floats (it need not be normalised).
+  // k > size() returns size() hits. filter (optional): only these ids are candidates.
+  Result<Hits> Search(const float* query, size_t num_floats, int k,
+                      const std::vector<ItemId>* filter = nullptr) const;
+
+  // num_queries queries at once: queries holds num_queries * dim floats. Same results as
+  // num_queries calls of Search, computed block by block so each block of stored vectors is
+  // read from memory once for all queries.
+  Result<std::vector<Hits>> SearchBatch(const float* queries, size_t num_floats, int k,
+                                        const std::vector<ItemId>* filter = nullptr) const;
+
+  // The versioned binary format of index_format.cpp.
+  std::vector<uint8_t> Serialize() const;
+  static Result<EmbeddingIndex> Deserialize(const uint8_t* bytes, size_t size);
+
+  // Bytes held for the vectors, ids and lookup table (an estimate for the hash table).
+  size_t MemoryBytes() const;
+
+ private:
+  EmbeddingIndex(size_t dim, IndexOptions options) : dim_(dim), options_(options) {}
+
+  Status CheckQueries(const float* queries, size_t num_floats, int k) const;
+  Result<std::vector<uint32_t>> ResolveFilter(const std::vector<ItemId>& filter) const;
+  void Store(const float* unit_vector);
+  std::vector<Hits> ScanFloat32(const float* queries, size_t num_queries, size_t k,
+                                const std::vector<uint32_t>* slots) const;
+  std::vector<Hits> ScanInt8(const float* queries, size_t num_queries, size_t k,
+                             const std::vector<uint32_t>* slots) const;
+  Hits ToHits(const std::vector<struct Candidate>& best) const;
+
+  size_t dim_;
+  IndexOptions options_;
+  std::vector<float> vectors_;   // float32 storage: size() * dim_
+  std::vector<int8_t> codes_;    // int8 storage: size() * dim_
+  std::vector<float> scales_;    // int8 storage: one dequantisation scale per vector
+  std::vector<ItemId> ids_;      // slot -> id
+  std::vector<uint64_t> seqs_;   // slot -> insertion sequence (tie-break, save order)
+  std::unordered_map<ItemId, uint32_t> slot_of_;
+  uint64_t next_seq_ = 0;
+};
+
+}  // namespace clipscope

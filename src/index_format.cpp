@@ -1,0 +1,215 @@
+// The saved index, version 1. All integers and floats little-endian.
+//
+//   offset  size  field
+//   0       8     magic "CLIPSIDX"
+//   8       4     u32 format version (1)
+//   12      4     u32 dim
+//   16      1     u8 storage (0 float32, 1 int8)
+//   17      3     zero
+//   20      8     u64 count
+//   28      ...   count ids, in insertion order: u8 kind (0 number, 1 string), then
+//                 an f64 (number) or a u32 byte length and UTF-8 bytes (string)
+//   ...     ...   count vectors in the same order: float32 -> dim f32;
+//                 int8 -> f32 scale then dim i8
+//   end-4   4     u32 CRC-32 of every byte before it
+//
+// Loading checks the checksum first, then every length against the bytes left, so truncated
+// or altered input is rejected before anything is allocated from its numbers.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "crc32.h"
+#include "embedding_index.h"
+#include "quantize.h"
+
+namespace clipscope {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'L', 'I', 'P', 'S', 'I', 'D', 'X'};
+constexpr uint32_t kVersion = 1;
+constexpr size_t kHeaderSize = 28;
+constexpr uint8_t kNumberId = 0, kStringId = 1;
+
+class Writer {
+ public:
+  void Bytes(const void* p, size_t n) {
+    const uint8_t* b = static_cast<const uint8_t*>(p);
+    out_.insert(out_.end(), b, b + n);
+  }
+  // The core targets little-endian machines (x86, ARM, WASM), so values are copied as they are.
+  template <typename T>
+  void Value(T v) { Bytes(&v, sizeof v); }
+  std::vector<uint8_t>& out() { return out_; }
+
+ private:
+  std::vector<uint8_t> out_;
+};
+
+class Reader {
+ public:
+  Reader(const uint8_t* p, size_t n) : p_(p), left_(n) {}
+  bool Bytes(void* dst, size_t n) {
+    if (n > left_) return false;
+    std::memcpy(dst, p_, n);
+    p_ += n, left_ -= n;
+    return true;
+  }
+  template <typename T>
+  bool Value(T* v) { return Bytes(v, sizeof *v); }
+  const uint8_t* Take(size_t n) {
+    if (n > left_) return nullptr;
+    const uint8_t* at = p_;
+    p_ += n, left_ -= n;
+    return at;
+  }
+  size_t left() const { return left_; }
+
+ private:
+  const uint8_t* p_;
+  size_t left_;
+};
+
+Status Corrupt(const std::string& why) {
+  return Status(ErrorCode::kCorruptData, "index data is corrupt: " + why);
+}
+
+}  // namespace
+
+std::vector<uint8_t> EmbeddingIndex::Serialize() const {
+  // Insertion order, so ties resolve the same way after loading.
+  std::vector<uint32_t> order(size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return seqs_[a] < seqs_[b]; });
+
+  Writer w;
+  w.Bytes(kMagic, sizeof kMagic);
+  w.Value<uint32_t>(kVersion);
+  w.Value<uint32_t>(static_cast<uint32_t>(dim_));
+  w.Value<uint8_t>(static_cast<uint8_t>(options_.storage));
+  w.Bytes("\0\0\0", 3);
+  w.Value<uint64_t>(size());
+  for (uint32_t slot : order) {
+    const ItemId& id = ids_[slot];
+    if (const double* number = std::get_if<double>(&id)) {
+      w.Value<uint8_t>(kNumberId);
+      w.Value<double>(*number);
+    } else {
+      const std::string& text = std::get<std::string>(id);
+      w.Value<uint8_t>(kStringId);
+      w.Value<uint32_t>(static_cast<uint32_t>(text.size()));
+      w.Bytes(text.data(), text.size());
+    }
+  }
+  for (uint32_t slot : order) {
+    if (options_.storage == Storage::kFloat32) {
+      w.Bytes(&vectors_[size_t(slot) * dim_], dim_ * sizeof(float));
+    } else {
+      w.Value<float>(scales_[slot]);
+      w.Bytes(&codes_[size_t(slot) * dim_], dim_);
+    }
+  }
+  w.Value<uint32_t>(Crc32(w.out().data(), w.out().size()));
+  return std::move(w.out());
+}
+
+Result<EmbeddingIndex> EmbeddingIndex::Deserialize(const uint8_t* bytes, size_t size) {
+  // 1. Frame: magic, version, then the checksum over everything.
+  if (size < kHeaderSize + 4) {
+    return Corrupt("only " + std::to_string(size) + " bytes, the header alone needs " +
+                   std::to_string(kHeaderSize + 4));
+  }
+  if (std::memcmp(bytes, kMagic, sizeof kMagic) != 0) {
+    return Corrupt("it does not start with the clipscope index magic \"CLIPSIDX\"");
+  }
+  Reader r(bytes + sizeof kMagic, size - sizeof kMagic - 4);
+  uint32_t version = 0, dim = 0, stored_crc = 0;
+  r.Value(&version);
+  if (version != kVersion) {
+    return Status(ErrorCode::kUnsupportedVersion,
+                  "index format version " + std::to_string(version) +
+                      " is not supported; this build reads version " + std::to_string(kVersion));
+  }
+  std::memcpy(&stored_crc, bytes + size - 4, 4);
+  if (Crc32(bytes, size - 4) != stored_crc) {
+    return Corrupt("checksum mismatch (the data was truncated or altered)");
+  }
+  // 2. Header fields.
+  uint8_t storage = 0, reserved[3];
+  uint64_t count = 0;
+  r.Value(&dim), r.Value(&storage), r.Bytes(reserved, 3), r.Value(&count);
+  if (storage > 1) return Corrupt("unknown storage type " + std::to_string(storage));
+  Result<EmbeddingIndex> created =
+      Create(dim, IndexOptions{static_cast<Storage>(storage), 0});
+  if (!created.ok()) return Corrupt(created.status().message());
+  EmbeddingIndex index = std::move(created.value());
+  const size_t row_bytes = storage == 0 ? size_t(dim) * 4 : size_t(dim) + 4;
+  // Each item needs at least its id kind byte and its row: bound count before allocating.
+  if (count > r.left() / (row_bytes + 1)) {
+    return Corrupt("count " + std::to_string(count) + " does not fit in " +
+                   std::to_string(size) + " bytes");
+  }
+  // 3. Ids.
+  std::vector<ItemId> ids;
+  ids.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint8_t kind = 0;
+    if (!r.Value(&kind)) return Corrupt("ids end early");
+    if (kind == kNumberId) {
+      double number = 0;
+      if (!r.Value(&number)) return Corrupt("ids end early");
+      ids.emplace_back(number);
+    } else if (kind == kStringId) {
+      uint32_t length = 0;
+      if (!r.Value(&length)) return Corrupt("ids end early");
+      const uint8_t* text = r.Take(length);
+      if (!text) return Corrupt("id " + std::to_string(i) + " is longer than the data");
+      ids.emplace_back(std::string(reinterpret_cast<const char*>(text), length));
+    } else {
+      return Corrupt("id " + std::to_string(i) + " has unknown kind " + std::to_string(kind));
+    }
+  }
+  // 4. Vectors: exactly the bytes left, every value finite.
+  if (r.left() != count * row_bytes) {
+    return Corrupt("expected " + std::to_string(count * row_bytes) + " bytes of vectors, found " +
+                   std::to_string(r.left()));
+  }
+  if (storage == 0) {
+    std::vector<float> vectors(count * dim);
+    r.Bytes(vectors.data(), vectors.size() * sizeof(float));
+    for (uint64_t i = 0; i < count; ++i) {
+      double norm_sq = 0;
+      for (uint32_t j = 0; j < dim; ++j) norm_sq += double(vectors[i * dim + j]) * vectors[i * dim + j];
+      // Saved vectors are unit length; anything else would make scores stop being cosines.
+      if (!(std::fabs(norm_sq - 1.0) < 1e-3)) {
+        return Corrupt("vector " + std::to_string(i) + " is not unit length");
+      }
+    }
+    Status added = index.Add(ids, vectors.data(), vectors.size());
+    if (!added.ok()) return Corrupt(added.message());
+    // Add() re-normalised; keep the saved values so a round trip is bit-exact.
+    index.vectors_ = std::move(vectors);
+  } else {
+    std::vector<float> scales(count);
+    std::vector<int8_t> codes(count * dim);
+    for (uint64_t i = 0; i < count; ++i) {
+      r.Value(&scales[i]);
+      r.Bytes(&codes[i * dim], dim);
+      if (!std::isfinite(scales[i]) || scales[i] <= 0) {
+        return Corrupt("vector " + std::to_string(i) + " has invalid scale");
+      }
+    }
+    std::vector<float> values(count * dim);
+    for (uint64_t i = 0; i < count; ++i) {
+      DequantizeInt8(&codes[i * dim], scales[i], dim, &values[i * dim]);
+    }
+    Status added = index.Add(ids, values.data(), values.size());
+    if (!added.ok()) return Corrupt(added.message());
+    index.codes_ = std::move(codes);
+    index.scales_ = std::move(scales);
+  }
+  return index;
+}
+
+}  // namespace clipscope

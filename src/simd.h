@@ -1,0 +1,302 @@
+// Dot-product kernels: one canonical summation order, three implementations.
+//
+// Every float kernel sums in the same order so that WASM, native and scalar builds give
+// bit-identical scores (and single and batch searches agree exactly):
+//   1. element i of the first floor(d/8)*8 goes to lane i % 8 (a[i]*b[i], then add; no FMA),
+//   2. lanes fold as s[j] = lane[j] + lane[j+4], then (s[0] + s[2]) + (s[1] + s[3]),
+//   3. the remaining d % 8 products are added one by one.
+// Int8 kernels accumulate exactly in int32, so any order gives the same result.
+// The implementation is chosen at compile time: wasm SIMD128, SSE2 on x86, else scalar.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define CLIPSCOPE_SIMD_WASM 1
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#define CLIPSCOPE_SIMD_SSE2 1
+#endif
+
+namespace clipscope {
+
+// Plain loops in the canonical order: the reference every SIMD kernel must equal.
+namespace scalar {
+
+inline float Dot(const float* a, const float* b, size_t d) {
+  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    for (int j = 0; j < 8; ++j) lane[j] = lane[j] + a[i + j] * b[i + j];
+  }
+  float s[4];
+  for (int j = 0; j < 4; ++j) s[j] = lane[j] + lane[j + 4];
+  float sum = (s[0] + s[2]) + (s[1] + s[3]);
+  for (; i < d; ++i) sum = sum + a[i] * b[i];
+  return sum;
+}
+
+inline int32_t DotI8(const int8_t* a, const int8_t* b, size_t d) {
+  int32_t sum = 0;
+  for (size_t i = 0; i < d; ++i) sum += int32_t(a[i]) * int32_t(b[i]);
+  return sum;
+}
+
+}  // namespace scalar
+
+namespace simd {
+
+#if defined(CLIPSCOPE_SIMD_WASM)
+
+inline float FoldLanes(v128_t lo, v128_t hi) {
+  v128_t s = wasm_f32x4_add(lo, hi);
+  v128_t t = wasm_f32x4_add(s, wasm_i32x4_shuffle(s, s, 2, 3, 2, 3));
+  return wasm_f32x4_extract_lane(t, 0) + wasm_f32x4_extract_lane(t, 1);
+}
+
+// One 8-wide step of one (query, row) pair: two 4-lane halves.
+#define CLIPSCOPE_STEP(lo, hi, qa, qb, r)                                      \
+  lo = wasm_f32x4_add(lo, wasm_f32x4_mul(qa, wasm_v128_load(r)));              \
+  hi = wasm_f32x4_add(hi, wasm_f32x4_mul(qb, wasm_v128_load((r) + 4)))
+
+inline float Dot(const float* a, const float* b, size_t d) {
+  v128_t lo = wasm_f32x4_splat(0), hi = lo;
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    v128_t qa = wasm_v128_load(a + i), qb = wasm_v128_load(a + i + 4);
+    CLIPSCOPE_STEP(lo, hi, qa, qb, b + i);
+  }
+  float sum = FoldLanes(lo, hi);
+  for (; i < d; ++i) sum = sum + a[i] * b[i];
+  return sum;
+}
+
+// out[r] = Dot(q, rows + r*d) for r in 0..3; the query is loaded once for four rows.
+inline void Dot4Rows(const float* q, const float* rows, size_t d, float out[4]) {
+  const float *r0 = rows, *r1 = rows + d, *r2 = rows + 2 * d, *r3 = rows + 3 * d;
+  v128_t l0 = wasm_f32x4_splat(0), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    v128_t qa = wasm_v128_load(q + i), qb = wasm_v128_load(q + i + 4);
+    CLIPSCOPE_STEP(l0, h0, qa, qb, r0 + i);
+    CLIPSCOPE_STEP(l1, h1, qa, qb, r1 + i);
+    CLIPSCOPE_STEP(l2, h2, qa, qb, r2 + i);
+    CLIPSCOPE_STEP(l3, h3, qa, qb, r3 + i);
+  }
+  float s0 = FoldLanes(l0, h0), s1 = FoldLanes(l1, h1), s2 = FoldLanes(l2, h2),
+        s3 = FoldLanes(l3, h3);
+  for (; i < d; ++i) {
+    s0 = s0 + q[i] * r0[i];
+    s1 = s1 + q[i] * r1[i];
+    s2 = s2 + q[i] * r2[i];
+    s3 = s3 + q[i] * r3[i];
+  }
+  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
+}
+
+// out = {q0.r0, q0.r1, q1.r0, q1.r1}: the register block of the batch search.
+inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
+                   float out[4]) {
+  v128_t l00 = wasm_f32x4_splat(0), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00,
+         l11 = l00, h11 = l00;
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    v128_t a0 = wasm_v128_load(q0 + i), b0 = wasm_v128_load(q0 + i + 4);
+    v128_t a1 = wasm_v128_load(q1 + i), b1 = wasm_v128_load(q1 + i + 4);
+    CLIPSCOPE_STEP(l00, h00, a0, b0, r0 + i);
+    CLIPSCOPE_STEP(l01, h01, a0, b0, r1 + i);
+    CLIPSCOPE_STEP(l10, h10, a1, b1, r0 + i);
+    CLIPSCOPE_STEP(l11, h11, a1, b1, r1 + i);
+  }
+  float s00 = FoldLanes(l00, h00), s01 = FoldLanes(l01, h01), s10 = FoldLanes(l10, h10),
+        s11 = FoldLanes(l11, h11);
+  for (; i < d; ++i) {
+    s00 = s00 + q0[i] * r0[i];
+    s01 = s01 + q0[i] * r1[i];
+    s10 = s10 + q1[i] * r0[i];
+    s11 = s11 + q1[i] * r1[i];
+  }
+  out[0] = s00, out[1] = s01, out[2] = s10, out[3] = s11;
+}
+#undef CLIPSCOPE_STEP
+
+inline v128_t DotI8Step(v128_t acc, v128_t a, v128_t b) {
+  acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(a),
+                                                 wasm_i16x8_extend_low_i8x16(b)));
+  return wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(a),
+                                                  wasm_i16x8_extend_high_i8x16(b)));
+}
+
+inline int32_t SumLanes(v128_t v) {
+  return wasm_i32x4_extract_lane(v, 0) + wasm_i32x4_extract_lane(v, 1) +
+         wasm_i32x4_extract_lane(v, 2) + wasm_i32x4_extract_lane(v, 3);
+}
+
+#elif defined(CLIPSCOPE_SIMD_SSE2)
+
+inline float FoldLanes(__m128 lo, __m128 hi) {
+  __m128 s = _mm_add_ps(lo, hi);
+  __m128 t = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(t) + _mm_cvtss_f32(_mm_shuffle_ps(t, t, 1));
+}
+
+#define CLIPSCOPE_STEP(lo, hi, qa, qb, r)                  \
+  lo = _mm_add_ps(lo, _mm_mul_ps(qa, _mm_loadu_ps(r)));    \
+  hi = _mm_add_ps(hi, _mm_mul_ps(qb, _mm_loadu_ps((r) + 4)))
+
+inline float Dot(const float* a, const float* b, size_t d) {
+  __m128 lo = _mm_setzero_ps(), hi = lo;
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    __m128 qa = _mm_loadu_ps(a + i), qb = _mm_loadu_ps(a + i + 4);
+    CLIPSCOPE_STEP(lo, hi, qa, qb, b + i);
+  }
+  float sum = FoldLanes(lo, hi);
+  for (; i < d; ++i) sum = sum + a[i] * b[i];
+  return sum;
+}
+
+inline void Dot4Rows(const float* q, const float* rows, size_t d, float out[4]) {
+  const float *r0 = rows, *r1 = rows + d, *r2 = rows + 2 * d, *r3 = rows + 3 * d;
+  __m128 l0 = _mm_setzero_ps(), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    __m128 qa = _mm_loadu_ps(q + i), qb = _mm_loadu_ps(q + i + 4);
+    CLIPSCOPE_STEP(l0, h0, qa, qb, r0 + i);
+    CLIPSCOPE_STEP(l1, h1, qa, qb, r1 + i);
+    CLIPSCOPE_STEP(l2, h2, qa, qb, r2 + i);
+    CLIPSCOPE_STEP(l3, h3, qa, qb, r3 + i);
+  }
+  float s0 = FoldLanes(l0, h0), s1 = FoldLanes(l1, h1), s2 = FoldLanes(l2, h2),
+        s3 = FoldLanes(l3, h3);
+  for (; i < d; ++i) {
+    s0 = s0 + q[i] * r0[i];
+    s1 = s1 + q[i] * r1[i];
+    s2 = s2 + q[i] * r2[i];
+    s3 = s3 + q[i] * r3[i];
+  }
+  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
+}
+
+inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
+                   float out[4]) {
+  __m128 l00 = _mm_setzero_ps(), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00,
+         l11 = l00, h11 = l00;
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    __m128 a0 = _mm_loadu_ps(q0 + i), b0 = _mm_loadu_ps(q0 + i + 4);
+    __m128 a1 = _mm_loadu_ps(q1 + i), b1 = _mm_loadu_ps(q1 + i + 4);
+    CLIPSCOPE_STEP(l00, h00, a0, b0, r0 + i);
+    CLIPSCOPE_STEP(l01, h01, a0, b0, r1 + i);
+    CLIPSCOPE_STEP(l10, h10, a1, b1, r0 + i);
+    CLIPSCOPE_STEP(l11, h11, a1, b1, r1 + i);
+  }
+  float s00 = FoldLanes(l00, h00), s01 = FoldLanes(l01, h01), s10 = FoldLanes(l10, h10),
+        s11 = FoldLanes(l11, h11);
+  for (; i < d; ++i) {
+    s00 = s00 + q0[i] * r0[i];
+    s01 = s01 + q0[i] * r1[i];
+    s10 = s10 + q1[i] * r0[i];
+    s11 = s11 + q1[i] * r1[i];
+  }
+  out[0] = s00, out[1] = s01, out[2] = s10, out[3] = s11;
+}
+#undef CLIPSCOPE_STEP
+
+// Sign-extends the low / high 8 bytes to int16 lanes (SSE2 has no pmovsx).
+inline __m128i WidenLow(__m128i v) { return _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8); }
+inline __m128i WidenHigh(__m128i v) { return _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8); }
+
+inline __m128i DotI8Step(__m128i acc, __m128i a, __m128i b) {
+  acc = _mm_add_epi32(acc, _mm_madd_epi16(WidenLow(a), WidenLow(b)));
+  return _mm_add_epi32(acc, _mm_madd_epi16(WidenHigh(a), WidenHigh(b)));
+}
+
+inline int32_t SumLanes(__m128i v) {
+  alignas(16) int32_t lane[4];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lane), v);
+  return lane[0] + lane[1] + lane[2] + lane[3];
+}
+
+#else  // scalar build: the reference is the implementation
+
+inline float Dot(const float* a, const float* b, size_t d) { return scalar::Dot(a, b, d); }
+
+inline void Dot4Rows(const float* q, const float* rows, size_t d, float out[4]) {
+  for (int r = 0; r < 4; ++r) out[r] = scalar::Dot(q, rows + r * d, d);
+}
+
+inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
+                   float out[4]) {
+  out[0] = scalar::Dot(q0, r0, d), out[1] = scalar::Dot(q0, r1, d);
+  out[2] = scalar::Dot(q1, r0, d), out[3] = scalar::Dot(q1, r1, d);
+}
+
+#endif
+
+#if defined(CLIPSCOPE_SIMD_WASM) || defined(CLIPSCOPE_SIMD_SSE2)
+
+#if defined(CLIPSCOPE_SIMD_WASM)
+using I8Vec = v128_t;
+inline I8Vec LoadI8(const int8_t* p) { return wasm_v128_load(p); }
+inline I8Vec ZeroI32() { return wasm_i32x4_splat(0); }
+#else
+using I8Vec = __m128i;
+inline I8Vec LoadI8(const int8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline I8Vec ZeroI32() { return _mm_setzero_si128(); }
+#endif
+
+inline int32_t DotI8(const int8_t* a, const int8_t* b, size_t d) {
+  I8Vec acc = ZeroI32();
+  size_t i = 0;
+  for (; i + 16 <= d; i += 16) acc = DotI8Step(acc, LoadI8(a + i), LoadI8(b + i));
+  int32_t sum = SumLanes(acc);
+  for (; i < d; ++i) sum += int32_t(a[i]) * int32_t(b[i]);
+  return sum;
+}
+
+// out[r] = DotI8(q, rows + r*d) for r in 0..3.
+inline void DotI8x4Rows(const int8_t* q, const int8_t* rows, size_t d, int32_t out[4]) {
+  const int8_t *r0 = rows, *r1 = rows + d, *r2 = rows + 2 * d, *r3 = rows + 3 * d;
+  I8Vec a0 = ZeroI32(), a1 = a0, a2 = a0, a3 = a0;
+  size_t i = 0;
+  for (; i + 16 <= d; i += 16) {
+    I8Vec qv = LoadI8(q + i);
+    a0 = DotI8Step(a0, qv, LoadI8(r0 + i));
+    a1 = DotI8Step(a1, qv, LoadI8(r1 + i));
+    a2 = DotI8Step(a2, qv, LoadI8(r2 + i));
+    a3 = DotI8Step(a3, qv, LoadI8(r3 + i));
+  }
+  int32_t s0 = SumLanes(a0), s1 = SumLanes(a1), s2 = SumLanes(a2), s3 = SumLanes(a3);
+  for (; i < d; ++i) {
+    int32_t qi = q[i];
+    s0 += qi * r0[i], s1 += qi * r1[i], s2 += qi * r2[i], s3 += qi * r3[i];
+  }
+  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
+}
+
+#else
+
+inline int32_t DotI8(const int8_t* a, const int8_t* b, size_t d) { return scalar::DotI8(a, b, d); }
+
+inline void DotI8x4Rows(const int8_t* q, const int8_t* rows, size_t d, int32_t out[4]) {
+  for (int r = 0; r < 4; ++r) out[r] = scalar::DotI8(q, rows + r * d, d);
+}
+
+#endif
+
+// Which implementation this build compiled: reported by tests and benchmarks.
+inline const char* KernelName() {
+#if defined(CLIPSCOPE_SIMD_WASM)
+  return "wasm-simd128";
+#elif defined(CLIPSCOPE_SIMD_SSE2)
+  return "sse2";
+#else
+  return "scalar";
+#endif
+}
+
+}  // namespace simd
+}  // namespace clipscope

@@ -1,0 +1,50 @@
+// Bounded selection of the k best (score, seq) pairs: higher score first, and on equal scores
+// the smaller insertion sequence first, so results never depend on scan or block order.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace clipscope {
+
+struct Candidate {
+  float score;
+  uint64_t seq;   // insertion order: the deterministic tie-break
+  uint32_t slot;  // where the vector lives in storage
+};
+
+inline bool Better(const Candidate& a, const Candidate& b) {
+  return a.score > b.score || (a.score == b.score && a.seq < b.seq);
+}
+
+class TopK {
+ public:
+  explicit TopK(size_t k) : k_(k) { heap_.reserve(k); }
+
+  // The heap keeps the worst kept candidate at the front, so a full heap rejects most
+  // candidates with one comparison.
+  void Push(const Candidate& c) {
+    if (heap_.size() < k_) {
+      heap_.push_back(c);
+      std::push_heap(heap_.begin(), heap_.end(), Better);
+    } else if (k_ > 0 && Better(c, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), Better);
+      heap_.back() = c;
+      std::push_heap(heap_.begin(), heap_.end(), Better);
+    }
+  }
+
+  // Best first; empties the selection.
+  std::vector<Candidate> TakeSorted() {
+    std::sort_heap(heap_.begin(), heap_.end(), Better);
+    return std::move(heap_);
+  }
+
+ private:
+  size_t k_;
+  std::vector<Candidate> heap_;
+};
+
+}  // namespace clipscope
