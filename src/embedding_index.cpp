@@ -58,27 +58,19 @@ Result<EmbeddingIndex> EmbeddingIndex::Create(size_t dim, IndexOptions options) 
     return Status(ErrorCode::kInvalidArgument,
                   "dimension must be between 1 and " + Str(kMaxDim) + ", got " + Str(dim));
   }
-  if (options.storage != Storage::kFloat32 && options.storage != Storage::kInt8) {
+  if (static_cast<uint8_t>(options.storage) > static_cast<uint8_t>(Storage::kInt8Exact)) {
     return Status(ErrorCode::kInvalidArgument, "unknown storage type " +
                                                    Str(static_cast<size_t>(options.storage)));
   }
   return EmbeddingIndex(dim, options);
 }
 
-Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
-                           size_t num_floats) {
-  // 1. Validate everything before touching storage, so a failed batch changes nothing.
-  const size_t n = ids.size();
-  if (num_floats != n * dim_) {
-    return Status(ErrorCode::kDimensionMismatch,
-                  "got " + Str(num_floats) + " floats for " + Str(n) + " ids; expected " + Str(n) +
-                      " x " + Str(dim_) + " = " + Str(n * dim_));
-  }
-  if (size() + n > UINT32_MAX) {
+Status EmbeddingIndex::CheckNewIds(const std::vector<ItemId>& ids) const {
+  if (size() + ids.size() > UINT32_MAX) {
     return Status(ErrorCode::kInvalidArgument, "an index holds at most 4294967295 vectors");
   }
   std::unordered_set<ItemId> batch_ids;
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < ids.size(); ++i) {
     const ItemId& id = ids[i];
     if (const double* number = std::get_if<double>(&id); number && !std::isfinite(*number)) {
       return Status(ErrorCode::kInvalidArgument, "id " + Str(i) + " is not a finite number");
@@ -90,26 +82,56 @@ Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
       return Status(ErrorCode::kDuplicateId,
                     "id " + DescribeId(id) + " appears more than once in the batch");
     }
-    Status valid = CheckVector(vectors + i * dim_, dim_, "vector " + Str(i) + " (id " +
-                                                             DescribeId(id) + ")");
-    if (!valid.ok()) return valid;
-  }
-  // 2. Commit: normalise each vector into storage.
-  std::vector<float> unit(dim_);
-  for (size_t i = 0; i < n; ++i) {
-    Normalize(vectors + i * dim_, dim_, unit.data());
-    slot_of_.emplace(ids[i], static_cast<uint32_t>(ids_.size()));
-    ids_.push_back(ids[i]);
-    seqs_.push_back(next_seq_++);
-    Store(unit.data());
   }
   return Status::Ok();
 }
 
-void EmbeddingIndex::Store(const float* unit_vector) {
-  if (options_.storage == Storage::kFloat32) {
-    vectors_.insert(vectors_.end(), unit_vector, unit_vector + dim_);
-  } else {
+Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
+                           size_t num_floats) {
+  // 1. Validate everything before touching storage, so a failed batch changes nothing.
+  const size_t n = ids.size();
+  if (num_floats != n * dim_) {
+    return Status(ErrorCode::kDimensionMismatch,
+                  "got " + Str(num_floats) + " floats for " + Str(n) + " ids; expected " + Str(n) +
+                      " x " + Str(dim_) + " = " + Str(n * dim_));
+  }
+  Status valid = CheckNewIds(ids);
+  for (size_t i = 0; valid.ok() && i < n; ++i) {
+    valid = CheckVector(vectors + i * dim_, dim_,
+                        "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")");
+  }
+  if (!valid.ok()) return valid;
+  // 2. Commit: normalise each vector into storage. One batch into an empty index allocates
+  //    exactly; growth is 1.5x so that many small batches stay linear.
+  Reserve(size() + n);
+  std::vector<float> unit(dim_);
+  for (size_t i = 0; i < n; ++i) {
+    Normalize(vectors + i * dim_, dim_, unit.data());
+    Store(ids[i], unit.data());
+  }
+  return Status::Ok();
+}
+
+void EmbeddingIndex::Reserve(size_t count) {
+  auto grow = [count](auto& v, size_t per_item) {
+    if (count * per_item > v.capacity()) v.reserve(std::max(count * per_item, v.capacity() * 3 / 2));
+  };
+  grow(ids_, 1), grow(seqs_, 1);
+  if (has_floats()) grow(vectors_, dim_);
+  if (has_codes()) grow(codes_, dim_), grow(scales_, 1);
+  slot_of_.reserve(count);
+}
+
+void EmbeddingIndex::StoreId(const ItemId& id) {
+  slot_of_.emplace(id, static_cast<uint32_t>(ids_.size()));
+  ids_.push_back(id);
+  seqs_.push_back(next_seq_++);
+}
+
+void EmbeddingIndex::Store(const ItemId& id, const float* unit_vector) {
+  StoreId(id);
+  if (has_floats()) vectors_.insert(vectors_.end(), unit_vector, unit_vector + dim_);
+  if (has_codes()) {
     codes_.resize(codes_.size() + dim_);
     scales_.push_back(QuantizeInt8(unit_vector, dim_, codes_.data() + codes_.size() - dim_));
   }
@@ -131,10 +153,11 @@ Status EmbeddingIndex::Remove(const std::vector<ItemId>& ids) {
       ids_[slot] = std::move(ids_[last]);
       seqs_[slot] = seqs_[last];
       slot_of_[ids_[slot]] = slot;
-      if (options_.storage == Storage::kFloat32) {
+      if (has_floats()) {
         std::copy_n(vectors_.begin() + size_t(last) * dim_, dim_,
                     vectors_.begin() + size_t(slot) * dim_);
-      } else {
+      }
+      if (has_codes()) {
         std::copy_n(codes_.begin() + size_t(last) * dim_, dim_,
                     codes_.begin() + size_t(slot) * dim_);
         scales_[slot] = scales_[last];
@@ -142,9 +165,8 @@ Status EmbeddingIndex::Remove(const std::vector<ItemId>& ids) {
     }
     ids_.pop_back();
     seqs_.pop_back();
-    if (options_.storage == Storage::kFloat32) {
-      vectors_.resize(vectors_.size() - dim_);
-    } else {
+    if (has_floats()) vectors_.resize(vectors_.size() - dim_);
+    if (has_codes()) {
       codes_.resize(codes_.size() - dim_);
       scales_.pop_back();
     }
@@ -159,7 +181,7 @@ Result<std::vector<float>> EmbeddingIndex::Get(const ItemId& id) const {
   }
   const size_t slot = found->second;
   std::vector<float> out(dim_);
-  if (options_.storage == Storage::kFloat32) {
+  if (has_floats()) {
     std::copy_n(vectors_.begin() + slot * dim_, dim_, out.begin());
   } else {
     DequantizeInt8(codes_.data() + slot * dim_, scales_[slot], dim_, out.data());
@@ -305,7 +327,8 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
                                            const std::vector<uint32_t>* slots) const {
   // 1. Quantise each query and score every row with exact int32 dot products.
   // 2. Keep a pool of the best approximate candidates (at least k).
-  // 3. Re-rank the pool with the float32 query against the dequantised rows.
+  // 3. Re-rank the pool with the float32 query against the stored float32 rows (kInt8Exact)
+  //    or the dequantised codes (kInt8).
   const size_t pool = std::max(k, options_.rerank_pool ? options_.rerank_pool
                                                        : std::max<size_t>(4 * k, 64));
   std::vector<int8_t> query_codes(num_queries * dim_);
@@ -346,8 +369,12 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
   for (size_t q = 0; q < num_queries; ++q) {
     TopK exact(k);
     for (const Candidate& c : approx[q].TakeSorted()) {
-      DequantizeInt8(codes + size_t(c.slot) * dim_, scales_[c.slot], dim_, row_values.data());
-      exact.Push({simd::Dot(queries + q * dim_, row_values.data(), dim_), c.seq, c.slot});
+      const float* row = vectors_.data() + size_t(c.slot) * dim_;
+      if (!has_floats()) {
+        DequantizeInt8(codes + size_t(c.slot) * dim_, scales_[c.slot], dim_, row_values.data());
+        row = row_values.data();
+      }
+      exact.Push({simd::Dot(queries + q * dim_, row, dim_), c.seq, c.slot});
     }
     out.push_back(ToHits(exact.TakeSorted()));
   }

@@ -11,14 +11,23 @@
 
 namespace clipscope {
 
+// Bytes per vector of dimension d, besides the id: float32 4d, int8_exact 5d + 4, int8 d + 4.
 enum class Storage : uint8_t {
-  kFloat32 = 0,  // 4 bytes per dimension; scores are exact float32 dot products
-  kInt8 = 1,     // 1 byte per dimension + a 4-byte scale; scores are re-ranked in float32
+  // Exact float32 scores.
+  kFloat32 = 0,
+  // 4x less memory: int8 codes and one scale per vector. The int8 scan's best candidates are
+  // re-ranked with the float32 query against the dequantised codes, so scores carry the
+  // quantisation error (about 3e-4 at d = 512).
+  kInt8 = 1,
+  // The int8 scan (a quarter of the memory traffic) with the float32 vectors kept to
+  // re-rank the candidates exactly: hits and scores are those of kFloat32 unless the true
+  // top k falls outside the candidate pool.
+  kInt8Exact = 2,
 };
 
 struct IndexOptions {
   Storage storage = Storage::kFloat32;
-  // Int8 only: how many int8 candidates are re-ranked with the float32 query.
+  // Int8 storages: how many int8 candidates are re-ranked with the float32 query.
   // 0 = automatic: max(4 * k, 64).
   size_t rerank_pool = 0;
 };
@@ -71,9 +80,14 @@ class EmbeddingIndex {
  private:
   EmbeddingIndex(size_t dim, IndexOptions options) : dim_(dim), options_(options) {}
 
+  bool has_floats() const { return options_.storage != Storage::kInt8; }
+  bool has_codes() const { return options_.storage != Storage::kFloat32; }
+  Status CheckNewIds(const std::vector<ItemId>& ids) const;
   Status CheckQueries(const float* queries, size_t num_floats, int k) const;
   Result<std::vector<uint32_t>> ResolveFilter(const std::vector<ItemId>& filter) const;
-  void Store(const float* unit_vector);
+  void Reserve(size_t count);
+  void StoreId(const ItemId& id);
+  void Store(const ItemId& id, const float* unit_vector);
   std::vector<Hits> ScanFloat32(const float* queries, size_t num_queries, size_t k,
                                 const std::vector<uint32_t>* slots) const;
   std::vector<Hits> ScanInt8(const float* queries, size_t num_queries, size_t k,
@@ -82,9 +96,9 @@ class EmbeddingIndex {
 
   size_t dim_;
   IndexOptions options_;
-  std::vector<float> vectors_;   // float32 storage: size() * dim_
-  std::vector<int8_t> codes_;    // int8 storage: size() * dim_
-  std::vector<float> scales_;    // int8 storage: one dequantisation scale per vector
+  std::vector<float> vectors_;   // has_floats(): size() * dim_ unit-length floats
+  std::vector<int8_t> codes_;    // has_codes(): size() * dim_ int8 codes
+  std::vector<float> scales_;    // has_codes(): one dequantisation scale per vector
   std::vector<ItemId> ids_;      // slot -> id
   std::vector<uint64_t> seqs_;   // slot -> insertion sequence (tie-break, save order)
   std::unordered_map<ItemId, uint32_t> slot_of_;

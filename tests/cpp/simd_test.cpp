@@ -1,0 +1,105 @@
+// Every SIMD kernel equals its scalar twin: exactly on integer-valued floats (no rounding at
+// all) and bit for bit on arbitrary floats (same canonical summation order), for dims 1..17
+// so every tail length runs, and for the embedding sizes used in practice.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "simd.h"
+#include "test_data.h"
+
+namespace clipscope {
+namespace {
+
+std::vector<size_t> Dims() {
+  std::vector<size_t> dims;
+  for (size_t d = 1; d <= 17; ++d) dims.push_back(d);
+  for (size_t d : {31, 32, 33, 64, 100, 384, 512, 768, 1024}) dims.push_back(d);
+  return dims;
+}
+
+std::vector<float> IntegerFloats(size_t n, uint64_t seed) {
+  testing::Rng rng(seed);
+  std::vector<float> out(n);
+  for (float& x : out) x = float(rng.Int(-8, 8));
+  return out;
+}
+
+uint32_t Bits(float x) {
+  uint32_t b;
+  std::memcpy(&b, &x, 4);
+  return b;
+}
+
+double NaiveDot(const float* a, const float* b, size_t d) {
+  double sum = 0;
+  for (size_t i = 0; i < d; ++i) sum += double(a[i]) * b[i];
+  return sum;
+}
+
+TEST(Simd, ReportsTheKernelThisBuildUses) {
+#if defined(__SSE2__)
+  EXPECT_STREQ(simd::KernelName(), "sse2");
+#else
+  EXPECT_STREQ(simd::KernelName(), "scalar");
+#endif
+}
+
+TEST(Simd, DotEqualsPlainSumOnIntegerValues) {
+  for (size_t d : Dims()) {
+    std::vector<float> a = IntegerFloats(d, d), b = IntegerFloats(d, d + 100);
+    EXPECT_EQ(simd::Dot(a.data(), b.data(), d), NaiveDot(a.data(), b.data(), d)) << "d=" << d;
+    EXPECT_EQ(scalar::Dot(a.data(), b.data(), d), NaiveDot(a.data(), b.data(), d)) << "d=" << d;
+  }
+}
+
+TEST(Simd, DotIsBitIdenticalToScalarOnRandomFloats) {
+  for (size_t d : Dims()) {
+    std::vector<float> a = testing::RandomVectors(1, d, d), b = testing::RandomVectors(1, d, d + 7);
+    EXPECT_EQ(Bits(simd::Dot(a.data(), b.data(), d)), Bits(scalar::Dot(a.data(), b.data(), d)))
+        << "d=" << d;
+  }
+}
+
+TEST(Simd, Dot4RowsEqualsFourDots) {
+  for (size_t d : Dims()) {
+    std::vector<float> q = testing::RandomVectors(1, d, d), rows = testing::RandomVectors(4, d, 3 * d);
+    float out[4];
+    simd::Dot4Rows(q.data(), rows.data(), d, out);
+    for (int r = 0; r < 4; ++r) {
+      EXPECT_EQ(Bits(out[r]), Bits(scalar::Dot(q.data(), rows.data() + r * d, d))) << "d=" << d;
+    }
+  }
+}
+
+TEST(Simd, Dot2x2EqualsFourDots) {
+  for (size_t d : Dims()) {
+    std::vector<float> q = testing::RandomVectors(2, d, d), r = testing::RandomVectors(2, d, 5 * d);
+    float out[4];
+    simd::Dot2x2(q.data(), q.data() + d, r.data(), r.data() + d, d, out);
+    EXPECT_EQ(Bits(out[0]), Bits(scalar::Dot(q.data(), r.data(), d))) << "d=" << d;
+    EXPECT_EQ(Bits(out[1]), Bits(scalar::Dot(q.data(), r.data() + d, d))) << "d=" << d;
+    EXPECT_EQ(Bits(out[2]), Bits(scalar::Dot(q.data() + d, r.data(), d))) << "d=" << d;
+    EXPECT_EQ(Bits(out[3]), Bits(scalar::Dot(q.data() + d, r.data() + d, d))) << "d=" << d;
+  }
+}
+
+TEST(Simd, Int8KernelsEqualScalarIncludingExtremes) {
+  for (size_t d : Dims()) {
+    testing::Rng rng(d);
+    std::vector<int8_t> q(d), rows(4 * d);
+    for (auto& x : q) x = int8_t(rng.Int(-128, 127));
+    for (auto& x : rows) x = int8_t(rng.Int(-128, 127));
+    q[0] = -128, rows[0] = -128;  // the one product that overflows int16
+    int32_t out[4];
+    simd::DotI8x4Rows(q.data(), rows.data(), d, out);
+    for (int r = 0; r < 4; ++r) {
+      int32_t expected = scalar::DotI8(q.data(), rows.data() + r * d, d);
+      EXPECT_EQ(out[r], expected) << "d=" << d;
+      EXPECT_EQ(simd::DotI8(q.data(), rows.data() + r * d, d), expected) << "d=" << d;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace clipscope
