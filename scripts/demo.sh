@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds the package and the demo page, then serves it on localhost and prints its URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/require-tools.sh
+bash scripts/build.sh
+npx vite build --config web/vite.config.ts --logLevel warn
+exec npx vite preview --config web/vite.config.ts

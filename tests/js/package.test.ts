@@ -1,0 +1,52 @@
+// `npm pack` makes a tarball that a fresh Node project installs (a real install, not a link)
+// and uses: the types, the ESM entry and the .wasm all ship.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'clipscope-pack-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('npm package', () => {
+  it('packs the ESM entry, the types and the WASM core, and nothing else', () => {
+    const [info] = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+    ) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>;
+    expect(info.name).toBe('clipscope');
+    const files = info.files.map((f) => f.path);
+    for (const required of [
+      'package.json',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/embedding-index.d.ts',
+      'dist/core/clipscope-core.mjs',
+      'dist/core/clipscope-core.wasm',
+    ]) {
+      expect(files).toContain(required);
+    }
+    expect(files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md')).toEqual([]);
+
+    // A consumer project installs the tarball and runs it from its own node_modules.
+    const app = join(work, 'app');
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module', private: true }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(work, info.filename)], { cwd: app });
+    expect(readdirSync(join(app, 'node_modules', 'clipscope', 'dist', 'core'))).toContain('clipscope-core.wasm');
+    writeFileSync(
+      join(app, 'main.mjs'),
+      `import { EmbeddingIndex } from 'clipscope';
+       const index = await EmbeddingIndex.create(3, { storage: 'int8-exact' });
+       index.addMany(['x', 'y'], new Float32Array([1, 0, 0, 0, 1, 0]));
+       const hits = index.search([0.1, 1, 0], 2);
+       console.log(JSON.stringify({ ids: hits.ids, bytes: index.save().length }));
+       index.delete();`,
+    );
+    const out = JSON.parse(execFileSync('node', ['main.mjs'], { cwd: app, encoding: 'utf8' }));
+    expect(out.ids).toEqual(['y', 'x']);
+    expect(out.bytes).toBeGreaterThan(28);
+  });
+});

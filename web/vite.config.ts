@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// The page uses the built package (dist/) exactly as an app that installed `clipscope` would.
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  resolve: {
+    alias: { clipscope: fileURLToPath(new URL('../dist/index.js', import.meta.url)) },
+  },
+  build: {
+    outDir: fileURLToPath(new URL('../build/web', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+  preview: { host: '127.0.0.1', port: 5173, strictPort: false },
+});
