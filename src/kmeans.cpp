@@ -1,0 +1,414 @@
+#include "kmeans.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "random.h"
+#include "simd.h"
+
+namespace clipscope {
+namespace {
+
+std::string Str(size_t n) { return std::to_string(n); }
+
+// Squared norm of every row, with the same kernel as the dot products it is combined with.
+std::vector<float> RowNorms(const float* x, size_t n, size_t d) {
+  std::vector<float> norms(n);
+  for (size_t i = 0; i < n; ++i) norms[i] = simd::Dot(x + i * d, x + i * d, d);
+  return norms;
+}
+
+// scikit-learn's tolerance scale: the mean over features of the per-feature variance.
+double MeanVariance(const float* x, size_t n, size_t d) {
+  std::vector<double> mean(d, 0.0), m2(d, 0.0);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < d; ++j) mean[j] += x[i * d + j];
+  }
+  for (double& m : mean) m /= double(n);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < d; ++j) m2[j] += (x[i * d + j] - mean[j]) * (x[i * d + j] - mean[j]);
+  }
+  double total = 0;
+  for (double v : m2) total += v / double(n);
+  return total / double(d);
+}
+
+double SquaredDistance(const float* a, const float* b, size_t d) {
+  double sum = 0;
+  for (size_t j = 0; j < d; ++j) sum += (double(a[j]) - b[j]) * (double(a[j]) - b[j]);
+  return sum;
+}
+
+double Inertia(const float* x, size_t n, size_t d, const float* c, const int32_t* labels,
+               Metric metric) {
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const float* centre = c + size_t(labels[i]) * d;
+    if (metric == Metric::kEuclidean) {
+      sum += SquaredDistance(x + i * d, centre, d);
+    } else {
+      double dot = 0;
+      for (size_t j = 0; j < d; ++j) dot += double(x[i * d + j]) * centre[j];
+      sum += 1.0 - dot;
+    }
+  }
+  return sum;
+}
+
+void NormalizeRow(float* row, size_t d) {
+  double norm = 0;
+  for (size_t j = 0; j < d; ++j) norm += double(row[j]) * row[j];
+  if (norm == 0) return;
+  const double inverse = 1.0 / std::sqrt(norm);
+  for (size_t j = 0; j < d; ++j) row[j] = float(row[j] * inverse);
+}
+
+// Squared euclidean distance from point p to every row of x.
+void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x_norms,
+                 const float* p, std::vector<double>* out) {
+  const float p_norm = simd::Dot(p, p, d);
+  out->resize(n);
+  size_t i = 0;
+  float dots[4];
+  for (; i + 4 <= n; i += 4) {
+    simd::Dot4Rows(p, x + i * d, d, dots);
+    for (int r = 0; r < 4; ++r) (*out)[i + r] = std::max(0.0f, x_norms[i + r] - 2 * dots[r] + p_norm);
+  }
+  for (; i < n; ++i) (*out)[i] = std::max(0.0f, x_norms[i] - 2 * simd::Dot(p, x + i * d, d) + p_norm);
+}
+
+// Greedy k-means++ (scikit-learn's _kmeans_plusplus):
+// 1. the first centre is a uniformly random point;
+// 2. each next centre: draw 2 + floor(ln k) candidates with probability proportional to the
+//    squared distance to the nearest chosen centre, keep the candidate that lowers the total
+//    the most.
+std::vector<float> KMeansPlusPlus(const float* x, size_t n, size_t d, size_t k,
+                                  const std::vector<float>& x_norms, Random& rng) {
+  std::vector<float> centres(k * d);
+  const size_t trials = 2 + size_t(std::log(double(k)));
+  size_t first = rng.Below(n);
+  std::copy_n(x + first * d, d, centres.begin());
+  std::vector<double> closest, candidate_dist, best_dist, cumulative(n);
+  DistancesTo(x, n, d, x_norms, x + first * d, &closest);
+  double potential = std::accumulate(closest.begin(), closest.end(), 0.0);
+  for (size_t c = 1; c < k; ++c) {
+    std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
+    double best_potential = std::numeric_limits<double>::infinity();
+    size_t best_id = 0;
+    for (size_t t = 0; t < trials; ++t) {
+      const double target = rng.Uniform() * potential;
+      size_t id = std::lower_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin();
+      id = std::min(id, n - 1);
+      DistancesTo(x, n, d, x_norms, x + id * d, &candidate_dist);
+      double candidate_potential = 0;
+      for (size_t i = 0; i < n; ++i) {
+        candidate_dist[i] = std::min(candidate_dist[i], closest[i]);
+        candidate_potential += candidate_dist[i];
+      }
+      if (candidate_potential < best_potential) {
+        best_potential = candidate_potential, best_id = id;
+        best_dist.swap(candidate_dist);
+      }
+    }
+    potential = best_potential;
+    closest.swap(best_dist);
+    std::copy_n(x + best_id * d, d, centres.begin() + c * d);
+  }
+  return centres;
+}
+
+std::vector<float> RandomInit(const float* x, size_t n, size_t d, size_t k, Random& rng) {
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<float> centres(k * d);
+  for (size_t c = 0; c < k; ++c) {  // partial Fisher-Yates: k distinct points
+    std::swap(order[c], order[c + rng.Below(n - c)]);
+    std::copy_n(x + order[c] * d, d, centres.begin() + c * d);
+  }
+  return centres;
+}
+
+// Moves the farthest points into empty clusters (scikit-learn's relocation), taking only
+// points whose cluster keeps at least one member, so no cluster is left empty and no centre
+// becomes NaN. sums: k * d, counts: k; distances: each point's distance to its old centre.
+void RelocateEmptyClusters(const float* x, size_t d, size_t k, const std::vector<float>& distances,
+                           const std::vector<int32_t>& labels, std::vector<double>* sums,
+                           std::vector<size_t>* counts) {
+  std::vector<size_t> empty;
+  for (size_t c = 0; c < k; ++c) {
+    if ((*counts)[c] == 0) empty.push_back(c);
+  }
+  if (empty.empty()) return;
+  std::vector<size_t> far(distances.size());
+  std::iota(far.begin(), far.end(), 0);
+  std::stable_sort(far.begin(), far.end(),
+                   [&](size_t a, size_t b) { return distances[a] > distances[b]; });
+  size_t next = 0;
+  for (size_t c : empty) {
+    while ((*counts)[labels[far[next]]] <= 1) ++next;  // k <= n: always found
+    const size_t i = far[next++];
+    const size_t old = labels[i];
+    for (size_t j = 0; j < d; ++j) {
+      (*sums)[old * d + j] -= x[i * d + j];
+      (*sums)[c * d + j] = x[i * d + j];
+    }
+    --(*counts)[old];
+    (*counts)[c] = 1;
+  }
+}
+
+// Lloyd iterations from the given centres, in scikit-learn's order (_kmeans_single_lloyd):
+// 1. assign every point to its nearest centre, 2. move each centre to its points' mean
+// (repairing empty clusters), 3. stop when no label changed or the centres moved less than
+// tol; then 4. if stopped on tol or max_iter, assign once more so labels match the centres.
+KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<float> centres,
+                   const KMeansOptions& options, double tol) {
+  KMeansResult result;
+  std::vector<int32_t> labels(n, -1), old_labels(n, -1);
+  std::vector<float> distances(n);
+  std::vector<double> sums(k * d);
+  std::vector<size_t> counts(k);
+  bool strict = false;
+  for (int it = 0; it < options.max_iter; ++it) {
+    AssignNearest(x, n, centres.data(), k, d, options.metric, labels.data(), distances.data());
+    std::fill(sums.begin(), sums.end(), 0.0);
+    std::fill(counts.begin(), counts.end(), 0);
+    for (size_t i = 0; i < n; ++i) {
+      const size_t c = labels[i];
+      ++counts[c];
+      for (size_t j = 0; j < d; ++j) sums[c * d + j] += x[i * d + j];
+    }
+    RelocateEmptyClusters(x, d, k, distances, labels, &sums, &counts);
+    double shift = 0;
+    for (size_t c = 0; c < k; ++c) {
+      float* centre = &centres[c * d];
+      std::vector<float> updated(d);
+      for (size_t j = 0; j < d; ++j) updated[j] = float(sums[c * d + j] / double(counts[c]));
+      if (options.metric == Metric::kCosine) NormalizeRow(updated.data(), d);
+      shift += SquaredDistance(centre, updated.data(), d);
+      std::copy(updated.begin(), updated.end(), centre);
+    }
+    result.iterations = it + 1;
+    if (labels == old_labels) {
+      strict = result.converged = true;
+      break;
+    }
+    if (shift <= tol) {
+      result.converged = true;
+      break;
+    }
+    old_labels = labels;
+  }
+  if (!strict) {
+    AssignNearest(x, n, centres.data(), k, d, options.metric, labels.data(), distances.data());
+  }
+  result.inertia = Inertia(x, n, d, centres.data(), labels.data(), options.metric);
+  result.centroids = std::move(centres);
+  result.labels = std::move(labels);
+  return result;
+}
+
+// Mini-batch k-means (Sculley 2010, as scikit-learn's MiniBatchKMeans without reassignment):
+// 1. each step draws `batch` points at random and assigns them, 2. every centre moves to the
+// running mean of all points ever assigned to it, 3. stop after max_iter passes' worth of
+// steps, or when the smoothed batch inertia has not improved for 10 steps, or when the centres
+// moved less than tol; 4. assign every point once with the final centres.
+KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector<float> centres,
+                       const KMeansOptions& options, double tol, Random& rng) {
+  KMeansResult result;
+  const size_t batch = std::min(options.mini_batch, n);
+  const size_t steps = size_t(options.max_iter) * ((n + batch - 1) / batch);
+  std::vector<float> batch_x(batch * d), distances(batch);
+  std::vector<int32_t> labels(batch);
+  std::vector<double> counts(k, 0.0), sums(k * d);
+  std::vector<size_t> batch_counts(k);
+  const double alpha = std::min(1.0, 2.0 * double(batch) / double(n + 1));
+  double smoothed = -1, best = std::numeric_limits<double>::infinity();
+  int no_improvement = 0;
+  for (size_t step = 0; step < steps; ++step) {
+    for (size_t b = 0; b < batch; ++b) std::copy_n(x + rng.Below(n) * d, d, &batch_x[b * d]);
+    AssignNearest(batch_x.data(), batch, centres.data(), k, d, options.metric, labels.data(),
+                  distances.data());
+    std::fill(sums.begin(), sums.end(), 0.0);
+    std::fill(batch_counts.begin(), batch_counts.end(), 0);
+    double batch_inertia = 0;
+    for (size_t b = 0; b < batch; ++b) {
+      const size_t c = labels[b];
+      ++batch_counts[c];
+      batch_inertia += distances[b];
+      for (size_t j = 0; j < d; ++j) sums[c * d + j] += batch_x[b * d + j];
+    }
+    double shift = 0;
+    for (size_t c = 0; c < k; ++c) {
+      if (batch_counts[c] == 0) continue;
+      counts[c] += double(batch_counts[c]);
+      float* centre = &centres[c * d];
+      std::vector<float> updated(d);
+      for (size_t j = 0; j < d; ++j) {
+        updated[j] = float(centre[j] + (sums[c * d + j] - batch_counts[c] * double(centre[j])) / counts[c]);
+      }
+      if (options.metric == Metric::kCosine) NormalizeRow(updated.data(), d);
+      shift += SquaredDistance(centre, updated.data(), d);
+      std::copy(updated.begin(), updated.end(), centre);
+    }
+    result.iterations = int(step + 1);
+    batch_inertia /= double(batch);
+    smoothed = smoothed < 0 ? batch_inertia : smoothed * (1 - alpha) + batch_inertia * alpha;
+    if (smoothed < best) {
+      best = smoothed, no_improvement = 0;
+    } else if (++no_improvement >= 10) {
+      result.converged = true;
+      break;
+    }
+    if (tol > 0 && shift <= tol) {
+      result.converged = true;
+      break;
+    }
+  }
+  result.labels.resize(n);
+  std::vector<float> all_distances(n);
+  AssignNearest(x, n, centres.data(), k, d, options.metric, result.labels.data(),
+                all_distances.data());
+  result.inertia = Inertia(x, n, d, centres.data(), result.labels.data(), options.metric);
+  result.centroids = std::move(centres);
+  return result;
+}
+
+Status Validate(const float* x, size_t n, size_t d, size_t k, const KMeansOptions& options) {
+  if (n == 0) return Status(ErrorCode::kInvalidArgument, "kmeans needs at least one point, got 0");
+  if (d == 0) return Status(ErrorCode::kInvalidArgument, "kmeans needs at least one dimension");
+  if (k == 0) return Status(ErrorCode::kInvalidArgument, "k must be at least 1, got 0");
+  if (k > n) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "k must be at most the number of points: k = " + Str(k) + ", n = " + Str(n));
+  }
+  if (options.n_init < 1) return Status(ErrorCode::kInvalidArgument, "nInit must be at least 1");
+  if (options.max_iter < 1) return Status(ErrorCode::kInvalidArgument, "maxIter must be at least 1");
+  if (!(options.tol >= 0)) return Status(ErrorCode::kInvalidArgument, "tol must be at least 0");
+  if (options.init == KMeansInit::kGiven && options.initial_centroids.size() != k * d) {
+    return Status(ErrorCode::kDimensionMismatch,
+                  "initial centroids have " + Str(options.initial_centroids.size()) +
+                      " values; expected k x d = " + Str(k) + " x " + Str(d) + " = " + Str(k * d));
+  }
+  for (size_t i = 0; i < n * d; ++i) {
+    if (!std::isfinite(x[i])) {
+      return Status(ErrorCode::kNotFinite,
+                    "point " + Str(i / d) + " has a non-finite value at dimension " + Str(i % d));
+    }
+  }
+  for (float v : options.initial_centroids) {
+    if (!std::isfinite(v)) return Status(ErrorCode::kNotFinite, "initial centroids hold NaN or Inf");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d, Metric metric,
+                   int32_t* labels, float* distances) {
+  // 1. Distances as |x|^2 - 2 x.c + |c|^2 (cosine: 1 - x.c) from one dot-product kernel.
+  // 2. Points in pairs against centre pairs (Dot2x2): each pair of points is read once per
+  //    pass over the centres, which stay in cache. 3. Ties go to the lower centre index.
+  const std::vector<float> x_norms = RowNorms(x, n, d), c_norms = RowNorms(c, k, d);
+  auto score = [&](size_t j, float dot) {  // what is minimised; |x|^2 is added at the end
+    return metric == Metric::kEuclidean ? c_norms[j] - 2 * dot : -dot;
+  };
+  auto finish = [&](size_t i, size_t best, float best_score) {
+    labels[i] = int32_t(best);
+    distances[i] = metric == Metric::kEuclidean ? std::max(0.0f, x_norms[i] + best_score)
+                                                : 1.0f + best_score;
+  };
+  size_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const float *x0 = x + i * d, *x1 = x0 + d;
+    size_t best0 = 0, best1 = 0;
+    float s0 = std::numeric_limits<float>::infinity(), s1 = s0, dots[4];
+    size_t j = 0;
+    for (; j + 2 <= k; j += 2) {
+      simd::Dot2x2(x0, x1, c + j * d, c + (j + 1) * d, d, dots);
+      const float a = score(j, dots[0]), b = score(j + 1, dots[1]);
+      const float e = score(j, dots[2]), f = score(j + 1, dots[3]);
+      if (a < s0) s0 = a, best0 = j;
+      if (b < s0) s0 = b, best0 = j + 1;
+      if (e < s1) s1 = e, best1 = j;
+      if (f < s1) s1 = f, best1 = j + 1;
+    }
+    for (; j < k; ++j) {
+      const float a = score(j, simd::Dot(x0, c + j * d, d)), e = score(j, simd::Dot(x1, c + j * d, d));
+      if (a < s0) s0 = a, best0 = j;
+      if (e < s1) s1 = e, best1 = j;
+    }
+    finish(i, best0, s0);
+    finish(i + 1, best1, s1);
+  }
+  for (; i < n; ++i) {
+    size_t best = 0;
+    float s = std::numeric_limits<float>::infinity();
+    for (size_t j = 0; j < k; ++j) {
+      const float a = score(j, simd::Dot(x + i * d, c + j * d, d));
+      if (a < s) s = a, best = j;
+    }
+    finish(i, best, s);
+  }
+}
+
+Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,
+                            const KMeansOptions& options) {
+  Status valid = Validate(x_in, n, d, k, options);
+  if (!valid.ok()) return valid;
+  // Spherical k-means works on unit rows; the caller's data is left untouched.
+  std::vector<float> unit;
+  const float* x = x_in;
+  if (options.metric == Metric::kCosine) {
+    unit.assign(x_in, x_in + n * d);
+    for (size_t i = 0; i < n; ++i) {
+      double norm = 0;
+      for (size_t j = 0; j < d; ++j) norm += double(unit[i * d + j]) * unit[i * d + j];
+      if (norm == 0) {
+        return Status(ErrorCode::kZeroVector, "point " + Str(i) + " is all zeros: it has no direction");
+      }
+      NormalizeRow(&unit[i * d], d);
+    }
+    x = unit.data();
+  }
+  const double tol = options.tol * MeanVariance(x, n, d);
+  std::vector<float> x_norms;
+  KMeansResult best;
+  bool have_best = false;
+  for (int run = 0; run < options.n_init; ++run) {
+    Random rng(options.seed * 0x100000001B3ull + uint64_t(run));
+    std::vector<float> centres;
+    if (options.init == KMeansInit::kGiven) {
+      centres = options.initial_centroids;
+      if (options.metric == Metric::kCosine) {
+        for (size_t c = 0; c < k; ++c) NormalizeRow(&centres[c * d], d);
+      }
+    } else if (options.init == KMeansInit::kRandom) {
+      centres = RandomInit(x, n, d, k, rng);
+    } else if (options.mini_batch && n > 3 * options.mini_batch && n > 3 * k) {
+      // Mini-batch starts from full k-means on a random subsample of 3 batches (scikit-learn's
+      // init_size): a poor start is costly, since mini-batch steps rarely leave its basin.
+      const size_t sample = std::max(3 * options.mini_batch, 3 * k);
+      std::vector<float> subset = RandomInit(x, n, d, sample, rng);
+      KMeansOptions seeding;
+      seeding.n_init = 3;
+      seeding.max_iter = 20;
+      seeding.seed = rng.Next();
+      seeding.metric = options.metric;
+      centres = KMeans(subset.data(), sample, d, k, seeding).value().centroids;
+    } else {
+      if (x_norms.empty()) x_norms = RowNorms(x, n, d);
+      centres = KMeansPlusPlus(x, n, d, k, x_norms, rng);
+    }
+    KMeansResult result = options.mini_batch
+                              ? MiniBatch(x, n, d, k, std::move(centres), options, tol, rng)
+                              : Lloyd(x, n, d, k, std::move(centres), options, tol);
+    if (!have_best || result.inertia < best.inertia) best = std::move(result), have_best = true;
+  }
+  return best;
+}
+
+}  // namespace clipscope
