@@ -276,7 +276,7 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
                                               const std::vector<uint32_t>* slots) const {
   // 1. Every kernel sums in simd.h's canonical order, so the blocking below changes speed only.
   // 2. Without a filter: rows in L2-sized blocks; queries in pairs against row pairs (Dot2x2),
-  //    leftovers with Dot4Rows / Dot. 3. With a filter: one Dot per (query, listed row).
+  //    a lone query row by row. 3. With a filter: one Dot per (query, listed row).
   std::vector<TopK> best(num_queries, TopK(k));
   const float* data = vectors_.data();
   auto push = [&](size_t q, size_t row, float score) {
@@ -305,15 +305,10 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
           push(q + 1, row, simd::Dot(q1, data + row * dim_, dim_));
         }
       }
+      // A lone query streams rows in order: what hardware prefetch follows best.
       for (; q < num_queries; ++q) {
         const float* query = queries + q * dim_;
-        size_t row = start;
-        float s[4];
-        for (; row + 4 <= end; row += 4) {
-          simd::Dot4Rows(query, data + row * dim_, dim_, s);
-          for (int r = 0; r < 4; ++r) push(q, row + r, s[r]);
-        }
-        for (; row < end; ++row) push(q, row, simd::Dot(query, data + row * dim_, dim_));
+        for (size_t row = start; row < end; ++row) push(q, row, simd::Dot(query, data + row * dim_, dim_));
       }
     }
   }
@@ -355,7 +350,9 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
         const int8_t* query = &query_codes[q * dim_];
         size_t row = start;
         int32_t s[4];
-        for (; row + 4 <= end; row += 4) {
+        // A lone query streams rows in order (what hardware prefetch follows best); a batch
+        // reuses each cached block of rows for every query, four rows per query load.
+        for (; num_queries > 1 && row + 4 <= end; row += 4) {
           simd::DotI8x4Rows(query, codes + row * dim_, dim_, s);
           for (int r = 0; r < 4; ++r) push(q, row + r, s[r]);
         }

@@ -71,13 +71,9 @@ void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x
                  const float* p, std::vector<double>* out) {
   const float p_norm = simd::Dot(p, p, d);
   out->resize(n);
-  size_t i = 0;
-  float dots[4];
-  for (; i + 4 <= n; i += 4) {
-    simd::Dot4Rows(p, x + i * d, d, dots);
-    for (int r = 0; r < 4; ++r) (*out)[i + r] = std::max(0.0f, x_norms[i + r] - 2 * dots[r] + p_norm);
+  for (size_t i = 0; i < n; ++i) {
+    (*out)[i] = std::max(0.0f, x_norms[i] - 2 * simd::Dot(p, x + i * d, d) + p_norm);
   }
-  for (; i < n; ++i) (*out)[i] = std::max(0.0f, x_norms[i] - 2 * simd::Dot(p, x + i * d, d) + p_norm);
 }
 
 // Greedy k-means++ (scikit-learn's _kmeans_plusplus):

@@ -73,29 +73,6 @@ inline float Dot(const float* a, const float* b, size_t d) {
   return sum;
 }
 
-// out[r] = Dot(q, rows + r*d) for r in 0..3; the query is loaded once for four rows.
-inline void Dot4Rows(const float* q, const float* rows, size_t d, float out[4]) {
-  const float *r0 = rows, *r1 = rows + d, *r2 = rows + 2 * d, *r3 = rows + 3 * d;
-  v128_t l0 = wasm_f32x4_splat(0), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
-  size_t i = 0;
-  for (; i + 8 <= d; i += 8) {
-    v128_t qa = wasm_v128_load(q + i), qb = wasm_v128_load(q + i + 4);
-    CLIPSCOPE_STEP(l0, h0, qa, qb, r0 + i);
-    CLIPSCOPE_STEP(l1, h1, qa, qb, r1 + i);
-    CLIPSCOPE_STEP(l2, h2, qa, qb, r2 + i);
-    CLIPSCOPE_STEP(l3, h3, qa, qb, r3 + i);
-  }
-  float s0 = FoldLanes(l0, h0), s1 = FoldLanes(l1, h1), s2 = FoldLanes(l2, h2),
-        s3 = FoldLanes(l3, h3);
-  for (; i < d; ++i) {
-    s0 = s0 + q[i] * r0[i];
-    s1 = s1 + q[i] * r1[i];
-    s2 = s2 + q[i] * r2[i];
-    s3 = s3 + q[i] * r3[i];
-  }
-  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
-}
-
 // out = {q0.r0, q0.r1, q1.r0, q1.r1}: the register block of the batch search.
 inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
                    float out[4]) {
@@ -158,28 +135,6 @@ inline float Dot(const float* a, const float* b, size_t d) {
   return sum;
 }
 
-inline void Dot4Rows(const float* q, const float* rows, size_t d, float out[4]) {
-  const float *r0 = rows, *r1 = rows + d, *r2 = rows + 2 * d, *r3 = rows + 3 * d;
-  __m128 l0 = _mm_setzero_ps(), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
-  size_t i = 0;
-  for (; i + 8 <= d; i += 8) {
-    __m128 qa = _mm_loadu_ps(q + i), qb = _mm_loadu_ps(q + i + 4);
-    CLIPSCOPE_STEP(l0, h0, qa, qb, r0 + i);
-    CLIPSCOPE_STEP(l1, h1, qa, qb, r1 + i);
-    CLIPSCOPE_STEP(l2, h2, qa, qb, r2 + i);
-    CLIPSCOPE_STEP(l3, h3, qa, qb, r3 + i);
-  }
-  float s0 = FoldLanes(l0, h0), s1 = FoldLanes(l1, h1), s2 = FoldLanes(l2, h2),
-        s3 = FoldLanes(l3, h3);
-  for (; i < d; ++i) {
-    s0 = s0 + q[i] * r0[i];
-    s1 = s1 + q[i] * r1[i];
-    s2 = s2 + q[i] * r2[i];
-    s3 = s3 + q[i] * r3[i];
-  }
-  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
-}
-
 inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
                    float out[4]) {
   __m128 l00 = _mm_setzero_ps(), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00,
@@ -223,10 +178,6 @@ inline int32_t SumLanes(__m128i v) {
 #else  // scalar build: the reference is the implementation
 
 inline float Dot(const float* a, const float* b, size_t d) { return scalar::Dot(a, b, d); }
-
-inline void Dot4Rows(const float* q, const float* rows, size_t d, float out[4]) {
-  for (int r = 0; r < 4; ++r) out[r] = scalar::Dot(q, rows + r * d, d);
-}
 
 inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
                    float out[4]) {

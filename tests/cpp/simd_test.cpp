@@ -61,17 +61,6 @@ TEST(Simd, DotIsBitIdenticalToScalarOnRandomFloats) {
   }
 }
 
-TEST(Simd, Dot4RowsEqualsFourDots) {
-  for (size_t d : Dims()) {
-    std::vector<float> q = testing::RandomVectors(1, d, d), rows = testing::RandomVectors(4, d, 3 * d);
-    float out[4];
-    simd::Dot4Rows(q.data(), rows.data(), d, out);
-    for (int r = 0; r < 4; ++r) {
-      EXPECT_EQ(Bits(out[r]), Bits(scalar::Dot(q.data(), rows.data() + r * d, d))) << "d=" << d;
-    }
-  }
-}
-
 TEST(Simd, Dot2x2EqualsFourDots) {
   for (size_t d : Dims()) {
     std::vector<float> q = testing::RandomVectors(2, d, d), r = testing::RandomVectors(2, d, 5 * d);
