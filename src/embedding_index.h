@@ -70,6 +70,18 @@ class EmbeddingIndex {
   Result<std::vector<Hits>> SearchBatch(const float* queries, size_t num_floats, int k,
                                         const std::vector<ItemId>* filter = nullptr) const;
 
+  // The stored vectors of `ids` (all items, in storage order, when null) as float32 rows for
+  // clustering: row i belongs to (*row_ids)[i]. For float32 storages and the whole index the
+  // result points into the index (valid until it changes); otherwise the rows are gathered
+  // (int8: dequantised) into *scratch. Fails on an unknown id.
+  Result<const float*> Rows(const std::vector<ItemId>* ids, std::vector<float>* scratch,
+                            std::vector<ItemId>* row_ids) const;
+
+  // Groups of items whose pairwise cosine is >= threshold, linked transitively (a ~ b and
+  // b ~ c put a, b, c in one group). Only groups of two or more; members and groups in
+  // insertion order. threshold in [-1, 1].
+  Result<std::vector<std::vector<ItemId>>> NearDuplicates(float threshold) const;
+
   // The versioned binary format of index_format.cpp.
   std::vector<uint8_t> Serialize() const;
   static Result<EmbeddingIndex> Deserialize(const uint8_t* bytes, size_t size);

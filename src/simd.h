@@ -38,6 +38,26 @@ inline float Dot(const float* a, const float* b, size_t d) {
   return sum;
 }
 
+// Squared euclidean distance in the same canonical order as Dot, on (a[i] - b[i])^2.
+inline float SquaredDistance(const float* a, const float* b, size_t d) {
+  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    for (int j = 0; j < 8; ++j) {
+      const float diff = a[i + j] - b[i + j];
+      lane[j] = lane[j] + diff * diff;
+    }
+  }
+  float s[4];
+  for (int j = 0; j < 4; ++j) s[j] = lane[j] + lane[j + 4];
+  float sum = (s[0] + s[2]) + (s[1] + s[3]);
+  for (; i < d; ++i) {
+    const float diff = a[i] - b[i];
+    sum = sum + diff * diff;
+  }
+  return sum;
+}
+
 inline int32_t DotI8(const int8_t* a, const int8_t* b, size_t d) {
   int32_t sum = 0;
   for (size_t i = 0; i < d; ++i) sum += int32_t(a[i]) * int32_t(b[i]);
@@ -70,6 +90,20 @@ inline float Dot(const float* a, const float* b, size_t d) {
   }
   float sum = FoldLanes(lo, hi);
   for (; i < d; ++i) sum = sum + a[i] * b[i];
+  return sum;
+}
+
+inline float SquaredDistance(const float* a, const float* b, size_t d) {
+  v128_t lo = wasm_f32x4_splat(0), hi = lo;
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    v128_t da = wasm_f32x4_sub(wasm_v128_load(a + i), wasm_v128_load(b + i));
+    v128_t db = wasm_f32x4_sub(wasm_v128_load(a + i + 4), wasm_v128_load(b + i + 4));
+    lo = wasm_f32x4_add(lo, wasm_f32x4_mul(da, da));
+    hi = wasm_f32x4_add(hi, wasm_f32x4_mul(db, db));
+  }
+  float sum = FoldLanes(lo, hi);
+  for (; i < d; ++i) sum = sum + (a[i] - b[i]) * (a[i] - b[i]);
   return sum;
 }
 
@@ -135,6 +169,20 @@ inline float Dot(const float* a, const float* b, size_t d) {
   return sum;
 }
 
+inline float SquaredDistance(const float* a, const float* b, size_t d) {
+  __m128 lo = _mm_setzero_ps(), hi = lo;
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    __m128 da = _mm_sub_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i));
+    __m128 db = _mm_sub_ps(_mm_loadu_ps(a + i + 4), _mm_loadu_ps(b + i + 4));
+    lo = _mm_add_ps(lo, _mm_mul_ps(da, da));
+    hi = _mm_add_ps(hi, _mm_mul_ps(db, db));
+  }
+  float sum = FoldLanes(lo, hi);
+  for (; i < d; ++i) sum = sum + (a[i] - b[i]) * (a[i] - b[i]);
+  return sum;
+}
+
 inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
                    float out[4]) {
   __m128 l00 = _mm_setzero_ps(), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00,
@@ -178,6 +226,10 @@ inline int32_t SumLanes(__m128i v) {
 #else  // scalar build: the reference is the implementation
 
 inline float Dot(const float* a, const float* b, size_t d) { return scalar::Dot(a, b, d); }
+
+inline float SquaredDistance(const float* a, const float* b, size_t d) {
+  return scalar::SquaredDistance(a, b, d);
+}
 
 inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
                    float out[4]) {

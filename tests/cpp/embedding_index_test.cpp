@@ -6,8 +6,11 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <functional>
+#include <map>
 #include <set>
 
+#include "simd.h"
 #include "test_data.h"
 
 namespace clipscope {
@@ -276,6 +279,78 @@ TEST(EmbeddingIndex, RejectsBadInputWithMessagesAndChangesNothing) {
   EXPECT_EQ(index.Search(good, 3, 1).status().code(), ErrorCode::kEmptyIndex);
   EXPECT_EQ(EmbeddingIndex::Create(0).status().message(),
             "dimension must be between 1 and 65536, got 0");
+}
+
+}  // namespace
+}  // namespace clipscope
+
+namespace clipscope {
+namespace {
+
+TEST(NearDuplicates, GroupsPairsAboveTheThresholdTransitively) {
+  EmbeddingIndex index = EmbeddingIndex::Create(2).value();
+  // angles 0, 10, 20 degrees chain up; 90 and 91 pair; 180 stands alone
+  std::vector<float> v;
+  for (double degrees : {90.0, 0.0, 180.0, 10.0, 91.0, 20.0}) {
+    v.push_back(float(std::cos(degrees * M_PI / 180))), v.push_back(float(std::sin(degrees * M_PI / 180)));
+  }
+  std::vector<ItemId> ids = {ItemId(std::string("up")), 1.0, 2.0, 3.0, ItemId(std::string("up2")), 5.0};
+  ASSERT_TRUE(index.Add(ids, v.data(), v.size()).ok());
+  const float cos15 = float(std::cos(15 * M_PI / 180));
+  auto groups = index.NearDuplicates(cos15).value();
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0], (std::vector<ItemId>{ItemId(std::string("up")), ItemId(std::string("up2"))}));
+  EXPECT_EQ(groups[1], (std::vector<ItemId>{1.0, 3.0, 5.0}));
+  EXPECT_TRUE(index.NearDuplicates(0.9999f).value().empty());
+  EXPECT_EQ(index.NearDuplicates(2).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(NearDuplicates, MatchesAPlainDoubleLoopOnClusteredData) {
+  for (Storage storage : {Storage::kFloat32, Storage::kInt8}) {
+    const size_t n = 700, d = 40;  // n spans several tiles, with an odd tail
+    std::vector<float> x = testing::ClusteredVectors(n, d, 30, 0.15, 11);
+    EmbeddingIndex index = MakeIndex(x, d, storage);
+    const float threshold = 0.97f;
+    std::vector<float> rows;
+    std::vector<ItemId> row_ids;
+    const float* unit = index.Rows(nullptr, &rows, &row_ids).value();
+    std::vector<int> component(n);
+    std::iota(component.begin(), component.end(), 0);
+    std::function<int(int)> find = [&](int a) { return component[a] == a ? a : component[a] = find(component[a]); };
+    for (size_t a = 0; a < n; ++a) {
+      for (size_t b = a + 1; b < n; ++b) {
+        if (simd::Dot(unit + a * d, unit + b * d, d) >= threshold) component[find(b)] = find(a);
+      }
+    }
+    std::map<int, size_t> sizes, position;  // groups in order of their first member
+    for (size_t i = 0; i < n; ++i) ++sizes[find(int(i))];
+    std::vector<std::vector<ItemId>> want;
+    for (size_t i = 0; i < n; ++i) {
+      const int root = find(int(i));
+      if (sizes[root] < 2) continue;
+      if (!position.count(root)) position[root] = want.size(), want.emplace_back();
+      want[position[root]].push_back(double(i));
+    }
+    auto got = index.NearDuplicates(threshold).value();
+    EXPECT_GT(got.size(), 5u);
+    EXPECT_EQ(got, want);
+  }
+}
+
+TEST(IndexRows, PointIntoFloatStorageOrGatherById) {
+  std::vector<float> x = testing::RandomVectors(10, 4, 1);
+  EmbeddingIndex index = MakeIndex(x, 4);
+  std::vector<float> scratch;
+  std::vector<ItemId> row_ids;
+  const float* all = index.Rows(nullptr, &scratch, &row_ids).value();
+  EXPECT_TRUE(scratch.empty());  // no copy for the whole float32 index
+  EXPECT_EQ(row_ids.size(), 10u);
+  std::vector<ItemId> some = {7.0, 2.0};
+  const float* picked = index.Rows(&some, &scratch, &row_ids).value();
+  EXPECT_EQ(row_ids, some);
+  EXPECT_EQ(std::vector<float>(picked, picked + 4), std::vector<float>(all + 28, all + 32));
+  std::vector<ItemId> unknown = {99.0};
+  EXPECT_EQ(index.Rows(&unknown, &scratch, &row_ids).status().code(), ErrorCode::kUnknownId);
 }
 
 }  // namespace

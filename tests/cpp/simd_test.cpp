@@ -61,6 +61,19 @@ TEST(Simd, DotIsBitIdenticalToScalarOnRandomFloats) {
   }
 }
 
+TEST(Simd, SquaredDistanceEqualsPlainSumAndScalarTwin) {
+  for (size_t d : Dims()) {
+    std::vector<float> a = IntegerFloats(d, d + 1), b = IntegerFloats(d, d + 200);
+    double naive = 0;
+    for (size_t i = 0; i < d; ++i) naive += double(a[i] - b[i]) * (a[i] - b[i]);
+    EXPECT_EQ(simd::SquaredDistance(a.data(), b.data(), d), naive) << "d=" << d;
+    std::vector<float> x = testing::RandomVectors(1, d, d), y = testing::RandomVectors(1, d, d + 9);
+    EXPECT_EQ(Bits(simd::SquaredDistance(x.data(), y.data(), d)),
+              Bits(scalar::SquaredDistance(x.data(), y.data(), d)))
+        << "d=" << d;
+  }
+}
+
 TEST(Simd, Dot2x2EqualsFourDots) {
   for (size_t d : Dims()) {
     std::vector<float> q = testing::RandomVectors(2, d, d), r = testing::RandomVectors(2, d, 5 * d);

@@ -1,0 +1,124 @@
+// EmbeddingIndex::Rows and EmbeddingIndex::NearDuplicates: the index seen as a data matrix.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include "embedding_index.h"
+#include "quantize.h"
+#include "simd.h"
+
+namespace clipscope {
+namespace {
+
+class UnionFind {
+ public:
+  explicit UnionFind(size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0u); }
+  uint32_t Find(uint32_t a) {
+    while (parent_[a] != a) a = parent_[a] = parent_[parent_[a]];  // path halving
+    return a;
+  }
+  void Join(uint32_t a, uint32_t b) {
+    a = Find(a), b = Find(b);
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
+  }
+
+ private:
+  std::vector<uint32_t> parent_;
+};
+
+// Rows per tile of the all-pairs scan: two tiles (i and j) of 64 KiB each stay in L2.
+constexpr size_t kTileBytes = 64 * 1024;
+
+}  // namespace
+
+Result<const float*> EmbeddingIndex::Rows(const std::vector<ItemId>* ids,
+                                          std::vector<float>* scratch,
+                                          std::vector<ItemId>* row_ids) const {
+  std::vector<uint32_t> slots;
+  if (ids) {
+    for (const ItemId& id : *ids) {
+      auto found = slot_of_.find(id);
+      if (found == slot_of_.end()) {
+        return Status(ErrorCode::kUnknownId, "id " + DescribeId(id) + " is not in the index");
+      }
+      slots.push_back(found->second);
+    }
+    *row_ids = *ids;
+  } else {
+    *row_ids = ids_;
+    if (has_floats()) return vectors_.data();
+    slots.resize(size());
+    std::iota(slots.begin(), slots.end(), 0u);
+  }
+  scratch->resize(slots.size() * dim_);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const size_t slot = slots[i];
+    if (has_floats()) {
+      std::copy_n(vectors_.begin() + slot * dim_, dim_, scratch->begin() + i * dim_);
+    } else {
+      DequantizeInt8(codes_.data() + slot * dim_, scales_[slot], dim_, scratch->data() + i * dim_);
+    }
+  }
+  return static_cast<const float*>(scratch->data());
+}
+
+Result<std::vector<std::vector<ItemId>>> EmbeddingIndex::NearDuplicates(float threshold) const {
+  // 1. All pairs, tile by tile (tile j >= tile i), two rows against two rows per kernel call.
+  // 2. Every pair at or above the threshold joins a union-find.
+  // 3. Components of two or more become groups, ordered by insertion.
+  if (!(threshold >= -1 && threshold <= 1)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "threshold must be a cosine between -1 and 1, got " + std::to_string(threshold));
+  }
+  std::vector<float> scratch;
+  std::vector<ItemId> row_ids;
+  const float* x = Rows(nullptr, &scratch, &row_ids).value();
+  const size_t n = size(), d = dim_;
+  const size_t tile = std::max<size_t>(2, kTileBytes / (d * sizeof(float)) / 2 * 2);
+  UnionFind groups(n);
+  auto consider = [&](size_t a, size_t b, float score) {
+    if (a < b && score >= threshold) groups.Join(uint32_t(a), uint32_t(b));
+  };
+  float s[4];
+  for (size_t ti = 0; ti < n; ti += tile) {
+    const size_t ti_end = std::min(n, ti + tile);
+    for (size_t tj = ti; tj < n; tj += tile) {
+      const size_t tj_end = std::min(n, tj + tile);
+      size_t a = ti;
+      for (; a + 2 <= ti_end; a += 2) {
+        size_t b = tj;
+        for (; b + 2 <= tj_end; b += 2) {
+          simd::Dot2x2(x + a * d, x + (a + 1) * d, x + b * d, x + (b + 1) * d, d, s);
+          consider(a, b, s[0]), consider(a, b + 1, s[1]);
+          consider(a + 1, b, s[2]), consider(a + 1, b + 1, s[3]);
+        }
+        for (; b < tj_end; ++b) {
+          consider(a, b, simd::Dot(x + a * d, x + b * d, d));
+          consider(a + 1, b, simd::Dot(x + (a + 1) * d, x + b * d, d));
+        }
+      }
+      for (; a < ti_end; ++a) {
+        for (size_t b = tj; b < tj_end; ++b) consider(a, b, simd::Dot(x + a * d, x + b * d, d));
+      }
+    }
+  }
+  std::vector<uint32_t> by_insertion(n);
+  std::iota(by_insertion.begin(), by_insertion.end(), 0u);
+  std::sort(by_insertion.begin(), by_insertion.end(),
+            [&](uint32_t a, uint32_t b) { return seqs_[a] < seqs_[b]; });
+  std::map<uint32_t, size_t> group_of_root;  // root -> position in out
+  std::vector<std::vector<ItemId>> out;
+  std::vector<size_t> sizes(n, 0);
+  for (size_t i = 0; i < n; ++i) ++sizes[groups.Find(uint32_t(i))];
+  for (uint32_t slot : by_insertion) {
+    const uint32_t root = groups.Find(slot);
+    if (sizes[root] < 2) continue;
+    auto [it, added] = group_of_root.emplace(root, out.size());
+    if (added) out.emplace_back();
+    out[it->second].push_back(ids_[slot]);
+  }
+  return out;
+}
+
+}  // namespace clipscope
