@@ -329,7 +329,7 @@ TEST(NearDuplicates, MatchesAPlainDoubleLoopOnClusteredData) {
       const int root = find(int(i));
       if (sizes[root] < 2) continue;
       if (!position.count(root)) position[root] = want.size(), want.emplace_back();
-      want[position[root]].push_back(double(i));
+      want[position[root]].emplace_back(std::in_place_index<0>, double(i));
     }
     auto got = index.NearDuplicates(threshold).value();
     EXPECT_GT(got.size(), 5u);
