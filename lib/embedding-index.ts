@@ -1,6 +1,22 @@
+import {
+  autoKArgs,
+  metricCode,
+  rawKMeansOptions,
+  toAutoK,
+  toKMeans,
+  toPca,
+  toSummaries,
+  type AutoKOptions,
+  type AutoKResult,
+  type KMeansOptions,
+  type KMeansResult,
+  type Metric,
+  type Pca2dResult,
+} from './clustering.js';
 import { core, init } from './core.js';
 import { check, DeletedError, InvalidArgumentError } from './errors.js';
-import type { RawHits, RawIndex } from './raw-module.js';
+import type { RawHits, RawIds, RawIndex } from './raw-module.js';
+import { integerAtLeast, toFloat32 } from './validate.js';
 
 /** A caller-chosen item id. `1` and `'1'` are different ids. */
 export type Id = number | string;
@@ -47,21 +63,39 @@ const leaked = new FinalizationRegistry<RawIndex>((raw) => {
   if (!raw.isDeleted()) raw.delete();
 });
 
-function toFloat32(values: ArrayLike<number>, what: string): Float32Array {
-  if (values instanceof Float32Array) return values;
-  if (values instanceof Float64Array || Array.isArray(values)) return Float32Array.from(values);
-  throw new InvalidArgumentError('InvalidArgument', `${what} must be a Float32Array or an array of numbers`);
-}
-
 // All-number ids cross as one Float64Array copy instead of one call per id.
-function toRawIds(ids: readonly Id[]): Id[] | Float64Array {
+function toRawIds(ids: readonly Id[]): RawIds {
   return ids.every((id) => typeof id === 'number') ? Float64Array.from(ids as number[]) : [...ids];
 }
 
 function checkK(k: number): void {
-  if (!Number.isInteger(k) || k < 1) {
-    throw new InvalidArgumentError('InvalidArgument', `k must be an integer ≥ 1, got ${k}`);
-  }
+  integerAtLeast(k, 1, 'k');
+}
+
+function optionalIds(ids: Iterable<Id> | undefined): RawIds | undefined {
+  return ids === undefined ? undefined : toRawIds([...ids]);
+}
+
+/** Which stored items to use; all of them (in storage order) when omitted. */
+export interface ItemSelection {
+  ids?: Iterable<Id>;
+}
+
+/** Results on index data say which item each row is. */
+export interface ItemRows {
+  /** The item of every row: labels[i] and coords[2i..] belong to ids[i]. */
+  ids: Id[];
+}
+
+/** A cluster of stored items. */
+export interface ItemCluster {
+  size: number;
+  /** The member closest to the centroid; undefined for an empty cluster. */
+  representative: Id | undefined;
+  /** Closest to the centroid first. */
+  members: Id[];
+  /** Distance of each member to the centroid (cosine: 1 − cos). */
+  distances: Float32Array;
 }
 
 function toResults(raw: RawHits, queries: number): SearchResult[] {
@@ -203,6 +237,54 @@ export class EmbeddingIndex {
     const filter = options.filter === undefined ? undefined : [...options.filter];
     const raw = check(this.#index.search(floats, k, filter, true));
     return toResults(raw, Math.floor(floats.length / this.dim));
+  }
+
+  /**
+   * KMeans on the stored vectors (all, or `options.ids`), computed where they live: nothing
+   * is copied to JS. `int8` storage clusters the dequantised vectors.
+   */
+  kmeans(k: number, options: KMeansOptions & ItemSelection = {}): KMeansResult & ItemRows {
+    checkK(k);
+    const raw = check(this.#index.kmeans(k, rawKMeansOptions(options), optionalIds(options.ids)));
+    return { ...toKMeans(raw), ids: raw.ids };
+  }
+
+  /** {@link autoK} on the stored vectors (default k from 2 to 10, cosine recommended). */
+  autoK(options: AutoKOptions & ItemSelection = {}): AutoKResult & ItemRows {
+    const raw = check(this.#index.autoK(...autoKArgs(options), optionalIds(options.ids)));
+    return { ...toAutoK(raw), ids: raw.ids };
+  }
+
+  /** Size, representative and members of each cluster of a clustering from `kmeans`/`autoK`. */
+  clusterSummaries(
+    clustering: Pick<KMeansResult, 'labels' | 'centroids'> & ItemRows,
+    options: { metric?: Metric } = {},
+  ): ItemCluster[] {
+    const k = clustering.centroids.length / this.dim;
+    const raw = check(
+      this.#index.summarize(Int32Array.from(clustering.labels), toFloat32(clustering.centroids, 'centroids'), k,
+        metricCode(options.metric), toRawIds(clustering.ids)),
+    );
+    return toSummaries(raw).map((s) => ({
+      size: s.size,
+      representative: s.representative < 0 ? undefined : raw.ids[s.representative],
+      members: Array.from(s.members, (row) => raw.ids[row]),
+      distances: s.distances,
+    }));
+  }
+
+  /** A 2-D map (first two principal components) of the stored vectors. Needs 2 or more. */
+  pca2d(options: ItemSelection = {}): Pca2dResult & ItemRows {
+    const raw = check(this.#index.pca2d(optionalIds(options.ids)));
+    return { ...toPca(raw), ids: raw.ids };
+  }
+
+  /**
+   * Groups of items whose cosine similarity is ≥ threshold, linked transitively; only groups of
+   * two or more, members and groups in insertion order. Exact all-pairs: n²/2 dot products.
+   */
+  nearDuplicates(threshold: number): Id[][] {
+    return check(this.#index.nearDuplicates(threshold)).groups;
   }
 
   /** The index in clipscope's versioned binary format; `EmbeddingIndex.load` reads it. */

@@ -5,7 +5,27 @@
  */
 export { env, init } from './core.js';
 export { EmbeddingIndex } from './embedding-index.js';
-export type { Id, IndexOptions, SearchOptions, SearchResult, StorageType } from './embedding-index.js';
+export type {
+  Id,
+  IndexOptions,
+  ItemCluster,
+  ItemRows,
+  ItemSelection,
+  SearchOptions,
+  SearchResult,
+  StorageType,
+} from './embedding-index.js';
+export { autoK, kmeans, pca2d, silhouette, summarizeClusters } from './clustering.js';
+export type {
+  AutoKOptions,
+  AutoKResult,
+  ClusterSummary,
+  KMeansOptions,
+  KMeansResult,
+  Metric,
+  Pca2dResult,
+  SilhouetteOptions,
+} from './clustering.js';
 export {
   ClipscopeError,
   CorruptDataError,

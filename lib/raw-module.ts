@@ -25,6 +25,23 @@ export interface RawIndex {
     batch: boolean,
   ): RawHits | RawError;
   serialize(): Uint8Array;
+  kmeans(k: number, options: RawKMeansOptions, ids: RawIds | undefined): (RawKMeans & WithIds) | RawError;
+  autoK(
+    kMin: number,
+    kMax: number,
+    options: RawKMeansOptions,
+    sampleSize: number,
+    ids: RawIds | undefined,
+  ): (RawAutoK & WithIds) | RawError;
+  summarize(
+    labels: Int32Array,
+    centroids: Float32Array,
+    k: number,
+    metric: number,
+    ids: RawIds | undefined,
+  ): (RawSummary[] & WithIds) | RawError;
+  pca2d(ids: RawIds | undefined): (RawPca & WithIds) | RawError;
+  nearDuplicates(threshold: number): { groups: Array<Array<number | string>> } | RawError;
   size(): number;
   dim(): number;
   storage(): number;
@@ -34,10 +51,86 @@ export interface RawIndex {
   isDeleted(): boolean;
 }
 
+export type RawIds = Array<number | string> | Float64Array;
+
+/** The row order of a clustering on index data: the item of every row. */
+export interface WithIds {
+  ids: Array<number | string>;
+}
+
+/** KMeans options as the core reads them: every field present, enums as numbers. */
+export interface RawKMeansOptions {
+  init: number;
+  initialCentroids?: Float32Array;
+  nInit: number;
+  maxIter: number;
+  tol: number;
+  seed: number;
+  metric: number;
+  miniBatch: number;
+}
+
+export interface RawKMeans {
+  centroids: Float32Array;
+  labels: Int32Array;
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+}
+
+export interface RawAutoK {
+  ks: Float64Array;
+  scores: Float64Array;
+  inertias: Float64Array;
+  bestK: number;
+  best: RawKMeans;
+}
+
+export interface RawSummary {
+  size: number;
+  representative: number;
+  members: Uint32Array;
+  distances: Float32Array;
+}
+
+export interface RawPca {
+  coords: Float32Array;
+  components: Float64Array;
+  mean: Float64Array;
+  explainedVariance: Float64Array;
+  explainedVarianceRatio: Float64Array;
+}
+
 export interface RawModule {
   createIndex(dim: number, storage: number, rerankPool: number): { index: RawIndex } | RawError;
   deserializeIndex(bytes: Uint8Array): { index: RawIndex } | RawError;
   kernelName(): string;
+  kmeans(data: Float32Array, dim: number, k: number, options: RawKMeansOptions): RawKMeans | RawError;
+  silhouette(
+    data: Float32Array,
+    dim: number,
+    labels: Int32Array,
+    metric: number,
+    sampleSize: number,
+    seed: number,
+  ): { score: number } | RawError;
+  autoK(
+    data: Float32Array,
+    dim: number,
+    kMin: number,
+    kMax: number,
+    options: RawKMeansOptions,
+    sampleSize: number,
+  ): RawAutoK | RawError;
+  summarizeClusters(
+    data: Float32Array,
+    dim: number,
+    labels: Int32Array,
+    centroids: Float32Array,
+    k: number,
+    metric: number,
+  ): RawSummary[] | RawError;
+  pca2d(data: Float32Array, dim: number): RawPca | RawError;
   /** Live Embind value handles: constant across calls when nothing leaks. */
   count_emval_handles(): number;
   HEAP8: Int8Array;

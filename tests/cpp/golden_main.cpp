@@ -4,7 +4,10 @@
 #include <fstream>
 #include <string>
 
+#include "cluster_analysis.h"
 #include "embedding_index.h"
+#include "kmeans.h"
+#include "pca.h"
 #include "test_data.h"
 
 using namespace clipscope;
@@ -58,6 +61,63 @@ bool WriteCase(const std::string& dir, const std::string& name, size_t n, size_t
   return bool(json);
 }
 
+void WriteDoubles(std::ofstream& out, const char* name, const double* values, size_t n) {
+  out << "\"" << name << "\":[";
+  char text[40];
+  for (size_t i = 0; i < n; ++i) {
+    std::snprintf(text, sizeof text, "%.17g", values[i]);  // 17 digits round-trip a double
+    out << (i ? "," : "") << text;
+  }
+  out << "]";
+}
+
+void WriteKMeans(std::ofstream& out, const char* name, const KMeansResult& r) {
+  out << "\"" << name << "\":{\"labels\":[";
+  for (size_t i = 0; i < r.labels.size(); ++i) out << (i ? "," : "") << r.labels[i];
+  out << "],";
+  WriteFloats(out, "centroids", r.centroids);
+  out << ",";
+  WriteDoubles(out, "inertia", &r.inertia, 1);
+  out << ",\"iterations\":" << r.iterations << "}";
+}
+
+// Clustering of one dataset with fixed seeds: WASM must give the same bits.
+bool WriteClustering(const std::string& dir) {
+  const size_t n = 2000, d = 48;
+  std::vector<float> data = testing::ClusteredVectors(n, d, 8, 0.7, 21);
+  KMeansOptions plus;
+  plus.seed = 5, plus.n_init = 2;
+  KMeansOptions cosine;
+  cosine.seed = 3, cosine.metric = Metric::kCosine;
+  KMeansOptions mini;
+  mini.seed = 1, mini.mini_batch = 256;
+  KMeansOptions random;
+  random.seed = 8, random.init = KMeansInit::kRandom;
+  KMeansResult a = KMeans(data.data(), n, d, 8, plus).value();
+  Pca2d pca = PrincipalComponents2d(data.data(), n, d).value();
+  double score = Silhouette(data.data(), n, d, a.labels.data(), {Metric::kEuclidean, 500, 2}).value();
+
+  std::ofstream json(dir + "/clustering.json");
+  json << "{\"dim\":" << d << ",";
+  WriteFloats(json, "data", data);
+  json << ",";
+  WriteKMeans(json, "plusplus", a);
+  json << ",";
+  WriteKMeans(json, "cosine", KMeans(data.data(), n, d, 6, cosine).value());
+  json << ",";
+  WriteKMeans(json, "minibatch", KMeans(data.data(), n, d, 8, mini).value());
+  json << ",";
+  WriteKMeans(json, "random", KMeans(data.data(), n, d, 8, random).value());
+  json << ",";
+  WriteFloats(json, "pcaCoords", pca.coords);
+  json << ",";
+  WriteDoubles(json, "pcaVariance", pca.explained_variance, 2);
+  json << ",";
+  WriteDoubles(json, "silhouette", &score, 1);
+  json << "}";
+  return bool(json);
+}
+
 // Small saved indexes of every storage: seeds for the loader fuzzer.
 bool WriteSeeds(const std::string& dir) {
   const std::vector<float> data = testing::RandomVectors(3, 4, 7);
@@ -84,6 +144,7 @@ int main(int argc, char** argv) {
             WriteCase(dir, "float32-d512", 600, 512, Storage::kFloat32, 2) &&
             WriteCase(dir, "int8-d512", 600, 512, Storage::kInt8, 3) &&
             WriteCase(dir, "int8-d19", 500, 19, Storage::kInt8, 4) &&
-            WriteCase(dir, "int8-exact-d64", 700, 64, Storage::kInt8Exact, 5) && WriteSeeds(dir);
+            WriteCase(dir, "int8-exact-d64", 700, 64, Storage::kInt8Exact, 5) && WriteSeeds(dir) &&
+            WriteClustering(dir);
   return ok ? 0 : 1;
 }

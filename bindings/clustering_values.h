@@ -1,0 +1,23 @@
+// Clustering options and results as JS values (lib/clustering.ts builds and reads them).
+#pragma once
+
+#include <emscripten/val.h>
+
+#include "cluster_analysis.h"
+#include "kmeans.h"
+#include "pca.h"
+
+namespace clipscope::bindings {
+
+using emscripten::val;
+
+// options: {init, initialCentroids?, nInit, maxIter, tol, seed, metric, miniBatch}, already
+// validated by the TypeScript wrapper.
+KMeansOptions KMeansOptionsFromJs(const val& options);
+
+val KMeansToJs(const KMeansResult& result);
+val AutoKToJs(const AutoKResult& result);
+val SummariesToJs(const std::vector<ClusterSummary>& summaries);
+val PcaToJs(const Pca2d& pca);
+
+}  // namespace clipscope::bindings

@@ -1,0 +1,214 @@
+// Embind bindings of the embedding index: marshal JS values, call the core, return errors as
+// {errorCode, message} values that lib/errors.ts raises as typed JS errors. No DOM here.
+#include <emscripten/bind.h>
+
+#include <string>
+#include <vector>
+
+#include "clustering_values.h"
+#include "embedding_index.h"
+#include "marshal.h"
+#include "simd.h"
+
+namespace clipscope::bindings {
+namespace {
+
+class IndexHandle {
+ public:
+  explicit IndexHandle(EmbeddingIndex index) : index_(std::move(index)) {}
+
+  // Returns undefined on success, or an error value.
+  val Add(const val& ids, const val& vectors) {
+    std::vector<ItemId> parsed;
+    std::string error;
+    if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
+    std::vector<float> floats = CopyIn<float>(vectors);
+    Status status = index_.Add(parsed, floats.data(), floats.size());
+    return status.ok() ? val::undefined() : ErrorValue(status);
+  }
+
+  val Remove(const val& ids) {
+    std::vector<ItemId> parsed;
+    std::string error;
+    if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
+    Status status = index_.Remove(parsed);
+    return status.ok() ? val::undefined() : ErrorValue(status);
+  }
+
+  // {vector: Float32Array} or an error value.
+  val Get(const val& id) const {
+    ItemId parsed;
+    if (!ReadId(id, &parsed)) return InvalidArgument("id is neither a number nor a string");
+    auto vector = index_.Get(parsed);
+    if (!vector.ok()) return ErrorValue(vector.status());
+    val out = val::object();
+    out.set("vector", CopyOut(vector.value().data(), vector.value().size()));
+    return out;
+  }
+
+  bool Contains(const val& id) const {
+    ItemId parsed;
+    return ReadId(id, &parsed) && index_.Contains(parsed);
+  }
+
+  // {ids: flat array, scores: Float32Array, perQuery} or an error value. queries holds one
+  // or more queries back to back; filter is undefined or an array of ids.
+  val Search(const val& queries, int k, const val& filter, bool batch) const {
+    std::vector<ItemId> filter_ids;
+    std::string error;
+    const bool filtered = !filter.isUndefined() && !filter.isNull();
+    if (filtered && !ReadIds(filter, &filter_ids, &error)) return InvalidArgument("filter " + error);
+    std::vector<float> floats = CopyIn<float>(queries);
+    const std::vector<ItemId>* filter_ptr = filtered ? &filter_ids : nullptr;
+    std::vector<Hits> hits;
+    if (batch) {
+      auto result = index_.SearchBatch(floats.data(), floats.size(), k, filter_ptr);
+      if (!result.ok()) return ErrorValue(result.status());
+      hits = std::move(result.value());
+    } else {
+      auto result = index_.Search(floats.data(), floats.size(), k, filter_ptr);
+      if (!result.ok()) return ErrorValue(result.status());
+      hits.push_back(std::move(result.value()));
+    }
+    std::vector<float> scores;
+    std::vector<ItemId> ids;
+    for (const Hits& h : hits) {
+      ids.insert(ids.end(), h.ids.begin(), h.ids.end());
+      scores.insert(scores.end(), h.scores.begin(), h.scores.end());
+    }
+    val out = val::object();
+    out.set("ids", IdsToArray(ids));
+    out.set("scores", CopyOut(scores.data(), scores.size()));
+    out.set("perQuery", hits.empty() ? 0 : hits.front().ids.size());
+    return out;
+  }
+
+  val Serialize() const {
+    std::vector<uint8_t> bytes = index_.Serialize();
+    return CopyOut(bytes.data(), bytes.size());
+  }
+
+  // Clustering on the stored vectors, without copying them to JS. ids: undefined (every
+  // item) or an array of ids. Each result carries `ids`: the item of every row.
+  val KMeans(size_t k, const val& options, const val& ids) const {
+    return OnRows(ids, [&](const float* x, size_t n) {
+      auto result = clipscope::KMeans(x, n, index_.dim(), k, KMeansOptionsFromJs(options));
+      return result.ok() ? KMeansToJs(result.value()) : ErrorValue(result.status());
+    });
+  }
+
+  val AutoK(size_t k_min, size_t k_max, const val& options, size_t sample, const val& ids) const {
+    return OnRows(ids, [&](const float* x, size_t n) {
+      auto result = clipscope::AutoK(x, n, index_.dim(), k_min, k_max, KMeansOptionsFromJs(options), sample);
+      return result.ok() ? AutoKToJs(result.value()) : ErrorValue(result.status());
+    });
+  }
+
+  val Summarize(const val& labels, const val& centroids, size_t k, int metric, const val& ids) const {
+    return OnRows(ids, [&](const float* x, size_t n) {
+      std::vector<int32_t> l = CopyIn<int32_t>(labels);
+      std::vector<float> c = CopyIn<float>(centroids);
+      if (l.size() != n || c.size() != k * index_.dim()) {
+        return ErrorValue(Status(ErrorCode::kDimensionMismatch,
+                                 "need one label per item and k x dim centroid values"));
+      }
+      for (int32_t label : l) {
+        if (label < 0 || size_t(label) >= k) return InvalidArgument("labels must be in [0, k)");
+      }
+      return SummariesToJs(SummarizeClusters(x, n, index_.dim(), l.data(), c.data(), k,
+                                             static_cast<Metric>(metric)));
+    });
+  }
+
+  val Pca2d(const val& ids) const {
+    return OnRows(ids, [&](const float* x, size_t n) {
+      auto pca = PrincipalComponents2d(x, n, index_.dim());
+      return pca.ok() ? PcaToJs(pca.value()) : ErrorValue(pca.status());
+    });
+  }
+
+  // {groups: id[][]} or an error value.
+  val NearDuplicates(float threshold) const {
+    auto groups = index_.NearDuplicates(threshold);
+    if (!groups.ok()) return ErrorValue(groups.status());
+    val out = val::array();
+    for (size_t g = 0; g < groups.value().size(); ++g) out.set(g, IdsToArray(groups.value()[g]));
+    val result = val::object();
+    result.set("groups", out);
+    return result;
+  }
+
+  size_t Size() const { return index_.size(); }
+  size_t Dim() const { return index_.dim(); }
+  int StorageType() const { return static_cast<int>(index_.options().storage); }
+  size_t MemoryBytes() const { return index_.MemoryBytes(); }
+  void Clear() { index_.Clear(); }
+
+ private:
+  template <typename Fn>
+  val OnRows(const val& ids, Fn fn) const {
+    std::vector<ItemId> wanted, row_ids;
+    std::string error;
+    const bool some = !ids.isUndefined() && !ids.isNull();
+    if (some && !ReadIds(ids, &wanted, &error)) return InvalidArgument(error);
+    std::vector<float> scratch;
+    auto rows = index_.Rows(some ? &wanted : nullptr, &scratch, &row_ids);
+    if (!rows.ok()) return ErrorValue(rows.status());
+    val out = fn(rows.value(), row_ids.size());
+    if (!out["errorCode"].isUndefined()) return out;
+    out.set("ids", IdsToArray(row_ids));
+    return out;
+  }
+
+  EmbeddingIndex index_;
+};
+
+val Created(Result<EmbeddingIndex> created) {
+  if (!created.ok()) return ErrorValue(created.status());
+  val out = val::object();
+  out.set("index", val(IndexHandle(std::move(created.value()))));
+  return out;
+}
+
+// {index} or an error value.
+val CreateIndex(size_t dim, int storage, size_t rerank_pool) {
+  IndexOptions options;
+  options.storage = static_cast<Storage>(storage);
+  options.rerank_pool = rerank_pool;
+  return Created(EmbeddingIndex::Create(dim, options));
+}
+
+// bytes: a Uint8Array. {index} or an error value.
+val DeserializeIndex(const val& bytes) {
+  std::vector<uint8_t> data = CopyIn<uint8_t>(bytes);
+  return Created(EmbeddingIndex::Deserialize(data.data(), data.size()));
+}
+
+std::string KernelName() { return simd::KernelName(); }
+
+}  // namespace
+}  // namespace clipscope::bindings
+
+EMSCRIPTEN_BINDINGS(clipscope_index) {
+  using namespace clipscope::bindings;
+  emscripten::class_<IndexHandle>("EmbeddingIndex")
+      .function("add", &IndexHandle::Add)
+      .function("remove", &IndexHandle::Remove)
+      .function("get", &IndexHandle::Get)
+      .function("contains", &IndexHandle::Contains)
+      .function("search", &IndexHandle::Search)
+      .function("serialize", &IndexHandle::Serialize)
+      .function("kmeans", &IndexHandle::KMeans)
+      .function("autoK", &IndexHandle::AutoK)
+      .function("summarize", &IndexHandle::Summarize)
+      .function("pca2d", &IndexHandle::Pca2d)
+      .function("nearDuplicates", &IndexHandle::NearDuplicates)
+      .function("size", &IndexHandle::Size)
+      .function("dim", &IndexHandle::Dim)
+      .function("storage", &IndexHandle::StorageType)
+      .function("memoryBytes", &IndexHandle::MemoryBytes)
+      .function("clear", &IndexHandle::Clear);
+  emscripten::function("createIndex", &CreateIndex);
+  emscripten::function("deserializeIndex", &DeserializeIndex);
+  emscripten::function("kernelName", &KernelName);
+}

@@ -1,0 +1,42 @@
+// Moving values between JS and the core: typed arrays in one copy, ids, errors as values.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <string>
+#include <vector>
+
+#include "item_id.h"
+#include "status.h"
+
+namespace clipscope::bindings {
+
+using emscripten::val;
+
+// {errorCode, message}: lib/errors.ts turns it into the matching JS error class.
+val ErrorValue(const Status& status);
+val InvalidArgument(const std::string& message);
+
+// A typed array's elements copied into core memory with one TypedArray.set (a memcpy).
+template <typename T>
+std::vector<T> CopyIn(const val& array) {
+  std::vector<T> out(array["length"].as<size_t>());
+  // The view is made after the allocation, so a memory growth cannot detach it.
+  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", array);
+  return out;
+}
+
+// A new JS typed array holding a copy of data[0..n): safe after the C++ buffer dies.
+template <typename T>
+val CopyOut(const T* data, size_t n) {
+  return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
+}
+
+// One id; false if it is neither a number nor a string.
+bool ReadId(const val& value, ItemId* id);
+// A JS array of ids, or a Float64Array of numeric ids.
+bool ReadIds(const val& array, std::vector<ItemId>* ids, std::string* error);
+val IdToValue(const ItemId& id);
+val IdsToArray(const std::vector<ItemId>& ids);
+
+}  // namespace clipscope::bindings

@@ -1,0 +1,232 @@
+// Clustering and maps of embeddings, computed by the WASM core.
+import { core } from './core.js';
+import { check } from './errors.js';
+import type { RawAutoK, RawKMeans, RawKMeansOptions, RawPca, RawSummary } from './raw-module.js';
+import { integerAtLeast, invalid, toFloat32 } from './validate.js';
+
+/** Distance for clustering: squared euclidean, or cosine (spherical k-means on unit vectors). */
+export type Metric = 'euclidean' | 'cosine';
+
+/** Options of {@link kmeans}. */
+export interface KMeansOptions {
+  /**
+   * `'k-means++'` (default: greedy k-means++ as scikit-learn, 2 + ⌊ln k⌋ local trials),
+   * `'random'` (k distinct points) or the initial centroids (k·dim numbers).
+   */
+  init?: 'k-means++' | 'random' | ArrayLike<number>;
+  /** Runs with different seeds; the lowest inertia wins. Default 1. */
+  nInit?: number;
+  /** Lloyd iterations (mini-batch: passes over the data). Default 300. */
+  maxIter?: number;
+  /**
+   * Stop when the centroids moved less than tol × (mean per-feature variance), summed
+   * squared, as scikit-learn. Default 1e-4.
+   */
+  tol?: number;
+  /** Seed of every random choice: same seed, same result, in every browser and natively. Default 0. */
+  seed?: number;
+  /** Default `'euclidean'`. `'cosine'` normalises points and centroids. */
+  metric?: Metric;
+  /** Mini-batch k-means with batches of this size (for large n). Default 0: full Lloyd. */
+  miniBatch?: number;
+}
+
+/** A clustering. */
+export interface KMeansResult {
+  /** k·dim values: centroid c is `centroids.subarray(c * dim, (c + 1) * dim)`. */
+  centroids: Float32Array;
+  /** The cluster of each point, in [0, k). */
+  labels: Int32Array;
+  /** Sum of squared distances to the centroids (cosine: of 1 − cos). */
+  inertia: number;
+  /** Lloyd iterations run (mini-batch: batches). */
+  iterations: number;
+  /** Whether it stopped on tol / unchanged labels rather than maxIter. */
+  converged: boolean;
+}
+
+/** The silhouette score of each k, and the best one. */
+export interface AutoKResult {
+  ks: number[];
+  scores: number[];
+  inertias: number[];
+  /** Highest silhouette; ties go to the smaller k. */
+  bestK: number;
+  /** The clustering for bestK. */
+  best: KMeansResult;
+}
+
+/** One cluster, described. */
+export interface ClusterSummary {
+  size: number;
+  /** Row of the member closest to the centroid; -1 for an empty cluster. */
+  representative: number;
+  /** Rows of the members, closest to the centroid first. */
+  members: Uint32Array;
+  /** Distance of each member to the centroid (cosine: 1 − cos). */
+  distances: Float32Array;
+}
+
+/** A 2-D map of the points by their first two principal components. */
+export interface Pca2dResult {
+  /** n·2 values: point i is at (coords[2i], coords[2i + 1]). */
+  coords: Float32Array;
+  /** 2·dim: the two unit axes; each axis's largest |loading| is positive, so signs are stable. */
+  components: Float64Array;
+  mean: Float64Array;
+  explainedVariance: [number, number];
+  explainedVarianceRatio: [number, number];
+}
+
+const metricCodes: Record<Metric, number> = { euclidean: 0, cosine: 1 };
+
+/** @internal */
+export function metricCode(metric: Metric | undefined): number {
+  const m = metric ?? 'euclidean';
+  if (!Object.hasOwn(metricCodes, m)) invalid(`metric must be 'euclidean' or 'cosine', got '${m}'`);
+  return metricCodes[m];
+}
+
+/** @internal Validated options with every default filled in. */
+export function rawKMeansOptions(options: KMeansOptions): RawKMeansOptions {
+  const init = options.init ?? 'k-means++';
+  const given = typeof init !== 'string';
+  if (!given && init !== 'k-means++' && init !== 'random') {
+    invalid(`init must be 'k-means++', 'random' or the initial centroids, got '${init}'`);
+  }
+  const tol = options.tol ?? 1e-4;
+  if (!(tol >= 0)) invalid(`tol must be ≥ 0, got ${tol}`);
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) invalid(`seed must be a safe integer ≥ 0, got ${seed}`);
+  return {
+    init: given ? 2 : init === 'random' ? 1 : 0,
+    initialCentroids: given ? Float32Array.from(init) : undefined,
+    nInit: integerAtLeast(options.nInit ?? 1, 1, 'nInit'),
+    maxIter: integerAtLeast(options.maxIter ?? 300, 1, 'maxIter'),
+    tol,
+    seed,
+    metric: metricCode(options.metric),
+    miniBatch: integerAtLeast(options.miniBatch ?? 0, 0, 'miniBatch'),
+  };
+}
+
+function toInt32(values: ArrayLike<number>): Int32Array {
+  return values instanceof Int32Array ? values : Int32Array.from(values);
+}
+
+/** @internal */
+export function toKMeans(raw: RawKMeans): KMeansResult {
+  return {
+    centroids: raw.centroids,
+    labels: raw.labels,
+    inertia: raw.inertia,
+    iterations: raw.iterations,
+    converged: raw.converged,
+  };
+}
+
+/** @internal */
+export function toAutoK(raw: RawAutoK): AutoKResult {
+  return {
+    ks: Array.from(raw.ks),
+    scores: Array.from(raw.scores),
+    inertias: Array.from(raw.inertias),
+    bestK: raw.bestK,
+    best: toKMeans(raw.best),
+  };
+}
+
+/** @internal */
+export function toSummaries(raw: RawSummary[]): ClusterSummary[] {
+  return Array.from(raw, (s) => ({ size: s.size, representative: s.representative, members: s.members, distances: s.distances }));
+}
+
+/** @internal */
+export function toPca(raw: RawPca): Pca2dResult {
+  return {
+    coords: raw.coords,
+    components: raw.components,
+    mean: raw.mean,
+    explainedVariance: [raw.explainedVariance[0], raw.explainedVariance[1]],
+    explainedVarianceRatio: [raw.explainedVarianceRatio[0], raw.explainedVarianceRatio[1]],
+  };
+}
+
+/**
+ * KMeans on `data` (n·dim numbers, row-major). Deterministic for a given seed.
+ * Throws `InvalidArgumentError` for k < 1 or k > n, `NotFiniteError` for NaN/Infinity,
+ * `DimensionMismatchError` when data or initial centroids do not fit dim.
+ */
+export function kmeans(data: ArrayLike<number>, dim: number, k: number, options: KMeansOptions = {}): KMeansResult {
+  integerAtLeast(dim, 1, 'dim');
+  integerAtLeast(k, 1, 'k');
+  return toKMeans(check(core().kmeans(toFloat32(data, 'data'), dim, k, rawKMeansOptions(options))));
+}
+
+/** Options of {@link silhouette}. */
+export interface SilhouetteOptions {
+  metric?: Metric;
+  /** Score a seeded random subset of this many points (0, the default: all; cost n²·dim). */
+  sampleSize?: number;
+  seed?: number;
+}
+
+/**
+ * Mean silhouette coefficient, as `sklearn.metrics.silhouette_score`: near 1 for tight,
+ * well-separated clusters. Needs 2 ≤ clusters ≤ n − 1.
+ */
+export function silhouette(
+  data: ArrayLike<number>,
+  dim: number,
+  labels: ArrayLike<number>,
+  options: SilhouetteOptions = {},
+): number {
+  integerAtLeast(dim, 1, 'dim');
+  const sample = integerAtLeast(options.sampleSize ?? 0, 0, 'sampleSize');
+  const seed = integerAtLeast(options.seed ?? 0, 0, 'seed');
+  return check(core().silhouette(toFloat32(data, 'data'), dim, toInt32(labels), metricCode(options.metric), sample, seed)).score;
+}
+
+/** Options of {@link autoK}: the k range, KMeans options, and the silhouette sample. */
+export interface AutoKOptions extends KMeansOptions {
+  kMin?: number;
+  kMax?: number;
+  /** Points scored per k (default 2000; 0: all). */
+  sampleSize?: number;
+}
+
+/** @internal */
+export function autoKArgs(options: AutoKOptions): [number, number, RawKMeansOptions, number] {
+  const kMin = integerAtLeast(options.kMin ?? 2, 2, 'kMin');
+  const kMax = integerAtLeast(options.kMax ?? 10, kMin, 'kMax');
+  return [kMin, kMax, rawKMeansOptions(options), integerAtLeast(options.sampleSize ?? 2000, 0, 'sampleSize')];
+}
+
+/** KMeans for every k in [kMin, kMax] (default 2..10); picks the best silhouette. */
+export function autoK(data: ArrayLike<number>, dim: number, options: AutoKOptions = {}): AutoKResult {
+  integerAtLeast(dim, 1, 'dim');
+  return toAutoK(check(core().autoK(toFloat32(data, 'data'), dim, ...autoKArgs(options))));
+}
+
+/** Size, representative and members (closest first) of each of the k clusters. */
+export function summarizeClusters(
+  data: ArrayLike<number>,
+  dim: number,
+  clustering: Pick<KMeansResult, 'labels' | 'centroids'>,
+  options: { metric?: Metric } = {},
+): ClusterSummary[] {
+  integerAtLeast(dim, 1, 'dim');
+  const k = clustering.centroids.length / dim;
+  return toSummaries(
+    check(
+      core().summarizeClusters(toFloat32(data, 'data'), dim, toInt32(clustering.labels),
+        toFloat32(clustering.centroids, 'centroids'), k, metricCode(options.metric)),
+    ),
+  );
+}
+
+/** The first two principal components of `data` (n·dim numbers, n ≥ 2): a 2-D map. */
+export function pca2d(data: ArrayLike<number>, dim: number): Pca2dResult {
+  integerAtLeast(dim, 1, 'dim');
+  return toPca(check(core().pca2d(toFloat32(data, 'data'), dim)));
+}
