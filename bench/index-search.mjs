@@ -2,7 +2,7 @@
 // developer would use instead, on the same clustered 512-d unit vectors, in one run.
 //
 // Usage: node bench/index-search.mjs [--sizes 10000,100000] [--queries 100] [--runs 3] [--out FILE]
-// Prints a Markdown section; with --out, writes it to FILE.
+// Prints a Markdown section; with --out, writes it into that file's `index` section.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EmbeddingIndex, init } from '../dist/index.js';
 import { clusteredUnitVectors, recall } from './lib/data.mjs';
+import { writeSection } from './lib/results.mjs';
 import { median, min, ms, ratio, timed } from './lib/stats.mjs';
 import { hnswBuild, hnswParams, hnswSearch } from './peers/hnswlib.mjs';
 import { plainSearch } from './peers/plain-js.mjs';
@@ -206,5 +207,5 @@ const header = [
   '',
 ].join('\n');
 const markdown = `${header}\n${results.map(section).join('\n')}`;
-if (args.out) writeFileSync(args.out, markdown);
+if (args.out) writeSection(args.out, 'index', markdown);
 process.stdout.write(markdown);

@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Runs the benchmarks (not tests): clipscope against its peers in one run, then writes
-# bench/RESULTS.md. Usage: npm run bench [-- --sizes 10000,100000 --runs 3]
+# Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
+# sections of bench/RESULTS.md. Usage: npm run bench [-- index|kmeans [options]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-tools.sh
 require_tools cmake:cmake ninja:ninja-build g++:g++ emcc:emscripten node:nodejs
 require_file /usr/lib/python3/dist-packages/numpy python3-numpy
 require_file /usr/lib/python3/dist-packages/faiss python3-faiss
+require_file /usr/lib/python3/dist-packages/sklearn python3-sklearn
 # Without an optimised BLAS, numpy and faiss fall back to the reference BLAS, 10x slower.
 require_file /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 libopenblas0-pthread
 
 bash scripts/build.sh >/dev/null
 cmake --preset native-release >/dev/null
-cmake --build --preset native-release --target clipscope_bench >/dev/null
+cmake --build --preset native-release --target clipscope_bench clipscope_kmeans_bench >/dev/null
 (cd bench && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
 
-node --max-old-space-size=8192 bench/index-search.mjs --out bench/RESULTS.md "$@"
+which=${1:-all}
+[ $# -gt 0 ] && shift
+run() { node --max-old-space-size=8192 "bench/$1.mjs" --out bench/RESULTS.md "${@:2}"; }
+case "$which" in
+  index) run index-search "$@" ;;
+  kmeans) run kmeans "$@" ;;
+  all) run index-search && run kmeans ;;
+  *) echo "unknown benchmark '$which': use index or kmeans" >&2; exit 2 ;;
+esac

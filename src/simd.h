@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
@@ -145,6 +146,22 @@ inline int32_t SumLanes(v128_t v) {
          wasm_i32x4_extract_lane(v, 2) + wasm_i32x4_extract_lane(v, 3);
 }
 
+
+// Resampling helpers (src/resample.cpp): eight bytes times a 32-bit weight, exactly.
+using I32x4 = v128_t;
+inline I32x4 SplatI32(int32_t v) { return wasm_i32x4_splat(v); }
+inline void WidenU8x8MulAdd(const uint8_t* p, int32_t k, I32x4* lo, I32x4* hi) {
+  const v128_t w = wasm_u16x8_load8x8(p);
+  const v128_t kk = wasm_i32x4_splat(k);
+  *lo = wasm_i32x4_add(*lo, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(w), kk));
+  *hi = wasm_i32x4_add(*hi, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(w), kk));
+}
+// out[0..8) = clamp(sum >> shift, 0, 255), as Pillow's clip8.
+inline void StoreClippedU8x8(I32x4 lo, I32x4 hi, int shift, uint8_t* out) {
+  const v128_t s16 = wasm_i16x8_narrow_i32x4(wasm_i32x4_shr(lo, shift), wasm_i32x4_shr(hi, shift));
+  const int64_t bytes = wasm_i64x2_extract_lane(wasm_u8x16_narrow_i16x8(s16, s16), 0);
+  std::memcpy(out, &bytes, 8);
+}
 #elif defined(CLIPSCOPE_SIMD_SSE2)
 
 inline float FoldLanes(__m128 lo, __m128 hi) {
@@ -221,6 +238,29 @@ inline int32_t SumLanes(__m128i v) {
   alignas(16) int32_t lane[4];
   _mm_store_si128(reinterpret_cast<__m128i*>(lane), v);
   return lane[0] + lane[1] + lane[2] + lane[3];
+}
+
+
+using I32x4 = __m128i;
+inline I32x4 SplatI32(int32_t v) { return _mm_set1_epi32(v); }
+// 32-bit lane multiply (low 32 bits) without SSE4.1's pmulld.
+inline __m128i MulLo32(__m128i a, __m128i b) {
+  const __m128i even = _mm_mul_epu32(a, b);
+  const __m128i odd = _mm_mul_epu32(_mm_srli_si128(a, 4), _mm_srli_si128(b, 4));
+  return _mm_unpacklo_epi32(_mm_shuffle_epi32(even, _MM_SHUFFLE(0, 0, 2, 0)),
+                            _mm_shuffle_epi32(odd, _MM_SHUFFLE(0, 0, 2, 0)));
+}
+inline void WidenU8x8MulAdd(const uint8_t* p, int32_t k, I32x4* lo, I32x4* hi) {
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i w = _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)), zero);
+  const __m128i kk = _mm_set1_epi32(k);
+  *lo = _mm_add_epi32(*lo, MulLo32(_mm_unpacklo_epi16(w, zero), kk));
+  *hi = _mm_add_epi32(*hi, MulLo32(_mm_unpackhi_epi16(w, zero), kk));
+}
+inline void StoreClippedU8x8(I32x4 lo, I32x4 hi, int shift, uint8_t* out) {
+  const __m128i count = _mm_cvtsi32_si128(shift);
+  const __m128i s16 = _mm_packs_epi32(_mm_sra_epi32(lo, count), _mm_sra_epi32(hi, count));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(s16, s16));
 }
 
 #else  // scalar build: the reference is the implementation

@@ -17,6 +17,7 @@ struct NamedArray {
 
   std::vector<float> Floats() const { return std::vector<float>(values.begin(), values.end()); }
   std::vector<int32_t> Ints() const { return std::vector<int32_t>(values.begin(), values.end()); }
+  std::vector<uint8_t> Bytes() const { return std::vector<uint8_t>(values.begin(), values.end()); }
 };
 
 // Where `npm test` writes the reference files (tests/reference/make_clustering_refs.py).
@@ -57,6 +58,9 @@ inline std::map<std::string, NamedArray> ReadNamedArrays(const std::string& path
         take(&f, 4), v = f;
       } else if (dtype == 1) {
         take(&v, 8);
+      } else if (dtype == 3) {
+        uint8_t b;
+        take(&b, 1), v = b;
       } else {
         int32_t i;
         take(&i, 4), v = i;

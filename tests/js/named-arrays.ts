@@ -1,7 +1,7 @@
 // Reads the named-array files written by tests/reference/named_arrays.py.
 import { existsSync, readFileSync } from 'node:fs';
 
-export type NamedArrays = Record<string, { shape: number[]; values: Float64Array | Float32Array | Int32Array }>;
+export type NamedArrays = Record<string, { shape: number[]; values: Float64Array | Float32Array | Int32Array | Uint8Array }>;
 
 export const referenceDir = new URL('../../build/reference/', import.meta.url);
 
@@ -25,7 +25,7 @@ export function readNamedArrays(name: string): NamedArrays {
     const shape: number[] = [];
     for (let i = 0; i < ndim; i++, at += 8) shape.push(Number(view.getBigUint64(at, true)));
     const count = shape.reduce((a, b) => a * b, 1);
-    const Type = [Float32Array, Float64Array, Int32Array][dtype];
+    const Type = [Float32Array, Float64Array, Int32Array, Uint8Array][dtype];
     const size = count * Type.BYTES_PER_ELEMENT;
     out[name] = { shape, values: new Type(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + size)) };
     at += size;

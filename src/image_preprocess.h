@@ -1,0 +1,66 @@
+// The Hugging Face CLIPImageProcessor pipeline (its PIL path) on 8-bit pixels:
+// convert to RGB, resize (Pillow-exact), center crop, rescale, normalise, to CHW float32.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "resample.h"
+#include "status.h"
+
+namespace clipscope {
+
+// The fields of a preprocessor_config.json that the pipeline reads (lib/ parses the JSON).
+struct PreprocessConfig {
+  bool do_resize = true;
+  // Resize so the shorter side is shortest_edge (aspect kept), or, when shortest_edge is 0,
+  // to exactly resize_height x resize_width (SigLIP-style configs).
+  int shortest_edge = 224;
+  int resize_height = 0, resize_width = 0;
+  ResampleFilter resample = ResampleFilter::kBicubic;
+  bool do_center_crop = true;
+  int crop_height = 224, crop_width = 224;
+  bool do_rescale = true;
+  double rescale_factor = 1.0 / 255.0;
+  bool do_normalize = true;
+  float image_mean[3] = {0.48145466f, 0.4578275f, 0.40821073f};
+  float image_std[3] = {0.26862954f, 0.26130258f, 0.27577711f};
+  // Images with more pixels are refused (decompression bombs, memory).
+  uint64_t max_pixels = 100'000'000;
+};
+
+// Output height and width of an image of the given size.
+void ResizedSize(const PreprocessConfig& config, int width, int height, int* out_width,
+                 int* out_height);
+void OutputSize(const PreprocessConfig& config, int width, int height, int* out_width,
+                int* out_height);
+
+// Checks a config's numbers (sizes > 0, std != 0, a supported filter, ...).
+Status ValidateConfig(const PreprocessConfig& config);
+
+class ImagePreprocessor {
+ public:
+  explicit ImagePreprocessor(const PreprocessConfig& config) : config_(config) {}
+
+  // Writes 3 x out_height x out_width floats (CHW) to out. When the config crops, every
+  // image gives the same size (crop_height x crop_width): a batch tensor's slot i is
+  // out + i * 3 * crop_height * crop_width. Fails on an empty or too large image, channels
+  // other than 1 (gray), 3 (RGB) or 4 (RGBA: alpha dropped, as PIL's convert("RGB")), or a
+  // stride shorter than a row.
+  Status Run(const ImageView& image, float* out);
+
+  // The 8-bit RGB image after resize and crop (height x width x 3), for parity tests.
+  Status RunToPixels(const ImageView& image, std::vector<uint8_t>* rgb, int* width, int* height);
+
+  const PreprocessConfig& config() const { return config_; }
+
+ private:
+  Status CheckImage(const ImageView& image) const;
+
+  PreprocessConfig config_;
+  ResampleScratch scratch_;  // reused: no allocation per image once warmed up
+  std::vector<uint8_t> pixels_;
+};
+
+}  // namespace clipscope

@@ -1,0 +1,52 @@
+// Pillow's resampling of 8-bit images, reproduced bit for bit: separable convolution with
+// Pillow's filters and supports, coefficients normalised to 22-bit fixed point, each pass
+// rounded and clipped to 8 bits (libImaging/Resample.c).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace clipscope {
+
+// Pillow's filter numbers (PIL.Image.Resampling).
+enum class ResampleFilter : int {
+  kLanczos = 1,
+  kBilinear = 2,
+  kBicubic = 3,
+  kBox = 4,
+  kHamming = 5,
+};
+
+bool IsSupportedFilter(int filter);
+
+// Fixed-point weights of one resampling direction: output i reads `count[i]` inputs from
+// `first[i]` with weights `weights[i * taps ...]`.
+struct ResampleCoefficients {
+  int taps = 0;
+  std::vector<int> first, count;
+  std::vector<int32_t> weights;
+};
+
+// in_size -> out_size over the whole input (Pillow's box = (0, in_size)).
+ResampleCoefficients ComputeCoefficients(int in_size, int out_size, ResampleFilter filter);
+
+// An 8-bit image: height rows of width pixels of `channels` bytes, rows `stride` bytes apart.
+struct ImageView {
+  const uint8_t* pixels = nullptr;
+  int width = 0, height = 0, channels = 0;
+  size_t stride = 0;
+};
+
+// Reusable buffers, so resizing many images does not allocate per image.
+struct ResampleScratch {
+  std::vector<uint8_t> horizontal, out;
+};
+
+// Resizes `in` to out_width x out_height like PIL's Image.resize with `filter` (each pass is
+// skipped when its size is unchanged, as Pillow does). Output: out_height rows of
+// out_width * in.channels bytes, in scratch->out.
+void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
+              ResampleScratch* scratch);
+
+}  // namespace clipscope
