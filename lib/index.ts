@@ -41,3 +41,10 @@ export {
   ZeroVectorError,
 } from './errors.js';
 export { kernelName } from './info.js';
+export { DEFAULT_MAX_PIXELS, ImagePreprocessor, parsePreprocessorConfig } from './preprocess.js';
+export type { PreprocessedBatch, PreprocessorConfig } from './preprocess.js';
+export type { RawImage } from './raw-image.js';
+export { DecodeError, decodeImage, orient } from './decode.js';
+export type { DecodeOptions, ImageSource } from './decode.js';
+export { readImageHeader } from './image-header.js';
+export type { ImageHeader } from './image-header.js';

@@ -131,6 +131,8 @@ export interface RawModule {
     metric: number,
   ): RawSummary[] | RawError;
   pca2d(data: Float32Array, dim: number): RawPca | RawError;
+  createPreprocessor(config: object): { preprocessor: unknown } | RawError;
+  preprocessedSize(config: object, width: number, height: number): [number, number];
   /** Live Embind value handles: constant across calls when nothing leaks. */
   count_emval_handles(): number;
   HEAP8: Int8Array;

@@ -10,13 +10,15 @@ require_file /usr/include/gtest/gtest.h libgtest-dev
 require_file "$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a)" libclang-rt-14-dev
 require_file /usr/lib/python3/dist-packages/sklearn python3-sklearn
 require_file /usr/lib/python3/dist-packages/numpy python3-numpy
+require_file /usr/lib/python3/dist-packages/PIL python3-pil
 ensure_node_modules
 fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-30}
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "reference results from scikit-learn and numpy"
+step "reference results from scikit-learn, Pillow and numpy"
 /usr/bin/python3 tests/reference/make_clustering_refs.py build/reference/clustering
+/usr/bin/python3 tests/reference/make_preprocess_refs.py build/reference/preprocess
 
 step "native release: build and ctest"
 cmake --preset native-release >/dev/null

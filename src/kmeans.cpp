@@ -66,13 +66,28 @@ void NormalizeRow(float* row, size_t d) {
   for (size_t j = 0; j < d; ++j) row[j] = float(row[j] * inverse);
 }
 
-// Squared euclidean distance from point p to every row of x.
+// Squared euclidean distances from each of m points p (rows of p) to every row of x:
+// out[j * n + i]. One pass over x for all m points, which stay in cache while it streams.
 void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x_norms,
-                 const float* p, std::vector<double>* out) {
-  const float p_norm = simd::Dot(p, p, d);
-  out->resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    (*out)[i] = std::max(0.0f, x_norms[i] - 2 * simd::Dot(p, x + i * d, d) + p_norm);
+                 const float* p, size_t m, std::vector<double>* out) {
+  std::vector<float> p_norms = RowNorms(p, m, d);
+  out->resize(m * n);
+  auto put = [&](size_t j, size_t i, float dot) {
+    (*out)[j * n + i] = std::max(0.0f, x_norms[i] - 2 * dot + p_norms[j]);
+  };
+  size_t i = 0;
+  float dots[4];
+  for (; i + 2 <= n; i += 2) {  // two rows against two points per kernel call
+    const float *r0 = x + i * d, *r1 = r0 + d;
+    size_t j = 0;
+    for (; j + 2 <= m; j += 2) {
+      simd::Dot2x2(p + j * d, p + (j + 1) * d, r0, r1, d, dots);
+      put(j, i, dots[0]), put(j, i + 1, dots[1]), put(j + 1, i, dots[2]), put(j + 1, i + 1, dots[3]);
+    }
+    for (; j < m; ++j) put(j, i, simd::Dot(p + j * d, r0, d)), put(j, i + 1, simd::Dot(p + j * d, r1, d));
+  }
+  for (; i < n; ++i) {
+    for (size_t j = 0; j < m; ++j) put(j, i, simd::Dot(p + j * d, x + i * d, d));
   }
 }
 
@@ -80,38 +95,36 @@ void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x
 // 1. the first centre is a uniformly random point;
 // 2. each next centre: draw 2 + floor(ln k) candidates with probability proportional to the
 //    squared distance to the nearest chosen centre, keep the candidate that lowers the total
-//    the most.
+//    the most (distances to all candidates in one pass over the data).
 std::vector<float> KMeansPlusPlus(const float* x, size_t n, size_t d, size_t k,
                                   const std::vector<float>& x_norms, Random& rng) {
   std::vector<float> centres(k * d);
   const size_t trials = 2 + size_t(std::log(double(k)));
   size_t first = rng.Below(n);
   std::copy_n(x + first * d, d, centres.begin());
-  std::vector<double> closest, candidate_dist, best_dist, cumulative(n);
-  DistancesTo(x, n, d, x_norms, x + first * d, &closest);
+  std::vector<double> closest, candidate_dist, cumulative(n);
+  DistancesTo(x, n, d, x_norms, x + first * d, 1, &closest);
   double potential = std::accumulate(closest.begin(), closest.end(), 0.0);
+  std::vector<size_t> ids(trials);
+  std::vector<float> candidates(trials * d);
   for (size_t c = 1; c < k; ++c) {
     std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
-    double best_potential = std::numeric_limits<double>::infinity();
-    size_t best_id = 0;
     for (size_t t = 0; t < trials; ++t) {
       const double target = rng.Uniform() * potential;
-      size_t id = std::lower_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin();
-      id = std::min(id, n - 1);
-      DistancesTo(x, n, d, x_norms, x + id * d, &candidate_dist);
+      ids[t] = std::min<size_t>(n - 1, std::lower_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin());
+      std::copy_n(x + ids[t] * d, d, candidates.begin() + t * d);
+    }
+    DistancesTo(x, n, d, x_norms, candidates.data(), trials, &candidate_dist);
+    double best_potential = std::numeric_limits<double>::infinity();
+    size_t best = 0;
+    for (size_t t = 0; t < trials; ++t) {
       double candidate_potential = 0;
-      for (size_t i = 0; i < n; ++i) {
-        candidate_dist[i] = std::min(candidate_dist[i], closest[i]);
-        candidate_potential += candidate_dist[i];
-      }
-      if (candidate_potential < best_potential) {
-        best_potential = candidate_potential, best_id = id;
-        best_dist.swap(candidate_dist);
-      }
+      for (size_t i = 0; i < n; ++i) candidate_potential += std::min(candidate_dist[t * n + i], closest[i]);
+      if (candidate_potential < best_potential) best_potential = candidate_potential, best = t;
     }
     potential = best_potential;
-    closest.swap(best_dist);
-    std::copy_n(x + best_id * d, d, centres.begin() + c * d);
+    for (size_t i = 0; i < n; ++i) closest[i] = std::min(closest[i], candidate_dist[best * n + i]);
+    std::copy_n(x + ids[best] * d, d, centres.begin() + c * d);
   }
   return centres;
 }

@@ -58,20 +58,81 @@ inline uint8_t Clip8(int32_t sum) {
   return uint8_t(std::clamp(sum >> kPrecisionBits, 0, 255));
 }
 
-// One output row of the horizontal pass: out[xx * C + c] from in[(first + x) * C + c].
+// One output pixel of the horizontal pass: out[c] from in[(first + x) * C + c].
 template <int C>
-void HorizontalRow(const uint8_t* in, uint8_t* out, int out_width, const ResampleCoefficients& co) {
-  for (int xx = 0; xx < out_width; ++xx) {
+void HorizontalPixel(const uint8_t* in, int xx, const ResampleCoefficients& co, uint8_t* out) {
+  const int32_t* k = &co.weights[size_t(xx) * co.taps];
+  const uint8_t* p = in + size_t(co.first[xx]) * C;
+  int32_t ss[C];
+  for (int c = 0; c < C; ++c) ss[c] = 1 << (kPrecisionBits - 1);
+  for (int x = 0; x < co.count[xx]; ++x) {
+    for (int c = 0; c < C; ++c) ss[c] += int32_t(p[x * C + c]) * k[x];
+  }
+  for (int c = 0; c < C; ++c) out[c] = Clip8(ss[c]);
+}
+
+#if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
+// Weights split as k = hi * 2048 + lo with lo in [0, 2048), as int16 lanes for two taps at a
+// time, so two int16 dot products per pair of taps give Pillow's exact int32 sum:
+// |hi| < 4096 keeps every partial sum far inside int32.
+struct PairWeights {
+  int pairs = 0;
+  std::vector<int16_t> hi, lo;  // [output][pair][8 lanes: k0 k1 k0 k1 k0 k1 k0 k1]
+};
+
+PairWeights SplitWeights(const ResampleCoefficients& co, int out_size) {
+  PairWeights pw;
+  pw.pairs = (co.taps + 1) / 2;
+  pw.hi.resize(size_t(out_size) * pw.pairs * 8), pw.lo.resize(pw.hi.size());
+  for (int xx = 0; xx < out_size; ++xx) {
     const int32_t* k = &co.weights[size_t(xx) * co.taps];
-    const uint8_t* p = in + size_t(co.first[xx]) * C;
-    int32_t ss[C];
-    for (int c = 0; c < C; ++c) ss[c] = 1 << (kPrecisionBits - 1);
-    for (int x = 0; x < co.count[xx]; ++x) {
-      for (int c = 0; c < C; ++c) ss[c] += int32_t(p[x * C + c]) * k[x];
+    for (int j = 0; j < pw.pairs; ++j) {
+      const int32_t k0 = k[2 * j], k1 = 2 * j + 1 < co.taps ? k[2 * j + 1] : 0;
+      int16_t* h = &pw.hi[(size_t(xx) * pw.pairs + j) * 8];
+      int16_t* l = &pw.lo[(size_t(xx) * pw.pairs + j) * 8];
+      for (int lane = 0; lane < 8; lane += 2) {
+        h[lane] = int16_t(k0 >> 11), h[lane + 1] = int16_t(k1 >> 11);
+        l[lane] = int16_t(k0 & 2047), l[lane + 1] = int16_t(k1 & 2047);
+      }
     }
-    for (int c = 0; c < C; ++c) out[size_t(xx) * C + c] = Clip8(ss[c]);
+  }
+  return pw;
+}
+
+// Two rows at once (in0, in1 -> out0, out1): each weight vector is loaded once for both.
+template <int C>
+void HorizontalRows(const uint8_t* in0, const uint8_t* in1, size_t row_bytes, uint8_t* out0,
+                    uint8_t* out1, int out_width, const ResampleCoefficients& co,
+                    const PairWeights& pw) {
+  for (int xx = 0; xx < out_width; ++xx) {
+    const int pairs = (co.count[xx] + 1) / 2;
+    const size_t start = size_t(co.first[xx]) * C;
+    // Each load reads 8 bytes; near the row's end the scalar path avoids reading past it.
+    if (start + size_t(pairs - 1) * 2 * C + 8 > row_bytes) {
+      HorizontalPixel<C>(in0, xx, co, out0 + size_t(xx) * C);
+      HorizontalPixel<C>(in1, xx, co, out1 + size_t(xx) * C);
+      continue;
+    }
+    const int16_t* h = &pw.hi[size_t(xx) * pw.pairs * 8];
+    const int16_t* l = &pw.lo[size_t(xx) * pw.pairs * 8];
+    simd::I32x4 hi0 = simd::SplatI32(0), lo0 = hi0, hi1 = hi0, lo1 = hi0;
+    for (int j = 0; j < pairs; ++j) {
+      const simd::I16x8 wh = simd::LoadI16x8(h + j * 8), wl = simd::LoadI16x8(l + j * 8);
+      const simd::I16x8 p0 = simd::PairChannels<C>(in0 + start + size_t(j) * 2 * C);
+      const simd::I16x8 p1 = simd::PairChannels<C>(in1 + start + size_t(j) * 2 * C);
+      hi0 = simd::AddI32(hi0, simd::DotPairs(p0, wh)), lo0 = simd::AddI32(lo0, simd::DotPairs(p0, wl));
+      hi1 = simd::AddI32(hi1, simd::DotPairs(p1, wh)), lo1 = simd::AddI32(lo1, simd::DotPairs(p1, wl));
+    }
+    alignas(16) int32_t s0[4], s1[4];
+    simd::StoreI32x4(s0, simd::AddI32(simd::ShlI32(hi0, 11), lo0));
+    simd::StoreI32x4(s1, simd::AddI32(simd::ShlI32(hi1, 11), lo1));
+    for (int c = 0; c < C; ++c) {
+      out0[size_t(xx) * C + c] = Clip8(s0[c] + (1 << (kPrecisionBits - 1)));
+      out1[size_t(xx) * C + c] = Clip8(s1[c] + (1 << (kPrecisionBits - 1)));
+    }
   }
 }
+#endif
 
 // One output row of the vertical pass: every byte of the row (channels do not matter),
 // out[i] = sum over y of rows[first + y][i] * k[y].
@@ -148,14 +209,31 @@ void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter
   const int row_last = vertical.first[out_height - 1] + vertical.count[out_height - 1];
   if (out_width != in.width) {
     ResampleCoefficients horizontal = ComputeCoefficients(in.width, out_width, filter);
-    const size_t row_bytes = size_t(out_width) * c;
+    const size_t row_bytes = size_t(out_width) * c, in_row_bytes = size_t(in.width) * c;
     scratch->horizontal.resize(row_bytes * (row_last - row_first));
-    for (int y = row_first; y < row_last; ++y) {
+#if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
+    const PairWeights pairs = SplitWeights(horizontal, out_width);
+#endif
+    int y = row_first;
+#if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
+    for (; c != 1 && y + 2 <= row_last; y += 2) {
       const uint8_t* row = in.pixels + size_t(y) * in.stride;
       uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
-      if (c == 1) HorizontalRow<1>(row, out, out_width, horizontal);
-      else if (c == 3) HorizontalRow<3>(row, out, out_width, horizontal);
-      else HorizontalRow<4>(row, out, out_width, horizontal);
+      if (c == 3) {
+        HorizontalRows<3>(row, row + in.stride, in_row_bytes, out, out + row_bytes, out_width, horizontal, pairs);
+      } else {
+        HorizontalRows<4>(row, row + in.stride, in_row_bytes, out, out + row_bytes, out_width, horizontal, pairs);
+      }
+    }
+#endif
+    for (; y < row_last; ++y) {
+      const uint8_t* row = in.pixels + size_t(y) * in.stride;
+      uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
+      for (int xx = 0; xx < out_width; ++xx) {
+        if (c == 1) HorizontalPixel<1>(row, xx, horizontal, out + xx);
+        else if (c == 3) HorizontalPixel<3>(row, xx, horizontal, out + size_t(xx) * 3);
+        else HorizontalPixel<4>(row, xx, horizontal, out + size_t(xx) * 4);
+      }
     }
     src = {scratch->horizontal.data(), out_width, row_last - row_first, c, row_bytes};
     for (int& first : vertical.first) first -= row_first;

@@ -19,6 +19,9 @@
 #elif defined(__SSE2__)
 #include <emmintrin.h>
 #define CLIPSCOPE_SIMD_SSE2 1
+#if defined(__SSSE3__)
+#include <tmmintrin.h>
+#endif
 #endif
 
 namespace clipscope {
@@ -162,6 +165,23 @@ inline void StoreClippedU8x8(I32x4 lo, I32x4 hi, int shift, uint8_t* out) {
   const int64_t bytes = wasm_i64x2_extract_lane(wasm_u8x16_narrow_i16x8(s16, s16), 0);
   std::memcpy(out, &bytes, 8);
 }
+
+// Horizontal resampling: two neighbouring pixels (C = 3 or 4 channels) as int16 pairs
+// {ch0 p0, ch0 p1, ch1 p0, ch1 p1, ...}, dotted with two taps' weights per channel.
+#define CLIPSCOPE_SIMD_PAIR_RESAMPLE 1
+using I16x8 = v128_t;
+template <int C>
+inline I16x8 PairChannels(const uint8_t* p) {
+  const v128_t bytes = wasm_v128_load64_zero(p);
+  // Index 16+ selects 0: the high byte of every int16 lane.
+  if (C == 3) return wasm_i8x16_swizzle(bytes, wasm_i8x16_make(0, 16, 3, 16, 1, 16, 4, 16, 2, 16, 5, 16, 16, 16, 16, 16));
+  return wasm_i8x16_swizzle(bytes, wasm_i8x16_make(0, 16, 4, 16, 1, 16, 5, 16, 2, 16, 6, 16, 3, 16, 7, 16));
+}
+inline I16x8 LoadI16x8(const int16_t* p) { return wasm_v128_load(p); }
+inline I32x4 DotPairs(I16x8 a, I16x8 b) { return wasm_i32x4_dot_i16x8(a, b); }
+inline I32x4 AddI32(I32x4 a, I32x4 b) { return wasm_i32x4_add(a, b); }
+inline I32x4 ShlI32(I32x4 a, int n) { return wasm_i32x4_shl(a, n); }
+inline void StoreI32x4(int32_t* out, I32x4 v) { wasm_v128_store(out, v); }
 #elif defined(CLIPSCOPE_SIMD_SSE2)
 
 inline float FoldLanes(__m128 lo, __m128 hi) {
@@ -262,6 +282,23 @@ inline void StoreClippedU8x8(I32x4 lo, I32x4 hi, int shift, uint8_t* out) {
   const __m128i s16 = _mm_packs_epi32(_mm_sra_epi32(lo, count), _mm_sra_epi32(hi, count));
   _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(s16, s16));
 }
+
+#if defined(__SSSE3__)
+#define CLIPSCOPE_SIMD_PAIR_RESAMPLE 1
+using I16x8 = __m128i;
+template <int C>
+inline I16x8 PairChannels(const uint8_t* p) {
+  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+  // Index with the high bit set selects 0: the high byte of every int16 lane.
+  if (C == 3) return _mm_shuffle_epi8(bytes, _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1));
+  return _mm_shuffle_epi8(bytes, _mm_setr_epi8(0, -1, 4, -1, 1, -1, 5, -1, 2, -1, 6, -1, 3, -1, 7, -1));
+}
+inline I16x8 LoadI16x8(const int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline I32x4 DotPairs(I16x8 a, I16x8 b) { return _mm_madd_epi16(a, b); }
+inline I32x4 AddI32(I32x4 a, I32x4 b) { return _mm_add_epi32(a, b); }
+inline I32x4 ShlI32(I32x4 a, int n) { return _mm_sll_epi32(a, _mm_cvtsi32_si128(n)); }
+inline void StoreI32x4(int32_t* out, I32x4 v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(out), v); }
+#endif
 
 #else  // scalar build: the reference is the implementation
 

@@ -34,7 +34,9 @@ std::vector<std::string> ReferenceCases() {
   const std::filesystem::path dir = ReferencePath("preprocess");
   if (!std::filesystem::exists(dir)) return names;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() == ".arrays") names.push_back(entry.path().filename().string());
+    const std::string name = entry.path().filename().string();
+    // "<image>--<config>.arrays" files hold a pipeline case
+    if (entry.path().extension() == ".arrays" && name.find("--") != std::string::npos) names.push_back(name);
   }
   std::sort(names.begin(), names.end());
   return names;

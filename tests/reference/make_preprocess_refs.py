@@ -46,7 +46,7 @@ CASES = [  # (name, width, height, mode, configs, write png)
 ]
 
 
-def synthetic_image(width, height, mode, seed):
+def synthetic_image(width, height, mode, seed, noise=40):
     """Gradients, a hard edge and noise: every filter tap and the clipping get exercised."""
     rng = np.random.RandomState(seed)
     y, x = np.mgrid[0:height, 0:width].astype(np.float64)
@@ -55,7 +55,7 @@ def synthetic_image(width, height, mode, seed):
         255 * y / max(height - 1, 1),
         255 * ((x + y) % 64 < 32),
     ], axis=-1)
-    noisy = np.clip(base + rng.normal(0, 40, base.shape), 0, 255).astype(np.uint8)
+    noisy = np.clip(base + rng.normal(0, noise, base.shape), 0, 255).astype(np.uint8)
     if mode == "L":
         return noisy[..., 0]
     if mode == "RGBA":
@@ -102,9 +102,94 @@ def preprocess(pixels, cfg):
     return array, normalised.transpose(2, 0, 1)
 
 
+def write_oriented_jpeg(out):
+    """A JPEG whose EXIF says "rotate 90° clockwise" (orientation 6), and the pixels PIL reads
+    after exif_transpose (what transformers' load_image does)."""
+    pixels = synthetic_image(64, 48, "RGB", 99, noise=0)  # smooth: JPEG decoders then agree
+    pixels[:8, :8] = [255, 0, 0]  # a red corner shows where the top-left ends up
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = os.path.join(out, "oriented-6.jpg")
+    Image.fromarray(pixels).save(path, quality=95, exif=exif.tobytes())
+    from PIL import ImageOps
+    with Image.open(path) as image:
+        upright = np.array(ImageOps.exif_transpose(image).convert("RGB"))
+    write_arrays(os.path.join(out, "oriented-6.jpg.arrays"), pixels=upright)
+
+
+def write_png_kinds(out):
+    """PNGs of every color type, bit depth and interlacing, with the RGB pixels PIL gives."""
+    rgb = synthetic_image(37, 23, "RGB", 7)
+    gray = rgb[..., 0]
+    kinds = {
+        "gray8": Image.fromarray(gray),
+        "gray1": Image.fromarray(gray).convert("1"),
+        "gray-alpha": Image.fromarray(np.stack([gray, rgb[..., 1]], -1), "LA"),
+        "rgb": Image.fromarray(rgb),
+        "rgba": Image.fromarray(np.concatenate([rgb, rgb[..., :1]], -1), "RGBA"),
+        "palette": Image.fromarray(rgb).quantize(colors=50),
+        "rgb16": Image.fromarray(rgb),  # saved with 16 bits below
+    }
+    for name, image in kinds.items():
+        path = os.path.join(out, f"kind-{name}.png")
+        if name == "rgb16":
+            save_rgb16(path, rgb)
+        else:
+            image.save(path, interlace=name == "rgb" and 0)
+        with Image.open(path) as saved:
+            write_arrays(path + ".arrays", pixels=np.array(saved.convert("RGB")))
+    interlaced = os.path.join(out, "kind-interlaced.png")
+    write_adam7(interlaced, rgb)
+    with Image.open(interlaced) as saved:
+        write_arrays(interlaced + ".arrays", pixels=np.array(saved.convert("RGB")))
+
+
+def png_chunk(kind, data):
+    import struct
+    import zlib
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def save_rgb16(path, rgb):
+    """16-bit RGB: each 8-bit value v stored as v * 257 + noise in the low byte."""
+    import struct
+    import zlib
+    h, w, _ = rgb.shape
+    wide = (rgb.astype(np.uint16) * 257 - (np.arange(rgb.size).reshape(rgb.shape) % 200).astype(np.uint16) % 257)
+    rows = b"".join(b"\0" + wide[y].astype(">u2").tobytes() for y in range(h))
+    ihdr = struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(rows)) + png_chunk(b"IEND", b""))
+
+
+def write_adam7(path, rgb):
+    """An Adam7-interlaced 8-bit RGB PNG (Pillow cannot write one), with Sub/Up filters."""
+    import struct
+    import zlib
+    h, w, _ = rgb.shape
+    passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+    raw = b""
+    for x0, y0, dx, dy in passes:
+        sub = rgb[y0::dy, x0::dx]
+        prev = None
+        for row in sub:
+            line = row.astype(np.int16).ravel()
+            if prev is None:  # Sub filter: difference to the pixel on the left
+                filtered = (line - np.concatenate([np.zeros(3, np.int16), line[:-3]])) % 256
+                raw += b"\x01" + filtered.astype(np.uint8).tobytes()
+            else:  # Up filter: difference to the row above
+                raw += b"\x02" + ((line - prev) % 256).astype(np.uint8).tobytes()
+            prev = line
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 1)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(raw)) + png_chunk(b"IEND", b""))
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
+    write_oriented_jpeg(out)
+    write_png_kinds(out)
     for seed, (name, width, height, mode, configs, png) in enumerate(CASES):
         pixels = synthetic_image(width, height, mode, seed)
         if png:

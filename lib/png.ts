@@ -1,0 +1,166 @@
+// A PNG decoder that gives the file's exact pixels in browsers and Node alike (canvas
+// premultiplies alpha, which changes the colour of transparent pixels): chunks checked by
+// CRC, zlib inflated with the platform's DecompressionStream, filters undone, Adam7
+// de-interlaced. Pixels come out as PIL's convert("RGB") sees them.
+import type { RawImage } from './raw-image.js';
+
+const crcTable = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+export class PngError extends Error {}
+
+function fail(message: string): never {
+  throw new PngError(message);
+}
+
+async function inflate(data: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
+  try {
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch {
+    return fail('image data does not inflate (truncated or corrupt)');
+  }
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+// Undoes the scanline filters of one (sub)image in place; returns its raw rows.
+function unfilter(data: Uint8Array, at: number, rowBytes: number, rows: number, bpp: number, out: Uint8Array): number {
+  let prev: Uint8Array = new Uint8Array(rowBytes);
+  for (let y = 0; y < rows; y++) {
+    if (at + 1 + rowBytes > data.length) fail('image data is shorter than the image');
+    const filter = data[at];
+    const row = out.subarray(y * rowBytes, (y + 1) * rowBytes);
+    row.set(data.subarray(at + 1, at + 1 + rowBytes));
+    at += 1 + rowBytes;
+    switch (filter) {
+      case 0: break;
+      case 1: for (let i = bpp; i < rowBytes; i++) row[i] = (row[i] + row[i - bpp]) & 255; break;
+      case 2: for (let i = 0; i < rowBytes; i++) row[i] = (row[i] + prev[i]) & 255; break;
+      case 3:
+        for (let i = 0; i < rowBytes; i++) row[i] = (row[i] + (((i >= bpp ? row[i - bpp] : 0) + prev[i]) >> 1)) & 255;
+        break;
+      case 4:
+        for (let i = 0; i < rowBytes; i++) {
+          row[i] = (row[i] + paeth(i >= bpp ? row[i - bpp] : 0, prev[i], i >= bpp ? prev[i - bpp] : 0)) & 255;
+        }
+        break;
+      default: fail(`unknown scanline filter ${filter}`);
+    }
+    prev = row;
+  }
+  return at;
+}
+
+interface Header {
+  width: number;
+  height: number;
+  depth: number;
+  colorType: number;
+  interlace: number;
+}
+
+const samplesPerPixel: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+// One raw sample (pixel x, sample s) of a row, as PIL's 8-bit value.
+function sampleReader(h: Header): (row: Uint8Array, x: number, s: number) => number {
+  const spp = samplesPerPixel[h.colorType];
+  if (h.depth === 8) return (row, x, s) => row[x * spp + s];
+  if (h.depth === 16) {
+    // PIL keeps the high byte of 16-bit colour; 16-bit gray becomes I;16 and clips at 255.
+    if (h.colorType === 0) return (row, x) => Math.min(255, (row[x * 2] << 8) | row[x * 2 + 1]);
+    return (row, x, s) => row[(x * spp + s) * 2];
+  }
+  // 1, 2, 4 bits: packed from the high bits; gray is scaled to 0..255, palette indices are not.
+  const perByte = 8 / h.depth;
+  const mask = (1 << h.depth) - 1;
+  const scale = h.colorType === 0 ? 255 / mask : 1;
+  return (row, x) => ((row[Math.floor(x / perByte)] >> ((perByte - 1 - (x % perByte)) * h.depth)) & mask) * scale;
+}
+
+/** Decodes PNG bytes. Gray (with or without alpha) gives 1 channel, RGB and palette 3, RGBA 4. */
+export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
+  if (bytes.length < 8 || bytes[0] !== 0x89 || bytes[1] !== 0x50 || bytes[2] !== 0x4e || bytes[3] !== 0x47) fail('not a PNG file');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let header: Header | undefined;
+  let palette: Uint8Array | undefined;
+  const idat: Uint8Array[] = [];
+  let at = 8;
+  let ended = false;
+  while (!ended) {
+    if (at + 12 > bytes.length) fail('file ends before its IEND chunk (truncated)');
+    const length = view.getUint32(at);
+    if (at + 12 + length > bytes.length) fail('a chunk runs past the end of the file (truncated)');
+    const typeAndData = bytes.subarray(at + 4, at + 8 + length);
+    if (crc32(typeAndData) !== view.getUint32(at + 8 + length)) fail('a chunk fails its CRC check (corrupt)');
+    const type = String.fromCharCode(...typeAndData.subarray(0, 4));
+    const data = typeAndData.subarray(4);
+    if (type === 'IHDR') {
+      const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      header = { width: d.getUint32(0), height: d.getUint32(4), depth: data[8], colorType: data[9], interlace: data[12] };
+    } else if (type === 'PLTE') palette = data;
+    else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') ended = true;
+    at += 12 + length;
+  }
+  if (!header) fail('no IHDR chunk');
+  const { width, height, depth, colorType, interlace } = header;
+  const spp = samplesPerPixel[colorType];
+  if (spp === undefined || ![1, 2, 4, 8, 16].includes(depth)) fail(`unsupported color type ${colorType} / bit depth ${depth}`);
+  if (colorType === 3 && !palette) fail('palette image without a PLTE chunk');
+  if (!(width > 0 && height > 0)) fail(`image is empty (${width} x ${height})`);
+  const total = idat.reduce((n, d) => n + d.length, 0);
+  const compressed = new Uint8Array(total);
+  idat.reduce((offset, d) => (compressed.set(d, offset), offset + d.length), 0);
+  const data = await inflate(compressed);
+
+  const channels = colorType === 6 ? 4 : colorType === 2 || colorType === 3 ? 3 : 1;
+  const out = new Uint8Array(width * height * channels);
+  const read = sampleReader(header);
+  const bpp = Math.max(1, (spp * depth) >> 3);
+  // Adam7: seven sub-images (x0, y0, dx, dy); no interlace: one pass over everything.
+  const passes = interlace ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] : [[0, 0, 1, 1]];
+  let offset = 0;
+  for (const [x0, y0, dx, dy] of passes) {
+    const pw = Math.ceil((width - x0) / dx);
+    const ph = Math.ceil((height - y0) / dy);
+    if (pw <= 0 || ph <= 0) continue;
+    const rowBytes = Math.ceil((pw * spp * depth) / 8);
+    const rows = new Uint8Array(rowBytes * ph);
+    offset = unfilter(data, offset, rowBytes, ph, bpp, rows);
+    for (let y = 0; y < ph; y++) {
+      const row = rows.subarray(y * rowBytes, (y + 1) * rowBytes);
+      const base = (y0 + y * dy) * width;
+      for (let x = 0; x < pw; x++) {
+        const o = (base + x0 + x * dx) * channels;
+        if (colorType === 3) {
+          const index = read(row, x, 0);
+          if (index * 3 + 2 >= palette!.length) fail(`palette index ${index} is out of range`);
+          out[o] = palette![index * 3], out[o + 1] = palette![index * 3 + 1], out[o + 2] = palette![index * 3 + 2];
+        } else {
+          for (let c = 0; c < channels; c++) out[o + c] = read(row, x, c);
+        }
+      }
+    }
+  }
+  return { data: out, width, height, channels };
+}

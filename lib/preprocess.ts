@@ -1,0 +1,214 @@
+// The CLIP image preprocessing of a model's preprocessor_config.json, run by the WASM core.
+import { core, init } from './core.js';
+import { check, ClipscopeError, DeletedError } from './errors.js';
+import type { RawImage } from './raw-image.js';
+import { integerAtLeast, invalid } from './validate.js';
+
+/** The preprocessing of one model, as read from its `preprocessor_config.json`. */
+export interface PreprocessorConfig {
+  doResize: boolean;
+  /** Resize so the shorter side is this (aspect kept); 0 when resizing to an exact size. */
+  shortestEdge: number;
+  /** Exact resize (SigLIP-style `size: {height, width}`), when shortestEdge is 0. */
+  resizeHeight: number;
+  resizeWidth: number;
+  /** Pillow filter number: 1 lanczos, 2 bilinear, 3 bicubic (CLIP), 4 box, 5 hamming. */
+  resample: number;
+  doCenterCrop: boolean;
+  cropHeight: number;
+  cropWidth: number;
+  doRescale: boolean;
+  rescaleFactor: number;
+  doNormalize: boolean;
+  imageMean: [number, number, number];
+  imageStd: [number, number, number];
+  /** Images with more pixels are refused before any work (decompression bombs). */
+  maxPixels: number;
+}
+
+const OPENAI_CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
+const OPENAI_CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
+/** Default pixel limit: 50 megapixels (an 8000 × 6000 photo), 200 MB as RGBA. */
+export const DEFAULT_MAX_PIXELS = 50_000_000;
+
+type Json = Record<string, unknown>;
+
+function sizeOf(value: unknown, name: string): Json {
+  if (typeof value === 'number') return { value };
+  if (typeof value === 'object' && value !== null) return value as Json;
+  return invalid(`preprocessor config: ${name} must be a number or an object`);
+}
+
+function threeNumbers(value: unknown, fallback: [number, number, number], name: string): [number, number, number] {
+  if (value === undefined) return fallback;
+  const list = typeof value === 'number' ? [value, value, value] : value;
+  if (!Array.isArray(list) || list.length !== 3 || !list.every((v) => typeof v === 'number')) {
+    invalid(`preprocessor config: ${name} must be 3 numbers`);
+  }
+  return [list[0], list[1], list[2]];
+}
+
+/**
+ * Reads a Hugging Face `preprocessor_config.json` (an object or its text) the way
+ * transformers' CLIPImageProcessor does: `size` as a number or `{shortest_edge}` (aspect kept)
+ * or `{height, width}` (exact), `crop_size` as a number or `{height, width}`, and the
+ * `do_*`, `resample`, `rescale_factor`, `image_mean` and `image_std` fields with CLIP's
+ * defaults. Center crop defaults to on when `crop_size` is given (CLIP), off otherwise
+ * (SigLIP).
+ */
+export function parsePreprocessorConfig(
+  json: string | Json = {},
+  options: { maxPixels?: number } = {},
+): PreprocessorConfig {
+  const c = typeof json === 'string' ? (JSON.parse(json) as Json) : json;
+  const size = sizeOf(c.size ?? { shortest_edge: 224 }, 'size');
+  const crop = sizeOf(c.crop_size ?? 224, 'crop_size');
+  const shortestEdge = Number(size.shortest_edge ?? size.value ?? 0);
+  const config: PreprocessorConfig = {
+    doResize: c.do_resize !== false,
+    shortestEdge,
+    resizeHeight: shortestEdge ? 0 : Number(size.height ?? 0),
+    resizeWidth: shortestEdge ? 0 : Number(size.width ?? 0),
+    resample: Number(c.resample ?? 3),
+    doCenterCrop: c.do_center_crop === undefined ? c.crop_size !== undefined : c.do_center_crop !== false,
+    cropHeight: Number(crop.height ?? crop.value ?? 0),
+    cropWidth: Number(crop.width ?? crop.value ?? 0),
+    doRescale: c.do_rescale !== false,
+    rescaleFactor: Number(c.rescale_factor ?? 1 / 255),
+    doNormalize: c.do_normalize !== false,
+    imageMean: threeNumbers(c.image_mean, OPENAI_CLIP_MEAN, 'image_mean'),
+    imageStd: threeNumbers(c.image_std, OPENAI_CLIP_STD, 'image_std'),
+    maxPixels: integerAtLeast(options.maxPixels ?? DEFAULT_MAX_PIXELS, 1, 'maxPixels'),
+  };
+  if (c.do_convert_rgb === false) invalid('preprocessor config: do_convert_rgb false is not supported');
+  return config;
+}
+
+/** A preprocessed batch: `data` holds `dims[0]` images of 3 × height × width floats (NCHW). */
+export interface PreprocessedBatch {
+  data: Float32Array;
+  dims: [number, number, number, number];
+  /** The input index of each image in `data`. */
+  indices: number[];
+  /** Inputs that failed, with the reason; the others went through. */
+  failures: Array<{ index: number; error: ClipscopeError }>;
+}
+
+interface RawPreprocessor {
+  resizeBatch(count: number, width: number, height: number): void;
+  runInto(slot: number, pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: number, stride: number):
+    | undefined
+    | { errorCode: string; message: string };
+  batchView(): Float32Array;
+  release(): void;
+  delete(): void;
+}
+
+const leaked = new FinalizationRegistry<RawPreprocessor>((raw) => raw.delete());
+
+function checkImage(image: RawImage): void {
+  if (typeof image !== 'object' || image === null || !(image.data instanceof Uint8Array || image.data instanceof Uint8ClampedArray)) {
+    invalid('image must be { data: Uint8Array | Uint8ClampedArray, width, height, channels }');
+  }
+}
+
+/**
+ * CLIP image preprocessing in WASM, bit-exact with transformers' CLIPImageProcessor on its
+ * PIL path: convert to RGB, resize with Pillow's filter arithmetic, center crop, rescale,
+ * normalise, channel-first. Call `delete()` to free its buffers.
+ */
+export class ImagePreprocessor {
+  readonly config: PreprocessorConfig;
+  #raw: RawPreprocessor | undefined;
+
+  /** Loads the core if needed. `config`: a parsed config or a preprocessor_config.json object. */
+  static async create(config?: PreprocessorConfig | Json): Promise<ImagePreprocessor> {
+    await init();
+    return new ImagePreprocessor(config);
+  }
+
+  constructor(config: PreprocessorConfig | Json = {}) {
+    this.config = 'shortestEdge' in config ? (config as PreprocessorConfig) : parsePreprocessorConfig(config as Json);
+    const created = check(core().createPreprocessor(this.config) as { preprocessor: RawPreprocessor });
+    this.#raw = created.preprocessor;
+    leaked.register(this, this.#raw, this);
+  }
+
+  get #preprocessor(): RawPreprocessor {
+    if (!this.#raw) throw new DeletedError('Deleted', 'this ImagePreprocessor was deleted');
+    return this.#raw;
+  }
+
+  /** Width and height of the tensor for an input of the given size. */
+  outputSize(width: number, height: number): { width: number; height: number } {
+    const [w, h] = core().preprocessedSize(this.config, width, height);
+    return { width: w, height: h };
+  }
+
+  /** One image to 3 × height × width floats. Throws a typed error for a bad image. */
+  preprocess(image: RawImage): Float32Array {
+    const batch = this.preprocessBatch([image]);
+    if (batch.failures.length) throw batch.failures[0].error;
+    return batch.data;
+  }
+
+  /**
+   * Many images into one NCHW tensor, each written straight into its slot in WASM memory.
+   * A bad image is reported in `failures` and the others go through. The images must share
+   * an output size (true whenever the config crops or resizes to an exact size).
+   */
+  preprocessBatch(images: readonly RawImage[]): PreprocessedBatch {
+    const raw = this.#preprocessor;
+    const failures: PreprocessedBatch['failures'] = [];
+    const sizes = images.map((image, index) => {
+      try {
+        checkImage(image);
+        integerAtLeast(image.width, 1, 'image width');
+        integerAtLeast(image.height, 1, 'image height');
+        return this.outputSize(image.width, image.height);
+      } catch (error) {
+        failures.push({ index, error: error as ClipscopeError });
+        return undefined;
+      }
+    });
+    const first = sizes.find((s) => s !== undefined);
+    const width = first?.width ?? 0;
+    const height = first?.height ?? 0;
+    const candidates = images.map((_, i) => i).filter((i) => sizes[i] !== undefined);
+    for (const i of candidates) {
+      if (sizes[i]!.width !== width || sizes[i]!.height !== height) {
+        invalid(`images preprocess to different sizes (${width} x ${height} and ${sizes[i]!.width} x ${sizes[i]!.height}); use a config that crops`);
+      }
+    }
+    raw.resizeBatch(candidates.length, width, height);
+    const indices: number[] = [];
+    for (const i of candidates) {
+      const image = images[i];
+      const stride = image.stride ?? image.width * image.channels;
+      const result = raw.runInto(indices.length, image.data, image.width, image.height, image.channels, stride);
+      try {
+        check(result);
+        indices.push(i);
+      } catch (error) {
+        failures.push({ index: i, error: error as ClipscopeError });
+      }
+    }
+    failures.sort((a, b) => a.index - b.index);
+    // One copy out of WASM memory, of the slots that were filled.
+    const data = raw.batchView().slice(0, indices.length * 3 * width * height);
+    return { data, dims: [indices.length, 3, height, width], indices, failures };
+  }
+
+  /** Frees the WASM buffers kept for reuse (they grow to the largest image seen). */
+  release(): void {
+    this.#preprocessor.release();
+  }
+
+  /** Frees everything now; using the preprocessor afterwards throws `DeletedError`. */
+  delete(): void {
+    if (!this.#raw) return;
+    leaked.unregister(this);
+    this.#raw.delete();
+    this.#raw = undefined;
+  }
+}

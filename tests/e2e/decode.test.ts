@@ -1,0 +1,128 @@
+// Decoding and preprocessing in Chromium, on the page and in a Worker: the browser path
+// (createImageBitmap + OffscreenCanvas) gives the PNG's exact pixels, so the tensor equals
+// the Pillow + numpy reference; EXIF orientation is applied; bad files are reported.
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNamedArrays } from '../js/named-arrays.js';
+import { launchChromium } from './browser.js';
+import { serveRepository } from './static-server.js';
+
+let server: Awaited<ReturnType<typeof serveRepository>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await serveRepository();
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(`${server.url}/tests/e2e/pages/decode.html`);
+  await page.waitForFunction(() => (window as unknown as { ready?: Promise<boolean> }).ready);
+  await page.evaluate(() => (window as unknown as { ready: Promise<boolean> }).ready);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const clipConfig = JSON.parse(readFileSync(new URL('../fixtures/clip-vit-base-patch32.preprocessor_config.json', import.meta.url), 'utf8'));
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+describe('decoding in Chromium', () => {
+  it.each(['640x480', 'rgba-257x199', 'gray-333x250'])('%s.png on the page equals the reference tensor', async (name) => {
+    const tensor = await page.evaluate(async ({ url, config }) => {
+      const { decodeImage, ImagePreprocessor } = (window as any).clipscope;
+      const blob = await (await fetch(url)).blob();
+      const pre = new ImagePreprocessor(config);
+      const out = Array.from(pre.preprocess(await decodeImage(blob)) as Float32Array);
+      pre.delete();
+      return out;
+    }, { url: `/build/reference/preprocess/${name}.png`, config: clipConfig });
+    const ref = readNamedArrays(`preprocess/${name}--clip.arrays`);
+    expect(tensor.length).toBe(ref.tensor.values.length);
+    expect(maxDiff(tensor, ref.tensor.values)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('decodes PNGs of every color type to the RGB pixels PIL gives', async () => {
+    for (const kind of ['gray1', 'gray-alpha', 'palette', 'rgb16', 'rgba', 'interlaced']) {
+      const decoded = await page.evaluate(async (url) => {
+        const image = await (window as any).clipscope.decodeImage(await (await fetch(url)).blob());
+        return { channels: image.channels, data: Array.from(image.data as Uint8Array) };
+      }, `/build/reference/preprocess/kind-${kind}.png`);
+      const want = readNamedArrays(`preprocess/kind-${kind}.png.arrays`).pixels.values;
+      const rgb = Array.from({ length: want.length }, (_, i) => decoded.data[Math.floor(i / 3) * decoded.channels + (decoded.channels === 1 ? 0 : i % 3)]);
+      expect(rgb, kind).toEqual(Array.from(want));
+    }
+  });
+
+  it('decodes in a Worker with the same result', async () => {
+    const result = await page.evaluate(async ({ url, config }) => {
+      const worker = new Worker('/tests/e2e/pages/decode-worker.js', { type: 'module' });
+      const reply = await new Promise<any>((resolve) => {
+        worker.onmessage = ({ data }) => resolve(data);
+        worker.postMessage({ url, config });
+      });
+      worker.terminate();
+      return reply.error ? reply : { ...reply, tensor: Array.from(reply.tensor as Float32Array) };
+    }, { url: '/build/reference/preprocess/640x480.png', config: clipConfig });
+    expect(result.error).toBeUndefined();
+    const ref = readNamedArrays('preprocess/640x480--clip.arrays');
+    expect(maxDiff(result.tensor, ref.tensor.values)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('reads ImageData, canvases, ImageBitmaps and <img> elements', async () => {
+    const sizes = await page.evaluate(async (url) => {
+      const { decodeImage } = (window as any).clipscope;
+      const blob = await (await fetch(url)).blob();
+      const bitmap = await createImageBitmap(blob);
+      const canvas = document.createElement('canvas');
+      canvas.width = bitmap.width, canvas.height = bitmap.height;
+      canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+      const img = new Image();
+      img.src = url;
+      const imageData = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const results = [await decodeImage(bitmap), await decodeImage(canvas), await decodeImage(img), await decodeImage(imageData), await decodeImage(url)];
+      // compare RGB of every result with the first (the PNG decoder gives 3 channels, canvases 4)
+      const first = results[0];
+      return results.map((r: any) => [r.width, r.height, r.channels,
+        Array.from({ length: r.width * r.height * 3 }, (_, i) => r.data[Math.floor(i / 3) * r.channels + (i % 3)] === first.data[Math.floor(i / 3) * 4 + (i % 3)]).every(Boolean)]);
+    }, '/build/reference/preprocess/225x224.png');
+    expect(sizes).toEqual([...Array(4).fill([225, 224, 4, true]), [225, 224, 3, true]]);
+  });
+
+  it('applies EXIF orientation', async () => {
+    const size = await page.evaluate(async (url) => {
+      const image = await (window as any).clipscope.decodeImage(await (await fetch(url)).blob());
+      return [image.width, image.height, image.data[(image.width - 2) * 4], image.data[(image.width - 2) * 4 + 1]];
+    }, '/build/reference/preprocess/oriented-6.jpg');
+    expect(size[0]).toBe(48);
+    expect(size[1]).toBe(64);
+    expect(size[2]).toBeGreaterThan(200); // the red corner is now top-right
+    expect(size[3]).toBeLessThan(60);
+  });
+
+  it('reports corrupt, empty and oversized files', async () => {
+    const errors = await page.evaluate(async (url) => {
+      const { decodeImage } = (window as any).clipscope;
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const attempt = (source: unknown, options?: unknown) =>
+        decodeImage(source, options).then(() => 'decoded', (e: Error) => `${e.name}: ${e.message}`);
+      return [
+        await attempt(new Blob([bytes.subarray(0, 200)])),
+        await attempt(new Blob([])),
+        await attempt(new Blob([new TextEncoder().encode('not an image')])),
+        await attempt(new Blob([bytes]), { maxPixels: 1000 }),
+      ];
+    }, '/build/reference/preprocess/640x480.png');
+    expect(errors[0]).toBe('DecodeError: PNG data is corrupt or truncated: a chunk runs past the end of the file (truncated)');
+    expect(errors[1]).toBe('DecodeError: file is empty');
+    expect(errors[2]).toMatch(/^DecodeError: not a decodable image: /);
+    expect(errors[3]).toBe('DecodeError: image of 640 x 480 pixels is above the limit of 1000 pixels');
+  });
+});
