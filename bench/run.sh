@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
-# sections of bench/RESULTS.md. Usage: npm run bench [-- index|kmeans [options]]
+# sections of bench/RESULTS.md. Usage: npm run bench [-- index|kmeans|preprocess [options]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-tools.sh
@@ -8,13 +8,16 @@ require_tools cmake:cmake ninja:ninja-build g++:g++ emcc:emscripten node:nodejs
 require_file /usr/lib/python3/dist-packages/numpy python3-numpy
 require_file /usr/lib/python3/dist-packages/faiss python3-faiss
 require_file /usr/lib/python3/dist-packages/sklearn python3-sklearn
+require_file /usr/lib/python3/dist-packages/PIL python3-pil
 # Without an optimised BLAS, numpy and faiss fall back to the reference BLAS, 10x slower.
 require_file /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 libopenblas0-pthread
 
 bash scripts/build.sh >/dev/null
 cmake --preset native-release >/dev/null
-cmake --build --preset native-release --target clipscope_bench clipscope_kmeans_bench >/dev/null
-(cd bench && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+cmake --build --preset native-release --target clipscope_bench clipscope_kmeans_bench clipscope_preprocess_bench >/dev/null
+# onnxruntime-node (a dependency of @huggingface/transformers) downloads from a host outside
+# the npm registry at install; the benchmarks only use the WASM backend.
+(cd bench && { [ -d node_modules ] || ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund; })
 
 which=${1:-all}
 [ $# -gt 0 ] && shift
@@ -22,6 +25,7 @@ run() { node --max-old-space-size=8192 "bench/$1.mjs" --out bench/RESULTS.md "${
 case "$which" in
   index) run index-search "$@" ;;
   kmeans) run kmeans "$@" ;;
-  all) run index-search && run kmeans ;;
-  *) echo "unknown benchmark '$which': use index or kmeans" >&2; exit 2 ;;
+  preprocess) run preprocess "$@" ;;
+  all) run index-search && run kmeans && run preprocess ;;
+  *) echo "unknown benchmark '$which': use index, kmeans or preprocess" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 // A PNG decoder that gives the file's exact pixels in browsers and Node alike (canvas
 // premultiplies alpha, which changes the colour of transparent pixels): chunks checked by
-// CRC, zlib inflated with the platform's DecompressionStream, filters undone, Adam7
+// CRC, zlib inflated by the platform (DecompressionStream, or zlib in Node), filters undone, Adam7
 // de-interlaced. Pixels come out as PIL's convert("RGB") sees them.
 import type { RawImage } from './raw-image.js';
 
@@ -27,8 +27,14 @@ function fail(message: string): never {
 }
 
 async function inflate(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
   try {
+    if (typeof process !== 'undefined' && process.versions?.node) {
+      // Node's zlib is twice as fast as its DecompressionStream.
+      const zlibModule = 'node:zlib';
+      const { inflateSync } = (await import(/* @vite-ignore */ zlibModule)) as typeof import('node:zlib');
+      return new Uint8Array(inflateSync(data));
+    }
+    const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch {
     return fail('image data does not inflate (truncated or corrupt)');
@@ -52,17 +58,18 @@ function unfilter(data: Uint8Array, at: number, rowBytes: number, rows: number, 
     const row = out.subarray(y * rowBytes, (y + 1) * rowBytes);
     row.set(data.subarray(at + 1, at + 1 + rowBytes));
     at += 1 + rowBytes;
+    // Uint8Array stores wrap modulo 256, which is the filters' arithmetic.
     switch (filter) {
       case 0: break;
-      case 1: for (let i = bpp; i < rowBytes; i++) row[i] = (row[i] + row[i - bpp]) & 255; break;
-      case 2: for (let i = 0; i < rowBytes; i++) row[i] = (row[i] + prev[i]) & 255; break;
+      case 1: for (let i = bpp; i < rowBytes; i++) row[i] += row[i - bpp]; break;
+      case 2: for (let i = 0; i < rowBytes; i++) row[i] += prev[i]; break;
       case 3:
-        for (let i = 0; i < rowBytes; i++) row[i] = (row[i] + (((i >= bpp ? row[i - bpp] : 0) + prev[i]) >> 1)) & 255;
+        for (let i = 0; i < bpp; i++) row[i] += prev[i] >> 1;
+        for (let i = bpp; i < rowBytes; i++) row[i] += (row[i - bpp] + prev[i]) >> 1;
         break;
       case 4:
-        for (let i = 0; i < rowBytes; i++) {
-          row[i] = (row[i] + paeth(i >= bpp ? row[i - bpp] : 0, prev[i], i >= bpp ? prev[i - bpp] : 0)) & 255;
-        }
+        for (let i = 0; i < bpp; i++) row[i] += prev[i]; // paeth(0, b, 0) = b
+        for (let i = bpp; i < rowBytes; i++) row[i] += paeth(row[i - bpp], prev[i], prev[i - bpp]);
         break;
       default: fail(`unknown scanline filter ${filter}`);
     }
@@ -134,9 +141,15 @@ export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
   const data = await inflate(compressed);
 
   const channels = colorType === 6 ? 4 : colorType === 2 || colorType === 3 ? 3 : 1;
+  const bpp = Math.max(1, (spp * depth) >> 3);
+  if (depth === 8 && !interlace && (colorType === 0 || colorType === 2 || colorType === 6)) {
+    // The common case: unfiltered rows are the pixels.
+    const out = new Uint8Array(width * height * channels);
+    unfilter(data, 0, width * channels, height, bpp, out);
+    return { data: out, width, height, channels };
+  }
   const out = new Uint8Array(width * height * channels);
   const read = sampleReader(header);
-  const bpp = Math.max(1, (spp * depth) >> 3);
   // Adam7: seven sub-images (x0, y0, dx, dy); no interlace: one pass over everything.
   const passes = interlace ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] : [[0, 0, 1, 1]];
   let offset = 0;
