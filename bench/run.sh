@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
-# sections of bench/RESULTS.md. Usage: npm run bench [-- index|kmeans|preprocess [options]]
+# sections of bench/RESULTS.md.
+# Usage: npm run bench [-- index|kmeans|near-duplicates|preprocess [options]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-tools.sh
@@ -26,6 +27,7 @@ case "$which" in
   index) run index-search "$@" ;;
   kmeans) run kmeans "$@" ;;
   preprocess) run preprocess "$@" ;;
-  all) run index-search && run kmeans && run preprocess ;;
-  *) echo "unknown benchmark '$which': use index, kmeans or preprocess" >&2; exit 2 ;;
+  near-duplicates) run near-duplicates "$@" ;;
+  all) run index-search && run kmeans && run near-duplicates && run preprocess ;;
+  *) echo "unknown benchmark '$which': use index, kmeans, near-duplicates or preprocess" >&2; exit 2 ;;
 esac

@@ -59,7 +59,12 @@ export function init(): Promise<void> {
 }
 
 async function load(): Promise<RawModule> {
-  const url = wasmUrl();
+  let url: URL;
+  try {
+    url = wasmUrl();
+  } catch (error) {
+    throw new LoadError('LoadFailed', `env.wasmPaths is not a usable URL: ${String(error)}`);
+  }
   // Emscripten's instantiateWasm hook has no failure callback: a failed fetch rejects this.
   let fail: (error: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = reject));

@@ -208,3 +208,29 @@ export async function decodeImage(source: ImageSource, options: DecodeOptions = 
   }
   throw new InvalidArgumentError('InvalidArgument', 'decodeImage: unsupported source type');
 }
+
+/** The outcome of decoding several images: the ones that decoded, and why the others did not. */
+export interface DecodedImages {
+  /** Decoded images with the input index of each. */
+  images: Array<{ index: number; image: RawImage }>;
+  failures: Array<{ index: number; error: ClipscopeError }>;
+}
+
+/**
+ * Decodes many images one after another (so only one full-size image is held at a time
+ * besides the results); a failure is recorded for its index and the rest go on.
+ */
+export async function decodeImages(sources: Iterable<ImageSource>, options: DecodeOptions = {}): Promise<DecodedImages> {
+  const out: DecodedImages = { images: [], failures: [] };
+  let index = 0;
+  for (const source of sources) {
+    try {
+      out.images.push({ index, image: await decodeImage(source, options) });
+    } catch (error) {
+      const wrapped = error instanceof ClipscopeError ? error : new DecodeError('DecodeFailed', String(error));
+      out.failures.push({ index, error: wrapped });
+    }
+    index++;
+  }
+  return out;
+}

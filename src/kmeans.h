@@ -50,8 +50,9 @@ Result<KMeansResult> KMeans(const float* x, size_t n, size_t d, size_t k,
 
 // labels[i] = index of the centroid nearest x row i; distances[i] its squared euclidean
 // distance (cosine: 1 - dot; rows of x and c must then be unit length). Ties go to the lower
-// centroid index. x: n * d, c: k * d, labels and distances: n each.
+// centroid index. x: n * d, c: k * d, labels and distances: n each. x_norms (optional):
+// the n squared row norms of x, when the caller already has them.
 void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d, Metric metric,
-                   int32_t* labels, float* distances);
+                   int32_t* labels, float* distances, const float* x_norms = nullptr);
 
 }  // namespace clipscope

@@ -1,24 +1,19 @@
-// Deterministic test data: random and clustered vectors from a seed (splitmix64), so native
-// and WASM tests and benchmarks see the same numbers.
+// Deterministic test data: random and clustered vectors from a seed (the core's splitmix64
+// generator), so native and WASM tests and benchmarks see the same numbers.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include "random.h"
+
 namespace clipscope::testing {
 
-class Rng {
+// The core's generator, plus the draws tests need.
+class Rng : public Random {
  public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, 1).
-  double Uniform() { return double(Next() >> 11) * 0x1.0p-53; }
+  using Random::Random;
   // Standard normal (Box-Muller).
   double Normal() {
     double u = Uniform(), v = Uniform();
@@ -26,9 +21,6 @@ class Rng {
   }
   // Integer in [lo, hi].
   int Int(int lo, int hi) { return lo + int(Next() % uint64_t(hi - lo + 1)); }
-
- private:
-  uint64_t state_;
 };
 
 // n*d normal floats.

@@ -6,6 +6,7 @@ import {
   DecodeError,
   ImagePreprocessor,
   decodeImage,
+  decodeImages,
   init,
   parsePreprocessorConfig,
   readImageHeader,
@@ -144,6 +145,16 @@ describe('decoding in Node', () => {
         if (got !== want.values[p * 3 + c]) throw new Error(`${file}: pixel ${p} channel ${c} is ${got}, PIL says ${want.values[p * 3 + c]}`);
       }
     }
+  });
+
+  it('decodes a batch, reporting the files that fail and keeping the others', async () => {
+    const png = readFileSync(new URL('224x224.png', dir));
+    const result = await decodeImages([png, new Uint8Array(3), new URL('300x2.png', dir), png.subarray(0, 100)]);
+    expect(result.images.map((r) => [r.index, r.image.width, r.image.height])).toEqual([[0, 224, 224], [2, 300, 2]]);
+    expect(result.failures.map((f) => [f.index, f.error.message])).toEqual([
+      [1, 'not a PNG or JPEG image (unrecognised header)'],
+      [3, 'PNG data is corrupt or truncated: a chunk runs past the end of the file (truncated)'],
+    ]);
   });
 
   it('applies the JPEG EXIF orientation like PIL exif_transpose', async () => {
