@@ -14,9 +14,9 @@ import {
   type Pca2dResult,
 } from './clustering.js';
 import { core, init } from './core.js';
-import { check, DeletedError, InvalidArgumentError } from './errors.js';
+import { check, DeletedError } from './errors.js';
 import type { RawHits, RawIds, RawIndex } from './raw-module.js';
-import { integerAtLeast, toFloat32 } from './validate.js';
+import { integerAtLeast, invalid, toFloat32 } from './validate.js';
 
 /** A caller-chosen item id. `1` and `'1'` are different ids. */
 export type Id = number | string;
@@ -131,7 +131,7 @@ export class EmbeddingIndex {
   static async load(bytes: Uint8Array): Promise<EmbeddingIndex> {
     await init();
     if (!(bytes instanceof Uint8Array)) {
-      throw new InvalidArgumentError('InvalidArgument', 'saved index must be a Uint8Array');
+      invalid('saved index must be a Uint8Array');
     }
     return new EmbeddingIndex(check(core().deserializeIndex(bytes)).index);
   }
@@ -144,18 +144,10 @@ export class EmbeddingIndex {
     if (typeof dimOrRaw === 'number') {
       const storage = options.storage ?? 'float32';
       if (!Object.hasOwn(storageCodes, storage)) {
-        throw new InvalidArgumentError(
-          'InvalidArgument',
-          `storage must be 'float32', 'int8' or 'int8-exact', got '${storage}'`,
-        );
+        invalid(`storage must be 'float32', 'int8' or 'int8-exact', got '${storage}'`);
       }
-      const pool = options.rerankPool ?? 0;
-      if (!Number.isInteger(pool) || pool < 0) {
-        throw new InvalidArgumentError('InvalidArgument', `rerankPool must be an integer ≥ 0, got ${pool}`);
-      }
-      if (!Number.isInteger(dimOrRaw) || dimOrRaw < 1) {
-        throw new InvalidArgumentError('InvalidArgument', `dimension must be an integer ≥ 1, got ${dimOrRaw}`);
-      }
+      const pool = integerAtLeast(options.rerankPool ?? 0, 0, 'rerankPool');
+      integerAtLeast(dimOrRaw, 1, 'dimension');
       this.#raw = check(core().createIndex(dimOrRaw, storageCodes[storage], pool)).index;
     } else {
       this.#raw = dimOrRaw;
@@ -197,7 +189,7 @@ export class EmbeddingIndex {
    * none: on any error nothing is added.
    */
   addMany(ids: readonly Id[], vectors: ArrayLike<number>): void {
-    if (!Array.isArray(ids)) throw new InvalidArgumentError('InvalidArgument', 'ids must be an array');
+    if (!Array.isArray(ids)) invalid('ids must be an array');
     check(this.#index.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
   }
 
