@@ -65,8 +65,11 @@ Result<const float*> EmbeddingIndex::Rows(const std::vector<ItemId>* ids,
 
 Result<std::vector<std::vector<ItemId>>> EmbeddingIndex::NearDuplicates(float threshold) const {
   // 1. All pairs, tile by tile (tile j >= tile i), two rows against two rows per kernel call.
-  // 2. Every pair at or above the threshold joins a union-find.
-  // 3. Components of two or more become groups, ordered by insertion.
+  // 2. Each pair's dot product over the first quarter of the dimensions, plus the
+  //    Cauchy-Schwarz bound |a_rest| |b_rest| on the remainder, decides whether the pair
+  //    can reach the threshold at all (most pairs cannot, and are skipped).
+  // 3. The others get the full dot product (the same kernel as a search) and, at or above the
+  //    threshold, join a union-find. 4. Components of two or more become groups.
   if (!(threshold >= -1 && threshold <= 1)) {
     return Status(ErrorCode::kInvalidArgument,
                   "threshold must be a cosine between -1 and 1, got " + std::to_string(threshold));
@@ -75,10 +78,25 @@ Result<std::vector<std::vector<ItemId>>> EmbeddingIndex::NearDuplicates(float th
   std::vector<ItemId> row_ids;
   const float* x = Rows(nullptr, &scratch, &row_ids).value();
   const size_t n = size(), d = dim_;
+  const size_t head = d >= 64 ? d / 4 / 8 * 8 : d;  // dims of the first, bounding pass
+  std::vector<float> rest_norm(n, 0.0f);
+  for (size_t i = 0; i < n && head < d; ++i) {
+    double sum = 0;
+    for (size_t j = head; j < d; ++j) sum += double(x[i * d + j]) * x[i * d + j];
+    rest_norm[i] = float(std::sqrt(sum));
+  }
+  // The bound must never skip a real match: a margin well above float rounding of the
+  // partial dot products and norms (about 1e-6 for unit rows).
+  const float cut = threshold - 1e-4f;
   const size_t tile = std::max<size_t>(2, kTileBytes / (d * sizeof(float)) / 2 * 2);
   UnionFind groups(n);
-  auto consider = [&](size_t a, size_t b, float score) {
-    if (a < b && score >= threshold) groups.Join(uint32_t(a), uint32_t(b));
+  auto consider = [&](size_t a, size_t b, float partial) {
+    if (a >= b) return;
+    if (head < d) {
+      if (partial + rest_norm[a] * rest_norm[b] < cut) return;
+      partial = simd::Dot(x + a * d, x + b * d, d);
+    }
+    if (partial >= threshold) groups.Join(uint32_t(a), uint32_t(b));
   };
   float s[4];
   for (size_t ti = 0; ti < n; ti += tile) {
@@ -89,17 +107,17 @@ Result<std::vector<std::vector<ItemId>>> EmbeddingIndex::NearDuplicates(float th
       for (; a + 2 <= ti_end; a += 2) {
         size_t b = tj;
         for (; b + 2 <= tj_end; b += 2) {
-          simd::Dot2x2(x + a * d, x + (a + 1) * d, x + b * d, x + (b + 1) * d, d, s);
+          simd::Dot2x2(x + a * d, x + (a + 1) * d, x + b * d, x + (b + 1) * d, head, s);
           consider(a, b, s[0]), consider(a, b + 1, s[1]);
           consider(a + 1, b, s[2]), consider(a + 1, b + 1, s[3]);
         }
         for (; b < tj_end; ++b) {
-          consider(a, b, simd::Dot(x + a * d, x + b * d, d));
-          consider(a + 1, b, simd::Dot(x + (a + 1) * d, x + b * d, d));
+          consider(a, b, simd::Dot(x + a * d, x + b * d, head));
+          consider(a + 1, b, simd::Dot(x + (a + 1) * d, x + b * d, head));
         }
       }
       for (; a < ti_end; ++a) {
-        for (size_t b = tj; b < tj_end; ++b) consider(a, b, simd::Dot(x + a * d, x + b * d, d));
+        for (size_t b = tj; b < tj_end; ++b) consider(a, b, simd::Dot(x + a * d, x + b * d, head));
       }
     }
   }

@@ -355,3 +355,45 @@ TEST(IndexRows, PointIntoFloatStorageOrGatherById) {
 
 }  // namespace
 }  // namespace clipscope
+
+namespace clipscope {
+namespace {
+
+TEST(NearDuplicates, BoundedScanAt512DimsFindsExactlyTheBruteForceGroups) {
+  // d >= 64 takes the bounded path: a partial dot product plus a Cauchy-Schwarz bound
+  // decides which pairs get the full one. It must never lose a pair.
+  const size_t n = 900, d = 512;
+  std::vector<float> x = testing::ClusteredVectors(n, d, 30, 0.3, 21);
+  for (size_t i = 5; i < n; i += 5) {  // near copies of the item before, unchained
+    for (size_t j = 0; j < d; ++j) x[i * d + j] = x[(i - 1) * d + j] + 0.002f * float(j % 5);
+  }
+  EmbeddingIndex index = MakeIndex(x, d);
+  std::vector<float> rows;
+  std::vector<ItemId> row_ids;
+  const float* unit = index.Rows(nullptr, &rows, &row_ids).value();
+  for (float threshold : {0.99f, 0.95f, 0.9f, 0.6f}) {
+    std::vector<int> parent(n);
+    std::iota(parent.begin(), parent.end(), 0);
+    std::function<int(int)> find = [&](int a) { return parent[a] == a ? a : parent[a] = find(parent[a]); };
+    for (size_t a = 0; a < n; ++a) {
+      for (size_t b = a + 1; b < n; ++b) {
+        const size_t dim = index.dim();  // not a constant: keeps GCC's loop analysis quiet
+        if (simd::Dot(unit + a * dim, unit + b * dim, dim) >= threshold) parent[find(int(b))] = find(int(a));
+      }
+    }
+    std::map<int, size_t> sizes, position;
+    for (size_t i = 0; i < n; ++i) ++sizes[find(int(i))];
+    std::vector<std::vector<ItemId>> want;
+    for (size_t i = 0; i < n; ++i) {
+      const int root = find(int(i));
+      if (sizes[root] < 2) continue;
+      if (!position.count(root)) position[root] = want.size(), want.emplace_back();
+      want[position[root]].emplace_back(std::in_place_index<0>, double(i));
+    }
+    EXPECT_FALSE(want.empty()) << threshold;
+    EXPECT_EQ(index.NearDuplicates(threshold).value(), want) << threshold;
+  }
+}
+
+}  // namespace
+}  // namespace clipscope
