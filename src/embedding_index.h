@@ -104,7 +104,7 @@ class EmbeddingIndex {
                                 const std::vector<uint32_t>* slots) const;
   std::vector<Hits> ScanInt8(const float* queries, size_t num_queries, size_t k,
                              const std::vector<uint32_t>* slots) const;
-  Hits ToHits(const std::vector<struct Candidate>& best) const;
+  Hits ToHits(const std::vector<Candidate>& best) const;
 
   size_t dim_;
   IndexOptions options_;
