@@ -11,6 +11,8 @@
 
 namespace clipscope {
 
+struct Candidate;  // top_k.h
+
 // Bytes per vector of dimension d, besides the id: float32 4d, int8_exact 5d + 4, int8 d + 4.
 enum class Storage : uint8_t {
   // Exact float32 scores.
