@@ -42,18 +42,14 @@ double SquaredDistance(const float* a, const float* b, size_t d) {
   return sum;
 }
 
+// Squared distances (cosine: 1 - dot) from the SIMD kernels, summed in double.
 double Inertia(const float* x, size_t n, size_t d, const float* c, const int32_t* labels,
                Metric metric) {
   double sum = 0;
   for (size_t i = 0; i < n; ++i) {
     const float* centre = c + size_t(labels[i]) * d;
-    if (metric == Metric::kEuclidean) {
-      sum += SquaredDistance(x + i * d, centre, d);
-    } else {
-      double dot = 0;
-      for (size_t j = 0; j < d; ++j) dot += double(x[i * d + j]) * centre[j];
-      sum += 1.0 - dot;
-    }
+    sum += metric == Metric::kEuclidean ? double(simd::SquaredDistance(x + i * d, centre, d))
+                                        : 1.0 - double(simd::Dot(x + i * d, centre, d));
   }
   return sum;
 }
@@ -174,11 +170,10 @@ void RelocateEmptyClusters(const float* x, size_t d, size_t k, const std::vector
 // (repairing empty clusters), 3. stop when no label changed or the centres moved less than
 // tol; then 4. if stopped on tol or max_iter, assign once more so labels match the centres.
 KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<float> centres,
-                   const KMeansOptions& options, double tol) {
+                   const KMeansOptions& options, double tol, const std::vector<float>& x_norms) {
   KMeansResult result;
   std::vector<int32_t> labels(n, -1), old_labels(n, -1);
   std::vector<float> distances(n);
-  const std::vector<float> x_norms = RowNorms(x, n, d);  // computed once, not per iteration
   std::vector<double> sums(k * d);
   std::vector<size_t> counts(k);
   bool strict = false;
@@ -235,7 +230,8 @@ KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<flo
 // steps, or when the smoothed batch inertia has not improved for 10 steps, or when the centres
 // moved less than tol; 4. assign every point once with the final centres.
 KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector<float> centres,
-                       const KMeansOptions& options, double tol, Random& rng) {
+                       const KMeansOptions& options, double tol, Random& rng,
+                       const std::vector<float>& x_norms) {
   KMeansResult result;
   const size_t batch = std::min(options.mini_batch, n);
   const size_t steps = size_t(options.max_iter) * ((n + batch - 1) / batch);
@@ -289,7 +285,7 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
   result.labels.resize(n);
   std::vector<float> all_distances(n);
   AssignNearest(x, n, centres.data(), k, d, options.metric, result.labels.data(),
-                all_distances.data());
+                all_distances.data(), x_norms.data());
   result.inertia = Inertia(x, n, d, centres.data(), result.labels.data(), options.metric);
   result.centroids = std::move(centres);
   return result;
@@ -396,7 +392,7 @@ Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,
     x = unit.data();
   }
   const double tol = options.tol * MeanVariance(x, n, d);
-  std::vector<float> x_norms;
+  const std::vector<float> x_norms = RowNorms(x, n, d);  // once for seeding and every iteration
   KMeansResult best;
   bool have_best = false;
   for (int run = 0; run < options.n_init; ++run) {
@@ -421,12 +417,11 @@ Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,
       seeding.metric = options.metric;
       centres = KMeans(subset.data(), sample, d, k, seeding).value().centroids;
     } else {
-      if (x_norms.empty()) x_norms = RowNorms(x, n, d);
       centres = KMeansPlusPlus(x, n, d, k, x_norms, rng);
     }
     KMeansResult result = options.mini_batch
-                              ? MiniBatch(x, n, d, k, std::move(centres), options, tol, rng)
-                              : Lloyd(x, n, d, k, std::move(centres), options, tol);
+                              ? MiniBatch(x, n, d, k, std::move(centres), options, tol, rng, x_norms)
+                              : Lloyd(x, n, d, k, std::move(centres), options, tol, x_norms);
     if (!have_best || result.inertia < best.inertia) best = std::move(result), have_best = true;
   }
   return best;
