@@ -163,17 +163,24 @@ export function kmeans(data: ArrayLike<number>, dim: number, k: number, options:
   return toKMeans(check(core().kmeans(toFloat32(data, 'data'), dim, k, rawKMeansOptions(options))));
 }
 
+/** Above this many points {@link silhouette} scores a seeded sample of this many by default. */
+export const SILHOUETTE_EXACT_LIMIT = 5000;
+
 /** Options of {@link silhouette}. */
 export interface SilhouetteOptions {
   metric?: Metric;
-  /** Score a seeded random subset of this many points (0, the default: all; cost n²·dim). */
+  /**
+   * Score a seeded random subset of this many points; 0 scores all of them (cost n²·dim).
+   * Default: all up to 5000 points, else a sample of 5000.
+   */
   sampleSize?: number;
   seed?: number;
 }
 
 /**
  * Mean silhouette coefficient, as `sklearn.metrics.silhouette_score`: near 1 for tight,
- * well-separated clusters. Needs 2 ≤ clusters ≤ n − 1.
+ * well-separated clusters. Exact up to 5000 points, then sampled with the seed (see
+ * `sampleSize`). Needs 2 ≤ clusters ≤ n − 1.
  */
 export function silhouette(
   data: ArrayLike<number>,
@@ -182,7 +189,8 @@ export function silhouette(
   options: SilhouetteOptions = {},
 ): number {
   integerAtLeast(dim, 1, 'dim');
-  const sample = integerAtLeast(options.sampleSize ?? 0, 0, 'sampleSize');
+  const n = Math.floor(data.length / dim);
+  const sample = integerAtLeast(options.sampleSize ?? (n > SILHOUETTE_EXACT_LIMIT ? SILHOUETTE_EXACT_LIMIT : 0), 0, 'sampleSize');
   const seed = integerAtLeast(options.seed ?? 0, 0, 'seed');
   return check(core().silhouette(toFloat32(data, 'data'), dim, toInt32(labels), metricCode(options.metric), sample, seed)).score;
 }

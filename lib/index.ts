@@ -15,7 +15,7 @@ export type {
   SearchResult,
   StorageType,
 } from './embedding-index.js';
-export { autoK, kmeans, pca2d, silhouette, summarizeClusters } from './clustering.js';
+export { SILHOUETTE_EXACT_LIMIT, autoK, kmeans, pca2d, silhouette, summarizeClusters } from './clustering.js';
 export type {
   AutoKOptions,
   AutoKResult,

@@ -108,6 +108,17 @@ describe('silhouette, autoK, summaries, PCA', () => {
     );
   });
 
+  it('is exact up to 5000 points and sampled with the seed above', () => {
+    const n = 6000;
+    const data = Float32Array.from({ length: n * 2 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const labels = Int32Array.from({ length: n }, (_, i) => (data[i * 2] > 0 ? 1 : 0));
+    const byDefault = silhouette(data, 2, labels);
+    expect(byDefault).toBe(silhouette(data, 2, labels, { sampleSize: 5000, seed: 0 }));
+    expect(byDefault).not.toBe(silhouette(data, 2, labels, { sampleSize: 0 }));
+    const small = data.subarray(0, 1000 * 2);
+    expect(silhouette(small, 2, labels.subarray(0, 1000))).toBe(silhouette(small, 2, labels.subarray(0, 1000), { sampleSize: 0 }));
+  });
+
   it('autoK picks the number of blobs and reports every score', () => {
     const ref = readNamedArrays('clustering/plusplus-separated.arrays');
     const result = autoK(ref.x.values, ref.x.shape[1], { kMin: 2, kMax: 8, nInit: 3 });
