@@ -305,35 +305,41 @@ TEST(NearDuplicates, GroupsPairsAboveTheThresholdTransitively) {
   EXPECT_EQ(index.NearDuplicates(2).status().code(), ErrorCode::kInvalidArgument);
 }
 
+// The groups of NearDuplicates computed the plain way: every pair's full dot product, a
+// union-find, components of two or more in order of their first member. Ids are 0..n-1.
+std::vector<std::vector<ItemId>> PlainGroups(const EmbeddingIndex& index, float threshold) {
+  std::vector<float> rows;
+  std::vector<ItemId> row_ids;
+  const float* unit = index.Rows(nullptr, &rows, &row_ids).value();
+  const size_t n = index.size(), d = index.dim();
+  std::vector<int> parent(n);
+  std::iota(parent.begin(), parent.end(), 0);
+  std::function<int(int)> find = [&](int a) { return parent[a] == a ? a : parent[a] = find(parent[a]); };
+  for (size_t a = 0; a < n; ++a) {
+    for (size_t b = a + 1; b < n; ++b) {
+      if (simd::Dot(unit + a * d, unit + b * d, d) >= threshold) parent[find(int(b))] = find(int(a));
+    }
+  }
+  std::map<int, size_t> sizes, position;
+  for (size_t i = 0; i < n; ++i) ++sizes[find(int(i))];
+  std::vector<std::vector<ItemId>> groups;
+  for (size_t i = 0; i < n; ++i) {
+    const int root = find(int(i));
+    if (sizes[root] < 2) continue;
+    if (!position.count(root)) position[root] = groups.size(), groups.emplace_back();
+    groups[position[root]].emplace_back(std::in_place_index<0>, double(i));
+  }
+  return groups;
+}
+
 TEST(NearDuplicates, MatchesAPlainDoubleLoopOnClusteredData) {
   for (Storage storage : {Storage::kFloat32, Storage::kInt8}) {
     const size_t n = 700, d = 40;  // n spans several tiles, with an odd tail
     std::vector<float> x = testing::ClusteredVectors(n, d, 30, 0.15, 11);
     EmbeddingIndex index = MakeIndex(x, d, storage);
-    const float threshold = 0.97f;
-    std::vector<float> rows;
-    std::vector<ItemId> row_ids;
-    const float* unit = index.Rows(nullptr, &rows, &row_ids).value();
-    std::vector<int> component(n);
-    std::iota(component.begin(), component.end(), 0);
-    std::function<int(int)> find = [&](int a) { return component[a] == a ? a : component[a] = find(component[a]); };
-    for (size_t a = 0; a < n; ++a) {
-      for (size_t b = a + 1; b < n; ++b) {
-        if (simd::Dot(unit + a * d, unit + b * d, d) >= threshold) component[find(b)] = find(a);
-      }
-    }
-    std::map<int, size_t> sizes, position;  // groups in order of their first member
-    for (size_t i = 0; i < n; ++i) ++sizes[find(int(i))];
-    std::vector<std::vector<ItemId>> want;
-    for (size_t i = 0; i < n; ++i) {
-      const int root = find(int(i));
-      if (sizes[root] < 2) continue;
-      if (!position.count(root)) position[root] = want.size(), want.emplace_back();
-      want[position[root]].emplace_back(std::in_place_index<0>, double(i));
-    }
-    auto got = index.NearDuplicates(threshold).value();
+    auto got = index.NearDuplicates(0.97f).value();
     EXPECT_GT(got.size(), 5u);
-    EXPECT_EQ(got, want);
+    EXPECT_EQ(got, PlainGroups(index, 0.97f));
   }
 }
 
@@ -368,28 +374,8 @@ TEST(NearDuplicates, BoundedScanAt512DimsFindsExactlyTheBruteForceGroups) {
     for (size_t j = 0; j < d; ++j) x[i * d + j] = x[(i - 1) * d + j] + 0.002f * float(j % 5);
   }
   EmbeddingIndex index = MakeIndex(x, d);
-  std::vector<float> rows;
-  std::vector<ItemId> row_ids;
-  const float* unit = index.Rows(nullptr, &rows, &row_ids).value();
   for (float threshold : {0.99f, 0.95f, 0.9f, 0.6f}) {
-    std::vector<int> parent(n);
-    std::iota(parent.begin(), parent.end(), 0);
-    std::function<int(int)> find = [&](int a) { return parent[a] == a ? a : parent[a] = find(parent[a]); };
-    for (size_t a = 0; a < n; ++a) {
-      for (size_t b = a + 1; b < n; ++b) {
-        const size_t dim = index.dim();  // not a constant: keeps GCC's loop analysis quiet
-        if (simd::Dot(unit + a * dim, unit + b * dim, dim) >= threshold) parent[find(int(b))] = find(int(a));
-      }
-    }
-    std::map<int, size_t> sizes, position;
-    for (size_t i = 0; i < n; ++i) ++sizes[find(int(i))];
-    std::vector<std::vector<ItemId>> want;
-    for (size_t i = 0; i < n; ++i) {
-      const int root = find(int(i));
-      if (sizes[root] < 2) continue;
-      if (!position.count(root)) position[root] = want.size(), want.emplace_back();
-      want[position[root]].emplace_back(std::in_place_index<0>, double(i));
-    }
+    std::vector<std::vector<ItemId>> want = PlainGroups(index, threshold);
     EXPECT_FALSE(want.empty()) << threshold;
     EXPECT_EQ(index.NearDuplicates(threshold).value(), want) << threshold;
   }
