@@ -1,6 +1,7 @@
 // Owns the raw WebAssembly module: one memoised load, shared by every object of the package.
 import createClipscopeCore from './core/clipscope-core.mjs';
 import { LoadError } from './errors.js';
+import { readFileUrl } from './node-only.js';
 import type { RawModule } from './raw-module.js';
 
 const wasmFileName = 'clipscope-core.wasm';
@@ -33,9 +34,7 @@ async function instantiate(
   imports: WebAssembly.Imports,
 ): Promise<WebAssembly.WebAssemblyInstantiatedSource> {
   if (url.protocol === 'file:') {
-    const fsModule = 'node:fs/promises';
-    const { readFile } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
-    return WebAssembly.instantiate(await readFile(url), imports);
+    return WebAssembly.instantiate(await readFileUrl(url), imports);
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${url.href}`);

@@ -2,6 +2,7 @@
 // 8-bit pixels for the preprocessor, with the same guards everywhere.
 import { ClipscopeError, InvalidArgumentError } from './errors.js';
 import { jpegOrientation, readImageHeader } from './image-header.js';
+import { importNodeOnly, readFileUrl } from './node-only.js';
 import { decodePng, PngError } from './png.js';
 import { DEFAULT_MAX_PIXELS } from './preprocess.js';
 import type { RawImage } from './raw-image.js';
@@ -100,8 +101,7 @@ async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): Promise<
   checkSize(header.width, header.height, maxPixels);
   if (header.format === 'png') return decodePngBytes(bytes);
   if (header.format === 'jpeg') {
-    const jpegModule = 'jpeg-js'; // loaded only in Node: browser bundles never include it
-    const jpeg = (await import(/* @vite-ignore */ jpegModule)) as typeof import('jpeg-js');
+    const jpeg = await importNodeOnly<typeof import('jpeg-js')>('jpeg-js');
     let decoded: { width: number; height: number; data: Uint8Array };
     try {
       decoded = jpeg.decode(bytes, {
@@ -149,9 +149,7 @@ export function orient(image: RawImage, orientation: number): RawImage {
 
 async function bytesOfUrl(url: URL): Promise<Uint8Array> {
   if (url.protocol === 'file:') {
-    const fsModule = 'node:fs/promises';
-    const { readFile } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
-    return new Uint8Array(await readFile(url));
+    return readFileUrl(url);
   }
   const response = await fetch(url);
   if (!response.ok) fail(`HTTP ${response.status} for ${url.href}`);

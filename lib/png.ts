@@ -2,6 +2,7 @@
 // premultiplies alpha, which changes the colour of transparent pixels): chunks checked by
 // CRC, zlib inflated by the platform (DecompressionStream, or zlib in Node), filters undone, Adam7
 // de-interlaced. Pixels come out as PIL's convert("RGB") sees them.
+import { importNodeOnly } from './node-only.js';
 import type { RawImage } from './raw-image.js';
 
 const crcTable = (() => {
@@ -30,8 +31,7 @@ async function inflate(data: Uint8Array): Promise<Uint8Array> {
   try {
     if (typeof process !== 'undefined' && process.versions?.node) {
       // Node's zlib is twice as fast as its DecompressionStream.
-      const zlibModule = 'node:zlib';
-      const { inflateSync } = (await import(/* @vite-ignore */ zlibModule)) as typeof import('node:zlib');
+      const { inflateSync } = await importNodeOnly<typeof import('node:zlib')>('node:zlib');
       return new Uint8Array(inflateSync(data));
     }
     const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
