@@ -48,3 +48,5 @@ export { DecodeError, decodeImage, decodeImages, orient } from './decode.js';
 export type { DecodedImages, DecodeOptions, ImageSource } from './decode.js';
 export { readImageHeader } from './image-header.js';
 export type { ImageHeader } from './image-header.js';
+export { CLIP_CONTEXT_LENGTH, CLIP_MERGE_COUNT, ClipTokenizer, gunzipText } from './tokenizer.js';
+export type { EncodeOptions, TokenizedBatch } from './tokenizer.js';

@@ -101,6 +101,16 @@ export interface RawPca {
   explainedVarianceRatio: Float64Array;
 }
 
+export interface RawTokenizer {
+  encode(text: string): Int32Array;
+  encodeBatch(texts: string[], contextLength: number, padId: number): { ids: Int32Array; mask: Int32Array };
+  tokenId(token: string): number;
+  startId(): number;
+  endId(): number;
+  vocabSize(): number;
+  delete(): void;
+}
+
 export interface RawModule {
   createIndex(dim: number, storage: number, rerankPool: number): { index: RawIndex } | RawError;
   deserializeIndex(bytes: Uint8Array): { index: RawIndex } | RawError;
@@ -133,6 +143,15 @@ export interface RawModule {
   pca2d(data: Float32Array, dim: number): RawPca | RawError;
   createPreprocessor(config: object): { preprocessor: unknown } | RawError;
   preprocessedSize(config: object, width: number, height: number): [number, number];
+  createTokenizer(merges: string, mergeCount: number): { tokenizer: RawTokenizer } | RawError;
+  normalizeRows(rows: Float32Array, n: number, d: number): { embeddings: Float32Array; rowOk: Uint8Array } | RawError;
+  zeroShotProbabilities(
+    image: Float32Array,
+    texts: Float32Array,
+    n: number,
+    d: number,
+    logitScale: number,
+  ): Float32Array | RawError;
   /** Live Embind value handles: constant across calls when nothing leaks. */
   count_emval_handles(): number;
   HEAP8: Int8Array;

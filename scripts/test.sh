@@ -11,14 +11,17 @@ require_file "$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a)" libclang-
 require_file /usr/lib/python3/dist-packages/sklearn python3-sklearn
 require_file /usr/lib/python3/dist-packages/numpy python3-numpy
 require_file /usr/lib/python3/dist-packages/PIL python3-pil
+require_file /usr/lib/python3/dist-packages/regex python3-regex
+require_file /usr/share/unicode/UnicodeData.txt unicode-data
 ensure_node_modules
 fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-30}
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "reference results from scikit-learn, Pillow and numpy"
+step "reference results from scikit-learn, Pillow, numpy and CLIP's tokenizer"
 /usr/bin/python3 tests/reference/make_clustering_refs.py build/reference/clustering
 /usr/bin/python3 tests/reference/make_preprocess_refs.py build/reference/preprocess
+/usr/bin/python3 tests/reference/clip_tokenizer_reference.py build/reference/tokenizer
 
 step "native release: build and ctest"
 cmake --preset native-release >/dev/null

@@ -1,0 +1,109 @@
+// The CLIP BPE tokenizer of the WASM core, and the readers of the vocabulary files it is built from.
+import { core, init } from './core.js';
+import { check, DeletedError, InvalidArgumentError } from './errors.js';
+import type { RawTokenizer } from './raw-module.js';
+import { integerAtLeast } from './validate.js';
+
+/** CLIP's text context: 77 tokens including the start and end tokens. */
+export const CLIP_CONTEXT_LENGTH = 77;
+/** Merges in CLIP's vocabulary (49408 tokens = 256 bytes × 2 + merges + 2 special tokens). */
+export const CLIP_MERGE_COUNT = 49152 - 256 - 2;
+
+/** Token ids of a batch: `count` rows of `contextLength` ids, and 1/0 per position for padding. */
+export interface TokenizedBatch {
+  ids: Int32Array;
+  attentionMask: Int32Array;
+  count: number;
+  contextLength: number;
+}
+
+export interface EncodeOptions {
+  /** Row length; longer texts are cut with the end token kept last. Default 77. */
+  contextLength?: number;
+  /** Id written after the end token. Default: the end token, as Hugging Face's CLIP tokenizer. */
+  padId?: number;
+}
+
+const leaked = new FinalizationRegistry<RawTokenizer>((raw) => raw.delete());
+
+/**
+ * openai/CLIP's tokenizer in WASM: ftfy-style text repair and HTML unescaping, Unicode
+ * lowercasing, CLIP's pre-tokenizer pattern, byte-level BPE. Equal to the original's ids.
+ * Call `delete()` to free it (a FinalizationRegistry also frees a forgotten one).
+ */
+export class ClipTokenizer {
+  #raw: RawTokenizer | undefined;
+
+  private constructor(raw: RawTokenizer) {
+    this.#raw = raw;
+    leaked.register(this, raw, this);
+  }
+
+  /**
+   * From the text of a merges file: CLIP's `bpe_simple_vocab_16e6.txt` or a Hugging Face
+   * `merges.txt` (a `#version` first line is skipped). `mergeCount` merges are read (CLIP's 48894).
+   */
+  static async fromMerges(merges: string, mergeCount = CLIP_MERGE_COUNT): Promise<ClipTokenizer> {
+    await init();
+    integerAtLeast(mergeCount, 1, 'mergeCount');
+    return new ClipTokenizer(check(core().createTokenizer(merges, mergeCount)).tokenizer);
+  }
+
+  /** From a Hugging Face `tokenizer.json` (text or parsed): its BPE model's merges. */
+  static async fromTokenizerJson(json: string | { model?: { merges?: unknown } }): Promise<ClipTokenizer> {
+    const parsed = typeof json === 'string' ? (JSON.parse(json) as { model?: { merges?: unknown } }) : json;
+    const merges = parsed.model?.merges;
+    if (!Array.isArray(merges)) throw new InvalidArgumentError('InvalidArgument', 'tokenizer.json has no model.merges list');
+    // Merges are "a b" strings, or [a, b] pairs in newer files.
+    const lines = merges.map((m: unknown) => (Array.isArray(m) ? m.join(' ') : String(m)));
+    return ClipTokenizer.fromMerges(lines.join('\n'), lines.length);
+  }
+
+  get #tokenizer(): RawTokenizer {
+    if (!this.#raw) throw new DeletedError('Deleted', 'this ClipTokenizer was deleted');
+    return this.#raw;
+  }
+
+  /** Token ids of `text`, without the start/end tokens and without truncation. */
+  encode(text: string): Int32Array {
+    return this.#tokenizer.encode(String(text));
+  }
+
+  /** Rows of framed, truncated and padded ids for a text encoder. */
+  encodeBatch(texts: readonly string[], options: EncodeOptions = {}): TokenizedBatch {
+    const contextLength = integerAtLeast(options.contextLength ?? CLIP_CONTEXT_LENGTH, 2, 'contextLength');
+    const padId = options.padId ?? this.endId;
+    integerAtLeast(padId, 0, 'padId');
+    const { ids, mask } = this.#tokenizer.encodeBatch(texts.map(String), contextLength, padId);
+    return { ids, attentionMask: mask, count: texts.length, contextLength };
+  }
+
+  /** The id of a vocabulary entry in CLIP's spelling (`"cat</w>"`), or -1. */
+  tokenId(token: string): number {
+    return this.#tokenizer.tokenId(token);
+  }
+
+  get startId(): number {
+    return this.#tokenizer.startId();
+  }
+  get endId(): number {
+    return this.#tokenizer.endId();
+  }
+  get vocabSize(): number {
+    return this.#tokenizer.vocabSize();
+  }
+
+  /** Frees the WASM memory; later calls throw DeletedError. */
+  delete(): void {
+    if (!this.#raw) return;
+    leaked.unregister(this);
+    this.#raw.delete();
+    this.#raw = undefined;
+  }
+}
+
+/** The text of a gzip file (CLIP's `bpe_simple_vocab_16e6.txt.gz`), with the platform's decompressor. */
+export async function gunzipText(bytes: ArrayBuffer | Uint8Array): Promise<string> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).text();
+}
