@@ -13,6 +13,7 @@ require_file /usr/lib/python3/dist-packages/numpy python3-numpy
 require_file /usr/lib/python3/dist-packages/PIL python3-pil
 require_file /usr/lib/python3/dist-packages/regex python3-regex
 require_file /usr/share/unicode/UnicodeData.txt unicode-data
+require_file /usr/lib/python3/dist-packages/onnx python3-onnx
 ensure_node_modules
 fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-30}
 
@@ -22,6 +23,9 @@ step "reference results from scikit-learn, Pillow, numpy and CLIP's tokenizer"
 /usr/bin/python3 tests/reference/make_clustering_refs.py build/reference/clustering
 /usr/bin/python3 tests/reference/make_preprocess_refs.py build/reference/preprocess
 /usr/bin/python3 tests/reference/clip_tokenizer_reference.py build/reference/tokenizer
+
+step "test models (python3-onnx)"
+/usr/bin/python3 models/generate_test_models.py build/models
 
 step "native release: build and ctest"
 cmake --preset native-release >/dev/null

@@ -1,0 +1,493 @@
+// A CLIP model on onnxruntime-web: images and texts in, unit-length embeddings out. Decoding,
+// preprocessing, tokenizing and normalising run in the WASM core; the encoders run in ORT.
+import { core, init } from './core.js';
+import { check, ClipscopeError, DeletedError, InvalidArgumentError } from './errors.js';
+import { decodeImage, DecodeError, type ImageSource } from './decode.js';
+import {
+  DEFAULT_MODEL_URL,
+  ModelLoadError,
+  modelFiles,
+  type DownloadProgress,
+  type ModelDtype,
+  type ModelFiles,
+  type ModelManifest,
+  type ModelSource,
+} from './model-files.js';
+import {
+  chooseBackend,
+  checkInterface,
+  createSession,
+  defaultThreads,
+  ort,
+  outputFloats,
+  type BackendChoice,
+  type BackendInfo,
+  type EncoderKind,
+} from './onnx-runtime.js';
+import { ImagePreprocessor, parsePreprocessorConfig } from './preprocess.js';
+import type { RawImage } from './raw-image.js';
+import { ClipTokenizer } from './tokenizer.js';
+import { integerAtLeast } from './validate.js';
+
+/** CLIP ViT-B/32's learned temperature: exp(4.6052). config.json only has the initial value. */
+export const CLIP_LOGIT_SCALE = 100;
+
+export interface ClipModelOptions {
+  /** Default `'auto'`: WebGPU when an adapter exists and passes the canary check, else WASM. */
+  backend?: BackendChoice;
+  /** Default `'quantized'` (the files Transformers.js uses by default). */
+  dtype?: ModelDtype;
+  /** WASM threads. Default: up to 4 when the page is cross-origin isolated, else 1. */
+  threads?: number;
+  /** Expected sizes / SHA-256 of files; a mismatch is a ModelLoadError. */
+  manifest?: ModelManifest;
+  /** Download (or read) progress of each file. */
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+  /** Keep downloaded files in Cache Storage for offline use. Default true. */
+  cache?: boolean;
+  /** Which encoders to load. Default both. */
+  encoders?: readonly EncoderKind[];
+  /** WebGPU must agree with WASM on the canary inputs at least this well (cosine). Default 0.999. */
+  canaryMinCosine?: number;
+  /** Temperature of `classify`. Default {@link CLIP_LOGIT_SCALE}. */
+  logitScale?: number;
+  /** Images with more pixels are refused before decoding. Default 50 megapixels. */
+  maxPixels?: number;
+}
+
+/** Progress of an embedding run, reported after each batch. */
+export interface EmbedProgress {
+  done: number;
+  total: number;
+  failed: number;
+  imagesPerSecond: number;
+  /** Seconds left at the current rate. */
+  secondsLeft: number;
+}
+
+export interface EmbedOptions {
+  /** Images per ORT run. Default 8. */
+  batchSize?: number;
+  onProgress?: (progress: EmbedProgress) => void;
+  /** Cancels between images; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Milliseconds spent per stage of the image pipeline. */
+export interface StageTimings {
+  decode: number;
+  preprocess: number;
+  inference: number;
+  postprocess: number;
+}
+
+/** Embeddings of the images that went through, in input order, and why the others failed. */
+export interface ImageEmbeddings {
+  /** `indices.length` rows of `dim` floats, unit length. */
+  embeddings: Float32Array;
+  dim: number;
+  /** Input index of each row. */
+  indices: number[];
+  failures: Array<{ index: number; error: ClipscopeError }>;
+  timings: StageTimings;
+}
+
+/** One label's zero-shot probability. */
+export interface LabelScore {
+  label: string;
+  probability: number;
+}
+
+interface Encoder {
+  session: ort.InferenceSession;
+  file: string;
+}
+
+const VARIANT_SUFFIX: Record<ModelDtype, string> = { fp32: '', quantized: '_quantized', fp16: '_fp16' };
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
+}
+
+function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ModelLoadError('ModelLoad', `${file} is not valid JSON: ${String(error)}`);
+  }
+}
+
+// Which onnx file of an encoder to use: the requested variant, else (for picked files and
+// folders, which can be listed or probed cheaply) the other variants in a fixed order.
+async function readEncoderFile(
+  files: ModelFiles,
+  kind: EncoderKind,
+  dtype: ModelDtype,
+  options: ClipModelOptions,
+): Promise<{ file: string; bytes: Uint8Array }> {
+  const order: ModelDtype[] = [dtype, ...(['fp32', 'quantized', 'fp16'] as ModelDtype[]).filter((d) => d !== dtype)];
+  const remote = files.has('x') === undefined && /^https?:/.test(files.label);
+  const tried: string[] = [];
+  for (const variant of remote ? [dtype] : order) {
+    const file = `onnx/${kind}_model${VARIANT_SUFFIX[variant]}.onnx`;
+    tried.push(file);
+    const bytes = await files.read(file, options);
+    if (bytes) return { file, bytes };
+  }
+  throw new ModelLoadError('ModelLoad', `${files.label} has no ${tried.join(' or ')} (HTTP 404 or file not present)`);
+}
+
+async function loadTokenizer(files: ModelFiles, options: ClipModelOptions): Promise<ClipTokenizer> {
+  const json = await files.read('tokenizer.json', options);
+  if (json) return ClipTokenizer.fromTokenizerJson(parseJson(json, 'tokenizer.json'));
+  const merges = await files.read('merges.txt', options);
+  if (!merges) {
+    throw new ModelLoadError('ModelLoad', `${files.label} has neither tokenizer.json nor merges.txt (HTTP 404 or file not present)`);
+  }
+  const text = new TextDecoder().decode(merges);
+  const count = text.split('\n').filter((line, i) => line.length > 0 && !(i === 0 && line.includes('#version'))).length;
+  const tokenizer = await ClipTokenizer.fromMerges(text, count);
+  const vocab = await files.read('vocab.json', options);
+  if (vocab) checkVocabulary(tokenizer, parseJson(vocab, 'vocab.json'), 'vocab.json');
+  return tokenizer;
+}
+
+// The tokenizer derives ids from the merges in CLIP's layout; a vocabulary file that numbers
+// tokens differently would silently give wrong ids, so a spread of entries is compared.
+function checkVocabulary(tokenizer: ClipTokenizer, vocab: Record<string, unknown>, file: string): void {
+  const entries = Object.entries(vocab);
+  const step = Math.max(1, Math.floor(entries.length / 200));
+  for (let i = 0; i < entries.length; i += step) {
+    const [token, id] = entries[i];
+    if (tokenizer.tokenId(token) !== id) {
+      throw new ModelLoadError('ModelLoad', `${file} numbers "${token}" ${String(id)}, CLIP's layout gives ${tokenizer.tokenId(token)}: not a CLIP BPE vocabulary`);
+    }
+  }
+}
+
+// A fixed, varied input for comparing backends: a smooth colour pattern.
+function canaryPixels(width: number, height: number): Float32Array {
+  const data = new Float32Array(3 * width * height);
+  for (let c = 0; c < 3; c++) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) data[(c * height + y) * width + x] = Math.sin((x * (c + 1)) / 17 + y / 23) * 1.5;
+    }
+  }
+  return data;
+}
+
+function minRowCosine(a: Float32Array, b: Float32Array, dim: number): number {
+  let worst = 1;
+  for (let row = 0; row * dim < a.length; row++) {
+    let dot = 0, na = 0, nb = 0;
+    for (let j = row * dim; j < (row + 1) * dim; j++) {
+      dot += a[j] * b[j];
+      na += a[j] * a[j];
+      nb += b[j] * b[j];
+    }
+    const cosine = dot / Math.sqrt(na * nb);
+    worst = Math.min(worst, Number.isFinite(cosine) ? cosine : -1);
+  }
+  return worst;
+}
+
+/**
+ * A CLIP model (vision and text encoders) running on onnxruntime-web, with the image
+ * preprocessing and tokenizer of the WASM core. Load with {@link ClipModel.load}; call
+ * `release()` to free the sessions.
+ */
+export class ClipModel {
+  readonly backend: BackendInfo;
+  /** Embedding size (512 for ViT-B/32). Known after the first run. */
+  dim = 0;
+  readonly logitScale: number;
+  /** The onnx files in use, e.g. `{ vision: 'onnx/vision_model_quantized.onnx', ... }`. */
+  readonly files: Partial<Record<EncoderKind, string>>;
+  #vision: Encoder | undefined;
+  #text: Encoder | undefined;
+  #preprocessor: ImagePreprocessor | undefined;
+  #tokenizer: ClipTokenizer | undefined;
+  #contextLength: number;
+  #padId: number;
+  #maxPixels: number;
+  #released = false;
+
+  private constructor(parts: {
+    backend: BackendInfo;
+    vision?: Encoder;
+    text?: Encoder;
+    preprocessor?: ImagePreprocessor;
+    tokenizer?: ClipTokenizer;
+    contextLength: number;
+    padId: number;
+    logitScale: number;
+    maxPixels: number;
+  }) {
+    this.backend = parts.backend;
+    this.#vision = parts.vision;
+    this.#text = parts.text;
+    this.#preprocessor = parts.preprocessor;
+    this.#tokenizer = parts.tokenizer;
+    this.#contextLength = parts.contextLength;
+    this.#padId = parts.padId;
+    this.logitScale = parts.logitScale;
+    this.#maxPixels = parts.maxPixels;
+    this.files = { vision: parts.vision?.file, text: parts.text?.file };
+  }
+
+  /**
+   * Loads a model's files (see {@link ModelSource}; default: Xenova/clip-vit-base-patch32 from
+   * the Hugging Face hub), checks them, and starts the encoders on the chosen backend. With
+   * WebGPU, a canary input is run on WebGPU and WASM first; if they disagree, WASM is used
+   * and `backend.reason` says why.
+   */
+  static async load(source: ModelSource = DEFAULT_MODEL_URL, options: ClipModelOptions = {}): Promise<ClipModel> {
+    await init();
+    const files = modelFiles(source);
+    const encoders = options.encoders ?? ['vision', 'text'];
+    const dtype = options.dtype ?? 'quantized';
+    const threads = integerAtLeast(options.threads ?? defaultThreads(), 1, 'threads');
+    let backend = await chooseBackend(options.backend ?? 'auto', threads);
+
+    const config = await files.read('config.json', options);
+    const textConfig = (config ? parseJson(config, 'config.json').text_config : undefined) as Record<string, unknown> | undefined;
+    const contextLength = Number(textConfig?.max_position_embeddings ?? 77);
+
+    let preprocessor: ImagePreprocessor | undefined;
+    let vision: { file: string; bytes: Uint8Array } | undefined;
+    if (encoders.includes('vision')) {
+      const configBytes = await files.read('preprocessor_config.json', options);
+      if (!configBytes) throw new ModelLoadError('ModelLoad', `${files.label} has no preprocessor_config.json`);
+      preprocessor = new ImagePreprocessor(
+        parsePreprocessorConfig(parseJson(configBytes, 'preprocessor_config.json'), { maxPixels: options.maxPixels }),
+      );
+      vision = await readEncoderFile(files, 'vision', dtype, options);
+    }
+    let tokenizer: ClipTokenizer | undefined;
+    let text: { file: string; bytes: Uint8Array } | undefined;
+    let padId = 0;
+    if (encoders.includes('text')) {
+      tokenizer = await loadTokenizer(files, options);
+      const tokenizerConfig = await files.read('tokenizer_config.json', options);
+      const padToken = tokenizerConfig ? parseJson(tokenizerConfig, 'tokenizer_config.json').pad_token : undefined;
+      padId = typeof padToken === 'string' && tokenizer.tokenId(padToken) >= 0 ? tokenizer.tokenId(padToken) : tokenizer.endId;
+      text = await readEncoderFile(files, 'text', dtype, options);
+    }
+    throwIfAborted(options.signal);
+
+    const start = async (name: 'webgpu' | 'wasm') => {
+      const out: Partial<Record<EncoderKind, Encoder>> = {};
+      for (const [kind, part] of [['vision', vision], ['text', text]] as const) {
+        if (!part) continue;
+        const session = await createSession(part.bytes, part.file, name);
+        checkInterface(session, kind, part.file);
+        out[kind] = { session, file: part.file };
+      }
+      return out;
+    };
+    let sessions = await start(backend.name);
+    const model = new ClipModel({
+      backend,
+      vision: sessions.vision,
+      text: sessions.text,
+      preprocessor,
+      tokenizer,
+      contextLength,
+      padId,
+      logitScale: options.logitScale ?? CLIP_LOGIT_SCALE,
+      maxPixels: options.maxPixels ?? 50_000_000,
+    });
+    if (backend.name === 'webgpu') {
+      const reference = await start('wasm');
+      const verdict = await model.#canary(sessions, reference, options.canaryMinCosine ?? 0.999);
+      if (verdict.agree) {
+        await Promise.all(Object.values(reference).map((e) => e.session.release()));
+        (model as { backend: BackendInfo }).backend = { ...backend, reason: `${backend.reason}; canary agrees with WASM (cosine ${verdict.cosine.toFixed(6)})` };
+      } else {
+        await Promise.all(Object.values(sessions).map((e) => e.session.release()));
+        sessions = reference;
+        backend = {
+          name: 'wasm',
+          reason: `WebGPU output disagreed with WASM on the canary input (cosine ${verdict.cosine.toFixed(6)} < ${options.canaryMinCosine ?? 0.999}); using WASM`,
+          threads: backend.threads,
+        };
+        (model as { backend: BackendInfo }).backend = backend;
+        model.#vision = sessions.vision;
+        model.#text = sessions.text;
+      }
+    }
+    return model;
+  }
+
+  async #canary(
+    candidate: Partial<Record<EncoderKind, Encoder>>,
+    reference: Partial<Record<EncoderKind, Encoder>>,
+    minCosine: number,
+  ): Promise<{ agree: boolean; cosine: number }> {
+    let worst = 1;
+    if (candidate.vision && reference.vision) {
+      const { width, height } = this.#preprocessor!.outputSize(224, 224);
+      const feeds = { pixel_values: new ort.Tensor('float32', canaryPixels(width, height), [1, 3, height, width]) };
+      const a = outputFloats((await candidate.vision.session.run(feeds)).image_embeds);
+      const b = outputFloats((await reference.vision.session.run(feeds)).image_embeds);
+      worst = Math.min(worst, minRowCosine(a, b, a.length));
+    }
+    if (candidate.text && reference.text) {
+      const feeds = this.#textFeeds(['a photo of a cat', 'red green blue'], candidate.text.session);
+      const a = outputFloats((await candidate.text.session.run(feeds)).text_embeds);
+      const b = outputFloats((await reference.text.session.run(feeds)).text_embeds);
+      worst = Math.min(worst, minRowCosine(a, b, a.length / 2));
+    }
+    return { agree: worst >= minCosine, cosine: worst };
+  }
+
+  #check(): void {
+    if (this.#released) throw new DeletedError('Deleted', 'this ClipModel was released');
+  }
+
+  #textFeeds(texts: readonly string[], session: ort.InferenceSession): Record<string, ort.Tensor> {
+    const batch = this.#tokenizer!.encodeBatch(texts, { contextLength: this.#contextLength, padId: this.#padId });
+    const dims = [texts.length, this.#contextLength];
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(batch.ids, (v) => BigInt(v)), dims),
+    };
+    if (session.inputNames.includes('attention_mask')) {
+      feeds.attention_mask = new ort.Tensor('int64', BigInt64Array.from(batch.attentionMask, (v) => BigInt(v)), dims);
+    }
+    return feeds;
+  }
+
+  // Unit-length rows in the core; rows that are not finite or zero become failures.
+  #normalize(raw: Float32Array, rows: number): { embeddings: Float32Array; ok: Uint8Array } {
+    const dim = raw.length / rows;
+    if (!this.dim) this.dim = dim;
+    const { embeddings, rowOk } = check(core().normalizeRows(raw, rows, dim));
+    return { embeddings, ok: rowOk };
+  }
+
+  /** Embeds texts: `texts.length` unit rows of `dim` floats. */
+  async embedTexts(texts: readonly string[]): Promise<Float32Array> {
+    this.#check();
+    if (!this.#text) throw new InvalidArgumentError('InvalidArgument', 'this model was loaded without its text encoder');
+    if (texts.length === 0) return new Float32Array(0);
+    const output = await this.#text.session.run(this.#textFeeds(texts, this.#text.session));
+    const raw = outputFloats(output.text_embeds);
+    const { embeddings, ok } = this.#normalize(raw, texts.length);
+    const bad = ok.indexOf(0);
+    if (bad >= 0) throw new ClipscopeError('NotFinite', `text model output for "${texts[bad]}" is not finite or zero`);
+    return embeddings;
+  }
+
+  /** Embeds one text. */
+  async embedText(text: string): Promise<Float32Array> {
+    return this.embedTexts([text]);
+  }
+
+  /**
+   * Embeds images: each is decoded, preprocessed into the batch tensor, run through the vision
+   * encoder and normalised. A bad image is reported in `failures` and the rest go through.
+   */
+  async embedImages(images: readonly ImageSource[], options: EmbedOptions = {}): Promise<ImageEmbeddings> {
+    this.#check();
+    if (!this.#vision || !this.#preprocessor) {
+      throw new InvalidArgumentError('InvalidArgument', 'this model was loaded without its vision encoder');
+    }
+    const batchSize = integerAtLeast(options.batchSize ?? 8, 1, 'batchSize');
+    const timings: StageTimings = { decode: 0, preprocess: 0, inference: 0, postprocess: 0 };
+    const rows: Float32Array[] = [];
+    const indices: number[] = [];
+    const failures: ImageEmbeddings['failures'] = [];
+    const started = now();
+    for (let from = 0; from < images.length; from += batchSize) {
+      throwIfAborted(options.signal);
+      const slice = images.slice(from, from + batchSize);
+      let t = now();
+      const decoded: Array<{ index: number; image: RawImage }> = [];
+      for (let i = 0; i < slice.length; i++) {
+        throwIfAborted(options.signal);
+        try {
+          decoded.push({ index: from + i, image: await decodeImage(slice[i], { maxPixels: this.#maxPixels }) });
+        } catch (error) {
+          failures.push({ index: from + i, error: error instanceof ClipscopeError ? error : new DecodeError('DecodeFailed', String(error)) });
+        }
+      }
+      timings.decode += now() - t;
+      t = now();
+      const batch = this.#preprocessor.preprocessBatch(decoded.map((d) => d.image));
+      for (const failure of batch.failures) failures.push({ index: decoded[failure.index].index, error: failure.error });
+      timings.preprocess += now() - t;
+      if (batch.indices.length > 0) {
+        t = now();
+        const output = await this.#vision.session.run({ pixel_values: new ort.Tensor('float32', batch.data, batch.dims) });
+        const raw = outputFloats(output.image_embeds);
+        timings.inference += now() - t;
+        t = now();
+        const { embeddings, ok } = this.#normalize(raw, batch.indices.length);
+        for (let r = 0; r < batch.indices.length; r++) {
+          const index = decoded[batch.indices[r]].index;
+          if (ok[r]) {
+            rows.push(embeddings.subarray(r * this.dim, (r + 1) * this.dim));
+            indices.push(index);
+          } else {
+            failures.push({ index, error: new ClipscopeError('NotFinite', `vision model output for image ${index} is not finite or zero`) });
+          }
+        }
+        timings.postprocess += now() - t;
+      }
+      const done = Math.min(from + batchSize, images.length);
+      const seconds = (now() - started) / 1000;
+      const rate = seconds > 0 ? done / seconds : 0;
+      options.onProgress?.({
+        done,
+        total: images.length,
+        failed: failures.length,
+        imagesPerSecond: rate,
+        secondsLeft: rate > 0 ? (images.length - done) / rate : Infinity,
+      });
+    }
+    // Rows and failures in input order.
+    const order = indices.map((_, i) => i).sort((a, b) => indices[a] - indices[b]);
+    const embeddings = new Float32Array(order.length * this.dim);
+    order.forEach((row, i) => embeddings.set(rows[row], i * this.dim));
+    failures.sort((a, b) => a.index - b.index);
+    return { embeddings, dim: this.dim, indices: order.map((row) => indices[row]), failures, timings };
+  }
+
+  /** Embeds one image; throws its error if it fails. */
+  async embedImage(image: ImageSource, options: Omit<EmbedOptions, 'batchSize'> = {}): Promise<Float32Array> {
+    const result = await this.embedImages([image], options);
+    if (result.failures.length) throw result.failures[0].error;
+    return result.embeddings;
+  }
+
+  /**
+   * Zero-shot classification: softmax over `logitScale` × cosine(image, label text), labels
+   * sorted by probability. `image` may be an embedding (Float32Array of `dim`).
+   */
+  async classify(image: ImageSource | Float32Array, labels: readonly string[]): Promise<LabelScore[]> {
+    if (labels.length === 0) throw new InvalidArgumentError('InvalidArgument', 'classify needs at least one label');
+    const embedding = image instanceof Float32Array && (this.dim === 0 || image.length === this.dim) && image.length > 0
+      ? image
+      : await this.embedImage(image as ImageSource);
+    const texts = await this.embedTexts(labels);
+    const probabilities = check(core().zeroShotProbabilities(embedding, texts, labels.length, this.dim, this.logitScale));
+    return labels
+      .map((label, i) => ({ label, probability: probabilities[i] }))
+      .sort((a, b) => b.probability - a.probability);
+  }
+
+  /** Frees the ORT sessions and WASM buffers; later calls throw DeletedError. */
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    await this.#vision?.session.release();
+    await this.#text?.session.release();
+    this.#preprocessor?.delete();
+    this.#tokenizer?.delete();
+  }
+}

@@ -1,0 +1,163 @@
+// The high-level engine: a CLIP model and an embedding index together. Add images, search them
+// by text or by image, classify.
+import { ClipModel, type ClipModelOptions, type EmbedOptions, type LabelScore, type StageTimings } from './clip-model.js';
+import type { ImageSource } from './decode.js';
+import { EmbeddingIndex, type Id, type IndexOptions, type SearchResult } from './embedding-index.js';
+import { ClipscopeError, InvalidArgumentError } from './errors.js';
+import type { ModelSource } from './model-files.js';
+import type { BackendInfo } from './onnx-runtime.js';
+import { integerAtLeast } from './validate.js';
+
+export interface ClipscopeOptions extends ClipModelOptions {
+  /** Where the model's files are (default: Xenova/clip-vit-base-patch32 on the Hugging Face hub). */
+  model?: ModelSource;
+  /** Options of the embedding index. */
+  index?: IndexOptions;
+}
+
+/** An image to add, with the id it is stored under. */
+export interface ImageItem {
+  id: Id;
+  image: ImageSource;
+}
+
+/** What `addImages` did: the ids stored, and the items that failed with the reason. */
+export interface AddImagesResult {
+  added: Id[];
+  failures: Array<{ id: Id; index: number; error: ClipscopeError }>;
+  timings: StageTimings;
+}
+
+function defaultId(image: ImageSource, index: number): Id {
+  if (typeof image === 'string') return image;
+  if (image instanceof URL) return image.href;
+  const named = image as { name?: unknown; webkitRelativePath?: unknown };
+  if (typeof named.webkitRelativePath === 'string' && named.webkitRelativePath) return named.webkitRelativePath;
+  if (typeof named.name === 'string' && named.name) return named.name;
+  return index;
+}
+
+function isImageItem(value: unknown): value is ImageItem {
+  return typeof value === 'object' && value !== null && 'id' in value && 'image' in value;
+}
+
+/**
+ * A CLIP model plus an index of image embeddings: everything on the device.
+ *
+ * ```ts
+ * const engine = await Clipscope.create({ model: '/models/clip-vit-base-patch32/' });
+ * await engine.addImages(files, { onProgress: (p) => console.log(p.done, '/', p.total) });
+ * const hits = await engine.searchByText('a photo of an elephant', 5);
+ * ```
+ */
+export class Clipscope {
+  readonly model: ClipModel;
+  readonly index: EmbeddingIndex;
+
+  private constructor(model: ClipModel, index: EmbeddingIndex) {
+    this.model = model;
+    this.index = index;
+  }
+
+  /** Loads the model (see {@link ClipModel.load}) and creates an empty index. */
+  static async create(options: ClipscopeOptions = {}): Promise<Clipscope> {
+    const model = await ClipModel.load(options.model, options);
+    // The embedding size is known once an encoder ran: probe with one text or tiny image.
+    if (!model.dim) {
+      if (model.files.text) await model.embedText('');
+      else await model.embedImage({ data: new Uint8Array(3), width: 1, height: 1, channels: 3 });
+    }
+    return new Clipscope(model, await EmbeddingIndex.create(model.dim, options.index));
+  }
+
+  /** Which backend runs the encoders, and why. */
+  get backend(): BackendInfo {
+    return this.model.backend;
+  }
+
+  /**
+   * Embeds images and stores them. Items are images (id: the file's path or name, the URL,
+   * else the number of items stored before it) or `{ id, image }`. A failing image (corrupt, too large, duplicate id) is listed
+   * in `failures` and the others are stored. Cancelling with `signal` keeps the images stored
+   * so far and rejects with the signal's reason.
+   */
+  async addImages(items: readonly (ImageSource | ImageItem)[], options: EmbedOptions = {}): Promise<AddImagesResult> {
+    const batchSize = integerAtLeast(options.batchSize ?? 8, 1, 'batchSize');
+    const ids = items.map((item, i) => (isImageItem(item) ? item.id : defaultId(item, this.index.size + i)));
+    const images = items.map((item) => (isImageItem(item) ? item.image : item));
+    const result: AddImagesResult = { added: [], failures: [], timings: { decode: 0, preprocess: 0, inference: 0, postprocess: 0 } };
+    // Stored batch by batch, so a cancel keeps what was done.
+    for (let from = 0; from < items.length; from += batchSize) {
+      const to = Math.min(from + batchSize, items.length);
+      const embedded = await this.model.embedImages(images.slice(from, to), {
+        batchSize,
+        signal: options.signal,
+      });
+      for (const stage of Object.keys(result.timings) as (keyof StageTimings)[]) result.timings[stage] += embedded.timings[stage];
+      for (const failure of embedded.failures) {
+        result.failures.push({ id: ids[from + failure.index], index: from + failure.index, error: failure.error });
+      }
+      embedded.indices.forEach((local, row) => {
+        const index = from + local;
+        try {
+          this.index.add(ids[index], embedded.embeddings.subarray(row * embedded.dim, (row + 1) * embedded.dim));
+          result.added.push(ids[index]);
+        } catch (error) {
+          result.failures.push({ id: ids[index], index, error: error as ClipscopeError });
+        }
+      });
+      options.onProgress?.({
+        done: to,
+        total: items.length,
+        failed: result.failures.length,
+        ...rate(result.timings, to, items.length),
+      });
+    }
+    result.failures.sort((a, b) => a.index - b.index);
+    return result;
+  }
+
+  /** The k stored images closest to a text. */
+  async searchByText(text: string, k: number): Promise<SearchResult> {
+    const query = await this.model.embedText(String(text));
+    return this.index.search(query, Math.min(k, Math.max(1, this.index.size)));
+  }
+
+  /**
+   * The k stored images closest to an image, or to a stored item given by id (which is then
+   * left out of its own results).
+   */
+  async searchByImage(imageOrId: ImageSource | Id, k: number): Promise<SearchResult> {
+    if ((typeof imageOrId === 'number' || typeof imageOrId === 'string') && this.index.has(imageOrId)) {
+      const found = this.index.search(this.index.get(imageOrId), Math.min(k + 1, this.index.size));
+      const keep = found.ids.map((id, i) => i).filter((i) => found.ids[i] !== imageOrId).slice(0, k);
+      return { ids: keep.map((i) => found.ids[i]), scores: Float32Array.from(keep, (i) => found.scores[i]) };
+    }
+    if (typeof imageOrId === 'number') throw new InvalidArgumentError('InvalidArgument', `no stored item has id ${imageOrId}`);
+    const query = await this.model.embedImage(imageOrId);
+    return this.index.search(query, Math.min(k, Math.max(1, this.index.size)));
+  }
+
+  /** Zero-shot classification of an image, or of a stored item by id, over text labels. */
+  async classify(imageOrId: ImageSource | Id, labels: readonly string[]): Promise<LabelScore[]> {
+    const stored = (typeof imageOrId === 'number' || typeof imageOrId === 'string') && this.index.has(imageOrId);
+    return this.model.classify(stored ? this.index.get(imageOrId as Id) : (imageOrId as ImageSource), labels);
+  }
+
+  /** Frees the model and the index. */
+  async dispose(): Promise<void> {
+    await this.model.release();
+    this.index.delete();
+  }
+}
+
+function rate(timings: StageTimings, done: number, total: number): { imagesPerSecond: number; secondsLeft: number } {
+  const seconds = (timings.decode + timings.preprocess + timings.inference + timings.postprocess) / 1000;
+  const imagesPerSecond = seconds > 0 ? done / seconds : 0;
+  return { imagesPerSecond, secondsLeft: imagesPerSecond > 0 ? (total - done) / imagesPerSecond : Infinity };
+}
+
+/** Loads a model and creates an engine: `await createClipscope({ model, backend })`. */
+export function createClipscope(options: ClipscopeOptions = {}): Promise<Clipscope> {
+  return Clipscope.create(options);
+}

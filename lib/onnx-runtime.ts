@@ -1,0 +1,160 @@
+// onnxruntime-web sessions for the CLIP encoders: backend choice (WebGPU when an adapter exists,
+// else WASM), thread count, checks of the model files and of their inputs/outputs.
+import * as ort from 'onnxruntime-web';
+import { ClipscopeError } from './errors.js';
+import { ModelLoadError } from './model-files.js';
+
+/** Which execution provider runs the encoders. `'auto'`: WebGPU when usable, else WASM. */
+export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
+
+/** The backend that runs, and why it was chosen. */
+export interface BackendInfo {
+  name: 'webgpu' | 'wasm';
+  /** Why: "requested", "WebGPU adapter found", "navigator.gpu.requestAdapter() returned null", ... */
+  reason: string;
+  /** WASM threads (1 without cross-origin isolation). */
+  threads: number;
+}
+
+/** A model file's inputs or outputs are not those of a CLIP encoder. */
+export class ModelInterfaceError extends ClipscopeError {}
+
+export interface RuntimeSettings {
+  /**
+   * Where onnxruntime-web's `.wasm`/`.mjs` files are served from, when self-hosted (a directory
+   * URL ending in `/`). By default they are resolved next to onnxruntime-web's own module,
+   * which bundlers and Node understand; no CDN is ever used.
+   */
+  ortWasmPaths?: string;
+}
+
+export const runtimeSettings: RuntimeSettings = {};
+
+const scope = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
+const isBrowser = scope.document !== undefined || scope.WorkerGlobalScope !== undefined;
+
+/** Threads ORT may use: several only where SharedArrayBuffer works (cross-origin isolated pages). */
+export function defaultThreads(): number {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  if (!isBrowser || !isolated) return 1;
+  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+}
+
+let configuredThreads: number | undefined;
+
+function configureWasm(threads: number): number {
+  // ORT reads these once, when its WASM module starts: the first setting wins.
+  if (configuredThreads === undefined) {
+    ort.env.wasm.numThreads = threads;
+    if (runtimeSettings.ortWasmPaths) ort.env.wasm.wasmPaths = runtimeSettings.ortWasmPaths;
+    configuredThreads = threads;
+  }
+  return configuredThreads;
+}
+
+/** Why WebGPU cannot be used here, or undefined when an adapter exists. */
+export async function webgpuUnavailableReason(): Promise<string | undefined> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+  if (!gpu) return 'navigator.gpu is not available here (no WebGPU in this browser or context)';
+  try {
+    const adapter = await gpu.requestAdapter();
+    return adapter ? undefined : 'navigator.gpu.requestAdapter() returned null (no usable GPU adapter)';
+  } catch (error) {
+    return `navigator.gpu.requestAdapter() failed: ${String(error)}`;
+  }
+}
+
+/** Picks the backend for a choice; WebGPU requested where it is unusable is an error. */
+export async function chooseBackend(choice: BackendChoice, threads: number): Promise<BackendInfo> {
+  const wasmThreads = configureWasm(threads);
+  if (choice === 'wasm') return { name: 'wasm', reason: 'requested', threads: wasmThreads };
+  const unavailable = await webgpuUnavailableReason();
+  if (choice === 'webgpu') {
+    if (unavailable) throw new ModelLoadError('ModelLoad', `WebGPU was requested but ${unavailable}`);
+    return { name: 'webgpu', reason: 'requested', threads: wasmThreads };
+  }
+  return unavailable
+    ? { name: 'wasm', reason: unavailable, threads: wasmThreads }
+    : { name: 'webgpu', reason: 'WebGPU adapter found', threads: wasmThreads };
+}
+
+// What a file that is not an ONNX model usually is, to say so plainly.
+function notOnnxReason(bytes: Uint8Array): string | undefined {
+  if (bytes.length === 0) return 'is empty';
+  let i = 0;
+  while (i < bytes.length && i < 64 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  if (bytes[i] === 0x3c) return 'is an HTML/XML page, not an ONNX model (a wrong URL, or an error or login page)';
+  if (bytes[i] === 0x7b) return 'is JSON, not an ONNX model';
+  if (bytes.length >= 7 && new TextDecoder().decode(bytes.subarray(0, 7)) === 'version') {
+    return 'is a Git LFS pointer, not the model itself';
+  }
+  // An ONNX ModelProto starts with field 1 (ir_version, varint): byte 0x08.
+  if (bytes[0] !== 0x08) return 'is not an ONNX model (it does not start like an ONNX protobuf)';
+  return undefined;
+}
+
+/** An inference session over model bytes; clear errors for files that are not usable ONNX. */
+export async function createSession(
+  bytes: Uint8Array,
+  file: string,
+  backend: 'webgpu' | 'wasm',
+): Promise<ort.InferenceSession> {
+  const reason = notOnnxReason(bytes);
+  if (reason) throw new ModelLoadError('ModelLoad', `${file} ${reason}`);
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
+    });
+  } catch (error) {
+    throw new ModelLoadError(
+      'ModelLoad',
+      `${file} (${bytes.length} bytes) could not be loaded by onnxruntime-web (${backend}); it may be truncated ` +
+        `or corrupt: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+export type EncoderKind = 'vision' | 'text';
+
+/** The input and output names a CLIP encoder must have. */
+export const CLIP_INTERFACE = {
+  vision: { inputs: ['pixel_values'], optionalInputs: [] as string[], output: 'image_embeds' },
+  text: { inputs: ['input_ids'], optionalInputs: ['attention_mask'], output: 'text_embeds' },
+} satisfies Record<EncoderKind, { inputs: string[]; optionalInputs: string[]; output: string }>;
+
+/** Throws ModelInterfaceError unless the session has the CLIP interface of its kind. */
+export function checkInterface(session: ort.InferenceSession, kind: EncoderKind, file: string): void {
+  const want = CLIP_INTERFACE[kind];
+  const inputs = [...session.inputNames];
+  const outputs = [...session.outputNames];
+  const missingInput = want.inputs.find((name) => !inputs.includes(name));
+  const extraInput = inputs.find((name) => !want.inputs.includes(name) && !want.optionalInputs.includes(name));
+  if (missingInput || extraInput || !outputs.includes(want.output)) {
+    const expected =
+      kind === 'vision' ? 'input pixel_values and output image_embeds' : 'input input_ids (+ attention_mask) and output text_embeds';
+    throw new ModelInterfaceError(
+      'ModelInterface',
+      `${file} has inputs [${inputs.join(', ')}] and outputs [${outputs.join(', ')}]; a CLIP ${kind} model needs ${expected}`,
+    );
+  }
+}
+
+// float16 bits to float32 (fp16 model outputs arrive as Uint16Array).
+function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 31) return fraction ? NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** An output tensor's values as float32, whatever its element type. */
+export function outputFloats(tensor: ort.Tensor): Float32Array {
+  if (tensor.type === 'float32') return tensor.data as Float32Array;
+  if (tensor.type === 'float16') return Float32Array.from(tensor.data as Uint16Array, halfToFloat);
+  throw new ModelInterfaceError('ModelInterface', `model output is ${tensor.type}, expected float32 or float16`);
+}
+
+export { ort };
