@@ -20,6 +20,7 @@ import {
   defaultThreads,
   ort,
   outputFloats,
+  type Ort,
   type BackendChoice,
   type BackendInfo,
   type EncoderKind,
@@ -100,7 +101,7 @@ export interface LabelScore {
 }
 
 interface Encoder {
-  session: ort.InferenceSession;
+  session: Ort.InferenceSession;
   file: string;
 }
 
@@ -332,7 +333,7 @@ export class ClipModel {
     let worst = 1;
     if (candidate.vision && reference.vision) {
       const { width, height } = this.#preprocessor!.outputSize(224, 224);
-      const feeds = { pixel_values: new ort.Tensor('float32', canaryPixels(width, height), [1, 3, height, width]) };
+      const feeds = { pixel_values: new (ort().Tensor)('float32', canaryPixels(width, height), [1, 3, height, width]) };
       const a = outputFloats((await candidate.vision.session.run(feeds)).image_embeds);
       const b = outputFloats((await reference.vision.session.run(feeds)).image_embeds);
       worst = Math.min(worst, minRowCosine(a, b, a.length));
@@ -350,14 +351,14 @@ export class ClipModel {
     if (this.#released) throw new DeletedError('Deleted', 'this ClipModel was released');
   }
 
-  #textFeeds(texts: readonly string[], session: ort.InferenceSession): Record<string, ort.Tensor> {
+  #textFeeds(texts: readonly string[], session: Ort.InferenceSession): Record<string, Ort.Tensor> {
     const batch = this.#tokenizer!.encodeBatch(texts, { contextLength: this.#contextLength, padId: this.#padId });
     const dims = [texts.length, this.#contextLength];
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(batch.ids, (v) => BigInt(v)), dims),
+    const feeds: Record<string, Ort.Tensor> = {
+      input_ids: new (ort().Tensor)('int64', BigInt64Array.from(batch.ids, (v) => BigInt(v)), dims),
     };
     if (session.inputNames.includes('attention_mask')) {
-      feeds.attention_mask = new ort.Tensor('int64', BigInt64Array.from(batch.attentionMask, (v) => BigInt(v)), dims);
+      feeds.attention_mask = new (ort().Tensor)('int64', BigInt64Array.from(batch.attentionMask, (v) => BigInt(v)), dims);
     }
     return feeds;
   }
@@ -423,7 +424,7 @@ export class ClipModel {
       timings.preprocess += now() - t;
       if (batch.indices.length > 0) {
         t = now();
-        const output = await this.#vision.session.run({ pixel_values: new ort.Tensor('float32', batch.data, batch.dims) });
+        const output = await this.#vision.session.run({ pixel_values: new (ort().Tensor)('float32', batch.data, batch.dims) });
         const raw = outputFloats(output.image_embeds);
         timings.inference += now() - t;
         t = now();

@@ -27,7 +27,9 @@ export interface DecodeOptions {
 }
 
 /** An image that could not be decoded: corrupt, truncated, empty, too large or unsupported. */
-export class DecodeError extends ClipscopeError {}
+export class DecodeError extends ClipscopeError {
+  override readonly name = 'DecodeError';
+}
 
 function fail(message: string): never {
   throw new DecodeError('DecodeFailed', message);

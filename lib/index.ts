@@ -58,3 +58,5 @@ export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, ModelLoadError, clearModelCache, m
 export type { DownloadProgress, ModelDtype, ModelFiles, ModelManifest, ModelSource } from './model-files.js';
 export { ModelInterfaceError, runtimeSettings, webgpuUnavailableReason } from './onnx-runtime.js';
 export type { BackendChoice, BackendInfo, EncoderKind, RuntimeSettings } from './onnx-runtime.js';
+export { ClipscopeWorker } from './clipscope-worker.js';
+export type { WorkerEmbedOptions, WorkerOptions } from './clipscope-worker.js';

@@ -5,7 +5,9 @@ import { ClipscopeError } from './errors.js';
 import { importNodeOnly } from './node-only.js';
 
 /** A model file could not be found, fetched, verified or read. The message names the file. */
-export class ModelLoadError extends ClipscopeError {}
+export class ModelLoadError extends ClipscopeError {
+  override readonly name = 'ModelLoadError';
+}
 
 /** The default model: openai's CLIP ViT-B/32 as converted to ONNX for Transformers.js. */
 export const DEFAULT_MODEL_URL = 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/';

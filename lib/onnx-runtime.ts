@@ -1,6 +1,6 @@
 // onnxruntime-web sessions for the CLIP encoders: backend choice (WebGPU when an adapter exists,
 // else WASM), thread count, checks of the model files and of their inputs/outputs.
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import { ClipscopeError } from './errors.js';
 import { ModelLoadError } from './model-files.js';
 
@@ -17,7 +17,9 @@ export interface BackendInfo {
 }
 
 /** A model file's inputs or outputs are not those of a CLIP encoder. */
-export class ModelInterfaceError extends ClipscopeError {}
+export class ModelInterfaceError extends ClipscopeError {
+  override readonly name = 'ModelInterfaceError';
+}
 
 export interface RuntimeSettings {
   /**
@@ -41,12 +43,29 @@ export function defaultThreads(): number {
 }
 
 let configuredThreads: number | undefined;
+let ortModule: typeof Ort | undefined;
+
+/**
+ * onnxruntime-web, imported on first use: pages that only use the index, clustering or
+ * preprocessing never load it.
+ */
+export async function loadOrt(): Promise<typeof Ort> {
+  ortModule ??= await import('onnxruntime-web');
+  return ortModule;
+}
+
+/** onnxruntime-web once loadOrt() resolved. */
+export function ort(): typeof Ort {
+  if (!ortModule) throw new Error('onnxruntime-web is not loaded yet');
+  return ortModule;
+}
 
 function configureWasm(threads: number): number {
+  const { env } = ort();
   // ORT reads these once, when its WASM module starts: the first setting wins.
   if (configuredThreads === undefined) {
-    ort.env.wasm.numThreads = threads;
-    if (runtimeSettings.ortWasmPaths) ort.env.wasm.wasmPaths = runtimeSettings.ortWasmPaths;
+    env.wasm.numThreads = threads;
+    if (runtimeSettings.ortWasmPaths) env.wasm.wasmPaths = runtimeSettings.ortWasmPaths;
     configuredThreads = threads;
   }
   return configuredThreads;
@@ -66,6 +85,7 @@ export async function webgpuUnavailableReason(): Promise<string | undefined> {
 
 /** Picks the backend for a choice; WebGPU requested where it is unusable is an error. */
 export async function chooseBackend(choice: BackendChoice, threads: number): Promise<BackendInfo> {
+  await loadOrt();
   const wasmThreads = configureWasm(threads);
   if (choice === 'wasm') return { name: 'wasm', reason: 'requested', threads: wasmThreads };
   const unavailable = await webgpuUnavailableReason();
@@ -98,11 +118,11 @@ export async function createSession(
   bytes: Uint8Array,
   file: string,
   backend: 'webgpu' | 'wasm',
-): Promise<ort.InferenceSession> {
+): Promise<Ort.InferenceSession> {
   const reason = notOnnxReason(bytes);
   if (reason) throw new ModelLoadError('ModelLoad', `${file} ${reason}`);
   try {
-    return await ort.InferenceSession.create(bytes, {
+    return await (await loadOrt()).InferenceSession.create(bytes, {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
     });
@@ -124,7 +144,7 @@ export const CLIP_INTERFACE = {
 } satisfies Record<EncoderKind, { inputs: string[]; optionalInputs: string[]; output: string }>;
 
 /** Throws ModelInterfaceError unless the session has the CLIP interface of its kind. */
-export function checkInterface(session: ort.InferenceSession, kind: EncoderKind, file: string): void {
+export function checkInterface(session: Ort.InferenceSession, kind: EncoderKind, file: string): void {
   const want = CLIP_INTERFACE[kind];
   const inputs = [...session.inputNames];
   const outputs = [...session.outputNames];
@@ -151,10 +171,10 @@ function halfToFloat(bits: number): number {
 }
 
 /** An output tensor's values as float32, whatever its element type. */
-export function outputFloats(tensor: ort.Tensor): Float32Array {
+export function outputFloats(tensor: Ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array;
   if (tensor.type === 'float16') return Float32Array.from(tensor.data as Uint16Array, halfToFloat);
   throw new ModelInterfaceError('ModelInterface', `model output is ${tensor.type}, expected float32 or float16`);
 }
 
-export { ort };
+export type { Ort };

@@ -173,9 +173,9 @@ def tiny_text(path, rng, width=8):
     g = Graph()
     embedded = g.op("Gather", [g.const(rng.standard_normal((VOCAB_SIZE, width)) * 0.5), "input_ids"], axis=0)
     mask = g.op("Unsqueeze", [g.op("Cast", ["attention_mask"], to=TensorProto.FLOAT), g.const([2], np.int64)])
+    length = g.op("Gather", [g.op("Shape", ["input_ids"]), g.const([1], np.int64)], axis=0)
     positions = g.op("Slice", [g.const(rng.standard_normal((CONTEXT, width)) * 0.1),
-                               g.const([0], np.int64), g.op("Gather", [g.op("Shape", ["input_ids"]),
-                                                                     g.const([1], np.int64)], axis=0)])
+                               g.const([0], np.int64), length, g.const([0], np.int64)])
     hidden = g.op("Mul", [g.op("Add", [embedded, positions]), mask])
     # A running sum along the sequence, so the pooled token depends on the whole text.
     g.output("CumSum", [g.op("Tanh", [hidden]), g.const(1, np.int64)], "last_hidden_state")
@@ -273,7 +273,8 @@ def encoder_layer(g, x, width, heads, rng, tokens):
 def vit_b32_vision(path, rng, width=768, layers=12, heads=12):
     g = Graph()
     tokens = patch_tokens(g, width, rng)
-    batch = g.op("Slice", [g.op("Shape", ["pixel_values"]), g.const([0], np.int64), g.const([1], np.int64)])
+    batch = g.op("Slice", [g.op("Shape", ["pixel_values"]), g.const([0], np.int64), g.const([1], np.int64),
+                           g.const([0], np.int64)])
     cls_shape = g.op("Concat", [batch, g.const([1, width], np.int64)], axis=0)
     cls = g.op("Expand", [g.const(rng.standard_normal((1, 1, width)) * 0.02), cls_shape])
     x = g.op("Add", [g.op("Concat", [cls, tokens], axis=1), g.const(rng.standard_normal((50, width)) * 0.01)])

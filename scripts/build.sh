@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-tools.sh
-require_tools cmake:cmake ninja:ninja-build emcc:emscripten node:nodejs npm:npm
+require_tools cmake:cmake ninja:ninja-build emcc:emscripten node:nodejs npm:npm python3:python3
+require_file /usr/share/unicode/UnicodeData.txt unicode-data
 ensure_node_modules
 
 cmake --preset wasm-release >/dev/null

@@ -52,6 +52,7 @@ build/native-fuzz/tests/fuzz/index_loader_fuzzer -max_total_time="$fuzz_seconds"
 step "WASM package and demo page"
 bash scripts/build.sh
 npx vite build --config web/vite.config.ts --logLevel warn
+npx vite build --config tests/e2e/app/vite.config.ts --logLevel warn
 
-step "Vitest: package in Node, parity with native, demo page in Chromium"
+step "Vitest: package in Node, parity with native, pipeline and demo page in Chromium"
 npx vitest run

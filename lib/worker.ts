@@ -1,0 +1,85 @@
+// The clipscope Worker: one engine (model + index) answering the page's calls, so decoding,
+// preprocessing and inference never block the page. Started by ClipscopeWorker.
+import { Clipscope } from './clipscope.js';
+import type { ClipscopeOptions } from './clipscope.js';
+import { serializeError, serializeFailures, transferablesOf, type Reply, type Request } from './worker-protocol.js';
+
+declare const self: {
+  onmessage: ((event: MessageEvent<Request>) => void) | null;
+  postMessage(message: Reply, transfer?: Transferable[]): void;
+};
+
+let engine: Clipscope | undefined;
+const running = new Map<number, AbortController>();
+
+function ready(): Clipscope {
+  if (!engine) throw new Error('the worker has no engine yet: call create first');
+  return engine;
+}
+
+type Handler = (args: unknown[], signal: AbortSignal, progress: (value: unknown) => void) => unknown;
+
+// Index methods the page may call by name (everything else stays inside the worker).
+const INDEX_METHODS = new Set(['get', 'has', 'remove', 'search', 'searchBatch', 'kmeans', 'autoK', 'pca2d', 'nearDuplicates', 'save', 'clear']);
+
+const handlers: Record<string, Handler> = {
+  async create([options], _signal, progress) {
+    engine?.dispose();
+    engine = await Clipscope.create({ ...(options as ClipscopeOptions), onProgress: progress });
+    return { backend: engine.backend, dim: engine.model.dim, files: engine.model.files };
+  },
+  addImages([items, options], signal, progress) {
+    return ready().addImages(items as never, { ...(options as object), signal, onProgress: progress });
+  },
+  embedImages([images, options], signal, progress) {
+    return ready().model.embedImages(images as never, { ...(options as object), signal, onProgress: progress });
+  },
+  embedTexts([texts]) {
+    return ready().model.embedTexts(texts as string[]);
+  },
+  searchByText([text, k]) {
+    return ready().searchByText(text as string, k as number);
+  },
+  searchByImage([imageOrId, k]) {
+    return ready().searchByImage(imageOrId as never, k as number);
+  },
+  classify([image, labels]) {
+    return ready().classify(image as never, labels as string[]);
+  },
+  indexInfo() {
+    const index = ready().index;
+    return { size: index.size, dim: index.dim, memoryBytes: index.memoryBytes, storage: index.storage };
+  },
+  index([name, ...args]) {
+    if (!INDEX_METHODS.has(name as string)) throw new Error(`index method ${String(name)} is not available from the page`);
+    const index = ready().index as unknown as Record<string, (...a: unknown[]) => unknown>;
+    return index[name as string](...args);
+  },
+  async dispose() {
+    await engine?.dispose();
+    engine = undefined;
+  },
+};
+
+self.onmessage = async (event: MessageEvent<Request>) => {
+  const message = event.data;
+  if (message.type === 'cancel') {
+    running.get(message.call)?.abort(new DOMException(message.reason, 'AbortError'));
+    return;
+  }
+  const controller = new AbortController();
+  running.set(message.call, controller);
+  try {
+    const handler = handlers[message.method];
+    if (!handler) throw new Error(`unknown method ${message.method}`);
+    const result = serializeFailures(
+      await handler(message.args, controller.signal, (progress) => self.postMessage({ call: message.call, progress })),
+    );
+    // Results (embeddings, saved bytes) are not needed here afterwards: moved, not copied.
+    self.postMessage({ call: message.call, result }, transferablesOf(result));
+  } catch (error) {
+    self.postMessage({ call: message.call, error: serializeError(error) });
+  } finally {
+    running.delete(message.call);
+  }
+};

@@ -1,0 +1,23 @@
+// A test page bundled by Vite like any app: it exposes the package for the browser tests to
+// drive (the model runs in clipscope's Worker or on the page).
+import * as clipscope from 'clipscope';
+
+// Solid-colour PNGs with a little noise, made with the page's own canvas.
+async function colourPng(rgb: number[], width: number, height: number, seed: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(width, height);
+  let state = seed >>> 0;
+  for (let i = 0; i < width * height; i++) {
+    for (let c = 0; c < 3; c++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      image.data[i * 4 + c] = Math.max(0, Math.min(255, rgb[c] + ((state >>> 24) / 255 - 0.5) * 20));
+    }
+    image.data[i * 4 + 3] = 255;
+  }
+  context.putImageData(image, 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+Object.assign(window, { clipscope, colourPng });
+document.getElementById('status')!.textContent = 'ready';

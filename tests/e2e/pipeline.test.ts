@@ -1,0 +1,238 @@
+// The CLIP pipeline in Chromium, bundled by Vite (tests/e2e/app): in clipscope's Worker on the
+// WASM backend, on WebGPU with Chromium's software adapter, the fallback when there is no
+// adapter or the canary disagrees, offline loading from Cache Storage, and bad model URLs.
+import { existsSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClipModel } from '../../dist/index.js';
+import { colourImage, COLOUR_GROUPS } from '../js/colour-images.js';
+import { launchChromium } from './browser.js';
+import { serveRepository } from './static-server.js';
+
+const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
+const app = '/build/e2e-app/index.html';
+
+let server: Awaited<ReturnType<typeof serveRepository>>;
+
+beforeAll(async () => {
+  if (!existsSync(new URL('../../build/e2e-app/index.html', import.meta.url))) throw new Error('build/e2e-app is missing: npm test builds it');
+  server = await serveRepository();
+});
+afterAll(() => server?.close());
+
+async function openApp(browser: Browser): Promise<Page> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.goto(server.url + app);
+  await page.getByText('ready').waitFor();
+  expect(errors).toEqual([]);
+  return page;
+}
+
+// Runs in the page: the groups' images as PNG blobs, ids "<group>-<k>", plus a corrupt file.
+const addColourImages = async ({ groups, model, backend }: { groups: typeof COLOUR_GROUPS; model: string; backend: string }) => {
+  const { clipscope, colourPng } = window as any;
+  const worker = await clipscope.ClipscopeWorker.create({ model, backend, dtype: 'fp32' });
+  const items: Array<{ id: string; image: Blob }> = [];
+  for (const group of groups) {
+    for (let k = 0; k < 3; k++) items.push({ id: `${group.name}-${k}`, image: await colourPng(group.rgb, 64 + 8 * k, 48, k + 1) });
+  }
+  items.splice(4, 0, { id: 'corrupt.jpg', image: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0x00, 1, 2, 3])], { type: 'image/jpeg' }) });
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 5);
+  const progress: number[] = [];
+  const added = await worker.addImages(items, { batchSize: 4, onProgress: (p: { done: number }) => progress.push(p.done) });
+  clearInterval(timer);
+  const red = await worker.searchByText('a red thing', 3);
+  const similar = await worker.searchByImage('green-0', 2);
+  const info = await worker.indexInfo();
+  (window as any).worker = worker;
+  return {
+    backend: worker.backend,
+    added: added.added.length,
+    failures: added.failures.map((f: any) => [f.id, f.error.name, f.error.message]),
+    progress,
+    ticks,
+    red: red.ids,
+    similar: similar.ids,
+    size: info.size,
+  };
+};
+
+describe('in a Worker on the WASM backend (no WebGPU adapter)', () => {
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    page = await openApp(browser);
+  });
+  afterAll(() => browser?.close());
+
+  it('falls back to WASM, says why, and embeds, searches and reports the corrupt file', async () => {
+    const result = await page.evaluate(addColourImages, { groups: COLOUR_GROUPS, model: '/build/models/clip-colors/', backend: 'auto' });
+    expect(result.backend.name).toBe('wasm');
+    expect(result.backend.reason).toBe('navigator.gpu.requestAdapter() returned null (no usable GPU adapter)');
+    expect(result.added).toBe(COLOUR_GROUPS.length * 3);
+    expect(result.size).toBe(COLOUR_GROUPS.length * 3);
+    expect(result.failures).toEqual([['corrupt.jpg', 'DecodeError', expect.stringMatching(/^not a decodable image/)]]);
+    expect(result.progress).toEqual([4, 8, 12, 16]);
+    expect(result.red.map((id: string) => id.split('-')[0])).toEqual(['red', 'red', 'red']);
+    expect([...result.similar].sort()).toEqual(['green-1', 'green-2']);
+    // The page kept running its own timers while the worker embedded.
+    expect(result.ticks).toBeGreaterThan(0);
+  });
+
+  it('gives the same embeddings in the browser worker as in Node', async () => {
+    const image = colourImage([200, 120, 30], 90, 70, 7);
+    const inBrowser: number[] = await page.evaluate(async (raw) => {
+      const worker = (window as any).worker;
+      const image = { data: new Uint8Array(raw.data), width: raw.width, height: raw.height, channels: 3 };
+      const result = await worker.embedImages([image], { transfer: true });
+      return Array.from(result.embeddings as Float32Array);
+    }, { data: Array.from(image.data), width: image.width, height: image.height });
+    const model = await ClipModel.load(new URL('../../build/models/clip-colors/', import.meta.url).pathname);
+    const inNode = await model.embedImage(image);
+    await model.release();
+    expect(inBrowser.length).toBe(512);
+    let worst = 0;
+    for (let i = 0; i < 512; i++) worst = Math.max(worst, Math.abs(inBrowser[i] - inNode[i]));
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('cancels an embedding run in the worker with an AbortSignal', async () => {
+    const outcome = await page.evaluate(async () => {
+      const { colourPng } = window as any;
+      const worker = (window as any).worker;
+      const items = [];
+      for (let i = 0; i < 24; i++) items.push({ id: `cancel-${i}`, image: await colourPng([0, 0, 200], 64, 64, i) });
+      const controller = new AbortController();
+      const before = (await worker.indexInfo()).size;
+      try {
+        await worker.addImages(items, { batchSize: 4, signal: controller.signal, onProgress: (p: any) => p.done === 8 && controller.abort() });
+        return 'finished';
+      } catch (error: any) {
+        const after = (await worker.indexInfo()).size;
+        return `${error.name} after ${after - before}`;
+      }
+    });
+    // The two batches finished before the cancel reached the worker are kept; the rest are not.
+    expect(outcome).toMatch(/^AbortError after (8|12)$/);
+  });
+});
+
+describe('on WebGPU (Chromium software adapter)', () => {
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    browser = await launchChromium(WEBGPU_FLAGS);
+    page = await openApp(browser);
+  });
+  afterAll(() => browser?.close());
+
+  it('runs on WebGPU after the canary check and agrees with WASM per image (cosine ≥ 0.999)', async () => {
+    const result = await page.evaluate(async () => {
+      const { clipscope, colourPng } = window as any;
+      const images = [];
+      for (let i = 0; i < 6; i++) images.push(await colourPng([i * 40, 255 - i * 30, (i * 90) % 256], 80 + i * 10, 60, i + 1));
+      const gpu = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'auto' });
+      const cpu = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'wasm' });
+      const a = await gpu.embedImages(images);
+      const b = await cpu.embedImages(images);
+      const ta = await gpu.embedTexts(['a photo of a cat', 'a red car']);
+      const tb = await cpu.embedTexts(['a photo of a cat', 'a red car']);
+      const cosines = (x: Float32Array, y: Float32Array, n: number) =>
+        Array.from({ length: n }, (_, r) => x.subarray(r * 512, (r + 1) * 512).reduce((s, v, j) => s + v * y[r * 512 + j], 0));
+      const out = { gpu: gpu.backend, cpu: cpu.backend, images: cosines(a.embeddings, b.embeddings, 6), texts: cosines(ta, tb, 2) };
+      await gpu.terminate();
+      await cpu.terminate();
+      return out;
+    });
+    expect(result.gpu.name).toBe('webgpu');
+    expect(result.gpu.reason).toMatch(/^WebGPU adapter found; canary agrees with WASM \(cosine 0\.99\d+|1\.0+\)$/);
+    expect(result.cpu).toEqual({ name: 'wasm', reason: 'requested', threads: 1 });
+    for (const cosine of [...result.images, ...result.texts]) expect(cosine).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('falls back to WASM when WebGPU disagrees with the canary', async () => {
+    const backend = await page.evaluate(async () => {
+      const { clipscope } = window as any;
+      const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', canaryMinCosine: 1.5 });
+      const info = worker.backend;
+      await worker.terminate();
+      return info;
+    });
+    expect(backend.name).toBe('wasm');
+    expect(backend.reason).toMatch(/^WebGPU output disagreed with WASM on the canary input \(cosine [\d.]+ < 1\.5\); using WASM$/);
+  });
+});
+
+describe('loading model files from a URL', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+
+  it('caches the downloaded files and loads them again with the network blocked', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url + app);
+    await page.getByText('ready').waitFor();
+    const load = () =>
+      page.evaluate(async () => {
+        const { clipscope } = window as any;
+        const seen: Record<string, { loaded: number; total: number | undefined; fromCache: boolean }> = {};
+        const model = await clipscope.ClipModel.load(new URL('/build/models/clip-tiny/', location.href).href, {
+          onProgress: (p: any) => (seen[p.file] = { loaded: p.loaded, total: p.total, fromCache: p.fromCache }),
+        });
+        const embedding = Array.from((await model.embedText('a photo of a dog')) as Float32Array).slice(0, 8);
+        await model.release();
+        return { seen, embedding };
+      });
+    const first = await load();
+    const vision = readFileSync(new URL('../../build/models/clip-tiny/onnx/vision_model_quantized.onnx', import.meta.url)).length;
+    expect(first.seen['onnx/vision_model_quantized.onnx']).toEqual({ loaded: vision, total: vision, fromCache: false });
+
+    const modelRequests: string[] = [];
+    await context.route('**/build/models/**', (route) => {
+      modelRequests.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    await page.reload();
+    await page.getByText('ready').waitFor();
+    const second = await load();
+    expect(modelRequests).toEqual([]);
+    expect(Object.values(second.seen).every((p) => p.fromCache)).toBe(true);
+    expect(second.embedding).toEqual(first.embedding);
+
+    // With the cache cleared and no network, the error says what could not be fetched.
+    const offline = await page.evaluate(async () => {
+      const { clipscope } = window as any;
+      await clipscope.clearModelCache();
+      try {
+        await clipscope.ClipModel.load(new URL('/build/models/clip-tiny/', location.href).href);
+        return 'loaded';
+      } catch (error: any) {
+        return `${error.name}: ${error.message}`;
+      }
+    });
+    expect(offline).toMatch(/^ModelLoadError: could not fetch http:\/\/127\.0\.0\.1:\d+\/build\/models\/clip-tiny\/config\.json: the network is unreachable or the server does not allow this page to read it \(CORS/);
+    await context.close();
+  });
+
+  it('names the missing file of a wrong URL (404)', async () => {
+    const page = await openApp(browser);
+    const message = await page.evaluate(async () => {
+      const { clipscope } = window as any;
+      try {
+        await clipscope.ClipModel.load(new URL('/build/models/no-such-model/', location.href).href, { cache: false, encoders: ['vision'] });
+        return 'loaded';
+      } catch (error: any) {
+        return `${error.name}: ${error.message}`;
+      }
+    });
+    expect(message).toMatch(/^ModelLoadError: http:\/\/127\.0\.0\.1:\d+\/build\/models\/no-such-model\/ has no preprocessor_config\.json$/);
+    await page.close();
+  });
+});
