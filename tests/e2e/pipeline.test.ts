@@ -236,3 +236,68 @@ describe('loading model files from a URL', () => {
     await page.close();
   });
 });
+
+describe('cross-origin', () => {
+  let browser: Browser;
+  let plain: Awaited<ReturnType<typeof serveRepository>>;
+  let open: Awaited<ReturnType<typeof serveRepository>>;
+  let isolated: Awaited<ReturnType<typeof serveRepository>>;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    plain = await serveRepository();
+    open = await serveRepository({ cors: true });
+    isolated = await serveRepository({ crossOriginIsolated: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([plain?.close(), open?.close(), isolated?.close()]);
+  });
+
+  const loadFrom = (page: Page, base: string) =>
+    page.evaluate(async (url) => {
+      const { clipscope } = window as any;
+      try {
+        const model = await clipscope.ClipModel.load(url, { cache: false, encoders: ['text'] });
+        const n = (await model.embedText('a red car')).length;
+        await model.release();
+        return `loaded ${n}`;
+      } catch (error: any) {
+        return `${error.name}: ${error.message}`;
+      }
+    }, base);
+
+  it('explains a model server that does not allow cross-origin reads, and loads from one that does', async () => {
+    const page = await openApp(browser);
+    expect(await loadFrom(page, `${plain.url}/build/models/clip-tiny/`)).toMatch(
+      /^ModelLoadError: could not fetch http:\/\/127\.0\.0\.1:\d+\/build\/models\/clip-tiny\/config\.json: the network is unreachable or the server does not allow this page to read it \(CORS: it must send Access-Control-Allow-Origin\)/,
+    );
+    expect(await loadFrom(page, `${open.url}/build/models/clip-tiny/`)).toBe('loaded 512');
+    await page.close();
+  });
+
+  it('uses WASM threads when the page is cross-origin isolated, with the same embeddings', async () => {
+    const page = await browser.newPage();
+    await page.goto(isolated.url + app);
+    await page.getByText('ready').waitFor();
+    const result = await page.evaluate(async () => {
+      const { clipscope, colourPng } = window as any;
+      const images = [];
+      for (let i = 0; i < 4; i++) images.push(await colourPng([i * 60, 90, 200 - i * 40], 100, 80, i + 1));
+      const threaded = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'wasm' });
+      const single = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'wasm', threads: 1 });
+      const a = await threaded.embedImages(images);
+      const b = await single.embedImages(images);
+      let worst = 0;
+      for (let i = 0; i < a.embeddings.length; i++) worst = Math.max(worst, Math.abs(a.embeddings[i] - b.embeddings[i]));
+      const out = { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, threaded: threaded.backend, single: single.backend, worst };
+      await threaded.terminate();
+      await single.terminate();
+      return out;
+    });
+    expect(result.isolated).toBe(true);
+    expect(result.threaded.threads).toBe(Math.min(4, result.cores));
+    expect(result.single.threads).toBe(1);
+    expect(result.worst).toBeLessThan(1e-5);
+    await page.close();
+  });
+});

@@ -16,7 +16,20 @@ const types: Record<string, string> = {
   '.jpg': 'image/jpeg',
 };
 
-export async function serveRepository(): Promise<{ url: string; close: () => Promise<void> }> {
+export interface ServeOptions {
+  /** Send COOP/COEP so pages are cross-origin isolated (SharedArrayBuffer, WASM threads). */
+  crossOriginIsolated?: boolean;
+  /** Allow every origin to read the files (Access-Control-Allow-Origin: *). */
+  cors?: boolean;
+}
+
+export async function serveRepository(options: ServeOptions = {}): Promise<{ url: string; close: () => Promise<void> }> {
+  const extraHeaders: Record<string, string> = {
+    ...(options.crossOriginIsolated
+      ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
+      : {}),
+    ...(options.cors ? { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' } : {}),
+  };
   const server: Server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
     const file = join(root, path);
@@ -27,6 +40,7 @@ export async function serveRepository(): Promise<{ url: string; close: () => Pro
     response.writeHead(200, {
       'Content-Type': types[extname(file)] ?? 'application/octet-stream',
       'Content-Length': statSync(file).size,
+      ...extraHeaders,
     });
     createReadStream(file).pipe(response);
   });

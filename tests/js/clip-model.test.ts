@@ -15,6 +15,7 @@ import {
   ModelLoadError,
   type RawImage,
 } from '../../dist/index.js';
+import { core } from '../../dist/core.js';
 import { colourImage, COLOUR_GROUPS } from './colour-images.js';
 
 const models = new URL('../../build/models/', import.meta.url).pathname;
@@ -111,6 +112,21 @@ describe('ClipModel on the tiny model with the real interface', () => {
       onProgress: (p) => p.done === 2 && controller.abort(new DOMException('stopped by the test', 'AbortError')),
     });
     await expect(run).rejects.toThrow('stopped by the test');
+  });
+
+  it('keeps the WASM heap and Embind handles flat over many runs', async () => {
+    const images = Array.from({ length: 5 }, (_, i) => colourImage([i * 50, 80, 120], 300, 200, i));
+    const cycle = async () => {
+      await model.embedImages([...images, new Uint8Array([9, 9, 9])], { batchSize: 3 });
+      await model.embedTexts(['a photo of a cat', 'x'.repeat(500)]);
+      await model.classify(images[0], ['red', 'green']);
+    };
+    await cycle();
+    const handles = core().count_emval_handles();
+    const heap = core().HEAP8.buffer.byteLength;
+    for (let i = 0; i < 30; i++) await cycle();
+    expect(core().count_emval_handles()).toBe(handles);
+    expect(core().HEAP8.buffer.byteLength).toBe(heap);
   });
 });
 
