@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
 # sections of bench/RESULTS.md.
-# Usage: npm run bench [-- index|kmeans|near-duplicates|preprocess [options]]
+# Usage: npm run bench [-- index|kmeans|near-duplicates|preprocess|pipeline [options]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-tools.sh
@@ -12,6 +12,8 @@ require_file /usr/lib/python3/dist-packages/sklearn python3-sklearn
 require_file /usr/lib/python3/dist-packages/PIL python3-pil
 # Without an optimised BLAS, numpy and faiss fall back to the reference BLAS, 10x slower.
 require_file /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 libopenblas0-pthread
+require_file /usr/lib/python3/dist-packages/onnx python3-onnx
+require_tools chromium:chromium
 
 bash scripts/build.sh >/dev/null
 cmake --preset native-release >/dev/null
@@ -28,6 +30,7 @@ case "$which" in
   kmeans) run kmeans "$@" ;;
   preprocess) run preprocess "$@" ;;
   near-duplicates) run near-duplicates "$@" ;;
-  all) run index-search && run kmeans && run near-duplicates && run preprocess ;;
-  *) echo "unknown benchmark '$which': use index, kmeans, near-duplicates or preprocess" >&2; exit 2 ;;
+  pipeline) run clip-pipeline "$@" ;;
+  all) run index-search && run kmeans && run near-duplicates && run preprocess && run clip-pipeline ;;
+  *) echo "unknown benchmark '$which': use index, kmeans, near-duplicates, preprocess or pipeline" >&2; exit 2 ;;
 esac

@@ -18,7 +18,6 @@ import {
   checkInterface,
   createSession,
   defaultThreads,
-  ort,
   outputFloats,
   type Ort,
   type BackendChoice,
@@ -91,6 +90,7 @@ export interface ImageEmbeddings {
   /** Input index of each row. */
   indices: number[];
   failures: Array<{ index: number; error: ClipscopeError }>;
+  /** Time per stage; `decode` is the time spent waiting for decoded images (decoding overlaps the rest). */
   timings: StageTimings;
 }
 
@@ -102,6 +102,8 @@ export interface LabelScore {
 
 interface Encoder {
   session: Ort.InferenceSession;
+  /** The onnxruntime-web build the session belongs to: its tensors must come from it too. */
+  ort: typeof Ort;
   file: string;
 }
 
@@ -285,9 +287,9 @@ export class ClipModel {
       const out: Partial<Record<EncoderKind, Encoder>> = {};
       for (const [kind, part] of [['vision', vision], ['text', text]] as const) {
         if (!part) continue;
-        const session = await createSession(part.bytes, part.file, name);
+        const { session, ort } = await createSession(part.bytes, part.file, name);
         checkInterface(session, kind, part.file);
-        out[kind] = { session, file: part.file };
+        out[kind] = { session, ort, file: part.file };
       }
       return out;
     };
@@ -333,15 +335,16 @@ export class ClipModel {
     let worst = 1;
     if (candidate.vision && reference.vision) {
       const { width, height } = this.#preprocessor!.outputSize(224, 224);
-      const feeds = { pixel_values: new (ort().Tensor)('float32', canaryPixels(width, height), [1, 3, height, width]) };
-      const a = outputFloats((await candidate.vision.session.run(feeds)).image_embeds);
-      const b = outputFloats((await reference.vision.session.run(feeds)).image_embeds);
+      const pixels = canaryPixels(width, height);
+      const feeds = (e: Encoder) => ({ pixel_values: new e.ort.Tensor('float32', pixels, [1, 3, height, width]) });
+      const a = outputFloats((await candidate.vision.session.run(feeds(candidate.vision))).image_embeds);
+      const b = outputFloats((await reference.vision.session.run(feeds(reference.vision))).image_embeds);
       worst = Math.min(worst, minRowCosine(a, b, a.length));
     }
     if (candidate.text && reference.text) {
-      const feeds = this.#textFeeds(['a photo of a cat', 'red green blue'], candidate.text.session);
-      const a = outputFloats((await candidate.text.session.run(feeds)).text_embeds);
-      const b = outputFloats((await reference.text.session.run(feeds)).text_embeds);
+      const texts = ['a photo of a cat', 'red green blue'];
+      const a = outputFloats((await candidate.text.session.run(this.#textFeeds(texts, candidate.text))).text_embeds);
+      const b = outputFloats((await reference.text.session.run(this.#textFeeds(texts, reference.text))).text_embeds);
       worst = Math.min(worst, minRowCosine(a, b, a.length / 2));
     }
     return { agree: worst >= minCosine, cosine: worst };
@@ -351,14 +354,14 @@ export class ClipModel {
     if (this.#released) throw new DeletedError('Deleted', 'this ClipModel was released');
   }
 
-  #textFeeds(texts: readonly string[], session: Ort.InferenceSession): Record<string, Ort.Tensor> {
+  #textFeeds(texts: readonly string[], encoder: Encoder): Record<string, Ort.Tensor> {
     const batch = this.#tokenizer!.encodeBatch(texts, { contextLength: this.#contextLength, padId: this.#padId });
     const dims = [texts.length, this.#contextLength];
     const feeds: Record<string, Ort.Tensor> = {
-      input_ids: new (ort().Tensor)('int64', BigInt64Array.from(batch.ids, (v) => BigInt(v)), dims),
+      input_ids: new encoder.ort.Tensor('int64', BigInt64Array.from(batch.ids, (v) => BigInt(v)), dims),
     };
-    if (session.inputNames.includes('attention_mask')) {
-      feeds.attention_mask = new (ort().Tensor)('int64', BigInt64Array.from(batch.attentionMask, (v) => BigInt(v)), dims);
+    if (encoder.session.inputNames.includes('attention_mask')) {
+      feeds.attention_mask = new encoder.ort.Tensor('int64', BigInt64Array.from(batch.attentionMask, (v) => BigInt(v)), dims);
     }
     return feeds;
   }
@@ -376,7 +379,7 @@ export class ClipModel {
     this.#check();
     if (!this.#text) throw new InvalidArgumentError('InvalidArgument', 'this model was loaded without its text encoder');
     if (texts.length === 0) return new Float32Array(0);
-    const output = await this.#text.session.run(this.#textFeeds(texts, this.#text.session));
+    const output = await this.#text.session.run(this.#textFeeds(texts, this.#text));
     const raw = outputFloats(output.text_embeds);
     const { embeddings, ok } = this.#normalize(raw, texts.length);
     const bad = ok.indexOf(0);
@@ -404,19 +407,26 @@ export class ClipModel {
     const indices: number[] = [];
     const failures: ImageEmbeddings['failures'] = [];
     const started = now();
+    // A batch's images are decoded concurrently (browsers decode off the main thread), and the
+    // next batch is decoding while this one is preprocessed and run.
+    const decodeBatch = (from: number) =>
+      Promise.allSettled(images.slice(from, from + batchSize).map((image) => decodeImage(image, { maxPixels: this.#maxPixels })));
+    let upcoming = decodeBatch(0);
     for (let from = 0; from < images.length; from += batchSize) {
       throwIfAborted(options.signal);
-      const slice = images.slice(from, from + batchSize);
       let t = now();
+      const settled = await upcoming;
+      throwIfAborted(options.signal);
+      if (from + batchSize < images.length) upcoming = decodeBatch(from + batchSize);
       const decoded: Array<{ index: number; image: RawImage }> = [];
-      for (let i = 0; i < slice.length; i++) {
-        throwIfAborted(options.signal);
-        try {
-          decoded.push({ index: from + i, image: await decodeImage(slice[i], { maxPixels: this.#maxPixels }) });
-        } catch (error) {
+      settled.forEach((outcome, i) => {
+        if (outcome.status === 'fulfilled') {
+          decoded.push({ index: from + i, image: outcome.value });
+        } else {
+          const error = outcome.reason;
           failures.push({ index: from + i, error: error instanceof ClipscopeError ? error : new DecodeError('DecodeFailed', String(error)) });
         }
-      }
+      });
       timings.decode += now() - t;
       t = now();
       const batch = this.#preprocessor.preprocessBatch(decoded.map((d) => d.image));
@@ -424,7 +434,8 @@ export class ClipModel {
       timings.preprocess += now() - t;
       if (batch.indices.length > 0) {
         t = now();
-        const output = await this.#vision.session.run({ pixel_values: new (ort().Tensor)('float32', batch.data, batch.dims) });
+        const vision = this.#vision;
+        const output = await vision.session.run({ pixel_values: new vision.ort.Tensor('float32', batch.data, batch.dims) });
         const raw = outputFloats(output.image_embeds);
         timings.inference += now() - t;
         t = now();

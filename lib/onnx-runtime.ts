@@ -42,33 +42,28 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
 }
 
-let configuredThreads: number | undefined;
-let ortModule: typeof Ort | undefined;
+const modules: Partial<Record<'webgpu' | 'wasm', Promise<typeof Ort>>> = {};
+const threadsOf = new WeakMap<typeof Ort, number>();
 
 /**
- * onnxruntime-web, imported on first use: pages that only use the index, clustering or
- * preprocessing never load it.
+ * onnxruntime-web for a backend, imported on first use (pages that only use the index,
+ * clustering or preprocessing never load it). In browsers WASM uses the plain build, which is
+ * faster than the WebGPU-capable one on CPU; Node has one build.
  */
-export async function loadOrt(): Promise<typeof Ort> {
-  ortModule ??= await import('onnxruntime-web');
-  return ortModule;
+export function loadOrt(backend: 'webgpu' | 'wasm'): Promise<typeof Ort> {
+  const kind = isBrowser ? backend : 'wasm';
+  modules[kind] ??= kind === 'webgpu' ? import('onnxruntime-web') : isBrowser ? import('onnxruntime-web/wasm') : import('onnxruntime-web');
+  return modules[kind]!;
 }
 
-/** onnxruntime-web once loadOrt() resolved. */
-export function ort(): typeof Ort {
-  if (!ortModule) throw new Error('onnxruntime-web is not loaded yet');
-  return ortModule;
-}
-
-function configureWasm(threads: number): number {
-  const { env } = ort();
-  // ORT reads these once, when its WASM module starts: the first setting wins.
-  if (configuredThreads === undefined) {
-    env.wasm.numThreads = threads;
-    if (runtimeSettings.ortWasmPaths) env.wasm.wasmPaths = runtimeSettings.ortWasmPaths;
-    configuredThreads = threads;
+// ORT reads these once, when its WASM module starts: the first setting wins.
+function configureWasm(ort: typeof Ort, threads: number): number {
+  if (!threadsOf.has(ort)) {
+    ort.env.wasm.numThreads = threads;
+    if (runtimeSettings.ortWasmPaths) ort.env.wasm.wasmPaths = runtimeSettings.ortWasmPaths;
+    threadsOf.set(ort, threads);
   }
-  return configuredThreads;
+  return threadsOf.get(ort)!;
 }
 
 /** Why WebGPU cannot be used here, or undefined when an adapter exists. */
@@ -85,17 +80,18 @@ export async function webgpuUnavailableReason(): Promise<string | undefined> {
 
 /** Picks the backend for a choice; WebGPU requested where it is unusable is an error. */
 export async function chooseBackend(choice: BackendChoice, threads: number): Promise<BackendInfo> {
-  await loadOrt();
-  const wasmThreads = configureWasm(threads);
-  if (choice === 'wasm') return { name: 'wasm', reason: 'requested', threads: wasmThreads };
+  const pick = async (name: 'webgpu' | 'wasm', reason: string): Promise<BackendInfo> => {
+    const wasmThreads = configureWasm(await loadOrt(name), threads);
+    if (name === 'webgpu') configureWasm(await loadOrt('wasm'), threads); // the canary's reference
+    return { name, reason, threads: wasmThreads };
+  };
+  if (choice === 'wasm') return pick('wasm', 'requested');
   const unavailable = await webgpuUnavailableReason();
   if (choice === 'webgpu') {
     if (unavailable) throw new ModelLoadError('ModelLoad', `WebGPU was requested but ${unavailable}`);
-    return { name: 'webgpu', reason: 'requested', threads: wasmThreads };
+    return pick('webgpu', 'requested');
   }
-  return unavailable
-    ? { name: 'wasm', reason: unavailable, threads: wasmThreads }
-    : { name: 'webgpu', reason: 'WebGPU adapter found', threads: wasmThreads };
+  return unavailable ? pick('wasm', unavailable) : pick('webgpu', 'WebGPU adapter found');
 }
 
 // What a file that is not an ONNX model usually is, to say so plainly.
@@ -118,14 +114,16 @@ export async function createSession(
   bytes: Uint8Array,
   file: string,
   backend: 'webgpu' | 'wasm',
-): Promise<Ort.InferenceSession> {
+): Promise<{ session: Ort.InferenceSession; ort: typeof Ort }> {
   const reason = notOnnxReason(bytes);
   if (reason) throw new ModelLoadError('ModelLoad', `${file} ${reason}`);
   try {
-    return await (await loadOrt()).InferenceSession.create(bytes, {
+    const ort = await loadOrt(backend);
+    const session = await ort.InferenceSession.create(bytes, {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
     });
+    return { session, ort };
   } catch (error) {
     throw new ModelLoadError(
       'ModelLoad',

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNamedArrays } from '../js/named-arrays.js';
 import { launchChromium } from './browser.js';
-import { serveRepository } from './static-server.js';
+import { serveRepository } from '../../scripts/static-server.mjs';
 
 let server: Awaited<ReturnType<typeof serveRepository>>;
 let browser: Browser;

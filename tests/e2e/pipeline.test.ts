@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClipModel } from '../../dist/index.js';
 import { colourImage, COLOUR_GROUPS } from '../js/colour-images.js';
 import { launchChromium } from './browser.js';
-import { serveRepository } from './static-server.js';
+import { serveRepository } from '../../scripts/static-server.mjs';
 
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
 const app = '/build/e2e-app/index.html';

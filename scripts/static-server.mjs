@@ -1,12 +1,13 @@
-// A static file server over the repository for browser tests: the built package (dist/),
-// test pages (tests/e2e/pages/) and generated references (build/reference/).
+// A static file server over the repository, for the browser tests and the browser benchmarks:
+// the built package (dist/), built pages (build/), models and references. Sends Content-Length
+// like a real server, and optionally COOP/COEP (cross-origin isolation) or CORS headers.
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const types: Record<string, string> = {
+const root = fileURLToPath(new URL('../', import.meta.url));
+const types = {
   '.html': 'text/html',
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',
@@ -16,21 +17,20 @@ const types: Record<string, string> = {
   '.jpg': 'image/jpeg',
 };
 
-export interface ServeOptions {
-  /** Send COOP/COEP so pages are cross-origin isolated (SharedArrayBuffer, WASM threads). */
-  crossOriginIsolated?: boolean;
-  /** Allow every origin to read the files (Access-Control-Allow-Origin: *). */
-  cors?: boolean;
-}
-
-export async function serveRepository(options: ServeOptions = {}): Promise<{ url: string; close: () => Promise<void> }> {
-  const extraHeaders: Record<string, string> = {
+/**
+ * @param {{ crossOriginIsolated?: boolean, cors?: boolean }} options
+ *   crossOriginIsolated: send COOP/COEP so pages can use SharedArrayBuffer (WASM threads);
+ *   cors: let every origin read the files.
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ */
+export async function serveRepository(options = {}) {
+  const extraHeaders = {
     ...(options.crossOriginIsolated
       ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
       : {}),
     ...(options.cors ? { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' } : {}),
   };
-  const server: Server = createServer((request, response) => {
+  const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
     const file = join(root, path);
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
@@ -44,11 +44,11 @@ export async function serveRepository(options: ServeOptions = {}): Promise<{ url
     });
     createReadStream(file).pipe(response);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

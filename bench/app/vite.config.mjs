@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// The benchmark page, bundled like an app: clipscope from dist/, Transformers.js from bench/.
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  resolve: { alias: { clipscope: fileURLToPath(new URL('../../dist/index.js', import.meta.url)) } },
+  build: {
+    outDir: fileURLToPath(new URL('../data/app', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+  logLevel: 'warn',
+});
