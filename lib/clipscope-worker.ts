@@ -1,6 +1,6 @@
 // The engine in a Web Worker behind the same asynchronous API: the page stays responsive while
 // images are decoded, preprocessed and embedded.
-import type { AddImagesResult, ClipscopeOptions, ImageItem } from './clipscope.js';
+import type { AddImagesResult, ClipscopeOptions, ClusterOptions, ClusterResult, ImageItem, MapResult } from './clipscope.js';
 import type { EmbedProgress, ImageEmbeddings, LabelScore } from './clip-model.js';
 import type { ImageSource } from './decode.js';
 import type { Id, SearchResult, StorageType } from './embedding-index.js';
@@ -126,6 +126,31 @@ export class ClipscopeWorker {
 
   classify(imageOrId: ImageSource | Id, labels: readonly string[]): Promise<LabelScore[]> {
     return this.#call('classify', [imageOrId, labels]);
+  }
+
+  /** Clusters the stored images; see {@link Clipscope.cluster}. */
+  cluster(options: ClusterOptions = {}): Promise<ClusterResult> {
+    return this.#call('cluster', [options]);
+  }
+
+  /** A 2-D map (PCA) of the stored images. */
+  map(): Promise<MapResult> {
+    return this.#call('map', []);
+  }
+
+  /** Groups of near-identical images (cosine ≥ threshold). */
+  nearDuplicates(threshold = 0.95): Promise<Id[][]> {
+    return this.#call('nearDuplicates', [threshold]);
+  }
+
+  /** The stored embeddings in clipscope's versioned index format. */
+  save(): Promise<Uint8Array> {
+    return this.#call('save', []);
+  }
+
+  /** Replaces the stored embeddings with saved ones. The bytes are moved to the worker. */
+  load(bytes: Uint8Array): Promise<void> {
+    return this.#call('load', [bytes], { transfer: bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [] });
   }
 
   /** Size, dimension, memory and storage of the worker's index. */

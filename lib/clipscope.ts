@@ -2,7 +2,7 @@
 // by text or by image, classify.
 import { ClipModel, type ClipModelOptions, type EmbedOptions, type LabelScore, type StageTimings } from './clip-model.js';
 import type { ImageSource } from './decode.js';
-import { EmbeddingIndex, type Id, type IndexOptions, type SearchResult } from './embedding-index.js';
+import { EmbeddingIndex, type Id, type IndexOptions, type ItemCluster, type SearchResult } from './embedding-index.js';
 import { ClipscopeError, InvalidArgumentError } from './errors.js';
 import type { ModelSource } from './model-files.js';
 import type { BackendInfo } from './onnx-runtime.js';
@@ -19,6 +19,35 @@ export interface ClipscopeOptions extends ClipModelOptions {
 export interface ImageItem {
   id: Id;
   image: ImageSource;
+}
+
+/** How to cluster the stored images: a fixed k, or 'auto' (best silhouette from kMin to kMax). */
+export interface ClusterOptions {
+  /** Default 'auto'. */
+  k?: number | 'auto';
+  /** Range searched by 'auto'. Default 2 to min(10, n - 1). */
+  kMin?: number;
+  kMax?: number;
+  /** Same seed, same clusters. Default 0. */
+  seed?: number;
+}
+
+/** Clusters of the stored images (spherical k-means on the embeddings). */
+export interface ClusterResult {
+  k: number;
+  /** The item of every row, and its cluster. */
+  ids: Id[];
+  labels: Int32Array;
+  /** Size, representative (closest to the centroid) and members of each cluster. */
+  clusters: ItemCluster[];
+  /** With k 'auto': the silhouette score of each k tried. */
+  silhouette?: { ks: number[]; scores: number[] };
+}
+
+/** A 2-D map of the stored images: item i of `ids` is at (coords[2i], coords[2i + 1]). */
+export interface MapResult {
+  ids: Id[];
+  coords: Float32Array;
 }
 
 /** What `addImages` did: the ids stored, and the items that failed with the reason. */
@@ -142,6 +171,60 @@ export class Clipscope {
   async classify(imageOrId: ImageSource | Id, labels: readonly string[]): Promise<LabelScore[]> {
     const stored = (typeof imageOrId === 'number' || typeof imageOrId === 'string') && this.index.has(imageOrId);
     return this.model.classify(stored ? this.index.get(imageOrId as Id) : (imageOrId as ImageSource), labels);
+  }
+
+  /** Clusters the stored images by their embeddings (cosine). Needs at least 2 images. */
+  cluster(options: ClusterOptions = {}): ClusterResult {
+    const n = this.index.size;
+    if (n < 2) throw new InvalidArgumentError('InvalidArgument', `clustering needs at least 2 images, there are ${n}`);
+    const seed = options.seed ?? 0;
+    const k = options.k ?? 'auto';
+    if (k === 'auto') {
+      const kMax = Math.min(options.kMax ?? 10, n - 1);
+      const kMin = Math.min(options.kMin ?? 2, kMax);
+      if (kMax < 2) {
+        const single = this.index.kmeans(1, { metric: 'cosine', seed });
+        return { k: 1, ids: single.ids, labels: single.labels, clusters: this.index.clusterSummaries(single, { metric: 'cosine' }) };
+      }
+      const auto = this.index.autoK({ kMin, kMax, metric: 'cosine', seed, nInit: 3 });
+      const clustering = { ...auto.best, ids: auto.ids };
+      return {
+        k: auto.bestK,
+        ids: auto.ids,
+        labels: auto.best.labels,
+        clusters: this.index.clusterSummaries(clustering, { metric: 'cosine' }),
+        silhouette: { ks: auto.ks, scores: auto.scores },
+      };
+    }
+    const clustering = this.index.kmeans(k, { metric: 'cosine', seed, nInit: 4 });
+    return { k, ids: clustering.ids, labels: clustering.labels, clusters: this.index.clusterSummaries(clustering, { metric: 'cosine' }) };
+  }
+
+  /** A 2-D map (PCA) of the stored images. Needs at least 2. */
+  map(): MapResult {
+    const { ids, coords } = this.index.pca2d();
+    return { ids, coords };
+  }
+
+  /** Groups of near-identical images (cosine ≥ threshold). */
+  nearDuplicates(threshold = 0.95): Id[][] {
+    return this.index.nearDuplicates(threshold);
+  }
+
+  /** The stored embeddings and ids in clipscope's versioned index format. */
+  save(): Uint8Array {
+    return this.index.save();
+  }
+
+  /** Replaces the stored embeddings with saved ones (checked before anything is replaced). */
+  async load(bytes: Uint8Array): Promise<void> {
+    const loaded = await EmbeddingIndex.load(bytes);
+    if (loaded.dim !== this.model.dim) {
+      loaded.delete();
+      throw new InvalidArgumentError('InvalidArgument', `saved embeddings have ${loaded.dim} dims, this model gives ${this.model.dim}`);
+    }
+    this.index.delete();
+    (this as { index: EmbeddingIndex }).index = loaded;
   }
 
   /** Frees the model and the index. */

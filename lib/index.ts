@@ -53,7 +53,7 @@ export type { EncodeOptions, TokenizedBatch } from './tokenizer.js';
 export { CLIP_LOGIT_SCALE, ClipModel } from './clip-model.js';
 export type { ClipModelOptions, EmbedOptions, EmbedProgress, ImageEmbeddings, LabelScore, StageTimings } from './clip-model.js';
 export { Clipscope, createClipscope } from './clipscope.js';
-export type { AddImagesResult, ClipscopeOptions, ImageItem } from './clipscope.js';
+export type { AddImagesResult, ClipscopeOptions, ClusterOptions, ClusterResult, ImageItem, MapResult } from './clipscope.js';
 export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, ModelLoadError, clearModelCache, modelFiles } from './model-files.js';
 export type { DownloadProgress, ModelDtype, ModelFiles, ModelManifest, ModelSource } from './model-files.js';
 export { ModelInterfaceError, runtimeSettings, webgpuUnavailableReason } from './onnx-runtime.js';

@@ -46,6 +46,21 @@ const handlers: Record<string, Handler> = {
   classify([image, labels]) {
     return ready().classify(image as never, labels as string[]);
   },
+  cluster([options]) {
+    return ready().cluster(options as never);
+  },
+  map() {
+    return ready().map();
+  },
+  nearDuplicates([threshold]) {
+    return ready().nearDuplicates(threshold as number);
+  },
+  save() {
+    return ready().save();
+  },
+  load([bytes]) {
+    return ready().load(bytes as Uint8Array);
+  },
   indexInfo() {
     const index = ready().index;
     return { size: index.size, dim: index.dim, memoryBytes: index.memoryBytes, storage: index.storage };

@@ -172,6 +172,32 @@ describe('Clipscope on the meaningful colour model', () => {
     expect(scores.reduce((s, x) => s + x.probability, 0)).toBeCloseTo(1, 6);
   });
 
+  it('clusters the images into their colour groups, with k given or found by silhouette', () => {
+    const groupsOf = (result: ReturnType<Clipscope['cluster']>) =>
+      result.clusters.map((c) => [...new Set(c.members.map((id) => String(id).split('-')[0]))]);
+    const fixed = engine.cluster({ k: COLOUR_GROUPS.length, seed: 1 });
+    expect(groupsOf(fixed).every((colours) => colours.length === 1)).toBe(true);
+    expect(new Set(groupsOf(fixed).flat()).size).toBe(COLOUR_GROUPS.length);
+    const auto = engine.cluster({ k: 'auto', kMax: 8 });
+    expect(auto.k).toBe(COLOUR_GROUPS.length);
+    expect(auto.silhouette!.ks).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(engine.map().coords.length).toBe(2 * items.length);
+  });
+
+  it('saves the embeddings and loads them into a new engine with identical search results', async () => {
+    const other = await Clipscope.create({ model: colours });
+    await other.load(engine.save());
+    for (const text of ['red', 'a dark picture', 'yellow and green']) {
+      const a = await engine.searchByText(text, 5);
+      const b = await other.searchByText(text, 5);
+      expect(b.ids).toEqual(a.ids);
+      expect(Array.from(b.scores)).toEqual(Array.from(a.scores));
+    }
+    await expect(other.load(new Uint8Array([1, 2, 3]))).rejects.toThrow(/CLIPSIDX|corrupt|truncated/i);
+    expect(other.index.size).toBe(engine.index.size);
+    await other.dispose();
+  });
+
   it('keeps the images stored before a cancel and reports duplicate ids per item', async () => {
     const before = engine.index.size;
     const again = await engine.addImages([items[0], { id: 'new-red', image: colourImage([240, 10, 10], 40, 40, 5) }]);
