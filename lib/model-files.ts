@@ -162,6 +162,12 @@ class RemoteFiles implements ModelFiles {
     }
     if (response.status === 404) return undefined;
     if (!response.ok) throw loadError(`HTTP ${response.status} ${response.statusText} for ${url}`);
+    // Single-page-app servers (Vite, many static hosts) answer a missing file with their
+    // index.html and status 200: for a model file that means "not there".
+    if (response.headers.get('Content-Type')?.startsWith('text/html')) {
+      await response.body?.cancel();
+      return undefined;
+    }
     const bytes = await readBody(response, path, options);
     await verify(path, bytes, options.manifest);
     // Stored only once complete and verified, so the cache never holds a partial file.

@@ -51,6 +51,8 @@ build/native-fuzz/tests/fuzz/index_loader_fuzzer -max_total_time="$fuzz_seconds"
 
 step "WASM package and demo page"
 bash scripts/build.sh
+bash scripts/prepare-demo-assets.sh
+npx tsc -p web/tsconfig.json
 npx vite build --config web/vite.config.ts --logLevel warn
 npx vite build --config tests/e2e/app/vite.config.ts --logLevel warn
 

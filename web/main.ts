@@ -1,74 +1,462 @@
-import { ClipscopeError, EmbeddingIndex, init, type StorageType } from 'clipscope';
-import { clusteredVectors } from './random-data.js';
+// The demo: a CLIP model in clipscope's Worker, the user's photos embedded on the device, and
+// search, clusters, a map and near duplicates over them. Thumbnails and embeddings persist in
+// IndexedDB; the photos themselves stay the user's files.
+import { ClipscopeWorker, DEFAULT_MODEL_URL, type ClusterResult, type EmbedProgress } from 'clipscope';
+import { exportCollection, importCollection } from './collection-file.js';
+import { clearCollection, loadIndex, loadPhotos, saveIndex, savePhotos, type PhotoRecord } from './collection-store.js';
+import { filesFromDrop, isImageFile } from './dropped-files.js';
+import { CLUSTER_COLOURS, MapView } from './map-view.js';
+import { PhotoGrid } from './photo-grid.js';
+import { thumbList } from './thumb-list.js';
+import { makeThumbnail } from './thumbnails.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const buildStatus = $<HTMLParagraphElement>('build-status');
-const searchStatus = $<HTMLParagraphElement>('search-status');
-const searchButton = $<HTMLButtonElement>('search');
-const results = $<HTMLTableElement>('results');
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+type ModelKey = 'default' | 'files' | 'test';
+const TEST_MODEL_URL = new URL('models/clip-test/', location.href).href;
+const CHUNK = 16; // photos per addImages call: thumbnails appear chunk by chunk
 
-let index: EmbeddingIndex | undefined;
+let engine: ClipscopeWorker | undefined;
+let modelKey: ModelKey | undefined;
+let savedModelKey: string | undefined;
+const photos = new Map<string, PhotoRecord & { url: string }>();
+let clusterLabels: Map<string, number> | undefined;
+let running: AbortController | undefined;
 
-function report(element: HTMLElement, text: string, isError = false): void {
+const grid = new PhotoGrid($('grid'), (id) => void findSimilar(id));
+const mapView = new MapView($<HTMLCanvasElement>('map'), $<HTMLImageElement>('map-tip'), (id) => photos.get(id)?.url, (id) => {
+  selectTab('photos');
+  void findSimilar(id);
+});
+
+function say(element: HTMLElement, text: string, isError = false): void {
   element.textContent = text;
   element.classList.toggle('error', isError);
 }
 
 function describe(error: unknown): string {
-  return error instanceof ClipscopeError ? `${error.name}: ${error.message}` : String(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
-$<HTMLFormElement>('build-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const count = Number($<HTMLInputElement>('count').value);
-  const dim = Number($<HTMLInputElement>('dim').value);
-  const storage = $<HTMLSelectElement>('storage').value as StorageType;
-  try {
-    index?.delete();
-    index = undefined;
-    searchButton.disabled = true;
-    const data = clusteredVectors(count, dim, 50, 1);
-    const started = performance.now();
-    const built = new EmbeddingIndex(dim, { storage });
-    built.addMany(Array.from({ length: count }, (_, i) => i), data);
-    const ms = performance.now() - started;
-    index = built;
-    const mb = (built.memoryBytes / 1e6).toFixed(1);
-    report(buildStatus, `Indexed ${count} vectors of ${dim} dims (${storage}) in ${ms.toFixed(0)} ms; ${mb} MB.`);
-    $<HTMLInputElement>('item').max = String(count - 1);
-    searchButton.disabled = false;
-  } catch (error) {
-    report(buildStatus, describe(error), true);
-  }
-});
+function refreshCollection(): void {
+  grid.photos = [...photos.values()].map((p) => ({ id: p.id, name: p.name, url: p.url }));
+  $('empty').hidden = photos.size > 0;
+  $<HTMLButtonElement>('export').disabled = photos.size === 0 || !engine;
+  $<HTMLButtonElement>('clear').disabled = photos.size === 0;
+  void reportMemory();
+}
 
-$<HTMLFormElement>('search-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  if (!index) return;
-  const item = Number($<HTMLInputElement>('item').value);
-  const k = Number($<HTMLInputElement>('k').value);
+async function reportMemory(): Promise<void> {
+  if (!engine) {
+    say($('memory'), photos.size ? `${photos.size} photos stored on this device.` : '');
+    return;
+  }
+  const info = await engine.indexInfo();
+  const perPhoto = info.size ? Math.round(info.memoryBytes / info.size) : 0;
+  say($('memory'), `${info.size} photos embedded · ${(info.memoryBytes / 1e6).toFixed(2)} MB of embeddings in WebAssembly memory (${perPhoto} bytes per photo, ${info.dim} dimensions, ${info.storage})`);
+}
+
+function addPhotoRecords(records: PhotoRecord[]): void {
+  for (const record of records) photos.set(record.id, { ...record, url: URL.createObjectURL(record.thumb) });
+}
+
+// ---- model -------------------------------------------------------------------------------
+
+function chosenModel(): ModelKey {
+  return (document.querySelector<HTMLInputElement>('input[name="model"]:checked')?.value ?? 'default') as ModelKey;
+}
+
+function modelSource(key: ModelKey): { model: string | FileList; dtype: 'quantized' | 'fp32' } {
+  if (key === 'test') return { model: TEST_MODEL_URL, dtype: 'fp32' };
+  if (key === 'files') {
+    const files = $<HTMLInputElement>('model-files').files;
+    if (!files?.length) throw new Error('choose the folder that holds the model files (onnx/, tokenizer.json, …) first');
+    return { model: files, dtype: 'quantized' };
+  }
+  return { model: DEFAULT_MODEL_URL, dtype: 'quantized' };
+}
+
+async function loadModel(key: ModelKey): Promise<void> {
+  const status = $('model-status');
+  const progress = $<HTMLProgressElement>('model-progress');
+  $<HTMLButtonElement>('load-model').disabled = true;
   try {
-    const started = performance.now();
-    const hits = index.search(index.get(item), k);
-    const ms = performance.now() - started;
-    const body = results.tBodies[0];
-    body.replaceChildren(
-      ...hits.ids.map((id, rank) => {
+    const source = modelSource(key);
+    await engine?.terminate();
+    engine = undefined;
+    say(status, 'Loading the model…');
+    progress.hidden = false;
+    engine = await ClipscopeWorker.create({
+      ...source,
+      backend: 'auto',
+      onProgress: ({ file, loaded, total, fromCache }) => {
+        if (total) progress.value = loaded / total;
+        say(status, fromCache ? `${file}: from the offline cache` : `Downloading ${file}: ${(loaded / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB`);
+      },
+    });
+    modelKey = key;
+    localStorage.setItem('clipscope-demo-model', key);
+    const { name, reason, threads } = engine.backend;
+    say($('backend'), `Running on ${name === 'webgpu' ? 'WebGPU' : `WebAssembly (${threads} thread${threads > 1 ? 's' : ''})`}: ${reason}.`);
+    say(status, `Model ready (${engine.files.vision ?? ''}, ${engine.dim}-dimensional embeddings).`);
+    await restoreEmbeddings();
+  } catch (error) {
+    const hint = key === 'default' ? ' The default model could not be reached: pick the model files from disk, or use the bundled test model.' : '';
+    say(status, `Could not load the model: ${describe(error)}.${hint}`, true);
+  } finally {
+    progress.hidden = true;
+    $<HTMLButtonElement>('load-model').disabled = false;
+    refreshCollection();
+  }
+}
+
+// The embeddings saved with the collection are only meaningful for the model that made them.
+async function restoreEmbeddings(): Promise<void> {
+  const saved = await loadIndex();
+  savedModelKey = saved?.modelKey;
+  if (!saved || !engine) return;
+  if (saved.modelKey !== modelKey) {
+    say($('model-status'), `Your collection was embedded with the ${saved.modelKey} model; load that model to search it, or Clear to start again.`, true);
+    return;
+  }
+  await engine.load(saved.bytes);
+}
+
+async function persistEmbeddings(): Promise<void> {
+  if (!engine || !modelKey) return;
+  await saveIndex({ modelKey, bytes: await engine.save() });
+  savedModelKey = modelKey;
+}
+
+// ---- adding photos -----------------------------------------------------------------------
+
+function showFailures(failures: Array<{ name: string; message: string }>): void {
+  const list = $('failure-list');
+  for (const failure of failures) {
+    const item = document.createElement('li');
+    item.textContent = `${failure.name}: ${failure.message}`;
+    list.append(item);
+  }
+  $('failures').hidden = list.childElementCount === 0;
+  if (failures.length) ($('failures') as HTMLDetailsElement).open = true;
+}
+
+function photoId(file: File): string {
+  return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
+}
+
+async function addFiles(files: File[]): Promise<void> {
+  if (!engine) {
+    say($('embed-status'), 'Load a model first.', true);
+    $('progress-row').hidden = false;
+    return;
+  }
+  if (savedModelKey && savedModelKey !== modelKey && photos.size) {
+    say($('embed-status'), `Your collection was embedded with the ${savedModelKey} model: load it, or Clear first.`, true);
+    $('progress-row').hidden = false;
+    return;
+  }
+  $('failure-list').replaceChildren();
+  const skipped = files.filter((f) => !isImageFile(f)).map((f) => ({ name: photoId(f), message: 'not an image file' }));
+  const already = files.filter((f) => isImageFile(f) && photos.has(photoId(f))).map((f) => ({ name: photoId(f), message: 'already in the collection' }));
+  const todo = files.filter((f) => isImageFile(f) && !photos.has(photoId(f)));
+  showFailures([...skipped, ...already]);
+  if (!todo.length) return;
+
+  running = new AbortController();
+  const bar = $<HTMLProgressElement>('embed-progress');
+  const status = $('embed-status');
+  $('progress-row').hidden = false;
+  $('cancel').hidden = false;
+  const started = performance.now();
+  let done = 0;
+  let failed = 0;
+  const report = () => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = done / Math.max(seconds, 1e-3);
+    const left = rate > 0 ? Math.ceil((todo.length - done) / rate) : 0;
+    bar.value = done / todo.length;
+    say(status, `${done} of ${todo.length} photos · ${rate.toFixed(1)} photos/s · ${left} s left${failed ? ` · ${failed} failed` : ''}`);
+  };
+  report();
+  try {
+    for (let from = 0; from < todo.length; from += CHUNK) {
+      const chunk = todo.slice(from, from + CHUNK);
+      const result = await engine.addImages(chunk.map((file) => ({ id: photoId(file), image: file })), {
+        batchSize: 8,
+        signal: running.signal,
+        onProgress: (p: EmbedProgress) => {
+          done = from + p.done;
+          report();
+        },
+      });
+      failed += result.failures.length;
+      showFailures(result.failures.map((f) => ({ name: String(f.id), message: f.error.message })));
+      const added = new Set(result.added.map(String));
+      const records = await Promise.all(
+        chunk.filter((file) => added.has(photoId(file))).map(async (file) => ({ id: photoId(file), name: file.name, thumb: await makeThumbnail(file) })),
+      );
+      await savePhotos(records);
+      addPhotoRecords(records);
+      await persistEmbeddings();
+      done = from + chunk.length;
+      report();
+      refreshCollection();
+    }
+    say(status, `Added ${todo.length - failed} photos in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `; ${failed} could not be added (see below)` : ''}.`);
+  } catch (error) {
+    await persistEmbeddings();
+    say(status, (error as Error).name === 'AbortError' ? `Cancelled: ${photos.size} photos are in the collection.` : `Stopped: ${describe(error)}`, (error as Error).name !== 'AbortError');
+  } finally {
+    running = undefined;
+    $('cancel').hidden = true;
+    clusterLabels = undefined;
+    refreshCollection();
+  }
+}
+
+async function loadSamples(): Promise<void> {
+  const button = $<HTMLButtonElement>('load-samples');
+  button.disabled = true;
+  try {
+    const list = (await (await fetch('samples/index.json')).json()) as string[];
+    const files = await Promise.all(
+      list.map(async (path) => new File([await (await fetch(`samples/${path}`)).blob()], path.split('/').pop()!, { type: '' })),
+    );
+    await addFiles(files);
+  } catch (error) {
+    say($('embed-status'), `The sample photos could not be loaded: ${describe(error)}`, true);
+    $('progress-row').hidden = false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- search ------------------------------------------------------------------------------
+
+function showResults(title: string, ids: Array<string | number>, scores: Float32Array): void {
+  say($('results-title'), title);
+  const entries = ids.map((id, i) => ({ id: String(id), url: photos.get(String(id))?.url, caption: scores[i].toFixed(3) }));
+  $('results').replaceWith(Object.assign(thumbList(entries, (id) => void findSimilar(id)), { id: 'results' }));
+  $('results-panel').hidden = false;
+}
+
+async function findSimilar(id: string): Promise<void> {
+  if (!engine || !photos.size) return;
+  grid.select(id);
+  try {
+    const hits = await engine.searchByImage(id, 12);
+    showResults(`Most similar to ${photos.get(id)?.name ?? id}`, hits.ids, hits.scores);
+  } catch (error) {
+    say($('results-title'), describe(error), true);
+  }
+}
+
+async function searchText(text: string): Promise<void> {
+  if (!engine) return say($('results-title'), 'Load a model first.', true);
+  if (!photos.size) return say($('results-title'), 'Add some photos first.', true);
+  grid.select(undefined);
+  const hits = await engine.searchByText(text, 12);
+  showResults(`Photos matching “${text}”`, hits.ids, hits.scores);
+  $('results-panel').hidden = false;
+}
+
+async function searchWithFile(file: File): Promise<void> {
+  if (!engine || !photos.size) return;
+  try {
+    const hits = await engine.searchByImage(file, 12);
+    showResults(`Most similar to the dropped ${file.name}`, hits.ids, hits.scores);
+  } catch (error) {
+    say($('results-title'), `Could not search with ${file.name}: ${describe(error)}`, true);
+    $('results-panel').hidden = false;
+  }
+}
+
+// ---- clusters, map, duplicates -------------------------------------------------------------
+
+function renderClusters(result: ClusterResult): void {
+  clusterLabels = new Map(result.ids.map((id, i) => [String(id), result.labels[i]]));
+  const table = $<HTMLTableElement>('silhouette');
+  table.hidden = !result.silhouette;
+  if (result.silhouette) {
+    const { ks, scores } = result.silhouette;
+    table.tBodies[0].replaceChildren(
+      ...ks.map((k, i) => {
         const row = document.createElement('tr');
-        for (const text of [String(rank + 1), String(id), hits.scores[rank].toFixed(4)]) {
-          row.appendChild(document.createElement('td')).textContent = text;
-        }
+        row.className = k === result.k ? 'best' : '';
+        row.innerHTML = `<td>${k}</td><td>${scores[i].toFixed(3)}</td>`;
         return row;
       }),
     );
-    results.hidden = false;
-    report(searchStatus, `Top ${hits.ids.length} of ${index.size} in ${ms.toFixed(2)} ms.`);
-  } catch (error) {
-    report(searchStatus, describe(error), true);
   }
-});
+  const sections = result.clusters
+    .map((cluster, c) => ({ cluster, c }))
+    .sort((a, b) => b.cluster.size - a.cluster.size)
+    .map(({ cluster, c }) => {
+      const section = document.createElement('section');
+      section.className = 'cluster';
+      section.dataset.cluster = String(c);
+      const title = document.createElement('h3');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
+      const representative = cluster.representative === undefined ? '' : ` · representative: ${photos.get(String(cluster.representative))?.name ?? cluster.representative}`;
+      title.append(swatch, `Cluster ${c + 1} · ${cluster.size} photo${cluster.size === 1 ? '' : 's'}${representative}`);
+      const shown = cluster.members.slice(0, 30).map((id) => ({ id: String(id), url: photos.get(String(id))?.url, caption: photos.get(String(id))?.name ?? String(id) }));
+      section.append(title, thumbList(shown, (id) => (selectTab('photos'), void findSimilar(id)), 'cluster-row'));
+      if (cluster.size > 30) section.append(`and ${cluster.size - 30} more`);
+      return section;
+    });
+  $('clusters').replaceChildren(...sections);
+}
 
-init().then(
-  () => report(buildStatus, 'Ready. Choose a size and build an index.'),
-  (error: unknown) => report(buildStatus, describe(error), true),
-);
+async function cluster(): Promise<void> {
+  if (!engine || photos.size < 2) return say($('clusters'), 'Add at least two photos to cluster them.');
+  const value = $<HTMLSelectElement>('cluster-k').value;
+  try {
+    renderClusters(await engine.cluster({ k: value === 'auto' ? 'auto' : Number(value), kMax: 12 }));
+  } catch (error) {
+    say($('clusters'), describe(error), true);
+  }
+}
+
+async function drawMap(): Promise<void> {
+  if (!engine || photos.size < 2) return;
+  const { ids, coords } = await engine.map();
+  mapView.draw({ ids: ids.map(String), coords, labels: clusterLabels });
+}
+
+async function showDuplicates(): Promise<void> {
+  const threshold = Number($<HTMLInputElement>('threshold').value);
+  say($('threshold-value'), threshold.toFixed(3));
+  if (!engine || photos.size < 2) return;
+  const groups = await engine.nearDuplicates(threshold);
+  if (!groups.length) return say($('duplicates'), `No photos are this similar (cosine ≥ ${threshold.toFixed(3)}).`);
+  $('duplicates').replaceChildren(
+    ...groups.map((group) => thumbList(group.map((id) => ({ id: String(id), url: photos.get(String(id))?.url, caption: photos.get(String(id))?.name ?? String(id) })), (id) => (selectTab('photos'), void findSimilar(id)))),
+  );
+}
+
+function selectTab(name: string): void {
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
+    const selected = tab.id === `tab-${name}`;
+    tab.setAttribute('aria-selected', String(selected));
+    $(tab.getAttribute('aria-controls')!).hidden = !selected;
+  }
+  if (name === 'photos') grid.refresh();
+  if (name === 'map') void drawMap();
+  if (name === 'duplicates') void showDuplicates();
+}
+
+// ---- export, import, clear ------------------------------------------------------------------
+
+async function exportFile(): Promise<void> {
+  if (!engine || !modelKey) return;
+  const blob = await exportCollection(await loadPhotos(), { modelKey, bytes: await engine.save() });
+  const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: 'photos.clipscope' });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+async function importFile(file: File): Promise<void> {
+  try {
+    const collection = await importCollection(file);
+    if (engine && collection.index.modelKey === modelKey) await engine.load(collection.index.bytes.slice());
+    await clearCollection();
+    await savePhotos(collection.photos);
+    await saveIndex(collection.index);
+    savedModelKey = collection.index.modelKey;
+    forgetPhotos();
+    addPhotoRecords(collection.photos);
+    const note = collection.index.modelKey === modelKey ? '' : ` Load the ${collection.index.modelKey} model to search it.`;
+    say($('embed-status'), `Imported ${collection.photos.length} photos.${note}`);
+    $('progress-row').hidden = false;
+  } catch (error) {
+    say($('embed-status'), `Could not import ${file.name}: ${describe(error)}`, true);
+    $('progress-row').hidden = false;
+  }
+  refreshCollection();
+}
+
+function forgetPhotos(): void {
+  for (const photo of photos.values()) URL.revokeObjectURL(photo.url);
+  photos.clear();
+  clusterLabels = undefined;
+  $('results-panel').hidden = true;
+  $('clusters').replaceChildren();
+}
+
+async function clearAll(): Promise<void> {
+  if (!confirm('Remove all photos and embeddings from this device? The model stays cached.')) return;
+  await clearCollection();
+  await engine?.index('clear');
+  savedModelKey = undefined;
+  forgetPhotos();
+  refreshCollection();
+}
+
+// ---- wiring ------------------------------------------------------------------------------
+
+for (let k = 2; k <= 12; k++) $('cluster-k').append(new Option(String(k), String(k)));
+$('load-model').addEventListener('click', () => void loadModel(chosenModel()));
+$('model-files').addEventListener('change', () => {
+  document.querySelector<HTMLInputElement>('input[name="model"][value="files"]')!.checked = true;
+});
+$('photo-files').addEventListener('change', (event) => void addFiles([...((event.target as HTMLInputElement).files ?? [])]));
+$('photo-folder').addEventListener('change', (event) => void addFiles([...((event.target as HTMLInputElement).files ?? [])]));
+$('load-samples').addEventListener('click', () => void loadSamples());
+$('cancel').addEventListener('click', () => running?.abort());
+$('text-search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $<HTMLInputElement>('query').value.trim();
+  if (text) void searchText(text);
+});
+$('cluster-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void cluster().then(() => undefined);
+});
+$('threshold').addEventListener('input', () => void showDuplicates());
+for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
+  tab.addEventListener('click', () => selectTab(tab.id.slice(4)));
+}
+$('export').addEventListener('click', () => void exportFile());
+$('import-file').addEventListener('change', (event) => {
+  const file = (event.target as HTMLInputElement).files?.[0];
+  if (file) void importFile(file);
+  (event.target as HTMLInputElement).value = '';
+});
+$('clear').addEventListener('click', () => void clearAll());
+
+const dropZone = $('drop-zone');
+dropZone.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' || event.key === ' ') $('photo-files').click();
+});
+for (const target of [dropZone, $('view-photos')]) {
+  target.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    target.classList.add('over');
+  });
+  target.addEventListener('dragleave', () => target.classList.remove('over'));
+  target.addEventListener('drop', (event) => {
+    event.preventDefault();
+    target.classList.remove('over');
+    void filesFromDrop(event.dataTransfer!).then((files) => {
+      // A single photo dropped on the results searches with it; anything else is added.
+      if (target !== dropZone && files.length === 1) void searchWithFile(files[0]);
+      else void addFiles(files);
+    });
+  });
+}
+
+async function start(): Promise<void> {
+  addPhotoRecords(await loadPhotos());
+  savedModelKey = (await loadIndex())?.modelKey;
+  refreshCollection();
+  const last = localStorage.getItem('clipscope-demo-model') as ModelKey | null;
+  // A collection made with the bundled or the default model reloads that model (from the cache).
+  if (photos.size && savedModelKey && savedModelKey !== 'files' && last === savedModelKey) {
+    document.querySelector<HTMLInputElement>(`input[name="model"][value="${savedModelKey}"]`)!.checked = true;
+    await loadModel(savedModelKey as ModelKey);
+  }
+  document.body.dataset.ready = 'true';
+}
+void start();

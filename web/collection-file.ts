@@ -1,0 +1,60 @@
+// Export and import of a whole collection as one file: thumbnails, ids and the embeddings
+// (clipscope's versioned index format), with the model they belong to.
+import type { PhotoRecord, SavedIndex } from './collection-store.js';
+
+const FORMAT = 'clipscope-collection';
+const VERSION = 1;
+
+interface CollectionFile {
+  format: typeof FORMAT;
+  version: number;
+  modelKey: string;
+  photos: Array<{ id: string; name: string; thumb: string }>;
+  index: string;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+function dataUrlToBlob(url: string): Blob {
+  const [head, data] = url.split(',', 2);
+  const type = /^data:([^;]+)/.exec(head)?.[1] ?? 'application/octet-stream';
+  return new Blob([fromBase64(data) as Uint8Array<ArrayBuffer>], { type });
+}
+
+async function blobToDataUrl(blob: Blob): Promise<string> {
+  return `data:${blob.type};base64,${toBase64(new Uint8Array(await blob.arrayBuffer()))}`;
+}
+
+export async function exportCollection(photos: PhotoRecord[], index: SavedIndex): Promise<Blob> {
+  const file: CollectionFile = {
+    format: FORMAT,
+    version: VERSION,
+    modelKey: index.modelKey,
+    photos: await Promise.all(photos.map(async (p) => ({ id: p.id, name: p.name, thumb: await blobToDataUrl(p.thumb) }))),
+    index: toBase64(index.bytes),
+  };
+  return new Blob([JSON.stringify(file)], { type: 'application/json' });
+}
+
+/** Reads an exported collection; throws a plain message for anything else. */
+export async function importCollection(blob: Blob): Promise<{ photos: PhotoRecord[]; index: SavedIndex }> {
+  let file: CollectionFile;
+  try {
+    file = JSON.parse(await blob.text());
+  } catch {
+    throw new Error('this file is not a clipscope collection (not JSON)');
+  }
+  if (file?.format !== FORMAT) throw new Error('this file is not a clipscope collection');
+  if (file.version !== VERSION) throw new Error(`collection format version ${file.version} is not supported (expected ${VERSION})`);
+  const photos = file.photos.map((p) => ({ id: p.id, name: p.name, thumb: dataUrlToBlob(p.thumb) }));
+  return { photos, index: { modelKey: file.modelKey, bytes: fromBase64(file.index) } };
+}
