@@ -121,10 +121,16 @@ async function restoreEmbeddings(): Promise<void> {
   await engine.load(saved.bytes);
 }
 
-async function persistEmbeddings(): Promise<void> {
+let lastPersisted = 0;
+
+// Saving copies every embedding, so during a long run it happens at most every few seconds
+// (and always at the end): the cost stays linear in the collection size.
+async function persistEmbeddings(force = true): Promise<void> {
   if (!engine || !modelKey) return;
+  if (!force && performance.now() - lastPersisted < 3000) return;
   await saveIndex({ modelKey, bytes: await engine.save() });
   savedModelKey = modelKey;
+  lastPersisted = performance.now();
 }
 
 // ---- adding photos -----------------------------------------------------------------------
@@ -197,11 +203,12 @@ async function addFiles(files: File[]): Promise<void> {
       );
       await savePhotos(records);
       addPhotoRecords(records);
-      await persistEmbeddings();
+      await persistEmbeddings(false);
       done = from + chunk.length;
       report();
       refreshCollection();
     }
+    await persistEmbeddings();
     say(status, `Added ${todo.length - failed} photos in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `; ${failed} could not be added (see below)` : ''}.`);
   } catch (error) {
     await persistEmbeddings();

@@ -105,6 +105,22 @@ describe('demo page', () => {
     await page.screenshot({ path: `${shots}demo-search.png`, fullPage: true });
   });
 
+  it('finds similar photos for a dropped photo that is not in the collection', async () => {
+    await page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(200, 150);
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = 'rgb(225, 30, 40)';
+      context.fillRect(0, 0, 200, 150);
+      const file = new File([await canvas.convertToBlob({ type: 'image/png' })], 'my-red-photo.png', { type: 'image/png' });
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      document.getElementById('view-photos')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => page.textContent('#results-title')).toBe('Most similar to the dropped my-red-photo.png');
+    expect((await resultIds()).slice(0, 4).map(colourOf)).toEqual(['red', 'red', 'red', 'red']);
+    expect(await page.getAttribute('#grid', 'data-count')).toBe('16');
+  });
+
   it('clusters into the colour groups and maps one dot per photo', async () => {
     await page.click('#tab-clusters');
     await page.selectOption('#cluster-k', String(COLOURS.length));

@@ -1,0 +1,50 @@
+// The demo with 5,000 photos: every one is embedded and stored, the grid keeps only the rows in
+// view in the page (virtualised), search still answers, and the memory report covers them all.
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+
+const config = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
+const COUNT = 5000;
+let server: PreviewServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await preview({ configFile: config, preview: { port: 0, open: false }, logLevel: 'warn' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+});
+
+it(`embeds ${COUNT} photos and stays usable`, { timeout: 600_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.goto(server.resolvedUrls!.local[0]);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.check('input[name="model"][value="test"]');
+  await page.click('#load-model');
+  await expect.poll(() => page.textContent('#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
+  await page.evaluate(async (count) => {
+    const transfer = new DataTransfer();
+    const canvas = new OffscreenCanvas(16, 12);
+    const context = canvas.getContext('2d')!;
+    for (let i = 0; i < count; i++) {
+      context.fillStyle = `hsl(${(i * 137) % 360} 70% ${30 + (i % 40)}%)`;
+      context.fillRect(0, 0, 16, 12);
+      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], `photo-${i}.png`, { type: 'image/png' }));
+    }
+    document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, COUNT);
+  await expect.poll(() => page.textContent('#embed-status'), { timeout: 540_000, intervals: [2000] }).toMatch(new RegExp(`^Added ${COUNT} photos in`));
+  expect(await page.getAttribute('#grid', 'data-count')).toBe(String(COUNT));
+  expect(await page.locator('#grid .cell').count()).toBeLessThan(300);
+  expect(await page.textContent('#memory')).toMatch(new RegExp(`^${COUNT} photos embedded · [\\d.]+ MB of embeddings`));
+  await page.fill('#query', 'green');
+  await page.press('#query', 'Enter');
+  await expect.poll(() => page.locator('#results li').count()).toBe(12);
+  await page.locator('#grid').evaluate((grid) => (grid.scrollTop = grid.scrollHeight));
+  await expect.poll(() => page.locator(`#grid .cell[data-id="photo-${COUNT - 1}.png"]`).count()).toBe(1);
+});
