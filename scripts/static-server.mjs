@@ -18,9 +18,9 @@ const types = {
 };
 
 /**
- * @param {{ crossOriginIsolated?: boolean, cors?: boolean }} options
+ * @param {{ crossOriginIsolated?: boolean, cors?: boolean, csp?: string }} options
  *   crossOriginIsolated: send COOP/COEP so pages can use SharedArrayBuffer (WASM threads);
- *   cors: let every origin read the files.
+ *   cors: let every origin read the files; csp: a Content-Security-Policy for every response.
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
 export async function serveRepository(options = {}) {
@@ -29,6 +29,7 @@ export async function serveRepository(options = {}) {
       ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
       : {}),
     ...(options.cors ? { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' } : {}),
+    ...(options.csp ? { 'Content-Security-Policy': options.csp } : {}),
   };
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));

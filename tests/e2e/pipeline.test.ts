@@ -301,3 +301,45 @@ describe('cross-origin', () => {
     await page.close();
   });
 });
+
+describe('under a strict Content-Security-Policy', () => {
+  // No 'unsafe-eval': only compiling WebAssembly is allowed ('wasm-unsafe-eval').
+  const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob: data:";
+  let browser: Browser;
+  let strict: Awaited<ReturnType<typeof serveRepository>>;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    strict = await serveRepository({ csp: CSP });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await strict?.close();
+  });
+
+  it('embeds, tokenizes and searches on the page and in the Worker with no CSP violation', async () => {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(strict.url + app);
+    await page.getByText('ready').waitFor();
+    const result = await page.evaluate(async () => {
+      const { clipscope, colourPng } = window as any;
+      const seen: string[] = [];
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+      const red = await colourPng([220, 30, 30], 64, 64, 1);
+      const model = await clipscope.ClipModel.load('/build/models/clip-colors/', { dtype: 'fp32', cache: false });
+      const onPage = (await model.classify(red, ['red', 'green', 'blue']))[0].label;
+      await model.release();
+      const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
+      await worker.addImages([{ id: 'red', image: red }, { id: 'green', image: await colourPng([30, 200, 40], 64, 64, 2) }]);
+      const inWorker = (await worker.searchByText('green', 1)).ids[0];
+      await worker.terminate();
+      return { onPage, inWorker, seen };
+    });
+    expect(result).toEqual({ onPage: 'red', inWorker: 'green', seen: [] });
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+});
