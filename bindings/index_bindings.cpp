@@ -127,6 +127,16 @@ class IndexHandle {
     });
   }
 
+  // {ids, vectors}: the stored (normalised) vectors of ids (undefined: all, in storage order)
+  // in one Float32Array of ids.length x dim, or an error value.
+  val RowsCopy(const val& ids) const {
+    return OnRows(ids, [&](const float* x, size_t n) {
+      val out = val::object();
+      out.set("vectors", CopyOut(x, n * index_.dim()));
+      return out;
+    });
+  }
+
   // {groups: id[][]} or an error value.
   val NearDuplicates(float threshold) const {
     auto groups = index_.NearDuplicates(threshold);
@@ -202,6 +212,7 @@ EMSCRIPTEN_BINDINGS(clipscope_index) {
       .function("autoK", &IndexHandle::AutoK)
       .function("summarize", &IndexHandle::Summarize)
       .function("pca2d", &IndexHandle::Pca2d)
+      .function("rows", &IndexHandle::RowsCopy)
       .function("nearDuplicates", &IndexHandle::NearDuplicates)
       .function("size", &IndexHandle::Size)
       .function("dim", &IndexHandle::Dim)

@@ -203,6 +203,15 @@ export class EmbeddingIndex {
     return check(this.#index.get(id)).vector;
   }
 
+  /**
+   * The stored (normalised) vectors in one array, `ids.length × dim`, and their ids: all items
+   * in storage order, or the ones asked for. For `int8` storage, the dequantised vectors.
+   */
+  rows(options: ItemSelection = {}): { ids: Id[]; vectors: Float32Array } {
+    const raw = check(this.#index.rows(optionalIds(options.ids)));
+    return { ids: raw.ids, vectors: raw.vectors };
+  }
+
   /** Whether the id is stored. */
   has(id: Id): boolean {
     return this.#index.contains(id);

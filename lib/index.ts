@@ -60,3 +60,5 @@ export { ModelInterfaceError, runtimeSettings, webgpuUnavailableReason } from '.
 export type { BackendChoice, BackendInfo, EncoderKind, RuntimeSettings } from './onnx-runtime.js';
 export { ClipscopeWorker } from './clipscope-worker.js';
 export type { WorkerEmbedOptions, WorkerOptions } from './clipscope-worker.js';
+export { decodeNpy, encodeNpy, exportEmbeddings, importEmbeddings } from './interchange.js';
+export type { EmbeddingsExport } from './interchange.js';

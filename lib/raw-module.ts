@@ -41,6 +41,7 @@ export interface RawIndex {
     ids: RawIds | undefined,
   ): (RawSummary[] & WithIds) | RawError;
   pca2d(ids: RawIds | undefined): (RawPca & WithIds) | RawError;
+  rows(ids: RawIds | undefined): ({ vectors: Float32Array } & WithIds) | RawError;
   nearDuplicates(threshold: number): { groups: Array<Array<number | string>> } | RawError;
   size(): number;
   dim(): number;
