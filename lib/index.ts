@@ -62,3 +62,11 @@ export { ClipscopeWorker } from './clipscope-worker.js';
 export type { WorkerEmbedOptions, WorkerOptions } from './clipscope-worker.js';
 export { decodeNpy, encodeNpy, exportEmbeddings, importEmbeddings } from './interchange.js';
 export type { EmbeddingsExport } from './interchange.js';
+export {
+  StorageError,
+  deleteIndexFromIndexedDB,
+  loadIndexFromIndexedDB,
+  loadIndexFromOpfs,
+  saveIndexToIndexedDB,
+  saveIndexToOpfs,
+} from './persistence.js';
