@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const repository = fileURLToPath(new URL('../', import.meta.url));
 const types = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -18,12 +18,14 @@ const types = {
 };
 
 /**
- * @param {{ crossOriginIsolated?: boolean, cors?: boolean, csp?: string }} options
+ * @param {{ crossOriginIsolated?: boolean, cors?: boolean, csp?: string, root?: string }} options
  *   crossOriginIsolated: send COOP/COEP so pages can use SharedArrayBuffer (WASM threads);
- *   cors: let every origin read the files; csp: a Content-Security-Policy for every response.
+ *   cors: let every origin read the files; csp: a Content-Security-Policy for every response;
+ *   root: the folder to serve (default: the repository).
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
 export async function serveRepository(options = {}) {
+  const root = options.root ? join(options.root, '/') : repository;
   const extraHeaders = {
     ...(options.crossOriginIsolated
       ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
