@@ -1,15 +1,35 @@
 // `npm pack` makes a tarball that a fresh Node project installs (a real install, not a link)
 // and uses: the types, the ESM entry and the .wasm all ship.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'clipscope-pack-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// Size budget of what every page downloads before a model: the WASM core, its glue and the API.
+const BUDGET_GZIP_BYTES = { 'core/clipscope-core.wasm': 250_000, 'core/clipscope-core.mjs': 20_000, '*.js': 50_000 };
+
+describe('size budget', () => {
+  it('keeps the WASM core, its glue and the JS API within their gzipped budgets', () => {
+    const dist = join(root, 'dist');
+    const gz = (buffer: Buffer) => gzipSync(buffer, { level: 9 }).length;
+    const js = Buffer.concat(readdirSync(dist).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, f))));
+    const sizes = {
+      'core/clipscope-core.wasm': gz(readFileSync(join(dist, 'core/clipscope-core.wasm'))),
+      'core/clipscope-core.mjs': gz(readFileSync(join(dist, 'core/clipscope-core.mjs'))),
+      '*.js': gz(js),
+    };
+    for (const [file, budget] of Object.entries(BUDGET_GZIP_BYTES)) {
+      expect(sizes[file as keyof typeof sizes], file).toBeLessThanOrEqual(budget);
+    }
+  });
+});
 
 describe('npm package', () => {
   it('packs the ESM entry, the types and the WASM core, and nothing else', () => {
@@ -28,7 +48,8 @@ describe('npm package', () => {
     ]) {
       expect(files).toContain(required);
     }
-    expect(files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md')).toEqual([]);
+    expect(files).toContain('dist/worker.js');
+    expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
 
     // A consumer project installs the tarball and runs it from its own node_modules.
     const app = join(work, 'app');
