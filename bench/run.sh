@@ -2,6 +2,7 @@
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
 # sections of bench/RESULTS.md.
 # Usage: npm run bench [-- index|kmeans|near-duplicates|preprocess|pipeline [options]]
+#        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md: checks the harness)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-tools.sh
@@ -31,6 +32,17 @@ case "$which" in
   preprocess) run preprocess "$@" ;;
   near-duplicates) run near-duplicates "$@" ;;
   pipeline) run clip-pipeline "$@" ;;
-  all) run index-search && run kmeans && run near-duplicates && run preprocess && run clip-pipeline ;;
-  *) echo "unknown benchmark '$which': use index, kmeans, near-duplicates, preprocess or pipeline" >&2; exit 2 ;;
+  all) run index-search && run kmeans && run near-duplicates && run preprocess && run clip-pipeline &&
+    node bench/chart.mjs --results bench/RESULTS.md --out bench/results.svg ;;
+  smoke)
+    out=${1:-build/bench-smoke/RESULTS.md}
+    mkdir -p "$(dirname "$out")" && rm -f "$out"
+    [ -f build/models/clip-tiny/onnx/vision_model.onnx ] || /usr/bin/python3 models/generate_test_models.py build/models >/dev/null
+    node bench/index-search.mjs --sizes 500 --queries 5 --runs 1 --out "$out"
+    node bench/kmeans.mjs --sizes 600 --ks 4 --runs 1 --out "$out"
+    node bench/near-duplicates.mjs --sizes 300 --runs 1 --out "$out"
+    node bench/preprocess.mjs --sizes 64x48 --runs 1 --out "$out"
+    node bench/clip-pipeline.mjs --images 4 --runs 1 --batch 2 --models-dir build/models --model clip-tiny --out "$out"
+    node bench/chart.mjs --results "$out" --out "${out%.md}.svg" ;;
+  *) echo "unknown benchmark '$which': use index, kmeans, near-duplicates, preprocess, pipeline or smoke" >&2; exit 2 ;;
 esac

@@ -14,6 +14,8 @@ require_file /usr/lib/python3/dist-packages/PIL python3-pil
 require_file /usr/lib/python3/dist-packages/regex python3-regex
 require_file /usr/share/unicode/UnicodeData.txt unicode-data
 require_file /usr/lib/python3/dist-packages/onnx python3-onnx
+require_file /usr/lib/python3/dist-packages/faiss python3-faiss
+require_file /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 libopenblas0-pthread
 ensure_node_modules
 fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-30}
 
