@@ -2,7 +2,7 @@
 // leave the import alone and browser bundles never try to include these modules.
 
 export function importNodeOnly<T>(specifier: string): Promise<T> {
-  return import(/* @vite-ignore */ specifier) as Promise<T>;
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
 }
 
 /** The bytes of a file: URL. */

@@ -4,6 +4,8 @@ import { defineConfig } from 'vite';
 // The page uses the built package (dist/) exactly as an app that installed `clipscope` would.
 // Its public folder (the bundled test model and the sample photos) is assembled by
 // scripts/prepare-demo-assets.sh into build/demo-public/.
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
@@ -18,5 +20,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1024,
   },
   worker: { format: 'es' },
-  preview: { host: '127.0.0.1', port: 5173, strictPort: false },
+  // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
+  server: { headers: isolation },
+  preview: { host: '127.0.0.1', port: 5173, strictPort: false, headers: isolation },
 });

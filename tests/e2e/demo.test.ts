@@ -77,8 +77,11 @@ describe('demo page', () => {
     await page.check('input[name="model"][value="test"]');
     await page.click('#load-model');
     await expect.poll(() => page.textContent('#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
+    // The demo server sends COOP/COEP, so the page is cross-origin isolated and WASM uses threads.
+    const threads = await page.evaluate(() => (crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 0));
+    expect(threads).toBeGreaterThan(0);
     expect(await page.textContent('#backend')).toBe(
-      'Running on WebAssembly (1 thread): navigator.gpu.requestAdapter() returned null (no usable GPU adapter).',
+      `Running on WebAssembly (${threads} thread${threads > 1 ? 's' : ''}): navigator.gpu.requestAdapter() returned null (no usable GPU adapter).`,
     );
   });
 
