@@ -32,6 +32,7 @@ import { integerAtLeast } from './validate.js';
 /** CLIP ViT-B/32's learned temperature: exp(4.6052). config.json only has the initial value. */
 export const CLIP_LOGIT_SCALE = 100;
 
+/** Options of {@link ClipModel.load}. */
 export interface ClipModelOptions {
   /** Default `'auto'`: WebGPU when an adapter exists and passes the canary check, else WASM. */
   backend?: BackendChoice;
@@ -66,6 +67,7 @@ export interface EmbedProgress {
   secondsLeft: number;
 }
 
+/** Options of an embedding run. */
 export interface EmbedOptions {
   /** Images per ORT run. Default 8. */
   batchSize?: number;

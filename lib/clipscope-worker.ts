@@ -8,6 +8,7 @@ import type { DownloadProgress } from './model-files.js';
 import type { BackendInfo, EncoderKind } from './onnx-runtime.js';
 import { deserializeError, deserializeFailures, type Reply, type Request } from './worker-protocol.js';
 
+/** Options of {@link ClipscopeWorker.create}: those of the engine, plus an optional Worker. */
 export interface WorkerOptions extends Omit<ClipscopeOptions, 'onProgress' | 'signal'> {
   /** Download progress of the model files. */
   onProgress?: (progress: DownloadProgress) => void;
@@ -15,6 +16,7 @@ export interface WorkerOptions extends Omit<ClipscopeOptions, 'onProgress' | 'si
   worker?: Worker;
 }
 
+/** Options of an embedding run in the Worker. */
 export interface WorkerEmbedOptions {
   batchSize?: number;
   onProgress?: (progress: EmbedProgress) => void;

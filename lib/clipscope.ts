@@ -8,6 +8,7 @@ import type { ModelSource } from './model-files.js';
 import type { BackendInfo } from './onnx-runtime.js';
 import { integerAtLeast } from './validate.js';
 
+/** Options of {@link Clipscope.create}: the model's, plus where it is and the index's. */
 export interface ClipscopeOptions extends ClipModelOptions {
   /** Where the model's files are (default: Xenova/clip-vit-base-patch32 on the Hugging Face hub). */
   model?: ModelSource;

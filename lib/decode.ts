@@ -21,6 +21,7 @@ export type ImageSource =
   | string
   | RawImage;
 
+/** Options of {@link decodeImage}. */
 export interface DecodeOptions {
   /** Refuse images with more pixels, before decoding them. Default 50 megapixels. */
   maxPixels?: number;

@@ -1,6 +1,7 @@
 // Image dimensions from the first bytes of a file, before anything is decoded: a 100-byte
 // file that claims 100000 × 100000 pixels is refused without allocating its pixels.
 
+/** What an image file's header says, read before decoding. */
 export interface ImageHeader {
   format: 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
   width: number;

@@ -41,6 +41,7 @@ export interface DownloadProgress {
   fromCache: boolean;
 }
 
+/** Options of reading model files. */
 export interface FetchOptions {
   manifest?: ModelManifest;
   onProgress?: (progress: DownloadProgress) => void;

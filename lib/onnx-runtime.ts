@@ -21,6 +21,7 @@ export class ModelInterfaceError extends ClipscopeError {
   override readonly name = 'ModelInterfaceError';
 }
 
+/** Package-wide onnxruntime-web settings; set them before the first model loads. */
 export interface RuntimeSettings {
   /**
    * Where onnxruntime-web's `.wasm`/`.mjs` files are served from, when self-hosted (a directory
@@ -30,6 +31,7 @@ export interface RuntimeSettings {
   ortWasmPaths?: string;
 }
 
+/** See {@link RuntimeSettings}. */
 export const runtimeSettings: RuntimeSettings = {};
 
 const scope = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
@@ -133,6 +135,7 @@ export async function createSession(
   }
 }
 
+/** The two CLIP encoders. */
 export type EncoderKind = 'vision' | 'text';
 
 /** The input and output names a CLIP encoder must have. */

@@ -17,6 +17,7 @@ export interface TokenizedBatch {
   contextLength: number;
 }
 
+/** Options of {@link ClipTokenizer.encodeBatch}. */
 export interface EncodeOptions {
   /** Row length; longer texts are cut with the end token kept last. Default 77. */
   contextLength?: number;

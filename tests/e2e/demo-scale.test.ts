@@ -1,5 +1,6 @@
-// The demo with 5,000 photos: every one is embedded and stored, the grid keeps only the rows in
-// view in the page (virtualised), search still answers, and the memory report covers them all.
+// The demo with many photos: a long run cancels cleanly, keeping what was added; 5,000 photos
+// are all embedded and stored, the grid keeps only the rows in view in the page (virtualised),
+// search still answers, and the memory report covers them all.
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
@@ -20,13 +21,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
 });
 
-it(`embeds ${COUNT} photos and stays usable`, { timeout: 600_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(server.resolvedUrls!.local[0]);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.check('input[name="model"][value="test"]');
-  await page.click('#load-model');
-  await expect.poll(() => page.textContent('#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
+async function dropGenerated(page: import('playwright-core').Page, count: number): Promise<void> {
   await page.evaluate(async (count) => {
     const transfer = new DataTransfer();
     const canvas = new OffscreenCanvas(16, 12);
@@ -37,7 +32,37 @@ it(`embeds ${COUNT} photos and stays usable`, { timeout: 600_000 }, async () => 
       transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], `photo-${i}.png`, { type: 'image/png' }));
     }
     document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, COUNT);
+  }, count);
+}
+
+async function openWithTestModel(): Promise<import('playwright-core').Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(server.resolvedUrls!.local[0]);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.check('input[name="model"][value="test"]');
+  await page.click('#load-model');
+  await expect.poll(() => page.textContent('#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
+  return page;
+}
+
+it('cancels a run, keeping the photos added so far', { timeout: 300_000 }, async () => {
+  const page = await openWithTestModel();
+  await dropGenerated(page, 800);
+  await expect.poll(async () => Number(/^(\d+) of 800/.exec((await page.textContent('#embed-status')) ?? '')?.[1] ?? 0), { timeout: 120_000, intervals: [50] }).toBeGreaterThanOrEqual(16);
+  await page.click('#cancel');
+  await expect.poll(() => page.textContent('#embed-status'), { timeout: 60_000 }).toMatch(/^Cancelled: \d+ photos are in the collection\.$/);
+  const kept = Number(/^Cancelled: (\d+)/.exec((await page.textContent('#embed-status'))!)![1]);
+  expect(kept).toBeGreaterThanOrEqual(16);
+  expect(kept).toBeLessThan(800);
+  expect(await page.getAttribute('#grid', 'data-count')).toBe(String(kept));
+  expect(await page.isHidden('#cancel')).toBe(true);
+  await page.context().close();
+});
+
+it(`embeds ${COUNT} photos and stays usable`, { timeout: 600_000 }, async () => {
+  const page = await openWithTestModel();
+  await dropGenerated(page, COUNT);
   await expect.poll(() => page.textContent('#embed-status'), { timeout: 540_000, intervals: [2000] }).toMatch(new RegExp(`^Added ${COUNT} photos in`));
   expect(await page.getAttribute('#grid', 'data-count')).toBe(String(COUNT));
   expect(await page.locator('#grid .cell').count()).toBeLessThan(300);

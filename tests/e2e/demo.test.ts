@@ -187,6 +187,16 @@ describe('demo page', () => {
     await page.screenshot({ path: `${shots}demo-imported.png`, fullPage: true });
   });
 
+  it('loads model files picked from disk, and says the collection belongs to another model', async () => {
+    await page.check('input[name="model"][value="files"]');
+    await page.setInputFiles('#model-files', fileURLToPath(new URL('../../build/models/clip-tiny/', import.meta.url)));
+    await page.click('#load-model');
+    await expect.poll(() => page.textContent('#model-status'), { timeout: 30_000 }).toBe(
+      'Your collection was embedded with the test model; load that model to search it, or Clear to start again.',
+    );
+    expect(await page.textContent('#backend')).toMatch(/^Running on WebAssembly/);
+  });
+
   it('made no request outside localhost and raised no page error', () => {
     const origin = new URL(url).origin;
     const outside = requests.filter((r) => !r.startsWith(origin) && !r.startsWith(`blob:${origin}`));
