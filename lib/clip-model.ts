@@ -136,9 +136,8 @@ async function readEncoderFile(
   options: ClipModelOptions,
 ): Promise<{ file: string; bytes: Uint8Array }> {
   const order: ModelDtype[] = [dtype, ...(['fp32', 'quantized', 'fp16'] as ModelDtype[]).filter((d) => d !== dtype)];
-  const remote = files.has('x') === undefined && /^https?:/.test(files.label);
   const tried: string[] = [];
-  for (const variant of remote ? [dtype] : order) {
+  for (const variant of files.remote ? [dtype] : order) {
     const file = `onnx/${kind}_model${VARIANT_SUFFIX[variant]}.onnx`;
     tried.push(file);
     const bytes = await files.read(file, options);

@@ -6,13 +6,18 @@ import type { ImageSource } from './decode.js';
 import type { Id, SearchResult, StorageType } from './embedding-index.js';
 import type { DownloadProgress } from './model-files.js';
 import type { BackendInfo, EncoderKind } from './onnx-runtime.js';
+import { env } from './core.js';
+import { runtimeSettings } from './onnx-runtime.js';
 import { deserializeError, deserializeFailures, type Reply, type Request } from './worker-protocol.js';
 
 /** Options of {@link ClipscopeWorker.create}: those of the engine, plus an optional Worker. */
 export interface WorkerOptions extends Omit<ClipscopeOptions, 'onProgress' | 'signal'> {
   /** Download progress of the model files. */
   onProgress?: (progress: DownloadProgress) => void;
-  /** A worker you started yourself from clipscope's `worker.js` (self-hosted or bundled differently). */
+  /**
+   * A worker you started yourself from clipscope's `worker.js` (self-hosted or bundled
+   * differently). `env.wasmPaths` and `runtimeSettings.ortWasmPaths` set on the page are passed on.
+   */
   worker?: Worker;
 }
 
@@ -94,7 +99,9 @@ export class ClipscopeWorker {
       pending.clear();
     };
     const next = { value: 1 };
-    const info = await call(worker, pending, next, 'create', [engineOptions], { progress: onProgress });
+    const absolute = (url: string | URL | undefined) => (url === undefined ? undefined : new URL(String(url), globalThis.location?.href).href);
+    const settings = { wasmPaths: absolute(env.wasmPaths), ortWasmPaths: absolute(runtimeSettings.ortWasmPaths) };
+    const info = await call(worker, pending, next, 'create', [engineOptions, settings], { progress: onProgress });
     return new ClipscopeWorker(worker, pending, next, info as { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> });
   }
 

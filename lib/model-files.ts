@@ -54,10 +54,10 @@ export interface FetchOptions {
 export interface ModelFiles {
   /** A description of the source for messages ("https://…/", "/models/clip", "picked files"). */
   readonly label: string;
+  /** Files come over the network (each probe costs a request). */
+  readonly remote: boolean;
   /** The file's bytes, or undefined if the source has no such file (404 / not picked). */
   read(path: string, options?: FetchOptions): Promise<Uint8Array | undefined>;
-  /** Whether the source is known to have the file, without reading it; undefined if unknown. */
-  has(path: string): boolean | undefined;
 }
 
 function loadError(message: string): ModelLoadError {
@@ -129,15 +129,12 @@ async function openCache(): Promise<Cache | undefined> {
 
 class RemoteFiles implements ModelFiles {
   readonly label: string;
+  readonly remote = true;
   readonly #base: URL;
 
   constructor(base: URL) {
     this.#base = base;
     this.label = base.href;
-  }
-
-  has(): undefined {
-    return undefined;
   }
 
   async read(path: string, options: FetchOptions = {}): Promise<Uint8Array | undefined> {
@@ -179,15 +176,12 @@ class RemoteFiles implements ModelFiles {
 
 class FolderFiles implements ModelFiles {
   readonly label: string;
+  readonly remote = false;
   readonly #base: URL;
 
   constructor(base: URL) {
     this.#base = base;
     this.label = decodeURIComponent(base.pathname);
-  }
-
-  has(): undefined {
-    return undefined;
   }
 
   async read(path: string, options: FetchOptions = {}): Promise<Uint8Array | undefined> {
@@ -208,6 +202,7 @@ class FolderFiles implements ModelFiles {
 
 class PickedFiles implements ModelFiles {
   readonly label = 'picked files';
+  readonly remote = false;
   readonly #byPath = new Map<string, ArrayBuffer | Uint8Array | Blob>();
 
   constructor(entries: Iterable<[string, ArrayBuffer | Uint8Array | Blob]>) {
@@ -222,10 +217,6 @@ class PickedFiles implements ModelFiles {
     const name = path.split('/').pop()!;
     for (const [key, value] of this.#byPath) if (key === name || key.endsWith('/' + name)) return value;
     return undefined;
-  }
-
-  has(path: string): boolean {
-    return this.#find(path) !== undefined;
   }
 
   async read(path: string, options: FetchOptions = {}): Promise<Uint8Array | undefined> {

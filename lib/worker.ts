@@ -1,6 +1,8 @@
 // The clipscope Worker: one engine (model + index) answering the page's calls, so decoding,
 // preprocessing and inference never block the page. Started by ClipscopeWorker.
 import { Clipscope } from './clipscope.js';
+import { env } from './core.js';
+import { runtimeSettings } from './onnx-runtime.js';
 import type { ClipscopeOptions } from './clipscope.js';
 import { serializeError, serializeFailures, transferablesOf, type Reply, type Request } from './worker-protocol.js';
 
@@ -23,8 +25,13 @@ type Handler = (args: unknown[], signal: AbortSignal, progress: (value: unknown)
 const INDEX_METHODS = new Set(['get', 'has', 'remove', 'search', 'searchBatch', 'kmeans', 'autoK', 'pca2d', 'nearDuplicates', 'save', 'clear']);
 
 const handlers: Record<string, Handler> = {
-  async create([options], _signal, progress) {
-    engine?.dispose();
+  async create([options, settings], _signal, progress) {
+    // The page's asset locations, absolute already: this module instance has its own settings.
+    const { wasmPaths, ortWasmPaths } = settings as { wasmPaths?: string; ortWasmPaths?: string };
+    if (wasmPaths) env.wasmPaths = wasmPaths;
+    if (ortWasmPaths) runtimeSettings.ortWasmPaths = ortWasmPaths;
+    await engine?.dispose();
+    engine = undefined;
     engine = await Clipscope.create({ ...(options as ClipscopeOptions), onProgress: progress });
     return { backend: engine.backend, dim: engine.model.dim, files: engine.model.files };
   },

@@ -46,6 +46,14 @@ async function openWithTestModel(): Promise<import('playwright-core').Page> {
   return page;
 }
 
+it('adds a folder picked with the folder button, ids keeping the folder path', { timeout: 120_000 }, async () => {
+  const page = await openWithTestModel();
+  await page.setInputFiles('#photo-folder', fileURLToPath(new URL('../../build/web/samples/shapes/', import.meta.url)));
+  await expect.poll(() => page.textContent('#embed-status'), { timeout: 60_000 }).toMatch(/^Added 16 photos/);
+  await expect.poll(() => page.locator('#grid .cell[data-id="shapes/red-circle.png"]').count()).toBe(1);
+  await page.context().close();
+});
+
 it('cancels a run, keeping the photos added so far', { timeout: 300_000 }, async () => {
   const page = await openWithTestModel();
   await dropGenerated(page, 800);

@@ -343,3 +343,33 @@ describe('under a strict Content-Security-Policy', () => {
     await page.close();
   });
 });
+
+describe('self-hosted asset locations', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+
+  it("fetches onnxruntime-web's files from runtimeSettings.ortWasmPaths, also in the Worker", async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+    // Workers' requests are seen through the context.
+    page.context().on('request', (request) => requests.push(new URL(request.url()).pathname));
+    await page.goto(server.url + app);
+    await page.getByText('ready').waitFor();
+    const backend = await page.evaluate(async () => {
+      const { clipscope } = window as any;
+      clipscope.runtimeSettings.ortWasmPaths = '/node_modules/onnxruntime-web/dist/';
+      const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
+      const out = worker.backend.name;
+      await worker.terminate();
+      return out;
+    });
+    expect(backend).toBe('wasm');
+    expect(requests).toContain('/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm');
+    expect(requests.filter((path) => /ort-wasm-simd-threaded[^/]*\.wasm$/.test(path) && !path.startsWith('/node_modules/'))).toEqual([]);
+    await page.close();
+  });
+});
