@@ -148,7 +148,12 @@ async function readEncoderFile(
 
 async function loadTokenizer(files: ModelFiles, options: ClipModelOptions): Promise<ClipTokenizer> {
   const json = await files.read('tokenizer.json', options);
-  if (json) return ClipTokenizer.fromTokenizerJson(parseJson(json, 'tokenizer.json'));
+  if (json) {
+    const parsed = parseJson(json, 'tokenizer.json') as { model?: { merges?: unknown; vocab?: Record<string, unknown> } };
+    const tokenizer = await ClipTokenizer.fromTokenizerJson(parsed);
+    if (parsed.model?.vocab) checkVocabulary(tokenizer, parsed.model.vocab, 'tokenizer.json');
+    return tokenizer;
+  }
   const merges = await files.read('merges.txt', options);
   if (!merges) {
     throw new ModelLoadError('ModelLoad', `${files.label} has neither tokenizer.json nor merges.txt (HTTP 404 or file not present)`);

@@ -276,3 +276,19 @@ describe('model files that are wrong', () => {
     await model.release();
   });
 });
+
+describe('tokenizer files', () => {
+  it('refuses a tokenizer.json whose vocabulary does not number tokens as CLIP does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clipscope-vocab-'));
+    cpSync(tiny, dir, { recursive: true });
+    const file = join(dir, 'tokenizer.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const [first, second] = Object.keys(json.model.vocab);
+    const [a, b] = [json.model.vocab[first], json.model.vocab[second]];
+    [json.model.vocab[first], json.model.vocab[second]] = [b, a];
+    writeFileSync(file, JSON.stringify(json));
+    await expect(ClipModel.load(dir, { encoders: ['text'] })).rejects.toThrow(
+      `tokenizer.json numbers "${first}" ${b}, CLIP's layout gives ${a}: not a CLIP BPE vocabulary`,
+    );
+  });
+});
