@@ -205,6 +205,67 @@ function minRowCosine(a: Float32Array, b: Float32Array, dim: number): number {
   return worst;
 }
 
+// What a model's files give before any session starts.
+interface ModelParts {
+  preprocessor?: ImagePreprocessor;
+  tokenizer?: ClipTokenizer;
+  contextLength: number;
+  padId: number;
+  vision?: { file: string; bytes: Uint8Array };
+  text?: { file: string; bytes: Uint8Array };
+}
+
+async function readModelParts(files: ModelFiles, options: ClipModelOptions): Promise<ModelParts> {
+  const encoders = options.encoders ?? ['vision', 'text'];
+  const dtype = options.dtype ?? 'quantized';
+  const config = await files.read('config.json', options);
+  const textConfig = (config ? parseJson(config, 'config.json').text_config : undefined) as Record<string, unknown> | undefined;
+  const parts: ModelParts = { contextLength: Number(textConfig?.max_position_embeddings ?? 77), padId: 0 };
+  try {
+    if (encoders.includes('vision')) {
+      const configBytes = await files.read('preprocessor_config.json', options);
+      if (!configBytes) throw new ModelLoadError('ModelLoad', `${files.label} has no preprocessor_config.json`);
+      const preprocessing = parsePreprocessorConfig(parseJson(configBytes, 'preprocessor_config.json'), { maxPixels: options.maxPixels });
+      parts.vision = await readEncoderFile(files, 'vision', dtype, options);
+      parts.preprocessor = new ImagePreprocessor(preprocessing);
+    }
+    if (encoders.includes('text')) {
+      parts.tokenizer = await loadTokenizer(files, options);
+      const tokenizerConfig = await files.read('tokenizer_config.json', options);
+      const padToken = tokenizerConfig ? parseJson(tokenizerConfig, 'tokenizer_config.json').pad_token : undefined;
+      const padId = typeof padToken === 'string' ? parts.tokenizer.tokenId(padToken) : -1;
+      parts.padId = padId >= 0 ? padId : parts.tokenizer.endId;
+      parts.text = await readEncoderFile(files, 'text', dtype, options);
+    }
+    return parts;
+  } catch (error) {
+    parts.preprocessor?.delete();
+    parts.tokenizer?.delete();
+    throw error;
+  }
+}
+
+// Sessions for the encoders present, each checked against CLIP's interface.
+async function startEncoders(parts: ModelParts, backend: 'webgpu' | 'wasm'): Promise<Partial<Record<EncoderKind, Encoder>>> {
+  const out: Partial<Record<EncoderKind, Encoder>> = {};
+  try {
+    for (const [kind, part] of [['vision', parts.vision], ['text', parts.text]] as const) {
+      if (!part) continue;
+      const { session, ort } = await createSession(part.bytes, part.file, backend);
+      out[kind] = { session, ort, file: part.file };
+      checkInterface(session, kind, part.file);
+    }
+    return out;
+  } catch (error) {
+    await releaseEncoders(out);
+    throw error;
+  }
+}
+
+async function releaseEncoders(encoders: Partial<Record<EncoderKind, Encoder | undefined>>): Promise<void> {
+  await Promise.all(Object.values(encoders).map((e) => e?.session.release()));
+}
+
 /**
  * A CLIP model (vision and text encoders) running on onnxruntime-web, with the image
  * preprocessing and tokenizer of the WASM core. Load with {@link ClipModel.load}; call
@@ -257,80 +318,57 @@ export class ClipModel {
    */
   static async load(source: ModelSource = DEFAULT_MODEL_URL, options: ClipModelOptions = {}): Promise<ClipModel> {
     await init();
-    const files = modelFiles(source);
-    const encoders = options.encoders ?? ['vision', 'text'];
-    const dtype = options.dtype ?? 'quantized';
     const threads = integerAtLeast(options.threads ?? defaultThreads(), 1, 'threads');
-    let backend = await chooseBackend(options.backend ?? 'auto', threads);
-
-    const config = await files.read('config.json', options);
-    const textConfig = (config ? parseJson(config, 'config.json').text_config : undefined) as Record<string, unknown> | undefined;
-    const contextLength = Number(textConfig?.max_position_embeddings ?? 77);
-
-    let preprocessor: ImagePreprocessor | undefined;
-    let vision: { file: string; bytes: Uint8Array } | undefined;
-    if (encoders.includes('vision')) {
-      const configBytes = await files.read('preprocessor_config.json', options);
-      if (!configBytes) throw new ModelLoadError('ModelLoad', `${files.label} has no preprocessor_config.json`);
-      preprocessor = new ImagePreprocessor(
-        parsePreprocessorConfig(parseJson(configBytes, 'preprocessor_config.json'), { maxPixels: options.maxPixels }),
-      );
-      vision = await readEncoderFile(files, 'vision', dtype, options);
+    const backend = await chooseBackend(options.backend ?? 'auto', threads);
+    const parts = await readModelParts(modelFiles(source), options);
+    let sessions: Partial<Record<EncoderKind, Encoder>> = {};
+    try {
+      throwIfAborted(options.signal);
+      sessions = await startEncoders(parts, backend.name);
+      const model = new ClipModel({
+        backend,
+        vision: sessions.vision,
+        text: sessions.text,
+        preprocessor: parts.preprocessor,
+        tokenizer: parts.tokenizer,
+        contextLength: parts.contextLength,
+        padId: parts.padId,
+        logitScale: options.logitScale ?? CLIP_LOGIT_SCALE,
+        maxPixels: options.maxPixels ?? 50_000_000,
+      });
+      if (backend.name === 'webgpu') await model.#checkWebGpu(parts, options.canaryMinCosine ?? 0.999);
+      return model;
+    } catch (error) {
+      // Nothing half-loaded stays behind: sessions and WASM objects are freed.
+      await releaseEncoders(sessions);
+      parts.preprocessor?.delete();
+      parts.tokenizer?.delete();
+      throw error;
     }
-    let tokenizer: ClipTokenizer | undefined;
-    let text: { file: string; bytes: Uint8Array } | undefined;
-    let padId = 0;
-    if (encoders.includes('text')) {
-      tokenizer = await loadTokenizer(files, options);
-      const tokenizerConfig = await files.read('tokenizer_config.json', options);
-      const padToken = tokenizerConfig ? parseJson(tokenizerConfig, 'tokenizer_config.json').pad_token : undefined;
-      padId = typeof padToken === 'string' && tokenizer.tokenId(padToken) >= 0 ? tokenizer.tokenId(padToken) : tokenizer.endId;
-      text = await readEncoderFile(files, 'text', dtype, options);
-    }
-    throwIfAborted(options.signal);
+  }
 
-    const start = async (name: 'webgpu' | 'wasm') => {
-      const out: Partial<Record<EncoderKind, Encoder>> = {};
-      for (const [kind, part] of [['vision', vision], ['text', text]] as const) {
-        if (!part) continue;
-        const { session, ort } = await createSession(part.bytes, part.file, name);
-        checkInterface(session, kind, part.file);
-        out[kind] = { session, ort, file: part.file };
-      }
-      return out;
-    };
-    let sessions = await start(backend.name);
-    const model = new ClipModel({
-      backend,
-      vision: sessions.vision,
-      text: sessions.text,
-      preprocessor,
-      tokenizer,
-      contextLength,
-      padId,
-      logitScale: options.logitScale ?? CLIP_LOGIT_SCALE,
-      maxPixels: options.maxPixels ?? 50_000_000,
+  // Runs the canary input on WebGPU and on WASM; keeps WebGPU only if they agree.
+  async #checkWebGpu(parts: ModelParts, minCosine: number): Promise<void> {
+    const webgpu = { vision: this.#vision, text: this.#text };
+    const reference = await startEncoders(parts, 'wasm');
+    const verdict = await this.#canary(webgpu, reference, minCosine).catch(async (error: unknown) => {
+      await releaseEncoders(reference);
+      throw error;
     });
-    if (backend.name === 'webgpu') {
-      const reference = await start('wasm');
-      const verdict = await model.#canary(sessions, reference, options.canaryMinCosine ?? 0.999);
-      if (verdict.agree) {
-        await Promise.all(Object.values(reference).map((e) => e.session.release()));
-        (model as { backend: BackendInfo }).backend = { ...backend, reason: `${backend.reason}; canary agrees with WASM (cosine ${verdict.cosine.toFixed(6)})` };
-      } else {
-        await Promise.all(Object.values(sessions).map((e) => e.session.release()));
-        sessions = reference;
-        backend = {
-          name: 'wasm',
-          reason: `WebGPU output disagreed with WASM on the canary input (cosine ${verdict.cosine.toFixed(6)} < ${options.canaryMinCosine ?? 0.999}); using WASM`,
-          threads: backend.threads,
-        };
-        (model as { backend: BackendInfo }).backend = backend;
-        model.#vision = sessions.vision;
-        model.#text = sessions.text;
-      }
+    const self = this as { backend: BackendInfo };
+    if (verdict.agree) {
+      await releaseEncoders(reference);
+      self.backend = { ...this.backend, reason: `${this.backend.reason}; canary agrees with WASM (cosine ${verdict.cosine.toFixed(6)})` };
+      return;
     }
-    return model;
+    await releaseEncoders(webgpu);
+    this.#vision = reference.vision;
+    this.#text = reference.text;
+    self.backend = {
+      name: 'wasm',
+      reason: `WebGPU output disagreed with WASM on the canary input (cosine ${verdict.cosine.toFixed(6)} < ${minCosine}); using WASM`,
+      threads: this.backend.threads,
+    };
   }
 
   async #canary(
