@@ -40,19 +40,25 @@ function describe(error: unknown): string {
 function refreshCollection(): void {
   grid.photos = [...photos.values()].map((p) => ({ id: p.id, name: p.name, url: p.url }));
   $('empty').hidden = photos.size > 0;
-  $<HTMLButtonElement>('export').disabled = photos.size === 0 || !engine;
+  $<HTMLButtonElement>('export').disabled = photos.size === 0;
   $<HTMLButtonElement>('clear').disabled = photos.size === 0;
   void reportMemory();
 }
 
 async function reportMemory(): Promise<void> {
-  if (!engine) {
-    say($('memory'), photos.size ? `${photos.size} photos stored on this device.` : '');
+  if (!engine || collectionBelongsElsewhere()) {
+    const made = savedModelKey ? `, embedded with the ${savedModelKey} model` : '';
+    say($('memory'), photos.size ? `${photos.size} photos stored on this device${made}.` : '');
     return;
   }
   const info = await engine.indexInfo();
   const perPhoto = info.size ? Math.round(info.memoryBytes / info.size) : 0;
   say($('memory'), `${info.size} photos embedded · ${(info.memoryBytes / 1e6).toFixed(2)} MB of embeddings in WebAssembly memory (${perPhoto} bytes per photo, ${info.dim} dimensions, ${info.storage})`);
+}
+
+// The stored embeddings were made by another model than the one loaded: they cannot be searched.
+function collectionBelongsElsewhere(): boolean {
+  return photos.size > 0 && savedModelKey !== undefined && savedModelKey !== modelKey;
 }
 
 function addPhotoRecords(records: PhotoRecord[]): void {
@@ -156,7 +162,7 @@ async function addFiles(files: File[]): Promise<void> {
     $('progress-row').hidden = false;
     return;
   }
-  if (savedModelKey && savedModelKey !== modelKey && photos.size) {
+  if (collectionBelongsElsewhere()) {
     say($('embed-status'), `Your collection was embedded with the ${savedModelKey} model: load it, or Clear first.`, true);
     $('progress-row').hidden = false;
     return;
@@ -247,30 +253,49 @@ function showResults(title: string, ids: Array<string | number>, scores: Float32
   $('results-panel').hidden = false;
 }
 
+// Search needs the model that made the collection's embeddings.
+function searchUnavailable(): string | undefined {
+  if (!engine) return 'Load a model first.';
+  if (!photos.size) return 'Add some photos first.';
+  if (collectionBelongsElsewhere()) return `Your collection was embedded with the ${savedModelKey} model: load it to search.`;
+  return undefined;
+}
+
+function showSearchProblem(message: string): void {
+  say($('results-title'), message, true);
+  $('results').replaceChildren();
+  $('results-panel').hidden = false;
+}
+
 async function findSimilar(id: string): Promise<void> {
-  if (!engine || !photos.size) return;
+  const problem = searchUnavailable();
+  if (problem) return showSearchProblem(problem);
   grid.select(id);
   try {
-    const hits = await engine.searchByImage(id, 12);
+    const hits = await engine!.searchByImage(id, 12);
     showResults(`Most similar to ${photos.get(id)?.name ?? id}`, hits.ids, hits.scores);
   } catch (error) {
-    say($('results-title'), describe(error), true);
+    showSearchProblem(describe(error));
   }
 }
 
 async function searchText(text: string): Promise<void> {
-  if (!engine) return say($('results-title'), 'Load a model first.', true);
-  if (!photos.size) return say($('results-title'), 'Add some photos first.', true);
+  const problem = searchUnavailable();
+  if (problem) return showSearchProblem(problem);
   grid.select(undefined);
-  const hits = await engine.searchByText(text, 12);
-  showResults(`Photos matching “${text}”`, hits.ids, hits.scores);
-  $('results-panel').hidden = false;
+  try {
+    const hits = await engine!.searchByText(text, 12);
+    showResults(`Photos matching “${text}”`, hits.ids, hits.scores);
+  } catch (error) {
+    showSearchProblem(`Could not search: ${describe(error)}`);
+  }
 }
 
 async function searchWithFile(file: File): Promise<void> {
-  if (!engine || !photos.size) return;
+  const problem = searchUnavailable();
+  if (problem) return showSearchProblem(problem);
   try {
-    const hits = await engine.searchByImage(file, 12);
+    const hits = await engine!.searchByImage(file, 12);
     showResults(`Most similar to the dropped ${file.name}`, hits.ids, hits.scores);
   } catch (error) {
     say($('results-title'), `Could not search with ${file.name}: ${describe(error)}`, true);
@@ -317,26 +342,32 @@ function renderClusters(result: ClusterResult): void {
 }
 
 async function cluster(): Promise<void> {
-  if (!engine || photos.size < 2) return say($('clusters'), 'Add at least two photos to cluster them.');
+  const problem = searchUnavailable() ?? (photos.size < 2 ? 'Add at least two photos to cluster them.' : undefined);
+  if (problem) return say($('clusters'), problem, true);
   const value = $<HTMLSelectElement>('cluster-k').value;
   try {
-    renderClusters(await engine.cluster({ k: value === 'auto' ? 'auto' : Number(value), kMax: 12 }));
+    renderClusters(await engine!.cluster({ k: value === 'auto' ? 'auto' : Number(value), kMax: 12 }));
   } catch (error) {
     say($('clusters'), describe(error), true);
   }
 }
 
 async function drawMap(): Promise<void> {
-  if (!engine || photos.size < 2) return;
-  const { ids, coords } = await engine.map();
-  mapView.draw({ ids: ids.map(String), coords, labels: clusterLabels });
+  if (searchUnavailable() || photos.size < 2) return;
+  try {
+    const { ids, coords } = await engine!.map();
+    mapView.draw({ ids: ids.map(String), coords, labels: clusterLabels });
+  } catch (error) {
+    say($('memory'), `Could not draw the map: ${describe(error)}`, true);
+  }
 }
 
 async function showDuplicates(): Promise<void> {
   const threshold = Number($<HTMLInputElement>('threshold').value);
   say($('threshold-value'), threshold.toFixed(3));
-  if (!engine || photos.size < 2) return;
-  const groups = await engine.nearDuplicates(threshold);
+  const problem = searchUnavailable();
+  if (problem || photos.size < 2) return say($('duplicates'), problem ?? 'Add at least two photos.', Boolean(problem));
+  const groups = await engine!.nearDuplicates(threshold);
   if (!groups.length) return say($('duplicates'), `No photos are this similar (cosine ≥ ${threshold.toFixed(3)}).`);
   $('duplicates').replaceChildren(
     ...groups.map((group) => thumbList(group.map((id) => ({ id: String(id), url: photos.get(String(id))?.url, caption: photos.get(String(id))?.name ?? String(id) })), (id) => (selectTab('photos'), void findSimilar(id)))),
@@ -356,9 +387,13 @@ function selectTab(name: string): void {
 
 // ---- export, import, clear ------------------------------------------------------------------
 
+// Exports what is stored on the device (after saving the latest embeddings when the loaded
+// model is the collection's), so a collection made with another model is exported intact.
 async function exportFile(): Promise<void> {
-  if (!engine || !modelKey) return;
-  const blob = await exportCollection(await loadPhotos(), { modelKey, bytes: await engine.save() });
+  if (engine && !collectionBelongsElsewhere()) await persistEmbeddings();
+  const saved = await loadIndex();
+  if (!saved) return say($('memory'), 'Nothing to export yet: add photos with a model first.', true);
+  const blob = await exportCollection(await loadPhotos(), saved);
   const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: 'photos.clipscope' });
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);

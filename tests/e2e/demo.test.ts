@@ -195,6 +195,23 @@ describe('demo page', () => {
       'Your collection was embedded with the test model; load that model to search it, or Clear to start again.',
     );
     expect(await page.textContent('#backend')).toMatch(/^Running on WebAssembly/);
+    // Nothing is searched with the wrong model, and the collection still exports whole.
+    await page.press('#query', 'Enter');
+    await expect.poll(() => page.textContent('#results-title')).toBe('Your collection was embedded with the test model: load it to search.');
+    expect(await page.textContent('#memory')).toBe('28 photos stored on this device, embedded with the test model.');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    expect(exported.photos).toHaveLength(28);
+    expect(exported.modelKey).toBe('test');
+    expect(exported.index.length).toBeGreaterThan(28 * 2048);
+  });
+
+  it('fits a narrow phone screen without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click('#tab-photos');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: `${shots}demo-narrow.png`, fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 900 });
   });
 
   it('made no request outside localhost and raised no page error', () => {
