@@ -3,6 +3,7 @@
 import { ClipscopeError, InvalidArgumentError } from './errors.js';
 import { jpegOrientation, readImageHeader } from './image-header.js';
 import { importNodeOnly, readFileUrl } from './node-only.js';
+import { copyBitmapRgba } from './bitmap-pixels.js';
 import { decodePng, PngError } from './png.js';
 import { DEFAULT_MAX_PIXELS } from './preprocess.js';
 import type { RawImage } from './raw-image.js';
@@ -49,6 +50,14 @@ function isRawImage(source: unknown): source is RawImage {
   return typeof source === 'object' && source !== null && 'data' in source && 'channels' in source;
 }
 
+// A bitmap's pixels: through VideoFrame where it converts to RGBA, else through a canvas.
+async function bitmapPixels(bitmap: ImageBitmap, maxPixels: number): Promise<RawImage> {
+  checkSize(bitmap.width, bitmap.height, maxPixels);
+  const rgba = await copyBitmapRgba(bitmap);
+  if (rgba) return { data: rgba, width: bitmap.width, height: bitmap.height, channels: 4 };
+  return drawablePixels(bitmap, bitmap.width, bitmap.height, maxPixels);
+}
+
 // Pixels of a drawable (bitmap, image, canvas) through an OffscreenCanvas: usable in Workers.
 function drawablePixels(source: CanvasImageSource, width: number, height: number, maxPixels: number): RawImage {
   checkSize(width, height, maxPixels);
@@ -89,7 +98,7 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
     return fail(`not a decodable image${header ? ` (${header.format} data is corrupt or truncated)` : ''}: ${String(error)}`);
   }
   try {
-    return drawablePixels(bitmap, bitmap.width, bitmap.height, maxPixels);
+    return await bitmapPixels(bitmap, maxPixels);
   } finally {
     bitmap.close();
   }
@@ -179,7 +188,7 @@ export async function decodeImage(source: ImageSource, options: DecodeOptions = 
     return { data: source.data, width: source.width, height: source.height, channels: 4 };
   }
   if (typeof ImageBitmap !== 'undefined' && source instanceof ImageBitmap) {
-    return drawablePixels(source, source.width, source.height, maxPixels);
+    return bitmapPixels(source, maxPixels);
   }
   if (typeof HTMLImageElement !== 'undefined' && source instanceof HTMLImageElement) {
     await source.decode().catch((error: unknown) => fail(`<img> could not be decoded: ${String(error)}`));

@@ -96,6 +96,31 @@ describe('decoding in Chromium', () => {
     expect(sizes).toEqual([...Array(4).fill([225, 224, 4, true]), [225, 224, 3, true]]);
   });
 
+  it('reads JPEG and WebP pixels exactly as the canvas does (VideoFrame path)', async () => {
+    const same = await page.evaluate(async () => {
+      const { decodeImage } = (window as any).clipscope;
+      const out = [];
+      for (const [type, w, h] of [['image/jpeg', 640, 480], ['image/webp', 333, 251], ['image/jpeg', 17, 9]] as const) {
+        const source = new OffscreenCanvas(w, h);
+        const context = source.getContext('2d')!;
+        for (let s = 0; s < 60; s++) {
+          context.fillStyle = `hsl(${s * 37} 80% ${20 + s}%)`;
+          context.fillRect((s * 53) % w, (s * 31) % h, 40, 40);
+        }
+        const blob = await source.convertToBlob({ type, quality: 0.85 });
+        const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+        const canvas = new OffscreenCanvas(w, h);
+        const read = canvas.getContext('2d', { willReadFrequently: true })!;
+        read.drawImage(bitmap, 0, 0);
+        const expected = read.getImageData(0, 0, w, h).data;
+        const decoded = await decodeImage(blob);
+        out.push([type, decoded.width, decoded.height, decoded.data.length === expected.length && decoded.data.every((v: number, i: number) => v === expected[i])]);
+      }
+      return out;
+    });
+    expect(same).toEqual([['image/jpeg', 640, 480, true], ['image/webp', 333, 251, true], ['image/jpeg', 17, 9, true]]);
+  });
+
   it('applies EXIF orientation', async () => {
     const size = await page.evaluate(async (url) => {
       const image = await (window as any).clipscope.decodeImage(await (await fetch(url)).blob());
