@@ -454,7 +454,7 @@ $('text-search').addEventListener('submit', (event) => {
 });
 $('cluster-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  void cluster().then(() => undefined);
+  void cluster();
 });
 $('threshold').addEventListener('input', () => void showDuplicates());
 for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
