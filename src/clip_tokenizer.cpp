@@ -11,13 +11,14 @@ namespace {
 
 constexpr size_t kCacheLimit = 50'000;
 
+bool IsPrintableByte(int b) { return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF); }
+
 // CLIP's bytes_to_unicode: printable Latin-1 bytes stand for themselves, the others are moved
 // to U+0100 onwards, in byte order. Returns the code point of each byte.
 void ByteCodePoints(char32_t out[256]) {
   int next = 0;
   for (int b = 0; b < 256; ++b) {
-    const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-    out[b] = printable ? static_cast<char32_t>(b) : static_cast<char32_t>(256 + next++);
+    out[b] = IsPrintableByte(b) ? static_cast<char32_t>(b) : static_cast<char32_t>(256 + next++);
   }
 }
 
@@ -25,10 +26,10 @@ void ByteCodePoints(char32_t out[256]) {
 std::vector<int> VocabularyByteOrder() {
   std::vector<int> order;
   for (int b = 0; b < 256; ++b) {
-    if ((b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF)) order.push_back(b);
+    if (IsPrintableByte(b)) order.push_back(b);
   }
   for (int b = 0; b < 256; ++b) {
-    if (!((b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF))) order.push_back(b);
+    if (!IsPrintableByte(b)) order.push_back(b);
   }
   return order;
 }
