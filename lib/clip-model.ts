@@ -1,5 +1,6 @@
 // A CLIP model on onnxruntime-web: images and texts in, unit-length embeddings out. Decoding,
 // preprocessing, tokenizing and normalising run in the WASM core; the encoders run in ORT.
+import { throwIfAborted } from './abort.js';
 import { core, init } from './core.js';
 import { check, ClipscopeError, DeletedError, InvalidArgumentError } from './errors.js';
 import { decodeImage, DecodeError, type ImageSource } from './decode.js';
@@ -72,6 +73,11 @@ export interface EmbedOptions {
   /** Images per ORT run. Default 8. */
   batchSize?: number;
   onProgress?: (progress: EmbedProgress) => void;
+  /**
+   * Each batch's rows as soon as they are ready (before its progress report): the input index
+   * of each row and `indices.length × dim` unit floats. Work kept here survives a cancel.
+   */
+  onBatch?: (batch: { indices: number[]; embeddings: Float32Array; dim: number }) => void;
   /** Cancels between images; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -113,10 +119,6 @@ const VARIANT_SUFFIX: Record<ModelDtype, string> = { fp32: '', quantized: '_quan
 
 function now(): number {
   return globalThis.performance?.now() ?? Date.now();
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
 }
 
 function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
@@ -484,16 +486,25 @@ export class ClipModel {
         timings.inference += now() - t;
         t = now();
         const { embeddings, ok } = this.#normalize(raw, batch.indices.length);
+        const batchIndices: number[] = [];
+        const batchRows: Float32Array[] = [];
         for (let r = 0; r < batch.indices.length; r++) {
           const index = decoded[batch.indices[r]].index;
           if (ok[r]) {
-            rows.push(embeddings.subarray(r * this.dim, (r + 1) * this.dim));
-            indices.push(index);
+            batchRows.push(embeddings.subarray(r * this.dim, (r + 1) * this.dim));
+            batchIndices.push(index);
           } else {
             failures.push({ index, error: new ClipscopeError('NotFinite', `vision model output for image ${index} is not finite or zero`) });
           }
         }
+        rows.push(...batchRows);
+        indices.push(...batchIndices);
         timings.postprocess += now() - t;
+        if (options.onBatch && batchIndices.length) {
+          const packed = new Float32Array(batchRows.length * this.dim);
+          batchRows.forEach((row, i) => packed.set(row, i * this.dim));
+          options.onBatch({ indices: batchIndices, embeddings: packed, dim: this.dim });
+        }
       }
       const done = Math.min(from + batchSize, images.length);
       const seconds = (now() - started) / 1000;

@@ -6,7 +6,6 @@ import { EmbeddingIndex, type Id, type IndexOptions, type ItemCluster, type Sear
 import { ClipscopeError, InvalidArgumentError } from './errors.js';
 import type { ModelSource } from './model-files.js';
 import type { BackendInfo } from './onnx-runtime.js';
-import { integerAtLeast } from './validate.js';
 
 /** Options of {@link Clipscope.create}: the model's, plus where it is and the index's. */
 export interface ClipscopeOptions extends ClipModelOptions {
@@ -112,39 +111,28 @@ export class Clipscope {
    * so far and rejects with the signal's reason.
    */
   async addImages(items: readonly (ImageSource | ImageItem)[], options: EmbedOptions = {}): Promise<AddImagesResult> {
-    const batchSize = integerAtLeast(options.batchSize ?? 8, 1, 'batchSize');
     const ids = items.map((item, i) => (isImageItem(item) ? item.id : defaultId(item, this.index.size + i)));
     const images = items.map((item) => (isImageItem(item) ? item.image : item));
-    const result: AddImagesResult = { added: [], failures: [], timings: { decode: 0, preprocess: 0, inference: 0, postprocess: 0 } };
-    // Stored batch by batch, so a cancel keeps what was done.
-    for (let from = 0; from < items.length; from += batchSize) {
-      const to = Math.min(from + batchSize, items.length);
-      const embedded = await this.model.embedImages(images.slice(from, to), {
-        batchSize,
-        signal: options.signal,
-      });
-      for (const stage of Object.keys(result.timings) as (keyof StageTimings)[]) result.timings[stage] += embedded.timings[stage];
-      for (const failure of embedded.failures) {
-        result.failures.push({ id: ids[from + failure.index], index: from + failure.index, error: failure.error });
-      }
-      embedded.indices.forEach((local, row) => {
-        const index = from + local;
-        try {
-          this.index.add(ids[index], embedded.embeddings.subarray(row * embedded.dim, (row + 1) * embedded.dim));
-          result.added.push(ids[index]);
-        } catch (error) {
-          result.failures.push({ id: ids[index], index, error: error as ClipscopeError });
-        }
-      });
-      options.onProgress?.({
-        done: to,
-        total: items.length,
-        failed: result.failures.length,
-        ...rate(result.timings, to, items.length),
-      });
-    }
-    result.failures.sort((a, b) => a.index - b.index);
-    return result;
+    const added: Id[] = [];
+    const storeFailures: AddImagesResult['failures'] = [];
+    // Stored batch by batch as the model finishes them, so a cancel keeps what was done.
+    const embedded = await this.model.embedImages(images, {
+      batchSize: options.batchSize,
+      signal: options.signal,
+      onBatch: ({ indices, embeddings, dim }) =>
+        indices.forEach((index, row) => {
+          try {
+            this.index.add(ids[index], embeddings.subarray(row * dim, (row + 1) * dim));
+            added.push(ids[index]);
+          } catch (error) {
+            storeFailures.push({ id: ids[index], index, error: error as ClipscopeError });
+          }
+        }),
+      onProgress: (progress) => options.onProgress?.({ ...progress, failed: progress.failed + storeFailures.length }),
+    });
+    const failures = [...embedded.failures.map((f) => ({ id: ids[f.index], index: f.index, error: f.error })), ...storeFailures];
+    failures.sort((a, b) => a.index - b.index);
+    return { added, failures, timings: embedded.timings };
   }
 
   /** The k stored images closest to a text. */
@@ -233,12 +221,6 @@ export class Clipscope {
     await this.model.release();
     this.index.delete();
   }
-}
-
-function rate(timings: StageTimings, done: number, total: number): { imagesPerSecond: number; secondsLeft: number } {
-  const seconds = (timings.decode + timings.preprocess + timings.inference + timings.postprocess) / 1000;
-  const imagesPerSecond = seconds > 0 ? done / seconds : 0;
-  return { imagesPerSecond, secondsLeft: imagesPerSecond > 0 ? (total - done) / imagesPerSecond : Infinity };
 }
 
 /** Loads a model and creates an engine: `await createClipscope({ model, backend })`. */

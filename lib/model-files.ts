@@ -1,6 +1,7 @@
 // Finding, fetching and caching the files of a CLIP model in the Hugging Face / Transformers.js
 // repository layout: onnx/{vision,text}_model{,_quantized,_fp16}.onnx, preprocessor_config.json,
 // config.json and tokenizer.json (or vocab.json + merges.txt).
+import { throwIfAborted } from './abort.js';
 import { ClipscopeError } from './errors.js';
 import { importNodeOnly } from './node-only.js';
 
@@ -62,10 +63,6 @@ export interface ModelFiles {
 
 function loadError(message: string): ModelLoadError {
   return new ModelLoadError('ModelLoad', message);
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
 }
 
 async function verify(path: string, bytes: Uint8Array, manifest: ModelManifest | undefined): Promise<void> {

@@ -57,14 +57,10 @@ size_t TerminalEscapeLength(std::u32string_view text, size_t i) {
 
 // One pass of ftfy's per-character fixes, in its order.
 std::u32string FixCharacters(std::u32string_view text) {
-  static constexpr char32_t kWindows1252C1[32] = {
-      0x20AC, 0x81,   0x201A, 0x192,  0x201E, 0x2026, 0x2020, 0x2021, 0x2C6,  0x2030, 0x160,
-      0x2039, 0x152,  0x8D,   0x17D,  0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-      0x2013, 0x2014, 0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
   std::u32string step;
   step.reserve(text.size());
   for (char32_t c : text) {
-    if (c >= 0x80 && c <= 0x9F) c = kWindows1252C1[c - 0x80];
+    c = Windows1252ForC1(c);
     if (AppendLigature(c, &step)) continue;
     const unicode::CodePoints wide = unicode::WidthFold(c);
     if (wide.size() > 0) {
