@@ -5,16 +5,10 @@
 #        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md: checks the harness)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/require-tools.sh
-require_tools cmake:cmake ninja:ninja-build g++:g++ emcc:emscripten node:nodejs
-require_file /usr/lib/python3/dist-packages/numpy python3-numpy
-require_file /usr/lib/python3/dist-packages/faiss python3-faiss
-require_file /usr/lib/python3/dist-packages/sklearn python3-sklearn
-require_file /usr/lib/python3/dist-packages/PIL python3-pil
-# Without an optimised BLAS, numpy and faiss fall back to the reference BLAS, 10x slower.
-require_file /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 libopenblas0-pthread
-require_file /usr/lib/python3/dist-packages/onnx python3-onnx
-require_tools chromium:chromium
+source scripts/require-packages.sh
+# The tests' packages: numpy, faiss, scikit-learn, Pillow, OpenBLAS (without it numpy and faiss
+# fall back to the reference BLAS, 10x slower), python3-onnx and Chromium.
+require_packages test "for the benchmarks"
 
 bash scripts/build.sh >/dev/null
 cmake --preset native-release >/dev/null

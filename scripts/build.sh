@@ -2,9 +2,8 @@
 # Builds the npm package into dist/: the WASM core (emscripten) and the TypeScript API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/require-tools.sh
-require_tools cmake:cmake ninja:ninja-build emcc:emscripten node:nodejs npm:npm python3:python3
-require_file /usr/share/unicode/UnicodeData.txt unicode-data
+source scripts/require-packages.sh
+require_packages build "to build the WASM package"
 ensure_node_modules
 
 cmake --preset wasm-release >/dev/null

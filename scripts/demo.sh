@@ -2,9 +2,8 @@
 # Builds the package and the demo page, then serves it on localhost and prints its URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/require-tools.sh
-require_file /usr/lib/python3/dist-packages/onnx python3-onnx
-require_file /usr/lib/python3/dist-packages/PIL python3-pil
+source scripts/require-packages.sh
+require_packages demo "to build and serve the demo"
 bash scripts/build.sh
 bash scripts/prepare-demo-assets.sh
 npx vite build --config web/vite.config.ts --logLevel warn

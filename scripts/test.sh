@@ -3,19 +3,8 @@
 # package with Vitest (Node) and the demo page in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/require-tools.sh
-require_tools cmake:cmake ninja:ninja-build g++:g++ clang++:clang emcc:emscripten node:nodejs \
-  npm:npm chromium:chromium
-require_file /usr/include/gtest/gtest.h libgtest-dev
-require_file "$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a)" libclang-rt-14-dev
-require_file /usr/lib/python3/dist-packages/sklearn python3-sklearn
-require_file /usr/lib/python3/dist-packages/numpy python3-numpy
-require_file /usr/lib/python3/dist-packages/PIL python3-pil
-require_file /usr/lib/python3/dist-packages/regex python3-regex
-require_file /usr/share/unicode/UnicodeData.txt unicode-data
-require_file /usr/lib/python3/dist-packages/onnx python3-onnx
-require_file /usr/lib/python3/dist-packages/faiss python3-faiss
-require_file /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 libopenblas0-pthread
+source scripts/require-packages.sh
+require_packages test "to build and run the tests"
 ensure_node_modules
 fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-30}
 

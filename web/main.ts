@@ -4,6 +4,7 @@
 import { ClipscopeWorker, DEFAULT_MODEL_URL, type ClusterResult, type EmbedProgress } from 'clipscope';
 import { exportCollection, importCollection } from './collection-file.js';
 import { clearCollection, loadIndex, loadPhotos, saveIndex, savePhotos, type PhotoRecord } from './collection-store.js';
+import { defaultModelReachable } from './default-model.js';
 import { filesFromDrop, isImageFile } from './dropped-files.js';
 import { CLUSTER_COLOURS, MapView } from './map-view.js';
 import { PhotoGrid } from './photo-grid.js';
@@ -498,6 +499,9 @@ async function start(): Promise<void> {
   if (photos.size && savedModelKey && savedModelKey !== 'files' && last === savedModelKey) {
     document.querySelector<HTMLInputElement>(`input[name="model"][value="${savedModelKey}"]`)!.checked = true;
     await loadModel(savedModelKey as ModelKey);
+  } else if (!(await defaultModelReachable())) {
+    document.querySelector<HTMLInputElement>('input[name="model"][value="test"]')!.checked = true;
+    say($('model-status'), 'The CLIP model cannot be downloaded now (offline, or the Hugging Face hub is unreachable) and is not cached: the bundled test model is selected.');
   }
   document.body.dataset.ready = 'true';
 }

@@ -1,6 +1,7 @@
 // The demo page, built by Vite from the package, in Chromium with the bundled colour test model:
 // drop photos, search by a photo and by text, cluster, the map, near duplicates, persistence
-// across reloads, export → clear → import, a corrupt file, and no request leaving localhost.
+// across reloads, export → clear → import, a corrupt file, and no request leaving localhost but
+// the check that the default model can be downloaded.
 // Screenshots of each view go to test-results/e2e/.
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
   context.on('request', (request) => requests.push(request.url()));
+  // No network here, stated for the page: the hub never answers.
+  await context.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
   page = await context.newPage();
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('dialog', (dialog) => void dialog.accept());
@@ -64,12 +67,30 @@ describe('demo page', () => {
     const other = await offline.newPage();
     await other.goto(url);
     await other.waitForSelector('body[data-ready="true"]');
+    expect(await other.isChecked('input[name="model"][value="test"]')).toBe(true);
+    expect(await other.textContent('#model-status')).toBe(
+      'The CLIP model cannot be downloaded now (offline, or the Hugging Face hub is unreachable) and is not cached: the bundled test model is selected.',
+    );
+    await other.check('input[name="model"][value="default"]');
     await other.click('#load-model');
     await expect.poll(() => other.textContent('#model-status'), { timeout: 30_000 }).toMatch(
       /^Could not load the model: could not fetch https:\/\/huggingface\.co\/Xenova\/clip-vit-base-patch32\/resolve\/main\/config\.json: .*The default model could not be reached: pick the model files from disk, or use the bundled test model\.$/,
     );
     await other.screenshot({ path: `${shots}demo-offline-default.png` });
     await offline.close();
+  });
+
+  it('keeps the real model as the default when the hub answers', async () => {
+    const online = await browser.newContext();
+    await online.route('https://huggingface.co/**', (route) =>
+      route.fulfill({ status: 200, headers: { 'Access-Control-Allow-Origin': '*' }, body: '{}' }),
+    );
+    const other = await online.newPage();
+    await other.goto(url);
+    await other.waitForSelector('body[data-ready="true"]');
+    expect(await other.isChecked('input[name="model"][value="default"]')).toBe(true);
+    expect(await other.textContent('#model-status')).toBe('No model loaded.');
+    await online.close();
   });
 
   it('starts empty and loads the bundled test model, saying which backend runs and why', async () => {
@@ -158,6 +179,8 @@ describe('demo page', () => {
   });
 
   it('keeps the collection across a reload', async () => {
+    // Results of an earlier search must not be taken for this one's.
+    await page.evaluate(() => document.getElementById('results')!.replaceChildren());
     await page.fill('#query', 'red');
     await page.press('#query', 'Enter');
     await expect.poll(resultIds).toHaveLength(12);
@@ -217,7 +240,8 @@ describe('demo page', () => {
   it('made no request outside localhost and raised no page error', () => {
     const origin = new URL(url).origin;
     const outside = requests.filter((r) => !r.startsWith(origin) && !r.startsWith(`blob:${origin}`));
-    expect(outside).toEqual([]);
+    // Only the check whether the default model can be downloaded, at start.
+    expect(new Set(outside)).toEqual(new Set(['https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/config.json']));
     expect(requests.some((r) => r.endsWith('.onnx'))).toBe(true);
     expect(errors).toEqual([]);
   });
