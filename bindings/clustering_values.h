@@ -11,9 +11,9 @@ namespace clipscope::bindings {
 
 using emscripten::val;
 
-// options: {init, initialCentroids?, nInit, maxIter, tol, seed, metric, miniBatch}, already
-// validated by the TypeScript wrapper.
-KMeansOptions KMeansOptionsFromJs(const val& options);
+// options: {init, initialCentroids?, nInit, maxIter, tol, seed, metric, miniBatch}. Each number
+// is range-checked (size_limits.h); undefined, or an InvalidArgument error value.
+val KMeansOptionsFromJs(const val& options, KMeansOptions* out);
 
 val KMeansToJs(const KMeansResult& result);
 val AutoKToJs(const AutoKResult& result);

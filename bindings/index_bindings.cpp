@@ -2,10 +2,14 @@
 // {errorCode, message} values that lib/errors.ts raises as typed JS errors. No DOM here.
 #include <emscripten/bind.h>
 
+#include <malloc.h>
+
 #include <string>
 #include <vector>
 
 #include "clustering_values.h"
+#include "guard.h"
+#include "size_limits.h"
 #include "embedding_index.h"
 #include "marshal.h"
 #include "simd.h"
@@ -19,31 +23,37 @@ class IndexHandle {
 
   // Returns undefined on success, or an error value.
   val Add(const val& ids, const val& vectors) {
-    std::vector<ItemId> parsed;
-    std::string error;
-    if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
-    std::vector<float> floats = CopyIn<float>(vectors);
-    Status status = index_.Add(parsed, floats.data(), floats.size());
-    return status.ok() ? val::undefined() : ErrorValue(status);
+    return Guarded([&] {
+      std::vector<ItemId> parsed;
+      std::string error;
+      if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
+      std::vector<float> floats = CopyIn<float>(vectors);
+      Status status = index_.Add(parsed, floats.data(), floats.size());
+      return status.ok() ? val::undefined() : ErrorValue(status);
+    });
   }
 
   val Remove(const val& ids) {
-    std::vector<ItemId> parsed;
-    std::string error;
-    if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
-    Status status = index_.Remove(parsed);
-    return status.ok() ? val::undefined() : ErrorValue(status);
+    return Guarded([&] {
+      std::vector<ItemId> parsed;
+      std::string error;
+      if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
+      Status status = index_.Remove(parsed);
+      return status.ok() ? val::undefined() : ErrorValue(status);
+    });
   }
 
   // {vector: Float32Array} or an error value.
   val Get(const val& id) const {
-    ItemId parsed;
-    if (!ReadId(id, &parsed)) return InvalidArgument("id is neither a number nor a string");
-    auto vector = index_.Get(parsed);
-    if (!vector.ok()) return ErrorValue(vector.status());
-    val out = val::object();
-    out.set("vector", CopyOut(vector.value().data(), vector.value().size()));
-    return out;
+    return Guarded([&] {
+      ItemId parsed;
+      if (!ReadId(id, &parsed)) return InvalidArgument("id is neither a number nor a string");
+      auto vector = index_.Get(parsed);
+      if (!vector.ok()) return ErrorValue(vector.status());
+      val out = val::object();
+      out.set("vector", CopyOut(vector.value().data(), vector.value().size()));
+      return out;
+    });
   }
 
   bool Contains(const val& id) const {
@@ -53,7 +63,68 @@ class IndexHandle {
 
   // {ids: flat array, scores: Float32Array, perQuery} or an error value. queries holds one
   // or more queries back to back; filter is undefined or an array of ids.
-  val Search(const val& queries, int k, const val& filter, bool batch) const {
+  val Search(const val& queries, double k_in, const val& filter, bool batch) const {
+    return Guarded([&] { return SearchUnguarded(queries, k_in, filter, batch); });
+  }
+
+  val Serialize() const {
+    return Guarded([&] {
+      std::vector<uint8_t> bytes = index_.Serialize();
+      return CopyOut(bytes.data(), bytes.size());
+    });
+  }
+
+  // Clustering on the stored vectors, without copying them to JS. ids: undefined (every
+  // item) or an array of ids. Each result carries `ids`: the item of every row.
+  val KMeans(double k_in, const val& options, const val& ids) const {
+    size_t k = 0;
+    KMeansOptions parsed;
+    if (val error = ReadCount(k_in, "k", 1, kMaxClusters, &k); !error.isUndefined()) return error;
+    if (val error = KMeansOptionsFromJs(options, &parsed); !error.isUndefined()) return error;
+    return OnRows(ids, [&](const float* x, size_t n) {
+      auto result = clipscope::KMeans(x, n, index_.dim(), k, parsed);
+      return result.ok() ? KMeansToJs(result.value()) : ErrorValue(result.status());
+    });
+  }
+
+  val AutoK(double k_min_in, double k_max_in, const val& options, double sample_in,
+            const val& ids) const {
+    size_t k_min = 0, k_max = 0, sample = 0;
+    KMeansOptions parsed;
+    if (val error = ReadCount(k_min_in, "kMin", 2, kMaxClusters, &k_min); !error.isUndefined()) return error;
+    if (val error = ReadCount(k_max_in, "kMax", 2, kMaxClusters, &k_max); !error.isUndefined()) return error;
+    if (val error = ReadCount(sample_in, "sampleSize", 0, UINT32_MAX, &sample); !error.isUndefined()) return error;
+    if (val error = KMeansOptionsFromJs(options, &parsed); !error.isUndefined()) return error;
+    return OnRows(ids, [&](const float* x, size_t n) {
+      auto result = clipscope::AutoK(x, n, index_.dim(), k_min, k_max, parsed, sample);
+      return result.ok() ? AutoKToJs(result.value()) : ErrorValue(result.status());
+    });
+  }
+
+  val Summarize(const val& labels, const val& centroids, double k_in, double metric_in,
+                const val& ids) const {
+    size_t k = 0, metric = 0;
+    if (val error = ReadCount(k_in, "k", 1, kMaxClusters, &k); !error.isUndefined()) return error;
+    if (val error = ReadCount(metric_in, "metric", 0, 1, &metric); !error.isUndefined()) return error;
+    return OnRows(ids, [&](const float* x, size_t n) {
+      std::vector<int32_t> l = CopyIn<int32_t>(labels);
+      std::vector<float> c = CopyIn<float>(centroids);
+      if (l.size() != n || uint64_t(c.size()) != uint64_t(k) * index_.dim()) {
+        return ErrorValue(Status(ErrorCode::kDimensionMismatch,
+                                 "need one label per item and k x dim centroid values"));
+      }
+      for (int32_t label : l) {
+        if (label < 0 || size_t(label) >= k) return InvalidArgument("labels must be in [0, k)");
+      }
+      return SummariesToJs(SummarizeClusters(x, n, index_.dim(), l.data(), c.data(), k,
+                                             static_cast<Metric>(metric)));
+    });
+  }
+
+ private:
+  val SearchUnguarded(const val& queries, double k_in, const val& filter, bool batch) const {
+    size_t k = 0;
+    if (val error = ReadCount(k_in, "k", 1, kMaxSearchK, &k); !error.isUndefined()) return error;
     std::vector<ItemId> filter_ids;
     std::string error;
     const bool filtered = !filter.isUndefined() && !filter.isNull();
@@ -62,11 +133,11 @@ class IndexHandle {
     const std::vector<ItemId>* filter_ptr = filtered ? &filter_ids : nullptr;
     std::vector<Hits> hits;
     if (batch) {
-      auto result = index_.SearchBatch(floats.data(), floats.size(), k, filter_ptr);
+      auto result = index_.SearchBatch(floats.data(), floats.size(), int(k), filter_ptr);
       if (!result.ok()) return ErrorValue(result.status());
       hits = std::move(result.value());
     } else {
-      auto result = index_.Search(floats.data(), floats.size(), k, filter_ptr);
+      auto result = index_.Search(floats.data(), floats.size(), int(k), filter_ptr);
       if (!result.ok()) return ErrorValue(result.status());
       hits.push_back(std::move(result.value()));
     }
@@ -83,43 +154,7 @@ class IndexHandle {
     return out;
   }
 
-  val Serialize() const {
-    std::vector<uint8_t> bytes = index_.Serialize();
-    return CopyOut(bytes.data(), bytes.size());
-  }
-
-  // Clustering on the stored vectors, without copying them to JS. ids: undefined (every
-  // item) or an array of ids. Each result carries `ids`: the item of every row.
-  val KMeans(size_t k, const val& options, const val& ids) const {
-    return OnRows(ids, [&](const float* x, size_t n) {
-      auto result = clipscope::KMeans(x, n, index_.dim(), k, KMeansOptionsFromJs(options));
-      return result.ok() ? KMeansToJs(result.value()) : ErrorValue(result.status());
-    });
-  }
-
-  val AutoK(size_t k_min, size_t k_max, const val& options, size_t sample, const val& ids) const {
-    return OnRows(ids, [&](const float* x, size_t n) {
-      auto result = clipscope::AutoK(x, n, index_.dim(), k_min, k_max, KMeansOptionsFromJs(options), sample);
-      return result.ok() ? AutoKToJs(result.value()) : ErrorValue(result.status());
-    });
-  }
-
-  val Summarize(const val& labels, const val& centroids, size_t k, int metric, const val& ids) const {
-    return OnRows(ids, [&](const float* x, size_t n) {
-      std::vector<int32_t> l = CopyIn<int32_t>(labels);
-      std::vector<float> c = CopyIn<float>(centroids);
-      if (l.size() != n || c.size() != k * index_.dim()) {
-        return ErrorValue(Status(ErrorCode::kDimensionMismatch,
-                                 "need one label per item and k x dim centroid values"));
-      }
-      for (int32_t label : l) {
-        if (label < 0 || size_t(label) >= k) return InvalidArgument("labels must be in [0, k)");
-      }
-      return SummariesToJs(SummarizeClusters(x, n, index_.dim(), l.data(), c.data(), k,
-                                             static_cast<Metric>(metric)));
-    });
-  }
-
+ public:
   val Pca2d(const val& ids) const {
     return OnRows(ids, [&](const float* x, size_t n) {
       auto pca = PrincipalComponents2d(x, n, index_.dim());
@@ -132,20 +167,22 @@ class IndexHandle {
   val RowsCopy(const val& ids) const {
     return OnRows(ids, [&](const float* x, size_t n) {
       val out = val::object();
-      out.set("vectors", CopyOut(x, n * index_.dim()));
+      out.set("vectors", CopyOut(x, n * index_.dim()));  // the rows exist: no overflow
       return out;
     });
   }
 
   // {groups: id[][]} or an error value.
   val NearDuplicates(float threshold) const {
-    auto groups = index_.NearDuplicates(threshold);
-    if (!groups.ok()) return ErrorValue(groups.status());
-    val out = val::array();
-    for (size_t g = 0; g < groups.value().size(); ++g) out.set(g, IdsToArray(groups.value()[g]));
-    val result = val::object();
-    result.set("groups", out);
-    return result;
+    return Guarded([&] {
+      auto groups = index_.NearDuplicates(threshold);
+      if (!groups.ok()) return ErrorValue(groups.status());
+      val out = val::array();
+      for (size_t g = 0; g < groups.value().size(); ++g) out.set(g, IdsToArray(groups.value()[g]));
+      val result = val::object();
+      result.set("groups", out);
+      return result;
+    });
   }
 
   size_t Size() const { return index_.size(); }
@@ -157,17 +194,19 @@ class IndexHandle {
  private:
   template <typename Fn>
   val OnRows(const val& ids, Fn fn) const {
-    std::vector<ItemId> wanted, row_ids;
-    std::string error;
-    const bool some = !ids.isUndefined() && !ids.isNull();
-    if (some && !ReadIds(ids, &wanted, &error)) return InvalidArgument(error);
-    std::vector<float> scratch;
-    auto rows = index_.Rows(some ? &wanted : nullptr, &scratch, &row_ids);
-    if (!rows.ok()) return ErrorValue(rows.status());
-    val out = fn(rows.value(), row_ids.size());
-    if (!out["errorCode"].isUndefined()) return out;
-    out.set("ids", IdsToArray(row_ids));
-    return out;
+    return Guarded([&] {
+      std::vector<ItemId> wanted, row_ids;
+      std::string error;
+      const bool some = !ids.isUndefined() && !ids.isNull();
+      if (some && !ReadIds(ids, &wanted, &error)) return InvalidArgument(error);
+      std::vector<float> scratch;
+      auto rows = index_.Rows(some ? &wanted : nullptr, &scratch, &row_ids);
+      if (!rows.ok()) return ErrorValue(rows.status());
+      val out = fn(rows.value(), row_ids.size());
+      if (!out["errorCode"].isUndefined()) return out;
+      out.set("ids", IdsToArray(row_ids));
+      return out;
+    });
   }
 
   EmbeddingIndex index_;
@@ -181,20 +220,34 @@ val Created(Result<EmbeddingIndex> created) {
 }
 
 // {index} or an error value.
-val CreateIndex(size_t dim, int storage, size_t rerank_pool) {
-  IndexOptions options;
-  options.storage = static_cast<Storage>(storage);
-  options.rerank_pool = rerank_pool;
-  return Created(EmbeddingIndex::Create(dim, options));
+val CreateIndex(double dim_in, double storage_in, double rerank_pool_in) {
+  return Guarded([&] {
+    size_t dim = 0, storage = 0, rerank_pool = 0;
+    if (val e = ReadCount(dim_in, "dimension", 1, kMaxDim, &dim); !e.isUndefined()) return e;
+    if (val e = ReadCount(storage_in, "storage", 0, 2, &storage); !e.isUndefined()) return e;
+    if (val e = ReadCount(rerank_pool_in, "rerankPool", 0, kMaxRerankPool, &rerank_pool); !e.isUndefined()) {
+      return e;
+    }
+    IndexOptions options;
+    options.storage = static_cast<Storage>(storage);
+    options.rerank_pool = rerank_pool;
+    return Created(EmbeddingIndex::Create(dim, options));
+  });
 }
 
 // bytes: a Uint8Array. {index} or an error value.
 val DeserializeIndex(const val& bytes) {
-  std::vector<uint8_t> data = CopyIn<uint8_t>(bytes);
-  return Created(EmbeddingIndex::Deserialize(data.data(), data.size()));
+  return Guarded([&] {
+    std::vector<uint8_t> data = CopyIn<uint8_t>(bytes);
+    return Created(EmbeddingIndex::Deserialize(data.data(), data.size()));
+  });
 }
 
 std::string KernelName() { return simd::KernelName(); }
+
+// Bytes malloc has handed out and not taken back: what leak tests watch (the WASM memory's
+// size only ever grows, so it cannot show a leak that stays below its high-water mark).
+double HeapBytesInUse() { return double(mallinfo().uordblks); }
 
 }  // namespace
 }  // namespace clipscope::bindings
@@ -222,4 +275,5 @@ EMSCRIPTEN_BINDINGS(clipscope_index) {
   emscripten::function("createIndex", &CreateIndex);
   emscripten::function("deserializeIndex", &DeserializeIndex);
   emscripten::function("kernelName", &KernelName);
+  emscripten::function("heapBytesInUse", &HeapBytesInUse);
 }

@@ -1,5 +1,7 @@
 #include "marshal.h"
 
+#include <cmath>
+
 namespace clipscope::bindings {
 
 val ErrorValue(const Status& status) {
@@ -11,6 +13,28 @@ val ErrorValue(const Status& status) {
 
 val InvalidArgument(const std::string& message) {
   return ErrorValue(Status(ErrorCode::kInvalidArgument, message));
+}
+
+val ReadInt(double value, const char* name, int64_t min, int64_t max, int64_t* out) {
+  // Range first: converting a double outside int64's range is undefined.
+  const bool in_range = value >= double(min) && value <= double(max);
+  if (in_range && value == std::trunc(value)) {
+    *out = int64_t(value);
+    return val::undefined();
+  }
+  std::string got = value != value ? "NaN" : std::to_string(value);
+  if (std::abs(value) < 9.007199254740992e15 && value == std::trunc(value)) {
+    got = std::to_string(int64_t(value));
+  }
+  return InvalidArgument(std::string(name) + " must be an integer from " + std::to_string(min) +
+                         " to " + std::to_string(max) + ", got " + got);
+}
+
+val ReadCount(double value, const char* name, uint64_t min, uint64_t max, size_t* out) {
+  int64_t parsed = 0;
+  val error = ReadInt(value, name, int64_t(min), int64_t(max), &parsed);
+  if (error.isUndefined()) *out = size_t(parsed);
+  return error;
 }
 
 bool ReadId(const val& value, ItemId* id) {

@@ -17,6 +17,12 @@ using emscripten::val;
 val ErrorValue(const Status& status);
 val InvalidArgument(const std::string& message);
 
+// A number from JS that must be an integer in [min, max] (max < 2^53): stored in *out and
+// undefined returned, or an InvalidArgument error value naming it and the range. Numbers cross
+// as doubles so that nothing above 2^32 wraps into a small count on the way in.
+val ReadCount(double value, const char* name, uint64_t min, uint64_t max, size_t* out);
+val ReadInt(double value, const char* name, int64_t min, int64_t max, int64_t* out);
+
 // A typed array's elements copied into core memory with one TypedArray.set (a memcpy).
 template <typename T>
 std::vector<T> CopyIn(const val& array) {

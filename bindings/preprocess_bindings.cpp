@@ -2,32 +2,56 @@
 // results written straight into a batch tensor that lives in WASM memory.
 #include <emscripten/bind.h>
 
+#include "guard.h"
 #include "image_preprocess.h"
+#include "size_limits.h"
 #include "marshal.h"
 
 namespace clipscope::bindings {
 namespace {
 
-// config: the fields of PreprocessConfig, already parsed and checked by lib/preprocess.ts.
-PreprocessConfig ConfigFromJs(const val& c) {
-  PreprocessConfig config;
-  config.do_resize = c["doResize"].as<bool>();
-  config.shortest_edge = c["shortestEdge"].as<int>();
-  config.resize_height = c["resizeHeight"].as<int>();
-  config.resize_width = c["resizeWidth"].as<int>();
-  config.resample = static_cast<ResampleFilter>(c["resample"].as<int>());
-  config.do_center_crop = c["doCenterCrop"].as<bool>();
-  config.crop_height = c["cropHeight"].as<int>();
-  config.crop_width = c["cropWidth"].as<int>();
-  config.do_rescale = c["doRescale"].as<bool>();
-  config.rescale_factor = c["rescaleFactor"].as<double>();
-  config.do_normalize = c["doNormalize"].as<bool>();
-  for (int i = 0; i < 3; ++i) {
-    config.image_mean[i] = c["imageMean"][i].as<float>();
-    config.image_std[i] = c["imageStd"][i].as<float>();
+// config: the fields of PreprocessConfig, parsed by lib/preprocess.ts. Every number is
+// range-checked here before it reaches the core's int fields; undefined or an error value.
+val ConfigFromJs(const val& c, PreprocessConfig* config) {
+  int64_t shortest_edge = 0, resize_height = 0, resize_width = 0, crop_height = 0, crop_width = 0;
+  int64_t resample = 0, max_pixels = 0;
+  for (val error : {ReadInt(c["shortestEdge"].as<double>(), "shortest_edge", 0, kMaxOutputSide, &shortest_edge),
+                    ReadInt(c["resizeHeight"].as<double>(), "size.height", 0, kMaxOutputSide, &resize_height),
+                    ReadInt(c["resizeWidth"].as<double>(), "size.width", 0, kMaxOutputSide, &resize_width),
+                    ReadInt(c["cropHeight"].as<double>(), "crop_size.height", 0, kMaxOutputSide, &crop_height),
+                    ReadInt(c["cropWidth"].as<double>(), "crop_size.width", 0, kMaxOutputSide, &crop_width),
+                    ReadInt(c["resample"].as<double>(), "resample", 0, 5, &resample),
+                    ReadInt(c["maxPixels"].as<double>(), "maxPixels", 1, int64_t(kMaxImagePixels), &max_pixels)}) {
+    if (!error.isUndefined()) return error;
   }
-  config.max_pixels = uint64_t(c["maxPixels"].as<double>());
-  return config;
+  config->do_resize = c["doResize"].as<bool>();
+  config->shortest_edge = int(shortest_edge);
+  config->resize_height = int(resize_height);
+  config->resize_width = int(resize_width);
+  config->resample = static_cast<ResampleFilter>(resample);
+  config->do_center_crop = c["doCenterCrop"].as<bool>();
+  config->crop_height = int(crop_height);
+  config->crop_width = int(crop_width);
+  config->do_rescale = c["doRescale"].as<bool>();
+  config->rescale_factor = c["rescaleFactor"].as<double>();
+  config->do_normalize = c["doNormalize"].as<bool>();
+  for (int i = 0; i < 3; ++i) {
+    config->image_mean[i] = c["imageMean"][i].as<float>();
+    config->image_std[i] = c["imageStd"][i].as<float>();
+  }
+  config->max_pixels = uint64_t(max_pixels);
+  Status valid = ValidateConfig(*config);
+  return valid.ok() ? val::undefined() : ErrorValue(valid);
+}
+
+// The image's size from JS, checked (sides in 1..kMaxImageSide, channels 1/3/4).
+val ReadImageSize(double width_in, double height_in, int* width, int* height) {
+  int64_t w = 0, h = 0;
+  if (val e = ReadInt(width_in, "image width", 0, kMaxImageSide, &w); !e.isUndefined()) return e;
+  if (val e = ReadInt(height_in, "image height", 0, kMaxImageSide, &h); !e.isUndefined()) return e;
+  *width = int(w), *height = int(h);
+  Status size = CheckImageSize(*width, *height);
+  return size.ok() ? val::undefined() : ErrorValue(size);
 }
 
 class PreprocessorHandle {
@@ -35,33 +59,59 @@ class PreprocessorHandle {
   explicit PreprocessorHandle(const PreprocessConfig& config) : preprocessor_(config) {}
 
   // Sizes the batch tensor for `count` images of height x width (3 channels).
-  void ResizeBatch(size_t count, int width, int height) {
-    slot_floats_ = size_t(3) * width * height;
-    batch_.resize(count * slot_floats_);
+  val ResizeBatch(double count_in, double width_in, double height_in) {
+    return Guarded([&] {
+      size_t count = 0;
+      int width = 0, height = 0;
+      if (val e = ReadCount(count_in, "batch size", 0, UINT32_MAX, &count); !e.isUndefined()) return e;
+      if (val e = ReadImageSize(width_in, height_in, &width, &height); !e.isUndefined()) return e;
+      const uint64_t slot = uint64_t(3) * width * height;
+      const uint64_t floats = slot * count;
+      if (floats > (uint64_t(1) << 29)) {  // 2 GB of float32
+        return OutOfMemory("a batch of " + std::to_string(count) + " images of " +
+                           std::to_string(width) + " x " + std::to_string(height) +
+                           " needs " + std::to_string(floats * 4) + " bytes");
+      }
+      slot_floats_ = size_t(slot);
+      batch_.resize(size_t(floats));
+      return val::undefined();
+    });
   }
 
   // Preprocesses one image into batch slot `slot`. pixels: a Uint8Array or
   // Uint8ClampedArray of height rows `stride` bytes apart. Undefined or an error value.
-  val RunInto(size_t slot, const val& pixels, int width, int height, int channels, size_t stride) {
-    if ((slot + 1) * slot_floats_ > batch_.size()) return InvalidArgument("batch slot out of range");
-    int ow, oh;
-    OutputSize(preprocessor_.config(), width, height, &ow, &oh);
-    if (size_t(3) * ow * oh != slot_floats_) {
-      return InvalidArgument("image gives " + std::to_string(ow) + " x " + std::to_string(oh) +
-                             " pixels, not the batch's size");
-    }
-    const size_t bytes = pixels["length"].as<size_t>();
-    if (bytes < stride * size_t(height - 1) + size_t(width) * channels || height <= 0) {
-      return InvalidArgument("pixel data has " + std::to_string(bytes) + " bytes, too few for " +
-                             std::to_string(width) + " x " + std::to_string(height) + " x " +
-                             std::to_string(channels));
-    }
-    // The reused buffer grows to the largest image seen and stays: no churn per image.
-    pixels_.resize(bytes);
-    val(emscripten::typed_memory_view(bytes, pixels_.data())).call<void>("set", pixels);
-    Status status = preprocessor_.Run({pixels_.data(), width, height, channels, stride},
-                                      batch_.data() + slot * slot_floats_);
-    return status.ok() ? val::undefined() : ErrorValue(status);
+  val RunInto(double slot_in, const val& pixels, double width_in, double height_in,
+              double channels_in, double stride_in) {
+    return Guarded([&] {
+      size_t slot = 0, channels = 0, stride = 0;
+      int width = 0, height = 0;
+      if (val e = ReadImageSize(width_in, height_in, &width, &height); !e.isUndefined()) return e;
+      if (val e = ReadCount(slot_in, "batch slot", 0, UINT32_MAX, &slot); !e.isUndefined()) return e;
+      if (val e = ReadCount(channels_in, "channels", 1, 4, &channels); !e.isUndefined()) return e;
+      if (val e = ReadCount(stride_in, "row stride", 1, UINT32_MAX, &stride); !e.isUndefined()) return e;
+      if (slot_floats_ == 0 || (uint64_t(slot) + 1) * slot_floats_ > batch_.size()) {
+        return InvalidArgument("batch slot out of range");
+      }
+      int ow, oh;
+      OutputSize(preprocessor_.config(), width, height, &ow, &oh);
+      if (uint64_t(3) * ow * oh != slot_floats_) {
+        return InvalidArgument("image gives " + std::to_string(ow) + " x " + std::to_string(oh) +
+                               " pixels, not the batch's size");
+      }
+      const uint64_t bytes = pixels["length"].as<double>();
+      const uint64_t needed = uint64_t(stride) * uint64_t(height - 1) + uint64_t(width) * channels;
+      if (bytes < needed) {
+        return InvalidArgument("pixel data has " + std::to_string(bytes) + " bytes, too few for " +
+                               std::to_string(width) + " x " + std::to_string(height) + " x " +
+                               std::to_string(channels));
+      }
+      // The reused buffer grows to the largest image seen and stays: no churn per image.
+      pixels_.resize(size_t(bytes));
+      val(emscripten::typed_memory_view(pixels_.size(), pixels_.data())).call<void>("set", pixels);
+      Status status = preprocessor_.Run({pixels_.data(), width, height, int(channels), stride},
+                                        batch_.data() + slot * slot_floats_);
+      return status.ok() ? val::undefined() : ErrorValue(status);
+    });
   }
 
   // A view of the batch tensor in WASM memory: valid until the next call into the module.
@@ -71,6 +121,7 @@ class PreprocessorHandle {
   void Release() {
     std::vector<uint8_t>().swap(pixels_);
     std::vector<float>().swap(batch_);
+    slot_floats_ = 0;
   }
 
  private:
@@ -82,21 +133,28 @@ class PreprocessorHandle {
 
 // {preprocessor} or an error value.
 val CreatePreprocessor(const val& config) {
-  PreprocessConfig parsed = ConfigFromJs(config);
-  Status valid = ValidateConfig(parsed);
-  if (!valid.ok()) return ErrorValue(valid);
-  val out = val::object();
-  out.set("preprocessor", val(PreprocessorHandle(parsed)));
-  return out;
+  return Guarded([&] {
+    PreprocessConfig parsed;
+    if (val error = ConfigFromJs(config, &parsed); !error.isUndefined()) return error;
+    val out = val::object();
+    out.set("preprocessor", val(PreprocessorHandle(parsed)));
+    return out;
+  });
 }
 
-// [width, height] of the preprocessed image for an input of width x height.
-val PreprocessedSize(const val& config, int width, int height) {
-  int ow, oh;
-  OutputSize(ConfigFromJs(config), width, height, &ow, &oh);
-  val out = val::array();
-  out.set(0, ow), out.set(1, oh);
-  return out;
+// [width, height] of the preprocessed image for an input of width x height, or an error value.
+val PreprocessedSize(const val& config, double width_in, double height_in) {
+  return Guarded([&] {
+    PreprocessConfig parsed;
+    int width = 0, height = 0;
+    if (val error = ConfigFromJs(config, &parsed); !error.isUndefined()) return error;
+    if (val error = ReadImageSize(width_in, height_in, &width, &height); !error.isUndefined()) return error;
+    int ow, oh;
+    OutputSize(parsed, width, height, &ow, &oh);
+    val out = val::array();
+    out.set(0, ow), out.set(1, oh);
+    return out;
+  });
 }
 
 }  // namespace

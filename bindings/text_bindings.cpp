@@ -2,6 +2,8 @@
 #include <emscripten/bind.h>
 
 #include "clip_tokenizer.h"
+#include "guard.h"
+#include "size_limits.h"
 #include "marshal.h"
 
 namespace clipscope::bindings {
@@ -13,23 +15,39 @@ class TokenizerHandle {
 
   // Token ids of one text, without start/end tokens or truncation.
   val Encode(const std::string& text) {
-    const std::vector<int32_t> ids = tokenizer_.Encode(text);
-    return CopyOut(ids.data(), ids.size());
+    return Guarded([&] {
+      const std::vector<int32_t> ids = tokenizer_.Encode(text);
+      return CopyOut(ids.data(), ids.size());
+    });
   }
 
   // {ids, mask}: texts.length x context_length Int32Arrays, each row framed, truncated with
   // the end token kept, then padded with pad_id (mask 0).
-  val EncodeBatch(const val& texts, size_t context_length, int32_t pad_id) {
-    const size_t n = texts["length"].as<size_t>();
-    std::vector<int32_t> ids(n * context_length), mask(n * context_length);
-    for (size_t i = 0; i < n; ++i) {
-      tokenizer_.EncodePadded(texts[i].as<std::string>(), context_length, pad_id, ids.data() + i * context_length,
-                              mask.data() + i * context_length);
-    }
-    val out = val::object();
-    out.set("ids", CopyOut(ids.data(), ids.size()));
-    out.set("mask", CopyOut(mask.data(), mask.size()));
-    return out;
+  // Or an error value: context_length must be in 1..kMaxContextLength and pad_id in
+  // 0..2^31-1, and the whole batch must fit in 2^28 ids.
+  val EncodeBatch(const val& texts, double context_length_in, double pad_id_in) {
+    return Guarded([&] {
+      size_t context_length = 0, pad_id = 0;
+      if (val e = ReadCount(context_length_in, "contextLength", 1, kMaxContextLength, &context_length);
+          !e.isUndefined()) {
+        return e;
+      }
+      if (val e = ReadCount(pad_id_in, "padId", 0, uint64_t(kMaxTokenId), &pad_id); !e.isUndefined()) return e;
+      const uint64_t n = uint64_t(texts["length"].as<double>());
+      if (n * context_length > (uint64_t(1) << 28)) {
+        return InvalidArgument(std::to_string(n) + " texts of " + std::to_string(context_length) +
+                               " tokens are more than one batch can hold (2^28 ids)");
+      }
+      std::vector<int32_t> ids(size_t(n) * context_length), mask(size_t(n) * context_length);
+      for (size_t i = 0; i < n; ++i) {
+        tokenizer_.EncodePadded(texts[i].as<std::string>(), context_length, int32_t(pad_id),
+                                ids.data() + i * context_length, mask.data() + i * context_length);
+      }
+      val out = val::object();
+      out.set("ids", CopyOut(ids.data(), ids.size()));
+      out.set("mask", CopyOut(mask.data(), mask.size()));
+      return out;
+    });
   }
 
   int32_t TokenId(const std::string& token) const { return tokenizer_.TokenId(token); }
@@ -42,12 +60,18 @@ class TokenizerHandle {
 };
 
 // {tokenizer} or an error value. merges: the text of a merges file.
-val CreateTokenizer(const std::string& merges, size_t merge_count) {
-  Result<ClipTokenizer> made = ClipTokenizer::FromMerges(merges, merge_count);
-  if (!made.ok()) return ErrorValue(made.status());
-  val out = val::object();
-  out.set("tokenizer", val(TokenizerHandle(std::move(made.value()))));
-  return out;
+val CreateTokenizer(const std::string& merges, double merge_count_in) {
+  return Guarded([&] {
+    size_t merge_count = 0;
+    if (val e = ReadCount(merge_count_in, "merge count", 0, kMaxMerges, &merge_count); !e.isUndefined()) {
+      return e;
+    }
+    Result<ClipTokenizer> made = ClipTokenizer::FromMerges(merges, merge_count);
+    if (!made.ok()) return ErrorValue(made.status());
+    val out = val::object();
+    out.set("tokenizer", val(TokenizerHandle(std::move(made.value()))));
+    return out;
+  });
 }
 
 }  // namespace

@@ -110,8 +110,19 @@ export function rawKMeansOptions(options: KMeansOptions): RawKMeansOptions {
   };
 }
 
-function toInt32(values: ArrayLike<number>): Int32Array {
-  return values instanceof Int32Array ? values : Int32Array.from(values);
+// Labels as Int32Array; any other value is checked first, since Int32Array.from would wrap
+// 2^32 + 1 into 1 and turn 2^31 negative.
+/** @internal */
+export function toInt32(values: ArrayLike<number>, what = 'labels'): Int32Array {
+  if (values instanceof Int32Array) return values;
+  if (!ArrayBuffer.isView(values) && !Array.isArray(values)) invalid(`${what} must be an Int32Array or an array of integers`);
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) invalid(`${what}[${i}] must be an integer from 0 to ${2 ** 31 - 1}, got ${v}`);
+    out[i] = v;
+  }
+  return out;
 }
 
 /** @internal */

@@ -5,6 +5,7 @@ import {
   toAutoK,
   toKMeans,
   toPca,
+  toInt32,
   toSummaries,
   type AutoKOptions,
   type AutoKResult,
@@ -16,7 +17,7 @@ import {
 import { core, init } from './core.js';
 import { check, DeletedError } from './errors.js';
 import type { RawHits, RawIds, RawIndex } from './raw-module.js';
-import { integerAtLeast, invalid, toFloat32 } from './validate.js';
+import { checkId, describeType, integerAtLeast, invalid, toFloat32 } from './validate.js';
 
 /** A caller-chosen item id. `1` and `'1'` are different ids. */
 export type Id = number | string;
@@ -58,14 +59,20 @@ export interface SearchResult {
 const storageCodes: Record<StorageType, number> = { float32: 0, int8: 1, 'int8-exact': 2 };
 const storageNames: StorageType[] = ['float32', 'int8', 'int8-exact'];
 
-// An index the caller forgot to delete() still frees its WASM memory when collected.
+// An index the caller forgot to delete() still frees its WASM memory when collected; a
+// finalizer never throws (an exception there would end the process).
 const leaked = new FinalizationRegistry<RawIndex>((raw) => {
-  if (!raw.isDeleted()) raw.delete();
+  try {
+    if (!raw.isDeleted()) raw.delete();
+  } catch {
+    // already freed
+  }
 });
 
 // All-number ids cross as one Float64Array copy instead of one call per id.
 function toRawIds(ids: readonly Id[]): RawIds {
-  return ids.every((id) => typeof id === 'number') ? Float64Array.from(ids as number[]) : [...ids];
+  if (ids.every((id) => typeof id === 'number')) return Float64Array.from(ids as number[]);
+  return ids.map((id, i) => checkId(id, `id ${i}`));
 }
 
 function checkK(k: number): void {
@@ -141,6 +148,9 @@ export class EmbeddingIndex {
   /** @internal */
   constructor(raw: RawIndex);
   constructor(dimOrRaw: number | RawIndex, options: IndexOptions = {}) {
+    const isRaw = typeof dimOrRaw === 'object' && dimOrRaw !== null && typeof (dimOrRaw as RawIndex).isDeleted === 'function';
+    if (!isRaw && typeof dimOrRaw !== 'number') invalid(`dimension must be a number, got ${describeType(dimOrRaw)}`);
+    if (typeof options !== 'object' || options === null) invalid(`options must be an object, got ${describeType(options)}`);
     if (typeof dimOrRaw === 'number') {
       const storage = options.storage ?? 'float32';
       if (!Object.hasOwn(storageCodes, storage)) {
@@ -189,7 +199,7 @@ export class EmbeddingIndex {
    * none: on any error nothing is added.
    */
   addMany(ids: readonly Id[], vectors: ArrayLike<number>): void {
-    if (!Array.isArray(ids)) invalid('ids must be an array');
+    if (!Array.isArray(ids)) invalid(`ids must be an array, got ${describeType(ids)}`);
     check(this.#index.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
   }
 
@@ -200,7 +210,7 @@ export class EmbeddingIndex {
 
   /** The stored (normalised) vector; for `int8` storage the dequantised one. */
   get(id: Id): Float32Array {
-    return check(this.#index.get(id)).vector;
+    return check(this.#index.get(checkId(id))).vector;
   }
 
   /**
@@ -214,7 +224,7 @@ export class EmbeddingIndex {
 
   /** Whether the id is stored. */
   has(id: Id): boolean {
-    return this.#index.contains(id);
+    return this.#index.contains(checkId(id));
   }
 
   /**
@@ -223,7 +233,7 @@ export class EmbeddingIndex {
    */
   search(query: ArrayLike<number>, k: number, options: SearchOptions = {}): SearchResult {
     checkK(k);
-    const filter = options.filter === undefined ? undefined : [...options.filter];
+    const filter = options.filter === undefined ? undefined : [...options.filter].map((id) => checkId(id, 'filter id'));
     const raw = check(this.#index.search(toFloat32(query, 'query'), k, filter, false));
     return toResults(raw, 1)[0];
   }
@@ -235,7 +245,7 @@ export class EmbeddingIndex {
   searchBatch(queries: ArrayLike<number>, k: number, options: SearchOptions = {}): SearchResult[] {
     checkK(k);
     const floats = toFloat32(queries, 'queries');
-    const filter = options.filter === undefined ? undefined : [...options.filter];
+    const filter = options.filter === undefined ? undefined : [...options.filter].map((id) => checkId(id, 'filter id'));
     const raw = check(this.#index.search(floats, k, filter, true));
     return toResults(raw, Math.floor(floats.length / this.dim));
   }
@@ -263,7 +273,7 @@ export class EmbeddingIndex {
   ): ItemCluster[] {
     const k = clustering.centroids.length / this.dim;
     const raw = check(
-      this.#index.summarize(Int32Array.from(clustering.labels), toFloat32(clustering.centroids, 'centroids'), k,
+      this.#index.summarize(toInt32(clustering.labels), toFloat32(clustering.centroids, 'centroids'), k,
         metricCode(options.metric), toRawIds(clustering.ids)),
     );
     return toSummaries(raw).map((s) => ({
@@ -285,12 +295,13 @@ export class EmbeddingIndex {
    * two or more, members and groups in insertion order. Exact all-pairs: n²/2 dot products.
    */
   nearDuplicates(threshold: number): Id[][] {
+    if (typeof threshold !== 'number' || Number.isNaN(threshold)) invalid(`threshold must be a number, got ${describeType(threshold)}`);
     return check(this.#index.nearDuplicates(threshold)).groups;
   }
 
   /** The index in clipscope's versioned binary format; `EmbeddingIndex.load` reads it. */
   save(): Uint8Array {
-    return this.#index.serialize();
+    return check(this.#index.serialize());
   }
 
   /** Removes every vector and returns their memory. */

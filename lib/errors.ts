@@ -52,6 +52,10 @@ export class UnsupportedVersionError extends ClipscopeError {
 export class DeletedError extends ClipscopeError {
   override readonly name = 'DeletedError';
 }
+/** WebAssembly memory (at most 4 GB) could not hold what an operation needed; the message says how much. */
+export class OutOfMemoryError extends ClipscopeError {
+  override readonly name = 'OutOfMemoryError';
+}
 /** The WebAssembly core could not be loaded. */
 export class LoadError extends ClipscopeError {
   override readonly name = 'LoadError';
@@ -67,6 +71,7 @@ const classByCode: Record<string, new (code: string, message: string) => Clipsco
   EmptyIndex: EmptyIndexError,
   CorruptData: CorruptDataError,
   UnsupportedVersion: UnsupportedVersionError,
+  OutOfMemory: OutOfMemoryError,
 };
 
 function isRawError(value: unknown): value is RawError {

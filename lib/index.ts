@@ -36,6 +36,7 @@ export {
   InvalidArgumentError,
   LoadError,
   NotFiniteError,
+  OutOfMemoryError,
   UnknownIdError,
   UnsupportedVersionError,
   ZeroVectorError,

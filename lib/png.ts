@@ -27,19 +27,67 @@ function fail(message: string): never {
   throw new PngError(message);
 }
 
-async function inflate(data: Uint8Array): Promise<Uint8Array> {
+const tooMuch = (expected: number) => `image data inflates past the ${expected} bytes its header implies (corrupt, or a decompression bomb)`;
+
+// Inflates at most `expected` bytes (what the header's size implies): a stream that would give
+// more is refused as soon as it does, so a small file cannot expand to gigabytes.
+async function inflate(data: Uint8Array, expected: number): Promise<Uint8Array> {
+  let out: Uint8Array;
   try {
     if (typeof process !== 'undefined' && process.versions?.node) {
       // Node's zlib is twice as fast as its DecompressionStream.
       const { inflateSync } = await importNodeOnly<typeof import('node:zlib')>('node:zlib');
-      return new Uint8Array(inflateSync(data));
+      try {
+        out = new Uint8Array(inflateSync(data, { maxOutputLength: expected + 1 }));
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return fail(tooMuch(expected));
+        throw error;
+      }
+    } else {
+      out = await inflateStream(data, expected);
     }
-    const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch {
+  } catch (error) {
+    if (error instanceof PngError) throw error;
     return fail('image data does not inflate (truncated or corrupt)');
   }
+  if (out.length > expected) fail(tooMuch(expected));
+  if (out.length < expected) fail(`image data is truncated: ${out.length} of ${expected} bytes`);
+  return out;
 }
+
+async function inflateStream(data: Uint8Array, expected: number): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
+  const reader = stream.getReader();
+  const out = new Uint8Array(expected);
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return out.subarray(0, length);
+    if (length + value.length > expected) {
+      await reader.cancel().catch(() => undefined);
+      return fail(tooMuch(expected));
+    }
+    out.set(value, length);
+    length += value.length;
+  }
+}
+
+/** Adam7 passes (x0, y0, dx, dy); without interlacing one pass over everything. */
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+
+// Bytes of filtered scanlines the image data must inflate to: one filter byte per row.
+function inflatedSize(width: number, height: number, bitsPerPixel: number, interlace: number): number {
+  let total = 0;
+  for (const [x0, y0, dx, dy] of interlace ? ADAM7 : [[0, 0, 1, 1]]) {
+    const pw = Math.ceil((width - x0) / dx);
+    const ph = Math.ceil((height - y0) / dy);
+    if (pw > 0 && ph > 0) total += ph * (1 + Math.ceil((pw * bitsPerPixel) / 8));
+  }
+  return total;
+}
+
+/** The largest width or height decoded (the core's limit). */
+export const MAX_PNG_SIDE = 65535;
 
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
@@ -135,10 +183,12 @@ export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
   if (spp === undefined || ![1, 2, 4, 8, 16].includes(depth)) fail(`unsupported color type ${colorType} / bit depth ${depth}`);
   if (colorType === 3 && !palette) fail('palette image without a PLTE chunk');
   if (!(width > 0 && height > 0)) fail(`image is empty (${width} x ${height})`);
+  if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE) fail(`image of ${width} x ${height} pixels has a side above ${MAX_PNG_SIDE}`);
+  if (interlace > 1) fail(`unknown interlace method ${interlace}`);
   const total = idat.reduce((n, d) => n + d.length, 0);
   const compressed = new Uint8Array(total);
   idat.reduce((offset, d) => (compressed.set(d, offset), offset + d.length), 0);
-  const data = await inflate(compressed);
+  const data = await inflate(compressed, inflatedSize(width, height, spp * depth, interlace));
 
   const channels = colorType === 6 ? 4 : colorType === 2 || colorType === 3 ? 3 : 1;
   const bpp = Math.max(1, (spp * depth) >> 3);
@@ -151,7 +201,7 @@ export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
   const out = new Uint8Array(width * height * channels);
   const read = sampleReader(header);
   // Adam7: seven sub-images (x0, y0, dx, dy); no interlace: one pass over everything.
-  const passes = interlace ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] : [[0, 0, 1, 1]];
+  const passes = interlace ? ADAM7 : [[0, 0, 1, 1]];
   let offset = 0;
   for (const [x0, y0, dx, dy] of passes) {
     const pw = Math.ceil((width - x0) / dx);

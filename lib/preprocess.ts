@@ -95,7 +95,7 @@ export interface PreprocessedBatch {
 }
 
 interface RawPreprocessor {
-  resizeBatch(count: number, width: number, height: number): void;
+  resizeBatch(count: number, width: number, height: number): undefined | { errorCode: string; message: string };
   runInto(slot: number, pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: number, stride: number):
     | undefined
     | { errorCode: string; message: string };
@@ -104,7 +104,14 @@ interface RawPreprocessor {
   delete(): void;
 }
 
-const leaked = new FinalizationRegistry<RawPreprocessor>((raw) => raw.delete());
+// Frees a forgotten preprocessor; never throws (an exception in a finalizer ends the process).
+const leaked = new FinalizationRegistry<RawPreprocessor>((raw) => {
+  try {
+    raw.delete();
+  } catch {
+    // already freed
+  }
+});
 
 function checkImage(image: RawImage): void {
   if (typeof image !== 'object' || image === null || !(image.data instanceof Uint8Array || image.data instanceof Uint8ClampedArray)) {
@@ -141,7 +148,7 @@ export class ImagePreprocessor {
 
   /** Width and height of the tensor for an input of the given size. */
   outputSize(width: number, height: number): { width: number; height: number } {
-    const [w, h] = core().preprocessedSize(this.config, width, height);
+    const [w, h] = check(core().preprocessedSize(this.config, width, height));
     return { width: w, height: h };
   }
 
@@ -180,7 +187,8 @@ export class ImagePreprocessor {
         invalid(`images preprocess to different sizes (${width} x ${height} and ${sizes[i]!.width} x ${sizes[i]!.height}); use a config that crops`);
       }
     }
-    raw.resizeBatch(candidates.length, width, height);
+    if (!candidates.length) return { data: new Float32Array(0), dims: [0, 3, height, width], indices: [], failures };
+    check(raw.resizeBatch(candidates.length, width, height));
     const indices: number[] = [];
     for (const i of candidates) {
       const image = images[i];

@@ -24,7 +24,7 @@ export interface RawIndex {
     filter: Array<number | string> | undefined,
     batch: boolean,
   ): RawHits | RawError;
-  serialize(): Uint8Array;
+  serialize(): Uint8Array | RawError;
   kmeans(k: number, options: RawKMeansOptions, ids: RawIds | undefined): (RawKMeans & WithIds) | RawError;
   autoK(
     kMin: number,
@@ -103,8 +103,8 @@ export interface RawPca {
 }
 
 export interface RawTokenizer {
-  encode(text: string): Int32Array;
-  encodeBatch(texts: string[], contextLength: number, padId: number): { ids: Int32Array; mask: Int32Array };
+  encode(text: string): Int32Array | RawError;
+  encodeBatch(texts: string[], contextLength: number, padId: number): { ids: Int32Array; mask: Int32Array } | RawError;
   tokenId(token: string): number;
   startId(): number;
   endId(): number;
@@ -143,7 +143,7 @@ export interface RawModule {
   ): RawSummary[] | RawError;
   pca2d(data: Float32Array, dim: number): RawPca | RawError;
   createPreprocessor(config: object): { preprocessor: unknown } | RawError;
-  preprocessedSize(config: object, width: number, height: number): [number, number];
+  preprocessedSize(config: object, width: number, height: number): [number, number] | RawError;
   createTokenizer(merges: string, mergeCount: number): { tokenizer: RawTokenizer } | RawError;
   normalizeRows(rows: Float32Array, n: number, d: number): { embeddings: Float32Array; rowOk: Uint8Array } | RawError;
   zeroShotProbabilities(
@@ -155,5 +155,6 @@ export interface RawModule {
   ): Float32Array | RawError;
   /** Live Embind value handles: constant across calls when nothing leaks. */
   count_emval_handles(): number;
+  heapBytesInUse(): number;
   HEAP8: Int8Array;
 }

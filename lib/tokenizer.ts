@@ -2,8 +2,10 @@
 import { core, init } from './core.js';
 import { check, DeletedError, InvalidArgumentError } from './errors.js';
 import type { RawTokenizer } from './raw-module.js';
-import { integerAtLeast } from './validate.js';
+import { describeType, integerInRange, invalid, wellFormedText } from './validate.js';
 
+/** The longest row `encodeBatch` makes (the core's bound). */
+export const MAX_CONTEXT_LENGTH = 4096;
 /** CLIP's text context: 77 tokens including the start and end tokens. */
 export const CLIP_CONTEXT_LENGTH = 77;
 /** Merges in CLIP's vocabulary (49408 tokens = 256 bytes × 2 + merges + 2 special tokens). */
@@ -25,7 +27,14 @@ export interface EncodeOptions {
   padId?: number;
 }
 
-const leaked = new FinalizationRegistry<RawTokenizer>((raw) => raw.delete());
+// Frees a forgotten tokenizer; never throws (an exception in a finalizer ends the process).
+const leaked = new FinalizationRegistry<RawTokenizer>((raw) => {
+  try {
+    raw.delete();
+  } catch {
+    // already freed
+  }
+});
 
 /**
  * openai/CLIP's tokenizer in WASM: ftfy-style text repair and HTML unescaping, Unicode
@@ -46,7 +55,8 @@ export class ClipTokenizer {
    */
   static async fromMerges(merges: string, mergeCount = CLIP_MERGE_COUNT): Promise<ClipTokenizer> {
     await init();
-    integerAtLeast(mergeCount, 1, 'mergeCount');
+    if (typeof merges !== 'string') invalid(`merges must be a string, got ${describeType(merges)}`);
+    integerInRange(mergeCount, 1, 1 << 20, 'mergeCount');
     return new ClipTokenizer(check(core().createTokenizer(merges, mergeCount)).tokenizer);
   }
 
@@ -65,17 +75,21 @@ export class ClipTokenizer {
     return this.#raw;
   }
 
-  /** Token ids of `text`, without the start/end tokens and without truncation. */
+  /**
+   * Token ids of `text`, without the start/end tokens and without truncation. Lone UTF-16
+   * surrogates become U+FFFD (as TextEncoder does). Time is O(n log n) in the text's length.
+   */
   encode(text: string): Int32Array {
-    return this.#tokenizer.encode(String(text));
+    return check(this.#tokenizer.encode(wellFormedText(text)));
   }
 
   /** Rows of framed, truncated and padded ids for a text encoder. */
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): TokenizedBatch {
-    const contextLength = integerAtLeast(options.contextLength ?? CLIP_CONTEXT_LENGTH, 2, 'contextLength');
-    const padId = options.padId ?? this.endId;
-    integerAtLeast(padId, 0, 'padId');
-    const { ids, mask } = this.#tokenizer.encodeBatch(texts.map(String), contextLength, padId);
+    if (!Array.isArray(texts)) invalid(`texts must be an array of strings, got ${describeType(texts)}`);
+    const contextLength = integerInRange(options.contextLength ?? CLIP_CONTEXT_LENGTH, 2, MAX_CONTEXT_LENGTH, 'contextLength');
+    const padId = integerInRange(options.padId ?? this.endId, 0, 2 ** 31 - 1, 'padId');
+    const rows = texts.map((text, i) => wellFormedText(text, `text ${i}`));
+    const { ids, mask } = check(this.#tokenizer.encodeBatch(rows, contextLength, padId));
     return { ids, attentionMask: mask, count: texts.length, contextLength };
   }
 

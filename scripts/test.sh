@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Every test: native C++ (release and ASan+UBSan), a short loader fuzz run, then the WASM
+# Every test: native C++ (release and ASan+UBSan), the fuzzers for a bounded time each, then the WASM
 # package with Vitest (Node) and the demo page in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-packages.sh
 require_packages test "to build and run the tests"
 ensure_node_modules
-fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-30}
+fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-25}
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -32,13 +32,16 @@ step "native results for the WASM parity test"
 rm -rf build/golden && mkdir -p build/golden
 build/native-release/tests/cpp/clipscope_golden build/golden
 
-step "index loader fuzzer (libFuzzer, ${fuzz_seconds}s)"
+step "fuzzers under ASan+UBSan (libFuzzer, ${fuzz_seconds}s each): index loader, preprocessing, tokenizer"
 cmake --preset native-fuzz >/dev/null
 cmake --build --preset native-fuzz
-mkdir -p build/fuzz-corpus
-cp build/golden/seed-*.bin build/fuzz-corpus/
-build/native-fuzz/tests/fuzz/index_loader_fuzzer -max_total_time="$fuzz_seconds" build/fuzz-corpus \
-  2>&1 | tail -n 3
+for target in index_loader preprocess tokenizer; do
+  rm -rf "build/fuzz-corpus/$target" && mkdir -p "build/fuzz-corpus/$target"
+  cp tests/fuzz/corpus/"$target"/* "build/fuzz-corpus/$target/"
+  echo "-- $target"
+  build/native-fuzz/tests/fuzz/${target}_fuzzer -max_total_time="$fuzz_seconds" -rss_limit_mb=4096 \
+    -timeout=10 "build/fuzz-corpus/$target" 2>&1 | tail -n 2
+done
 
 step "WASM package and demo page"
 bash scripts/build.sh

@@ -93,13 +93,20 @@ std::u32string FixCharacters(std::u32string_view text) {
   return NormalizeNfc(cleaned);
 }
 
+// ftfy repeats its fixes until the text stops changing; each round can peel one level of
+// nested entities ("&amp;amp;amp;..."), so without a bound a line of n such levels costs n
+// rounds of O(n). Real text needs two or three rounds: after kMaxFixRounds the text is kept as
+// it is, so cleaning stays linear (deeper nesting differs from ftfy, which would go on).
+constexpr int kMaxFixRounds = 8;
+
 std::u32string FixSegment(std::u32string_view segment, bool unescape_html) {
   std::u32string text(segment);
-  for (;;) {
+  for (int round = 0; round < kMaxFixRounds; ++round) {
     std::u32string fixed = FixCharacters(unescape_html ? FtfyUnescapeHtml(text) : text);
-    if (fixed == text) return fixed;
+    if (fixed == text) break;
     text = std::move(fixed);
   }
+  return text;
 }
 
 bool IsSpace(char32_t c) { return unicode::Classify(c) == unicode::CharClass::kSpace; }

@@ -1,8 +1,11 @@
 #include "clip_tokenizer.h"
 
+#include <functional>
 #include <limits>
+#include <queue>
 
 #include "clip_text_clean.h"
+#include "size_limits.h"
 #include "unicode_data.h"
 #include "utf8.h"
 
@@ -10,6 +13,8 @@ namespace clipscope {
 namespace {
 
 constexpr size_t kCacheLimit = 50'000;
+// Longer pieces are not cached: the cache's memory stays bounded by kCacheLimit short entries.
+constexpr size_t kCachedPieceBytes = 64;
 
 bool IsPrintableByte(int b) { return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF); }
 
@@ -72,6 +77,8 @@ size_t PieceLength(std::u32string_view text, size_t i) {
 }  // namespace
 
 Result<ClipTokenizer> ClipTokenizer::FromMerges(std::string_view merges_text, size_t merge_count) {
+  Status bounded = CheckAtMost("merge count", merge_count, kMaxMerges);
+  if (!bounded.ok()) return bounded;
   ClipTokenizer tokenizer;
   char32_t byte_cp[256];
   ByteCodePoints(byte_cp);
@@ -144,48 +151,73 @@ int32_t ClipTokenizer::TokenId(std::string_view token) const {
 }
 
 // 1. Start from the piece's bytes, the last one in its "</w>" form.
-// 2. Repeatedly take the adjacent pair with the lowest merge rank and merge every occurrence of
-//    it, left to right, until no adjacent pair is a merge.
+// 2. Rounds, as CLIP's loop: take the lowest merge rank among adjacent pairs and merge every
+//    occurrence of that pair, left to right. CLIP rescans the word every round (quadratic in
+//    its length); here a min-heap of (rank, position) over a linked list of symbols does the
+//    same in O(L log L). A round pops every entry of its rank in position order, skipping
+//    entries whose pair has changed; pairs made by the round are pushed after it (never of
+//    the round's rank: a merged token differs from both of its parts).
 void ClipTokenizer::AppendBpe(const std::string& piece, std::vector<int32_t>* ids) {
-  if (const auto cached = cache_.find(piece); cached != cache_.end()) {
+  const bool cacheable = piece.size() <= kCachedPieceBytes;
+  if (const auto cached = cacheable ? cache_.find(piece) : cache_.end(); cached != cache_.end()) {
     ids->insert(ids->end(), cached->second.begin(), cached->second.end());
     return;
   }
-  std::vector<int32_t> word;
-  word.reserve(piece.size());
-  for (unsigned char b : piece) word.push_back(byte_ids_[b]);
-  word.back() = byte_end_ids_[static_cast<unsigned char>(piece.back())];
-  while (word.size() > 1) {
-    int32_t best_rank = std::numeric_limits<int32_t>::max();
-    for (size_t k = 0; k + 1 < word.size(); ++k) {
-      const auto it = merge_ranks_.find(PairKey(word[k], word[k + 1]));
-      if (it != merge_ranks_.end() && it->second < best_rank) best_rank = it->second;
-    }
-    if (best_rank == std::numeric_limits<int32_t>::max()) break;
-    std::vector<int32_t> merged;
-    merged.reserve(word.size());
-    for (size_t k = 0; k < word.size(); ++k) {
-      if (k + 1 < word.size()) {
-        const auto it = merge_ranks_.find(PairKey(word[k], word[k + 1]));
-        if (it != merge_ranks_.end() && it->second == best_rank) {
-          merged.push_back(merge_results_[best_rank]);
-          ++k;
-          continue;
-        }
-      }
-      merged.push_back(word[k]);
-    }
-    word.swap(merged);
+  const size_t length = piece.size();
+  std::vector<int32_t> symbol(length);
+  std::vector<uint32_t> next(length);  // == length: no next symbol
+  std::vector<uint32_t> prev(length);  // == length: no previous symbol
+  std::vector<uint8_t> alive(length, 1);
+  for (size_t i = 0; i < length; ++i) {
+    symbol[i] = byte_ids_[static_cast<unsigned char>(piece[i])];
+    next[i] = uint32_t(i + 1), prev[i] = i ? uint32_t(i - 1) : uint32_t(length);
   }
-  if (cache_.size() >= kCacheLimit) cache_.clear();
-  cache_.emplace(piece, word);
+  symbol.back() = byte_end_ids_[static_cast<unsigned char>(piece.back())];
+  auto rank_at = [&](uint32_t left) -> int32_t {
+    if (left >= length || next[left] >= length) return -1;
+    const auto it = merge_ranks_.find(PairKey(symbol[left], symbol[next[left]]));
+    return it == merge_ranks_.end() ? -1 : it->second;
+  };
+  using Entry = std::pair<int32_t, uint32_t>;  // (rank, left position)
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
+  auto push = [&](uint32_t left) {
+    if (const int32_t rank = rank_at(left); rank >= 0) heap.emplace(rank, left);
+  };
+  for (uint32_t i = 0; i + 1 < length; ++i) push(i);
+  std::vector<uint32_t> merged;
+  while (!heap.empty()) {
+    const int32_t rank = heap.top().first;
+    merged.clear();
+    while (!heap.empty() && heap.top().first == rank) {
+      const uint32_t left = heap.top().second;
+      heap.pop();
+      if (!alive[left] || rank_at(left) != rank) continue;
+      const uint32_t right = next[left];
+      symbol[left] = merge_results_[rank];
+      alive[right] = 0;
+      next[left] = next[right];
+      if (next[right] < length) prev[next[right]] = left;
+      merged.push_back(left);
+    }
+    for (uint32_t left : merged) {
+      if (!alive[left]) continue;
+      push(prev[left]);
+      push(left);
+    }
+  }
+  std::vector<int32_t> word;
+  for (uint32_t i = 0; i < length; i = next[i]) word.push_back(symbol[i]);
+  if (cacheable) {
+    if (cache_.size() >= kCacheLimit) cache_.clear();
+    cache_.emplace(piece, word);
+  }
   ids->insert(ids->end(), word.begin(), word.end());
 }
 
-std::vector<int32_t> ClipTokenizer::Encode(std::string_view text) {
+std::vector<int32_t> ClipTokenizer::Encode(std::string_view text, size_t max_tokens) {
   const std::u32string clean = CleanClipText(DecodeUtf8(text));
   std::vector<int32_t> ids;
-  for (size_t i = 0; i < clean.size();) {
+  for (size_t i = 0; i < clean.size() && ids.size() < max_tokens;) {
     const size_t length = PieceLength(clean, i);
     if (length == 0) {
       ++i;
@@ -204,7 +236,8 @@ std::vector<int32_t> ClipTokenizer::Encode(std::string_view text) {
 
 size_t ClipTokenizer::EncodePadded(std::string_view text, size_t context_length, int32_t pad_id, int32_t* ids,
                                    int32_t* mask) {
-  std::vector<int32_t> tokens = Encode(text);
+  // The row keeps the first context_length - 2 ids: encoding stops once it has one more.
+  std::vector<int32_t> tokens = Encode(text, context_length);
   tokens.insert(tokens.begin(), start_id_);
   tokens.push_back(end_id_);
   if (tokens.size() > context_length) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,8 +22,10 @@ class ClipTokenizer {
   // forms, one token per merge, then <|startoftext|> and <|endoftext|>.
   static Result<ClipTokenizer> FromMerges(std::string_view merges_text, size_t merge_count);
 
-  // Token ids of text (UTF-8) without start/end tokens and without truncation.
-  std::vector<int32_t> Encode(std::string_view text);
+  // Token ids of text (UTF-8) without start/end tokens; stops once it has max_tokens or
+  // more (the last piece is encoded whole). Time is O(L log L) in the text's length L.
+  std::vector<int32_t> Encode(std::string_view text,
+                              size_t max_tokens = std::numeric_limits<size_t>::max());
 
   // [start] + Encode(text) + [end], cut to context_length with the end token kept last;
   // positions past the text are pad_id. Writes context_length ids to ids, and 1/0 per position

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <string>
 
+#include "size_limits.h"
 #include "random.h"
 #include "simd.h"
 
@@ -27,13 +28,13 @@ Result<double> Silhouette(const float* x_in, size_t n, size_t d, const int32_t* 
   // 1. Pick the points (all, or a seeded subset) and unit-normalise them for cosine.
   // 2. For each point, sum distances to every other point per cluster (each pair once).
   // 3. Combine into (b - a) / max(a, b) and average.
+  //    Labels are renumbered 0..clusters-1 in order of value, so any int32 label works and
+  //    memory follows the number of distinct labels (at most the points scored), not their size.
   if (n < 2) return Status(ErrorCode::kInvalidArgument, "silhouette needs at least 2 points");
-  int32_t clusters = 0;
   for (size_t i = 0; i < n; ++i) {
     if (labels_in[i] < 0) {
       return Status(ErrorCode::kInvalidArgument, "label " + Str(i) + " is negative");
     }
-    clusters = std::max(clusters, labels_in[i] + 1);
   }
   std::vector<uint32_t> chosen(n);
   std::iota(chosen.begin(), chosen.end(), 0u);
@@ -44,12 +45,20 @@ Result<double> Silhouette(const float* x_in, size_t n, size_t d, const int32_t* 
     std::sort(chosen.begin(), chosen.end());
   }
   const size_t m = chosen.size();
+  std::vector<int32_t> distinct(m);
+  for (size_t i = 0; i < m; ++i) distinct[i] = labels_in[chosen[i]];
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  const size_t clusters = distinct.size();
+  auto renumbered = [&](int32_t label) {
+    return size_t(std::lower_bound(distinct.begin(), distinct.end(), label) - distinct.begin());
+  };
   std::vector<float> x(m * d);
   std::vector<int32_t> labels(m);
   std::vector<size_t> counts(clusters, 0);
   for (size_t i = 0; i < m; ++i) {
     std::copy_n(x_in + size_t(chosen[i]) * d, d, &x[i * d]);
-    labels[i] = labels_in[chosen[i]];
+    labels[i] = int32_t(renumbered(labels_in[chosen[i]]));
     ++counts[labels[i]];
     for (size_t j = 0; j < d; ++j) {
       if (!std::isfinite(x[i * d + j])) {
@@ -69,7 +78,13 @@ Result<double> Silhouette(const float* x_in, size_t n, size_t d, const int32_t* 
                   "silhouette needs 2 <= number of clusters <= points - 1; got " + Str(used) +
                       " clusters for " + Str(m) + " points");
   }
-  std::vector<double> sums(m * clusters, 0.0);  // sums[i][c]: distances from i to cluster c
+  size_t sums_size = 0;
+  if (!CheckedProduct(m, clusters, &sums_size) || sums_size > (size_t(1) << 28)) {
+    return Status(ErrorCode::kOutOfMemory,
+                  "silhouette of " + Str(m) + " points in " + Str(clusters) +
+                      " clusters needs more than 2 GB: score a sample (sampleSize)");
+  }
+  std::vector<double> sums(sums_size, 0.0);  // sums[i][c]: distances from i to cluster c
   for (size_t i = 0; i < m; ++i) {
     for (size_t j = i + 1; j < m; ++j) {
       const double dist = Distance(&x[i * d], &x[j * d], d, options.metric);
@@ -83,8 +98,8 @@ Result<double> Silhouette(const float* x_in, size_t n, size_t d, const int32_t* 
     if (counts[own] < 2) continue;  // a point alone in its cluster scores 0
     const double a = sums[i * clusters + own] / double(counts[own] - 1);
     double b = std::numeric_limits<double>::infinity();
-    for (int32_t c = 0; c < clusters; ++c) {
-      if (size_t(c) != own && counts[c] > 0) b = std::min(b, sums[i * clusters + c] / double(counts[c]));
+    for (size_t c = 0; c < clusters; ++c) {
+      if (c != own && counts[c] > 0) b = std::min(b, sums[i * clusters + c] / double(counts[c]));
     }
     const double larger = std::max(a, b);
     if (larger > 0) total += (b - a) / larger;
@@ -94,6 +109,8 @@ Result<double> Silhouette(const float* x_in, size_t n, size_t d, const int32_t* 
 
 Result<AutoKResult> AutoK(const float* x, size_t n, size_t d, size_t k_min, size_t k_max,
                           const KMeansOptions& kmeans_options, size_t silhouette_sample) {
+  Status bounded = CheckAtMost("kMax", k_max, kMaxClusters);
+  if (!bounded.ok()) return bounded;
   if (k_min < 2 || k_min > k_max || k_max >= n) {
     return Status(ErrorCode::kInvalidArgument,
                   "auto k needs 2 <= kMin <= kMax <= n - 1; got kMin = " + Str(k_min) +

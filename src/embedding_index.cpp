@@ -1,18 +1,20 @@
 #include "embedding_index.h"
 
 #include <algorithm>
+#include <new>
 #include <cmath>
 #include <string>
 #include <unordered_set>
 
+#include "size_limits.h"
 #include "quantize.h"
 #include "simd.h"
 #include "top_k.h"
+#include "utf8.h"
 
 namespace clipscope {
 namespace {
 
-constexpr size_t kMaxDim = 65536;
 // Rows per cache block of the batch scan: about 256 KiB of float32, so a block stays in L2
 // while every query passes over it.
 constexpr size_t kBlockBytes = 256 * 1024;
@@ -62,6 +64,8 @@ Result<EmbeddingIndex> EmbeddingIndex::Create(size_t dim, IndexOptions options) 
     return Status(ErrorCode::kInvalidArgument, "unknown storage type " +
                                                    Str(static_cast<size_t>(options.storage)));
   }
+  Status pool = CheckAtMost("rerankPool", options.rerank_pool, kMaxRerankPool);
+  if (!pool.ok()) return pool;
   return EmbeddingIndex(dim, options);
 }
 
@@ -74,6 +78,9 @@ Status EmbeddingIndex::CheckNewIds(const std::vector<ItemId>& ids) const {
     const ItemId& id = ids[i];
     if (const double* number = std::get_if<double>(&id); number && !std::isfinite(*number)) {
       return Status(ErrorCode::kInvalidArgument, "id " + Str(i) + " is not a finite number");
+    }
+    if (const std::string* text = std::get_if<std::string>(&id); text && !IsValidUtf8(*text)) {
+      return Status(ErrorCode::kInvalidArgument, "id " + Str(i) + " is not valid UTF-8 text");
     }
     if (slot_of_.count(id)) {
       return Status(ErrorCode::kDuplicateId, "id " + DescribeId(id) + " is already in the index");
@@ -90,10 +97,11 @@ Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
                            size_t num_floats) {
   // 1. Validate everything before touching storage, so a failed batch changes nothing.
   const size_t n = ids.size();
-  if (num_floats != n * dim_) {
+  size_t expected = 0;
+  if (!CheckedProduct(n, dim_, &expected) || num_floats != expected) {
     return Status(ErrorCode::kDimensionMismatch,
                   "got " + Str(num_floats) + " floats for " + Str(n) + " ids; expected " + Str(n) +
-                      " x " + Str(dim_) + " = " + Str(n * dim_));
+                      " x " + Str(dim_) + " = " + std::to_string(uint64_t(n) * dim_));
   }
   Status valid = CheckNewIds(ids);
   for (size_t i = 0; valid.ok() && i < n; ++i) {
@@ -102,19 +110,41 @@ Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
   }
   if (!valid.ok()) return valid;
   // 2. Commit: normalise each vector into storage. One batch into an empty index allocates
-  //    exactly; growth is 1.5x so that many small batches stay linear.
-  Reserve(size() + n);
-  std::vector<float> unit(dim_);
-  for (size_t i = 0; i < n; ++i) {
-    Normalize(vectors + i * dim_, dim_, unit.data());
-    Store(ids[i], unit.data());
+  //    exactly; growth is 1.5x so that many small batches stay linear. Memory running out
+  //    midway undoes the batch: what was stored before stays as it was.
+  const size_t before = size();
+  try {
+    Reserve(before + n);
+    std::vector<float> unit(dim_);
+    for (size_t i = 0; i < n; ++i) {
+      Normalize(vectors + i * dim_, dim_, unit.data());
+      Store(ids[i], unit.data());
+    }
+  } catch (const std::bad_alloc&) {
+    Truncate(before);
+    return Status(ErrorCode::kOutOfMemory, "out of memory: adding " + Str(n) + " vectors of " +
+                                               Str(dim_) + " dims to " + Str(before) +
+                                               " needs more memory than is free");
   }
   return Status::Ok();
 }
 
+void EmbeddingIndex::Truncate(size_t count) {
+  for (size_t slot = count; slot < ids_.size(); ++slot) slot_of_.erase(ids_[slot]);
+  ids_.resize(std::min(ids_.size(), count));
+  seqs_.resize(std::min(seqs_.size(), count));
+  if (has_floats()) vectors_.resize(std::min(vectors_.size(), count * dim_));
+  if (has_codes()) {
+    codes_.resize(std::min(codes_.size(), count * dim_));
+    scales_.resize(std::min(scales_.size(), count));
+  }
+}
+
 void EmbeddingIndex::Reserve(size_t count) {
   auto grow = [count](auto& v, size_t per_item) {
-    if (count * per_item > v.capacity()) v.reserve(std::max(count * per_item, v.capacity() * 3 / 2));
+    size_t wanted = 0;
+    if (!CheckedProduct(count, per_item, &wanted) || wanted > v.max_size()) throw std::bad_alloc();
+    if (wanted > v.capacity()) v.reserve(std::max(wanted, std::min(v.max_size(), v.capacity() / 2 * 3)));
   };
   grow(ids_, 1), grow(seqs_, 1);
   if (has_floats()) grow(vectors_, dim_);
@@ -201,6 +231,8 @@ void EmbeddingIndex::Clear() {
 
 Status EmbeddingIndex::CheckQueries(const float* queries, size_t num_floats, int k) const {
   if (k <= 0) return Status(ErrorCode::kInvalidArgument, "k must be at least 1, got " + std::to_string(k));
+  Status bounded = CheckAtMost("k", uint64_t(k), kMaxSearchK);
+  if (!bounded.ok()) return bounded;
   if (num_floats == 0 || num_floats % dim_ != 0) {
     return Status(ErrorCode::kDimensionMismatch, "query has " + Str(num_floats) +
                                                      " values, index has " + Str(dim_) + " dims");

@@ -97,6 +97,8 @@ class EmbeddingIndex {
   bool has_floats() const { return options_.storage != Storage::kInt8; }
   bool has_codes() const { return options_.storage != Storage::kFloat32; }
   Status CheckNewIds(const std::vector<ItemId>& ids) const;
+  // Drops every item from slot `count` on (undoing a batch that ran out of memory).
+  void Truncate(size_t count);
   Status CheckQueries(const float* queries, size_t num_floats, int k) const;
   Result<std::vector<uint32_t>> ResolveFilter(const std::vector<ItemId>& filter) const;
   void Reserve(size_t count);

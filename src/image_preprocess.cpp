@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "size_limits.h"
+
 namespace clipscope {
 namespace {
 
@@ -20,7 +22,10 @@ void ResizedSize(const PreprocessConfig& config, int width, int height, int* out
     // transformers' get_resize_output_image_size: the long side is int(size * long / short).
     const int short_side = std::min(width, height), long_side = std::max(width, height);
     const int new_short = config.shortest_edge;
-    const int new_long = int(double(int64_t(new_short) * long_side) / short_side);
+    // Sides within kMaxImageSide and kMaxOutputSide keep this below 2^28; the clamp guards
+    // callers that skipped the check.
+    const int64_t scaled = int64_t(double(int64_t(new_short) * long_side) / short_side);
+    const int new_long = int(std::min<int64_t>(scaled, std::numeric_limits<int>::max()));
     *out_width = width <= height ? new_short : new_long;
     *out_height = width <= height ? new_long : new_short;
   } else {
@@ -41,6 +46,15 @@ Status ValidateConfig(const PreprocessConfig& c) {
   if (c.do_resize && c.shortest_edge <= 0 && (c.resize_height <= 0 || c.resize_width <= 0)) {
     return bad("size needs shortest_edge, or height and width, above 0");
   }
+  for (int side : {c.shortest_edge, c.resize_height, c.resize_width, c.crop_height, c.crop_width}) {
+    if (side > kMaxOutputSide) {
+      return bad("sizes must be at most " + std::to_string(kMaxOutputSide) + " pixels, got " +
+                 std::to_string(side));
+    }
+  }
+  if (c.max_pixels == 0 || c.max_pixels > kMaxImagePixels) {
+    return bad("maxPixels must be between 1 and " + Str(kMaxImagePixels) + ", got " + Str(c.max_pixels));
+  }
   if (c.do_resize && !IsSupportedFilter(int(c.resample))) {
     return bad("resample " + std::to_string(int(c.resample)) +
                " is not supported (use 1 lanczos, 2 bilinear, 3 bicubic, 4 box or 5 hamming)");
@@ -59,11 +73,23 @@ Status ValidateConfig(const PreprocessConfig& c) {
   return Status::Ok();
 }
 
-Status ImagePreprocessor::CheckImage(const ImageView& image) const {
-  if (image.width <= 0 || image.height <= 0 || !image.pixels) {
-    return Status(ErrorCode::kInvalidArgument, "image is empty (" + std::to_string(image.width) +
-                                                   " x " + std::to_string(image.height) + ")");
+Status CheckImageSize(int width, int height) {
+  if (width <= 0 || height <= 0) {
+    return Status(ErrorCode::kInvalidArgument, "image is empty (" + std::to_string(width) +
+                                                   " x " + std::to_string(height) + ")");
   }
+  if (width > kMaxImageSide || height > kMaxImageSide) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "image of " + std::to_string(width) + " x " + std::to_string(height) +
+                      " pixels has a side above the limit of " + std::to_string(kMaxImageSide));
+  }
+  return Status::Ok();
+}
+
+Status ImagePreprocessor::CheckImage(const ImageView& image) const {
+  if (!image.pixels) return Status(ErrorCode::kInvalidArgument, "image has no pixels");
+  Status size = CheckImageSize(image.width, image.height);
+  if (!size.ok()) return size;
   if (uint64_t(image.width) * uint64_t(image.height) > config_.max_pixels) {
     return Status(ErrorCode::kInvalidArgument,
                   "image of " + std::to_string(image.width) + " x " + std::to_string(image.height) +

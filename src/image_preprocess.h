@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "resample.h"
@@ -35,6 +36,9 @@ void ResizedSize(const PreprocessConfig& config, int width, int height, int* out
                  int* out_height);
 void OutputSize(const PreprocessConfig& config, int width, int height, int* out_width,
                 int* out_height);
+
+// Fails on an empty image or a side above kMaxImageSide (size_limits.h).
+Status CheckImageSize(int width, int height);
 
 // Checks a config's numbers (sizes > 0, std != 0, a supported filter, ...).
 Status ValidateConfig(const PreprocessConfig& config);

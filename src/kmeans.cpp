@@ -6,6 +6,7 @@
 #include <numeric>
 #include <string>
 
+#include "size_limits.h"
 #include "random.h"
 #include "simd.h"
 
@@ -234,7 +235,7 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
                        const std::vector<float>& x_norms) {
   KMeansResult result;
   const size_t batch = std::min(options.mini_batch, n);
-  const size_t steps = size_t(options.max_iter) * ((n + batch - 1) / batch);
+  const uint64_t steps = uint64_t(options.max_iter) * ((n + batch - 1) / batch);
   std::vector<float> batch_x(batch * d), distances(batch);
   std::vector<int32_t> labels(batch);
   std::vector<double> counts(k, 0.0), sums(k * d);
@@ -242,7 +243,7 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
   const double alpha = std::min(1.0, 2.0 * double(batch) / double(n + 1));
   double smoothed = -1, best = std::numeric_limits<double>::infinity();
   int no_improvement = 0;
-  for (size_t step = 0; step < steps; ++step) {
+  for (uint64_t step = 0; step < steps; ++step) {
     for (size_t b = 0; b < batch; ++b) std::copy_n(x + rng.Below(n) * d, d, &batch_x[b * d]);
     AssignNearest(batch_x.data(), batch, centres.data(), k, d, options.metric, labels.data(),
                   distances.data());
@@ -301,6 +302,12 @@ Status Validate(const float* x, size_t n, size_t d, size_t k, const KMeansOption
   }
   if (options.n_init < 1) return Status(ErrorCode::kInvalidArgument, "nInit must be at least 1");
   if (options.max_iter < 1) return Status(ErrorCode::kInvalidArgument, "maxIter must be at least 1");
+  for (Status bounded : {CheckAtMost("k", k, kMaxClusters), CheckAtMost("d", d, kMaxDim),
+                         CheckAtMost("nInit", uint64_t(options.n_init), kMaxInits),
+                         CheckAtMost("maxIter", uint64_t(options.max_iter), kMaxIterations),
+                         CheckAtMost("miniBatch", options.mini_batch, kMaxMiniBatch)}) {
+    if (!bounded.ok()) return bounded;
+  }
   if (!(options.tol >= 0)) return Status(ErrorCode::kInvalidArgument, "tol must be at least 0");
   if (options.init == KMeansInit::kGiven && options.initial_centroids.size() != k * d) {
     return Status(ErrorCode::kDimensionMismatch,

@@ -14,6 +14,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kEmptyIndex: return "EmptyIndex";
     case ErrorCode::kCorruptData: return "CorruptData";
     case ErrorCode::kUnsupportedVersion: return "UnsupportedVersion";
+    case ErrorCode::kOutOfMemory: return "OutOfMemory";
   }
   return "Unknown";
 }

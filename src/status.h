@@ -19,6 +19,7 @@ enum class ErrorCode {
   kEmptyIndex,         // a search on an index with no vectors
   kCorruptData,        // serialized bytes fail a structural or checksum test
   kUnsupportedVersion, // serialized bytes come from a format version this build cannot read
+  kOutOfMemory,        // an allocation failed (WASM memory is at most 4 GB)
 };
 
 // Stable names used by the bindings to pick the matching JS error class.

@@ -21,7 +21,8 @@ inline bool Better(const Candidate& a, const Candidate& b) {
 
 class TopK {
  public:
-  explicit TopK(size_t k) : k_(k) { heap_.reserve(k); }
+  // Memory follows what is pushed, not k: a k far above the candidates costs nothing.
+  explicit TopK(size_t k) : k_(k) { heap_.reserve(std::min<size_t>(k, 1024)); }
 
   // The heap keeps the worst kept candidate at the front, so a full heap rejects most
   // candidates with one comparison.

@@ -2,40 +2,49 @@
 
 namespace clipscope {
 
+namespace {
+
+// The character encoded at bytes[i] and its length in bytes, or length 0 when the bytes there
+// are not a valid encoding (overlong forms, surrogates and values past U+10FFFF included).
+int DecodeAt(std::string_view bytes, size_t i, char32_t* c) {
+  const auto lead = static_cast<unsigned char>(bytes[i]);
+  const int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  if (length == 0 || i + length > bytes.size()) return 0;
+  char32_t value = length == 1 ? lead : lead & (0x7F >> length);
+  for (int k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(bytes[i + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    value = (value << 6) | (next & 0x3F);
+  }
+  static constexpr char32_t kMinimum[5] = {0, 0, 0x80, 0x800, 0x10000};
+  if (value < kMinimum[length] || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) return 0;
+  *c = value;
+  return length;
+}
+
+}  // namespace
+
 std::u32string DecodeUtf8(std::string_view bytes) {
   constexpr char32_t kReplacement = 0xFFFD;
   std::u32string out;
   out.reserve(bytes.size());
-  size_t i = 0;
-  while (i < bytes.size()) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > bytes.size()) {
-      out.push_back(kReplacement);
-      ++i;
-      continue;
-    }
-    char32_t c = length == 1 ? lead : lead & (0x7F >> length);
-    bool valid = true;
-    for (int k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(bytes[i + k]);
-      if ((next & 0xC0) != 0x80) {
-        valid = false;
-        break;
-      }
-      c = (c << 6) | (next & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not characters.
-    static constexpr char32_t kMinimum[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (!valid || c < kMinimum[length] || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) {
-      out.push_back(kReplacement);
-      ++i;
-      continue;
-    }
-    out.push_back(c);
-    i += length;
+  for (size_t i = 0; i < bytes.size();) {
+    char32_t c = 0;
+    const int length = DecodeAt(bytes, i, &c);
+    out.push_back(length ? c : kReplacement);
+    i += length ? length : 1;
   }
   return out;
+}
+
+bool IsValidUtf8(std::string_view bytes) {
+  for (size_t i = 0; i < bytes.size();) {
+    char32_t c = 0;
+    const int length = DecodeAt(bytes, i, &c);
+    if (!length) return false;
+    i += length;
+  }
+  return true;
 }
 
 void AppendUtf8(char32_t c, std::string* out) {

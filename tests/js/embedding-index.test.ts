@@ -131,7 +131,7 @@ describe('EmbeddingIndex', () => {
     expectError(() => index.search([Infinity, 0, 0], 1), NotFiniteError, 'query 0 has inf at dimension 0');
     expectError(() => index.get(7), UnknownIdError, 'id 7 is not in the index');
     expectError(() => index.add({} as unknown as string, [1, 1, 1]), InvalidArgumentError,
-      'id 0 is neither a number nor a string');
+      'id 0 must be a number or a string, got an object');
     expectError(() => new EmbeddingIndex(0), InvalidArgumentError, 'dimension must be an integer ≥ 1, got 0');
     expectError(() => new EmbeddingIndex(4, { storage: 'int4' as 'int8' }), InvalidArgumentError,
       "storage must be 'float32', 'int8' or 'int8-exact', got 'int4'");
