@@ -122,9 +122,10 @@ Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
     }
   } catch (const std::bad_alloc&) {
     Truncate(before);
+    const uint64_t bytes = uint64_t(before + n) * dim_ * (has_floats() ? 4 : 1);
     return Status(ErrorCode::kOutOfMemory, "out of memory: adding " + Str(n) + " vectors of " +
-                                               Str(dim_) + " dims to " + Str(before) +
-                                               " needs more memory than is free");
+                                               Str(dim_) + " dims to " + Str(before) + " needs " +
+                                               std::to_string(bytes) + " bytes of vectors");
   }
   return Status::Ok();
 }

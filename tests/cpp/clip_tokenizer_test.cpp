@@ -171,3 +171,83 @@ TEST(CleanClipText, RepairsQuotesLigaturesWidthAndControls) {
 
 }  // namespace
 }  // namespace clipscope
+
+namespace clipscope {
+namespace {
+
+// CLIP's BPE loop as written in simple_tokenizer.py: each round finds the lowest-ranked
+// adjacent pair and merges all its occurrences left to right (quadratic in the word's length).
+std::vector<int32_t> NaiveBpe(const ClipTokenizer& tokenizer, const std::vector<std::pair<std::string, std::string>>& merges,
+                              const std::string& word) {
+  std::vector<std::string> symbols;
+  for (char c : word) symbols.push_back(std::string(1, c));
+  symbols.back() += "</w>";
+  auto rank = [&](const std::string& a, const std::string& b) {
+    int found = -1;
+    for (size_t r = 0; r < merges.size(); ++r) {
+      if (merges[r].first == a && merges[r].second == b) found = int(r);  // the last one counts
+    }
+    return found;
+  };
+  for (;;) {
+    int best = -1;
+    for (size_t i = 0; i + 1 < symbols.size(); ++i) {
+      const int r = rank(symbols[i], symbols[i + 1]);
+      if (r >= 0 && (best < 0 || r < best)) best = r;
+    }
+    if (best < 0) break;
+    std::vector<std::string> merged;
+    for (size_t i = 0; i < symbols.size(); ++i) {
+      if (i + 1 < symbols.size() && symbols[i] == merges[best].first && symbols[i + 1] == merges[best].second) {
+        merged.push_back(symbols[i] + symbols[i + 1]);
+        ++i;
+      } else {
+        merged.push_back(symbols[i]);
+      }
+    }
+    symbols.swap(merged);
+  }
+  std::vector<int32_t> ids;
+  for (const std::string& s : symbols) ids.push_back(tokenizer.TokenId(s));
+  return ids;
+}
+
+// Merges chosen so that rounds overlap and interact: runs of one letter, pairs that a lower-
+// ranked merge later extends, and a repeated merge (its last rank counts).
+TEST(ClipTokenizerBpe, HeapBpeEqualsClipsRoundByRoundLoopOnOverlappingMerges) {
+  const std::vector<std::pair<std::string, std::string>> merges = {
+      {"a", "a"}, {"b", "a"}, {"a", "b"}, {"aa", "a"}, {"ab", "a"}, {"a", "b</w>"}, {"aa", "aa"},
+      {"b", "b"}, {"ba", "b"}, {"a", "a</w>"}, {"aa", "b"}, {"a", "a"}, {"bb", "a</w>"},
+      {"aaaa", "aa"}, {"b", "a</w>"}, {"ba", "ba"}, {"bb", "bb"}};
+  std::string text = "#version: 0.2\n";
+  for (const auto& [left, right] : merges) text += left + " " + right + "\n";
+  ClipTokenizer tokenizer = ClipTokenizer::FromMerges(text, merges.size()).value();
+  uint32_t state = 12345;
+  for (int trial = 0; trial < 3000; ++trial) {
+    state = state * 1664525u + 1013904223u;
+    const size_t length = 1 + (state >> 8) % 40;
+    std::string word;
+    for (size_t i = 0; i < length; ++i) {
+      state = state * 1664525u + 1013904223u;
+      word += (state >> 16) % 3 ? 'a' : 'b';
+    }
+    ASSERT_EQ(tokenizer.Encode(word), NaiveBpe(tokenizer, merges, word)) << word;
+  }
+}
+
+TEST(ClipTokenizerBpe, LongWordsAndNestedEntitiesTakeLinearWork) {
+  ClipTokenizer tokenizer = ClipTokenizer::FromMerges("a a\naa aa\n", 2).value();
+  // 2^20 letters, the last one "a</w>" (no merge takes it): 2^20 - 1 "a" pair into 2^19 - 1
+  // "aa" and an "a", those into 2^18 - 1 "aaaa" and an "aa". CLIP's loop would take minutes.
+  const std::vector<int32_t> ids = tokenizer.Encode(std::string(1 << 20, 'a'));
+  EXPECT_EQ(ids.size(), (size_t(1) << 18) + 2);
+  // Entities nested 100000 deep: cleaning stops after a bounded number of rounds, and a row
+  // stops encoding once it is full.
+  std::vector<int32_t> row(77);
+  const std::string nested = "&" + [] { std::string s; for (int i = 0; i < 100000; ++i) s += "amp;"; return s; }();
+  EXPECT_EQ(tokenizer.EncodePadded(nested, 77, 0, row.data(), nullptr), 77u);
+  EXPECT_EQ(row.back(), tokenizer.end_id());
+}
+
+}  // namespace
+}  // namespace clipscope

@@ -1,6 +1,8 @@
 // A test page bundled by Vite like any app: it exposes the package for the browser tests to
 // drive (the model runs in clipscope's Worker or on the page).
 import * as clipscope from 'clipscope';
+import { core } from '../../../dist/core.js';
+import { runHostileBattery } from '../../hostile/battery.js';
 
 // Solid-colour PNGs with a little noise, made with the page's own canvas.
 async function colourPng(rgb: number[], width: number, height: number, seed: number): Promise<Blob> {
@@ -19,5 +21,14 @@ async function colourPng(rgb: number[], width: number, height: number, seed: num
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-Object.assign(window, { clipscope, colourPng });
+// The hostile-input battery with the browser's own deflate and the repository's CLIP vocabulary.
+async function runHostile() {
+  const deflate = async (data: Uint8Array) =>
+    new Uint8Array(await new Response(new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer());
+  const merges = await clipscope.gunzipText(await (await fetch('/models/clip-bpe/bpe_simple_vocab_16e6.txt.gz')).arrayBuffer());
+  await clipscope.init();
+  return runHostileBattery(clipscope, core() as never, deflate, merges);
+}
+
+Object.assign(window, { clipscope, colourPng, runHostile });
 document.getElementById('status')!.textContent = 'ready';
