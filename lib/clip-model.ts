@@ -27,7 +27,7 @@ import {
 } from './onnx-runtime.js';
 import { ImagePreprocessor, parsePreprocessorConfig } from './preprocess.js';
 import type { RawImage } from './raw-image.js';
-import { ClipTokenizer } from './tokenizer.js';
+import { ClipTokenizer, MAX_CONTEXT_LENGTH } from './tokenizer.js';
 import { integerAtLeast } from './validate.js';
 
 /** CLIP ViT-B/32's learned temperature: exp(4.6052). config.json only has the initial value. */
@@ -122,11 +122,27 @@ function now(): number {
 }
 
 function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
+  let parsed: unknown;
   try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
     throw new ModelLoadError('ModelLoad', `${file} is not valid JSON: ${String(error)}`);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ModelLoadError('ModelLoad', `${file} is not a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+// The text encoder's row length from config.json: CLIP's 77 when absent, else within the
+// tokenizer's bound.
+function contextLengthOf(textConfig: unknown): number {
+  const value = typeof textConfig === 'object' && textConfig !== null ? (textConfig as Record<string, unknown>).max_position_embeddings : undefined;
+  if (value === undefined) return 77;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 2 || value > MAX_CONTEXT_LENGTH) {
+    throw new ModelLoadError('ModelLoad', `config.json: text_config.max_position_embeddings must be an integer from 2 to ${MAX_CONTEXT_LENGTH}, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 // Which onnx file of an encoder to use: the requested variant, else (for picked files and
@@ -221,15 +237,20 @@ async function readModelParts(files: ModelFiles, options: ClipModelOptions): Pro
   const encoders = options.encoders ?? ['vision', 'text'];
   const dtype = options.dtype ?? 'quantized';
   const config = await files.read('config.json', options);
-  const textConfig = (config ? parseJson(config, 'config.json').text_config : undefined) as Record<string, unknown> | undefined;
-  const parts: ModelParts = { contextLength: Number(textConfig?.max_position_embeddings ?? 77), padId: 0 };
+  const parts: ModelParts = { contextLength: contextLengthOf(config ? parseJson(config, 'config.json').text_config : undefined), padId: 0 };
   try {
     if (encoders.includes('vision')) {
       const configBytes = await files.read('preprocessor_config.json', options);
       if (!configBytes) throw new ModelLoadError('ModelLoad', `${files.label} has no preprocessor_config.json`);
-      const preprocessing = parsePreprocessorConfig(parseJson(configBytes, 'preprocessor_config.json'), { maxPixels: options.maxPixels });
+      const json = parseJson(configBytes, 'preprocessor_config.json');
       parts.vision = await readEncoderFile(files, 'vision', dtype, options);
-      parts.preprocessor = new ImagePreprocessor(preprocessing);
+      try {
+        parts.preprocessor = new ImagePreprocessor(parsePreprocessorConfig(json, { maxPixels: options.maxPixels }));
+      } catch (error) {
+        // The config's fields are checked by the parser and the core: name the file.
+        if (error instanceof InvalidArgumentError) throw new ModelLoadError('ModelLoad', `preprocessor_config.json: ${error.message.replace(/^preprocessor config: /, '')}`);
+        throw error;
+      }
     }
     if (encoders.includes('text')) {
       parts.tokenizer = await loadTokenizer(files, options);

@@ -38,8 +38,10 @@ export function decodeNpy(bytes: Uint8Array): { data: Float32Array; rows: number
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) corrupt('not a .npy file (no \\x93NUMPY magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
-  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (major < 1 || major > 3) corrupt(`.npy format version ${major} is not supported`);
   const start = major === 1 ? 10 : 12;
+  if (bytes.length < start) corrupt('.npy header is truncated');
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   if (start + headerLength > bytes.length) corrupt('.npy header is truncated');
   const header = new TextDecoder().decode(bytes.subarray(start, start + headerLength));
   const descr = /'descr':\s*'([<>|]?[a-z]\d+)'/.exec(header)?.[1];

@@ -2,7 +2,7 @@
 import { core, init } from './core.js';
 import { check, ClipscopeError, DeletedError } from './errors.js';
 import type { RawImage } from './raw-image.js';
-import { integerAtLeast, invalid } from './validate.js';
+import { describeType, integerAtLeast, invalid } from './validate.js';
 
 /** The preprocessing of one model, as read from its `preprocessor_config.json`. */
 export interface PreprocessorConfig {
@@ -33,6 +33,14 @@ export const DEFAULT_MAX_PIXELS = 50_000_000;
 
 type Json = Record<string, unknown>;
 
+function parseConfigText(text: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch (error) {
+    return invalid(`preprocessor config is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
 function sizeOf(value: unknown, name: string): Json {
   if (typeof value === 'number') return { value };
   if (typeof value === 'object' && value !== null) return value as Json;
@@ -60,7 +68,8 @@ export function parsePreprocessorConfig(
   json: string | Json = {},
   options: { maxPixels?: number } = {},
 ): PreprocessorConfig {
-  const c = typeof json === 'string' ? (JSON.parse(json) as Json) : json;
+  const c = typeof json === 'string' ? parseConfigText(json) : json;
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) invalid('preprocessor config must be a JSON object');
   const size = sizeOf(c.size ?? { shortest_edge: 224 }, 'size');
   const crop = sizeOf(c.crop_size ?? 224, 'crop_size');
   const shortestEdge = Number(size.shortest_edge ?? size.value ?? 0);
@@ -135,7 +144,10 @@ export class ImagePreprocessor {
   }
 
   constructor(config: PreprocessorConfig | Json = {}) {
-    this.config = 'shortestEdge' in config ? (config as PreprocessorConfig) : parsePreprocessorConfig(config as Json);
+    if (typeof config !== 'string' && (typeof config !== 'object' || config === null || Array.isArray(config))) {
+      invalid(`preprocessor config must be an object or JSON text, got ${describeType(config)}`);
+    }
+    this.config = typeof config === 'object' && 'shortestEdge' in config ? (config as PreprocessorConfig) : parsePreprocessorConfig(config as Json);
     const created = check(core().createPreprocessor(this.config) as { preprocessor: RawPreprocessor });
     this.#raw = created.preprocessor;
     leaked.register(this, this.#raw, this);
