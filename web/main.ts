@@ -3,6 +3,8 @@
 // IndexedDB; the photos themselves stay the user's files.
 import { ClipscopeWorker, DEFAULT_MODEL_URL, type ClusterResult, type EmbedProgress } from 'clipscope';
 import { exportCollection, importCollection } from './collection-file.js';
+import { askImportChoice, type ImportChoice } from './import-choice.js';
+import { mergeSavedIndexes } from './merge-collections.js';
 import { clearCollection, loadIndex, loadPhotos, saveIndex, savePhotos, type PhotoRecord } from './collection-store.js';
 import { defaultModelReachable } from './default-model.js';
 import { filesFromDrop, isImageFile } from './dropped-files.js';
@@ -13,6 +15,7 @@ import { makeThumbnail } from './thumbnails.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 type ModelKey = 'default' | 'files' | 'test';
+type ImportedCollection = Awaited<ReturnType<typeof importCollection>>;
 const TEST_MODEL_URL = new URL('models/clip-test/', location.href).href;
 const CHUNK = 16; // photos per addImages call: thumbnails appear chunk by chunk
 
@@ -21,7 +24,6 @@ let modelKey: ModelKey | undefined;
 let savedModelKey: string | undefined;
 const photos = new Map<string, PhotoRecord & { url: string }>();
 let clusterLabels: Map<string, number> | undefined;
-let running: AbortController | undefined;
 
 const grid = new PhotoGrid($('grid'), (id) => void findSimilar(id));
 const mapView = new MapView($<HTMLCanvasElement>('map'), $<HTMLImageElement>('map-tip'), (id) => photos.get(id)?.url, (id) => {
@@ -82,17 +84,18 @@ function modelSource(key: ModelKey): { model: string | FileList; dtype: 'quantiz
   return { model: DEFAULT_MODEL_URL, dtype: 'quantized' };
 }
 
+// The new model loads beside the current one, which stays in use until the new one is ready:
+// a model that fails to load leaves the page with the model it had.
 async function loadModel(key: ModelKey): Promise<void> {
   const status = $('model-status');
   const progress = $<HTMLProgressElement>('model-progress');
   $<HTMLButtonElement>('load-model').disabled = true;
+  let next: ClipscopeWorker | undefined;
   try {
     const source = modelSource(key);
-    await engine?.terminate();
-    engine = undefined;
     say(status, 'Loading the model…');
     progress.hidden = false;
-    engine = await ClipscopeWorker.create({
+    next = await ClipscopeWorker.create({
       ...source,
       backend: 'auto',
       onProgress: ({ file, loaded, total, fromCache }) => {
@@ -100,20 +103,31 @@ async function loadModel(key: ModelKey): Promise<void> {
         say(status, fromCache ? `${file}: from the offline cache` : `Downloading ${file}: ${(loaded / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB`);
       },
     });
+    cancelRuns(); // runs belong to the engine being replaced; they keep what they stored
+    await previousRunsSettled();
+    const previous = engine;
+    engine = next;
     modelKey = key;
+    await previous?.terminate();
     localStorage.setItem('clipscope-demo-model', key);
     const { name, reason, threads } = engine.backend;
     say($('backend'), `Running on ${name === 'webgpu' ? 'WebGPU' : `WebAssembly (${threads} thread${threads > 1 ? 's' : ''})`}: ${reason}.`);
     say(status, `Model ready (${engine.files.vision ?? ''}, ${engine.dim}-dimensional embeddings).`);
     await restoreEmbeddings();
   } catch (error) {
+    if (next && next !== engine) await next.terminate();
     const hint = key === 'default' ? ' The default model could not be reached: pick the model files from disk, or use the bundled test model.' : '';
-    say(status, `Could not load the model: ${describe(error)}.${hint}`, true);
+    const still = engine && modelKey ? ` Still using the ${modelKey} model.` : '';
+    say(status, `Could not load the model: ${describe(error)}.${hint}${still}`, true);
   } finally {
     progress.hidden = true;
     $<HTMLButtonElement>('load-model').disabled = false;
     refreshCollection();
   }
+}
+
+async function previousRunsSettled(): Promise<void> {
+  while (currentRun || queuedRuns.length) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 // The embeddings saved with the collection are only meaningful for the model that made them.
@@ -157,7 +171,18 @@ function photoId(file: File): string {
   return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
 }
 
-async function addFiles(files: File[]): Promise<void> {
+// Photos picked while a run is going wait in a queue: runs go one after another, each with
+// its own AbortController, and every photo picked ends up in the collection or in the failure
+// list (Cancel stops the current run and the queued ones, listing what was not added).
+interface AddRun {
+  files: File[];
+  controller: AbortController;
+}
+const queuedRuns: AddRun[] = [];
+let currentRun: AddRun | undefined;
+const pendingIds = new Set<string>(); // queued or running, not yet in the collection
+
+function addFiles(files: File[]): void {
   if (!engine) {
     say($('embed-status'), 'Load a model first.', true);
     $('progress-row').hidden = false;
@@ -168,21 +193,68 @@ async function addFiles(files: File[]): Promise<void> {
     $('progress-row').hidden = false;
     return;
   }
-  $('failure-list').replaceChildren();
+  if (!currentRun) $('failure-list').replaceChildren();
   const skipped = files.filter((f) => !isImageFile(f)).map((f) => ({ name: photoId(f), message: 'not an image file' }));
   const already = files.filter((f) => isImageFile(f) && photos.has(photoId(f))).map((f) => ({ name: photoId(f), message: 'already in the collection' }));
-  const todo = files.filter((f) => isImageFile(f) && !photos.has(photoId(f)));
-  showFailures([...skipped, ...already]);
+  const waiting = files.filter((f) => isImageFile(f) && pendingIds.has(photoId(f))).map((f) => ({ name: photoId(f), message: 'already being added' }));
+  const seen = new Set<string>();
+  const todo = files.filter((f) => {
+    const id = photoId(f);
+    if (!isImageFile(f) || photos.has(id) || pendingIds.has(id) || seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  showFailures([...skipped, ...already, ...waiting]);
   if (!todo.length) return;
+  for (const file of todo) pendingIds.add(photoId(file));
+  queuedRuns.push({ files: todo, controller: new AbortController() });
+  if (currentRun) {
+    const queuedPhotos = queuedRuns.reduce((n, run) => n + run.files.length, 0);
+    say($('queue-status'), `${queuedPhotos} more photo${queuedPhotos === 1 ? '' : 's'} queued`);
+    return;
+  }
+  void drainRuns();
+}
 
-  running = new AbortController();
+async function drainRuns(): Promise<void> {
+  $('cancel').hidden = false;
+  try {
+    for (let run = queuedRuns.shift(); run; run = queuedRuns.shift()) {
+      currentRun = run;
+      const queuedPhotos = queuedRuns.reduce((n, r) => n + r.files.length, 0);
+      say($('queue-status'), queuedPhotos ? `${queuedPhotos} more photos queued` : '');
+      await embedRun(run);
+    }
+  } finally {
+    currentRun = undefined;
+    say($('queue-status'), '');
+    $('cancel').hidden = true;
+  }
+}
+
+function cancelRuns(): void {
+  for (const run of [currentRun, ...queuedRuns]) run?.controller.abort();
+}
+
+// Thumbnails and records for the photos of `files` that the engine stored.
+async function recordStored(files: File[], stored: Set<string>): Promise<void> {
+  const records = await Promise.all(
+    files.filter((file) => stored.has(photoId(file))).map(async (file) => ({ id: photoId(file), name: file.name, thumb: await makeThumbnail(file) })),
+  );
+  await savePhotos(records);
+  addPhotoRecords(records);
+}
+
+async function embedRun(run: AddRun): Promise<void> {
+  const todo = run.files;
+  const { signal } = run.controller;
   const bar = $<HTMLProgressElement>('embed-progress');
   const status = $('embed-status');
   $('progress-row').hidden = false;
-  $('cancel').hidden = false;
   const started = performance.now();
   let done = 0;
   let failed = 0;
+  let from = 0;
   const report = () => {
     const seconds = (performance.now() - started) / 1000;
     const rate = done / Math.max(seconds, 1e-3);
@@ -192,11 +264,11 @@ async function addFiles(files: File[]): Promise<void> {
   };
   report();
   try {
-    for (let from = 0; from < todo.length; from += CHUNK) {
+    for (; from < todo.length; from += CHUNK) {
       const chunk = todo.slice(from, from + CHUNK);
-      const result = await engine.addImages(chunk.map((file) => ({ id: photoId(file), image: file })), {
+      const result = await engine!.addImages(chunk.map((file) => ({ id: photoId(file), image: file })), {
         batchSize: 8,
-        signal: running.signal,
+        signal,
         onProgress: (p: EmbedProgress) => {
           done = from + p.done;
           report();
@@ -204,12 +276,7 @@ async function addFiles(files: File[]): Promise<void> {
       });
       failed += result.failures.length;
       showFailures(result.failures.map((f) => ({ name: String(f.id), message: f.error.message })));
-      const added = new Set(result.added.map(String));
-      const records = await Promise.all(
-        chunk.filter((file) => added.has(photoId(file))).map(async (file) => ({ id: photoId(file), name: file.name, thumb: await makeThumbnail(file) })),
-      );
-      await savePhotos(records);
-      addPhotoRecords(records);
+      await recordStored(chunk, new Set(result.added.map(String)));
       await persistEmbeddings(false);
       done = from + chunk.length;
       report();
@@ -218,11 +285,19 @@ async function addFiles(files: File[]): Promise<void> {
     await persistEmbeddings();
     say(status, `Added ${todo.length - failed} photos in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `; ${failed} could not be added (see below)` : ''}.`);
   } catch (error) {
+    const cancelled = (error as Error).name === 'AbortError';
+    // A cancelled chunk keeps what the engine stored before the cancel: record those too, and
+    // list every photo of the run that is not in the collection.
+    const rest = todo.slice(from);
+    const stored = new Set<string>();
+    for (const file of rest) if (engine && (await engine.index<boolean>('has', photoId(file)))) stored.add(photoId(file));
+    await recordStored(rest, stored);
     await persistEmbeddings();
-    say(status, (error as Error).name === 'AbortError' ? `Cancelled: ${photos.size} photos are in the collection.` : `Stopped: ${describe(error)}`, (error as Error).name !== 'AbortError');
+    const reason = cancelled ? 'cancelled before it was added' : `not added: ${describe(error)}`;
+    showFailures(rest.filter((file) => !stored.has(photoId(file))).map((file) => ({ name: photoId(file), message: reason })));
+    say(status, cancelled ? `Cancelled: ${photos.size} photos are in the collection.` : `Stopped: ${describe(error)}`, !cancelled);
   } finally {
-    running = undefined;
-    $('cancel').hidden = true;
+    for (const file of todo) pendingIds.delete(photoId(file));
     clusterLabels = undefined;
     refreshCollection();
   }
@@ -236,7 +311,7 @@ async function loadSamples(): Promise<void> {
     const files = await Promise.all(
       list.map(async (path) => new File([await (await fetch(`samples/${path}`)).blob()], path.split('/').pop()!, { type: '' })),
     );
-    await addFiles(files);
+    addFiles(files);
   } catch (error) {
     say($('embed-status'), `The sample photos could not be loaded: ${describe(error)}`, true);
     $('progress-row').hidden = false;
@@ -400,24 +475,59 @@ async function exportFile(): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+// Import never drops the current collection without asking: with photos already here it asks
+// whether to merge (add the photos not already there), replace, or cancel.
 async function importFile(file: File): Promise<void> {
+  const status = $('embed-status');
+  $('progress-row').hidden = false;
+  if (currentRun) return say(status, 'Wait until the photos being added are in (or cancel them) before importing.', true);
   try {
     const collection = await importCollection(file);
-    if (engine && collection.index.modelKey === modelKey) await engine.load(collection.index.bytes.slice());
-    await clearCollection();
-    await savePhotos(collection.photos);
-    await saveIndex(collection.index);
-    savedModelKey = collection.index.modelKey;
-    forgetPhotos();
-    addPhotoRecords(collection.photos);
-    const note = collection.index.modelKey === modelKey ? '' : ` Load the ${collection.index.modelKey} model to search it.`;
-    say($('embed-status'), `Imported ${collection.photos.length} photos.${note}`);
-    $('progress-row').hidden = false;
+    let choice: ImportChoice = 'replace';
+    if (photos.size > 0) {
+      const ours = savedModelKey ?? modelKey;
+      const sameModel = ours === undefined || collection.index.modelKey === ours;
+      choice = await askImportChoice(
+        `${file.name} holds ${collection.photos.length} photos; your collection has ${photos.size}.`,
+        sameModel ? undefined : `Merging is not possible: ${file.name} was embedded with the ${collection.index.modelKey} model, your collection with the ${ours} model.`,
+      );
+    }
+    if (choice === 'cancel') return say(status, `Import cancelled: your collection is unchanged.`);
+    if (choice === 'merge') await mergeImport(file, collection);
+    else await replaceWithImport(collection);
   } catch (error) {
-    say($('embed-status'), `Could not import ${file.name}: ${describe(error)}`, true);
-    $('progress-row').hidden = false;
+    say(status, `Could not import ${file.name}: ${describe(error)}`, true);
+  } finally {
+    refreshCollection();
   }
-  refreshCollection();
+}
+
+async function replaceWithImport(collection: ImportedCollection): Promise<void> {
+  if (engine && collection.index.modelKey === modelKey) await engine.load(collection.index.bytes.slice());
+  await clearCollection();
+  await savePhotos(collection.photos);
+  await saveIndex(collection.index);
+  savedModelKey = collection.index.modelKey;
+  forgetPhotos();
+  addPhotoRecords(collection.photos);
+  const note = collection.index.modelKey === modelKey ? '' : ` Load the ${collection.index.modelKey} model to search it.`;
+  say($('embed-status'), `Imported ${collection.photos.length} photos.${note}`);
+}
+
+async function mergeImport(file: File, collection: ImportedCollection): Promise<void> {
+  if (engine && !collectionBelongsElsewhere()) await persistEmbeddings();
+  const current = await loadIndex();
+  if (!current) return replaceWithImport(collection);
+  const { bytes, added } = await mergeSavedIndexes(current.bytes, collection.index.bytes);
+  const addedIds = new Set(added);
+  const newPhotos = collection.photos.filter((photo) => addedIds.has(photo.id) && !photos.has(photo.id));
+  if (engine && current.modelKey === modelKey) await engine.load(bytes.slice());
+  await saveIndex({ modelKey: current.modelKey, bytes });
+  await savePhotos(newPhotos);
+  addPhotoRecords(newPhotos);
+  clusterLabels = undefined;
+  const kept = collection.photos.length - newPhotos.length;
+  say($('embed-status'), `Merged ${file.name}: added ${newPhotos.length} photos${kept ? `; ${kept} were already in your collection` : ''}.`);
 }
 
 function forgetPhotos(): void {
@@ -444,10 +554,10 @@ $('load-model').addEventListener('click', () => void loadModel(chosenModel()));
 $('model-files').addEventListener('change', () => {
   document.querySelector<HTMLInputElement>('input[name="model"][value="files"]')!.checked = true;
 });
-$('photo-files').addEventListener('change', (event) => void addFiles([...((event.target as HTMLInputElement).files ?? [])]));
-$('photo-folder').addEventListener('change', (event) => void addFiles([...((event.target as HTMLInputElement).files ?? [])]));
+$('photo-files').addEventListener('change', (event) => addFiles([...((event.target as HTMLInputElement).files ?? [])]));
+$('photo-folder').addEventListener('change', (event) => addFiles([...((event.target as HTMLInputElement).files ?? [])]));
 $('load-samples').addEventListener('click', () => void loadSamples());
-$('cancel').addEventListener('click', () => running?.abort());
+$('cancel').addEventListener('click', cancelRuns);
 $('text-search').addEventListener('submit', (event) => {
   event.preventDefault();
   const text = $<HTMLInputElement>('query').value.trim();
@@ -485,7 +595,7 @@ for (const target of [dropZone, $('view-photos')]) {
     void filesFromDrop(event.dataTransfer!).then((files) => {
       // A single photo dropped on the results searches with it; anything else is added.
       if (target !== dropZone && files.length === 1) void searchWithFile(files[0]);
-      else void addFiles(files);
+      else addFiles(files);
     });
   });
 }

@@ -3,46 +3,26 @@
 // search still answers, and the memory report covers them all.
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
+import { dropGenerated, loadTestModel, openDemo, startDemoServer } from './demo-page.js';
 
-const config = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
 const COUNT = 5000;
-let server: PreviewServer;
+let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await preview({ configFile: config, preview: { port: 0, open: false }, logLevel: 'warn' });
+  server = await startDemoServer();
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+  await server?.close();
 });
 
-async function dropGenerated(page: import('playwright-core').Page, count: number): Promise<void> {
-  await page.evaluate(async (count) => {
-    const transfer = new DataTransfer();
-    const canvas = new OffscreenCanvas(16, 12);
-    const context = canvas.getContext('2d')!;
-    for (let i = 0; i < count; i++) {
-      context.fillStyle = `hsl(${(i * 137) % 360} 70% ${30 + (i % 40)}%)`;
-      context.fillRect(0, 0, 16, 12);
-      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], `photo-${i}.png`, { type: 'image/png' }));
-    }
-    document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, count);
-}
-
 async function openWithTestModel(): Promise<import('playwright-core').Page> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(server.resolvedUrls!.local[0]);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.check('input[name="model"][value="test"]');
-  await page.click('#load-model');
-  await expect.poll(() => page.textContent('#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
+  const { page } = await openDemo(browser, server.url);
+  await loadTestModel(page);
   return page;
 }
 
