@@ -178,6 +178,17 @@ async function bytesOfUrl(url: URL): Promise<Uint8Array> {
  * Throws `DecodeError` for empty, truncated, corrupt, unsupported or too large images.
  */
 export async function decodeImage(source: ImageSource, options: DecodeOptions = {}): Promise<RawImage> {
+  try {
+    return await decodeSource(source, options);
+  } catch (error) {
+    // A file or URL names itself in the error, so a failure in a batch says which one.
+    const name = typeof File !== 'undefined' && source instanceof File ? source.name : source instanceof URL || typeof source === 'string' ? String(source) : '';
+    if (name && error instanceof DecodeError) throw new DecodeError(error.code, `${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+async function decodeSource(source: ImageSource, options: DecodeOptions): Promise<RawImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (isRawImage(source)) {
     checkSize(source.width, source.height, maxPixels);
