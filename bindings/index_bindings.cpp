@@ -56,9 +56,12 @@ class IndexHandle {
     });
   }
 
-  bool Contains(const val& id) const {
-    ItemId parsed;
-    return ReadId(id, &parsed) && index_.Contains(parsed);
+  // true/false, or an error value.
+  val Contains(const val& id) const {
+    return Guarded([&] {
+      ItemId parsed;
+      return val(ReadId(id, &parsed) && index_.Contains(parsed));
+    });
   }
 
   // {ids: flat array, scores: Float32Array, perQuery} or an error value. queries holds one

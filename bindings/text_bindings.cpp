@@ -50,7 +50,10 @@ class TokenizerHandle {
     });
   }
 
-  int32_t TokenId(const std::string& token) const { return tokenizer_.TokenId(token); }
+  // The id, -1, or an error value.
+  val TokenId(const std::string& token) const {
+    return Guarded([&] { return val(tokenizer_.TokenId(token)); });
+  }
   int32_t StartId() const { return tokenizer_.start_id(); }
   int32_t EndId() const { return tokenizer_.end_id(); }
   size_t VocabSize() const { return tokenizer_.vocab_size(); }

@@ -6,6 +6,7 @@ import { EmbeddingIndex, type Id, type IndexOptions, type ItemCluster, type Sear
 import { ClipscopeError, InvalidArgumentError } from './errors.js';
 import type { ModelSource } from './model-files.js';
 import type { BackendInfo } from './onnx-runtime.js';
+import { describeType, integerAtLeast, invalid } from './validate.js';
 
 /** Options of {@link Clipscope.create}: the model's, plus where it is and the index's. */
 export interface ClipscopeOptions extends ClipModelOptions {
@@ -111,6 +112,7 @@ export class Clipscope {
    * so far and rejects with the signal's reason.
    */
   async addImages(items: readonly (ImageSource | ImageItem)[], options: EmbedOptions = {}): Promise<AddImagesResult> {
+    if (!Array.isArray(items)) invalid(`images must be an array, got ${describeType(items)}`);
     const ids = items.map((item, i) => (isImageItem(item) ? item.id : defaultId(item, this.index.size + i)));
     const images = items.map((item) => (isImageItem(item) ? item.image : item));
     const added: Id[] = [];
@@ -137,7 +139,9 @@ export class Clipscope {
 
   /** The k stored images closest to a text. */
   async searchByText(text: string, k: number): Promise<SearchResult> {
-    const query = await this.model.embedText(String(text));
+    if (typeof text !== 'string') invalid(`text must be a string, got ${describeType(text)}`);
+    integerAtLeast(k, 1, 'k');
+    const query = await this.model.embedText(text);
     return this.index.search(query, Math.min(k, Math.max(1, this.index.size)));
   }
 
@@ -146,6 +150,7 @@ export class Clipscope {
    * left out of its own results).
    */
   async searchByImage(imageOrId: ImageSource | Id, k: number): Promise<SearchResult> {
+    integerAtLeast(k, 1, 'k');
     if ((typeof imageOrId === 'number' || typeof imageOrId === 'string') && this.index.has(imageOrId)) {
       const found = this.index.search(this.index.get(imageOrId), Math.min(k + 1, this.index.size));
       const keep = found.ids.map((id, i) => i).filter((i) => found.ids[i] !== imageOrId).slice(0, k);

@@ -224,7 +224,7 @@ export class EmbeddingIndex {
 
   /** Whether the id is stored. */
   has(id: Id): boolean {
-    return this.#index.contains(checkId(id));
+    return check(this.#index.contains(checkId(id)));
   }
 
   /**

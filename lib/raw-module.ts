@@ -17,7 +17,7 @@ export interface RawIndex {
   add(ids: Array<number | string> | Float64Array, vectors: Float32Array): RawError | undefined;
   remove(ids: Array<number | string> | Float64Array): RawError | undefined;
   get(id: number | string): { vector: Float32Array } | RawError;
-  contains(id: number | string): boolean;
+  contains(id: number | string): boolean | RawError;
   search(
     queries: Float32Array,
     k: number,
@@ -105,7 +105,7 @@ export interface RawPca {
 export interface RawTokenizer {
   encode(text: string): Int32Array | RawError;
   encodeBatch(texts: string[], contextLength: number, padId: number): { ids: Int32Array; mask: Int32Array } | RawError;
-  tokenId(token: string): number;
+  tokenId(token: string): number | RawError;
   startId(): number;
   endId(): number;
   vocabSize(): number;

@@ -95,7 +95,7 @@ export class ClipTokenizer {
 
   /** The id of a vocabulary entry in CLIP's spelling (`"cat</w>"`), or -1. */
   tokenId(token: string): number {
-    return this.#tokenizer.tokenId(token);
+    return check(this.#tokenizer.tokenId(wellFormedText(token, 'token')));
   }
 
   get startId(): number {

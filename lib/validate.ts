@@ -18,6 +18,11 @@ export function toFloat32(values: ArrayLike<number>, what: string): Float32Array
   return invalid(`${what} must be a Float32Array or an array of numbers`);
 }
 
+/** Longest string id, in UTF-16 units (file paths are far shorter). */
+export const MAX_ID_LENGTH = 65536;
+/** Longest text the tokenizer takes, in UTF-16 units. */
+export const MAX_TEXT_LENGTH = 1 << 24;
+
 // A UTF-16 surrogate without its partner: not a character, so it has no UTF-8 form.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
@@ -30,6 +35,7 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 export function checkId(id: unknown, what = 'id'): number | string {
   if (typeof id === 'number') return id;
   if (typeof id !== 'string') return invalid(`${what} must be a number or a string, got ${describeType(id)}`);
+  if (id.length > MAX_ID_LENGTH) invalid(`${what} is ${id.length} characters long; ids are at most ${MAX_ID_LENGTH}`);
   const lone = LONE_SURROGATE.exec(id);
   if (lone) {
     invalid(`${what} ${JSON.stringify(id.slice(0, 40))} holds a lone UTF-16 surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) at ${lone.index}: ids must be well-formed Unicode`);
@@ -40,6 +46,7 @@ export function checkId(id: unknown, what = 'id'): number | string {
 /** Text for the tokenizer: lone surrogates become U+FFFD, as TextEncoder does, one for one. */
 export function wellFormedText(text: unknown, what = 'text'): string {
   if (typeof text !== 'string') return invalid(`${what} must be a string, got ${describeType(text)}`);
+  if (text.length > MAX_TEXT_LENGTH) invalid(`${what} is ${text.length} characters long; texts are at most ${MAX_TEXT_LENGTH}`);
   return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\uFFFD') : text;
 }
 

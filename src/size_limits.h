@@ -22,7 +22,8 @@ inline constexpr size_t kMaxMiniBatch = 1u << 24;    // miniBatch
 inline constexpr size_t kMaxSearchK = 1u << 24;      // k of a search (results are min(k, n))
 inline constexpr size_t kMaxRerankPool = 1u << 20;   // int8 re-ranking candidates
 inline constexpr int kMaxImageSide = 65535;          // width or height of an input image
-inline constexpr uint64_t kMaxImagePixels = 1u << 30;  // the maxPixels option
+// The maxPixels option: 4 channels of this many pixels stay below 2^30 bytes, far from wrapping.
+inline constexpr uint64_t kMaxImagePixels = 1u << 28;
 inline constexpr int kMaxOutputSide = 4096;          // resize and crop sizes of a config
 inline constexpr size_t kMaxContextLength = 4096;    // tokens per text row
 inline constexpr size_t kMaxMerges = 1u << 20;       // BPE merges of a tokenizer

@@ -91,7 +91,7 @@ TEST(InputLimits, PreprocessingSizesAreBoundedBeforeAnyBufferIsSized) {
   config = {};
   config.max_pixels = kMaxImagePixels + 1;
   EXPECT_EQ(ValidateConfig(config).message(),
-            "preprocessor config: maxPixels must be between 1 and 1073741824, got 1073741825");
+            "preprocessor config: maxPixels must be between 1 and 268435456, got 268435457");
   EXPECT_EQ(CheckImageSize(65536, 1).message(),
             "image of 65536 x 1 pixels has a side above the limit of 65535");
   EXPECT_EQ(CheckImageSize(0, 5).message(), "image is empty (0 x 5)");
