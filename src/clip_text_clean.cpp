@@ -1,5 +1,7 @@
 #include "clip_text_clean.h"
 
+#include <algorithm>
+
 #include "html_unescape.h"
 #include "unicode_data.h"
 #include "unicode_text.h"
@@ -55,8 +57,14 @@ size_t TerminalEscapeLength(std::u32string_view text, size_t i) {
   return j < text.size() && IsAsciiLetter(text[j]) ? j + 1 - i : 0;
 }
 
+// Printable ASCII, tabs and line feeds: text that none of the fixes below change.
+bool IsPlainAscii(std::u32string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char32_t c) { return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n'; });
+}
+
 // One pass of ftfy's per-character fixes, in its order.
 std::u32string FixCharacters(std::u32string_view text) {
+  if (IsPlainAscii(text)) return std::u32string(text);
   std::u32string step;
   step.reserve(text.size());
   for (char32_t c : text) {

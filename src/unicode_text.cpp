@@ -1,6 +1,7 @@
 #include "unicode_text.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "unicode_data.h"
 
@@ -33,6 +34,8 @@ bool IsFinalSigma(std::u32string_view text, size_t i) {
 // 2. Put each run of non-starters in canonical order (stable sort by combining class).
 // 3. Compose each character with the last starter unless a character between them blocks it.
 std::u32string NormalizeNfc(std::u32string_view text) {
+  // Text below U+0300 holds no combining mark and no character NFC changes.
+  if (std::all_of(text.begin(), text.end(), [](char32_t c) { return c < 0x300; })) return std::u32string(text);
   std::u32string decomposed;
   decomposed.reserve(text.size());
   for (char32_t c : text) DecomposeInto(c, &decomposed);
@@ -42,11 +45,15 @@ std::u32string NormalizeNfc(std::u32string_view text) {
       ++i;
       continue;
     }
+    std::vector<std::pair<uint8_t, char32_t>> run;  // (class, character): one lookup each
     size_t end = i;
-    while (end < decomposed.size() && unicode::CombiningClass(decomposed[end]) != 0) ++end;
-    std::stable_sort(decomposed.begin() + i, decomposed.begin() + end, [](char32_t a, char32_t b) {
-      return unicode::CombiningClass(a) < unicode::CombiningClass(b);
-    });
+    for (; end < decomposed.size(); ++end) {
+      const uint8_t combining_class = unicode::CombiningClass(decomposed[end]);
+      if (combining_class == 0) break;
+      run.emplace_back(combining_class, decomposed[end]);
+    }
+    std::stable_sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t k = 0; k < run.size(); ++k) decomposed[i + k] = run[k].second;
     i = end;
   }
 
