@@ -1,7 +1,7 @@
 # Sourced by the other scripts: installs the Debian packages a command needs when they are
 # missing (as root directly, otherwise through sudo with apt's own prompt), and points
-# Debian's emscripten at Debian's acorn. CLIPSCOPE_NO_INSTALL=1, or a machine without apt,
-# only prints the install command.
+# Debian's emscripten at Debian's acorn. CLIPSCOPE_NO_INSTALL=1, a machine without apt, or a
+# user without sudo only gets the install command printed.
 export NODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs"
 
 clipscope_root="${BASH_SOURCE[0]%/*}/.."
@@ -32,7 +32,10 @@ require_packages() {
   local missing
   mapfile -t missing < <(missing_packages $(packages_for "$purpose"))
   [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "${CLIPSCOPE_NO_INSTALL:-}" = 1 ] || ! command -v apt-get >/dev/null 2>&1; then
+  local can_install=1
+  if [ "${CLIPSCOPE_NO_INSTALL:-}" = 1 ] || ! command -v apt-get >/dev/null 2>&1; then can_install=0; fi
+  if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null 2>&1; then can_install=0; fi
+  if [ "$can_install" = 0 ]; then
     echo "clipscope: missing system packages. Install them with:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2
     exit 1

@@ -24,13 +24,13 @@ function stub(dir: string, name: string, body: string): void {
 }
 
 // A folder of stubs: every package in `installed` is reported installed, the others not.
-function stubs(options: { uid: number; installed?: string[]; withApt?: boolean }): { path: string; log: string } {
+function stubs(options: { uid: number; installed?: string[]; withApt?: boolean; withSudo?: boolean }): { path: string; log: string } {
   const dir = mkdtempSync(join(work, 'bin-'));
   const log = join(dir, 'calls.log');
   const installed = (options.installed ?? []).join(' ');
   stub(dir, 'dpkg-query', `for p in ${installed}; do [ "$p" = "\${@: -1}" ] && { printf installed; exit 0; }; done; printf not-installed`);
   stub(dir, 'id', `echo ${options.uid}`);
-  stub(dir, 'sudo', `echo "sudo $*" >> ${log}`);
+  if (options.withSudo !== false) stub(dir, 'sudo', `echo "sudo $*" >> ${log}`);
   if (options.withApt !== false) stub(dir, 'apt-get', `echo "apt-get $*" >> ${log}`);
   return { path: dir, log };
 }
@@ -68,7 +68,7 @@ describe('system packages', () => {
     expect(calls(bin.log)).toEqual(['sudo apt-get update -qq', `sudo apt-get install ${DEMO_PACKAGES.join(' ')}`]);
   });
 
-  it('with CLIPSCOPE_NO_INSTALL=1 or without apt, prints the same list as a command and installs nothing', () => {
+  it('with CLIPSCOPE_NO_INSTALL=1, without apt or without sudo, prints the same list as a command and installs nothing', () => {
     const expected = `clipscope: missing system packages. Install them with:\n  sudo apt-get install -y ${DEMO_PACKAGES.join(' ')}`;
     const told = stubs({ uid: 0 });
     const noInstall = requireDemoPackages(told, { CLIPSCOPE_NO_INSTALL: '1' });
@@ -80,6 +80,11 @@ describe('system packages', () => {
     expect(withoutApt.status).toBe(1);
     expect(withoutApt.stderr.trim()).toBe(expected);
     expect(calls(noApt.log)).toEqual([]);
+    const noSudo = stubs({ uid: 1000, withSudo: false });
+    const withoutSudo = requireDemoPackages(noSudo);
+    expect(withoutSudo.status).toBe(1);
+    expect(withoutSudo.stderr.trim()).toBe(expected);
+    expect(calls(noSudo.log)).toEqual([]);
   });
 
   it('does nothing when every package is installed', () => {
