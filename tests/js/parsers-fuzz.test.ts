@@ -1,5 +1,5 @@
 // Property-based fuzzing (fast-check, seeded) of the TypeScript parsers of outside bytes: PNG,
-// image headers, .npy, preprocessor configs and a model's JSON files. On random and mutated
+// image headers, EXIF orientation, .npy, preprocessor configs and a model's JSON files. On random and mutated
 // valid inputs each must give a typed clipscope error or a correct result, never another
 // exception (the test's time limit bounds the time).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jpegOrientation } from '../../dist/image-header.js';
 import {
   ClipModel,
   ClipscopeError,
@@ -62,6 +63,20 @@ describe('parsers under random and mutated input', () => {
         }),
       ),
       { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('EXIF orientation: 1 to 8 for any JPEG-looking bytes, never an exception', () => {
+    // A JPEG start, an APP1 Exif segment of random length and content, then anything.
+    const exif = fc
+      .tuple(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(0x49, 0x4d), fc.uint8Array({ maxLength: 40 }))
+      .map(([head, order, rest]) => new Uint8Array([0xff, 0xd8, 0xff, 0xe1, 0, head.length + 16, 0x45, 0x78, 0x69, 0x66, 0, 0, order, order, ...head, ...rest]));
+    fc.assert(
+      fc.property(fc.oneof(exif, fc.uint8Array({ maxLength: 64 }).map((b) => new Uint8Array([0xff, 0xd8, ...b]))), (bytes) => {
+        const orientation = jpegOrientation(bytes);
+        expect(Number.isInteger(orientation) && orientation >= 1 && orientation <= 8).toBe(true);
+      }),
+      { seed: SEED, numRuns: 3000 },
     );
   });
 
