@@ -2,11 +2,10 @@
 // preprocessing, tokenizing and normalising run in the WASM core; the encoders run in ORT.
 import { throwIfAborted } from './abort.js';
 import { core, init } from './core.js';
-import { check, ClipscopeError, DeletedError, InvalidArgumentError } from './errors.js';
-import { decodeImage, DecodeError, type ImageSource } from './decode.js';
+import { check, ClipscopeError, DecodeError, DeletedError, InvalidArgumentError, ModelLoadError, NotFiniteError } from './errors.js';
+import { decodeImage, type ImageSource } from './decode.js';
 import {
   DEFAULT_MODEL_URL,
-  ModelLoadError,
   modelFiles,
   type DownloadProgress,
   type ModelDtype,
@@ -126,10 +125,10 @@ function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    throw new ModelLoadError('ModelLoad', `${file} is not valid JSON: ${String(error)}`);
+    throw new ModelLoadError(`${file} is not valid JSON: ${String(error)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ModelLoadError('ModelLoad', `${file} is not a JSON object`);
+    throw new ModelLoadError(`${file} is not a JSON object`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -140,7 +139,7 @@ function contextLengthOf(textConfig: unknown): number {
   const value = typeof textConfig === 'object' && textConfig !== null ? (textConfig as Record<string, unknown>).max_position_embeddings : undefined;
   if (value === undefined) return 77;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 2 || value > MAX_CONTEXT_LENGTH) {
-    throw new ModelLoadError('ModelLoad', `config.json: text_config.max_position_embeddings must be an integer from 2 to ${MAX_CONTEXT_LENGTH}, got ${JSON.stringify(value)}`);
+    throw new ModelLoadError(`config.json: text_config.max_position_embeddings must be an integer from 2 to ${MAX_CONTEXT_LENGTH}, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -161,7 +160,7 @@ async function readEncoderFile(
     const bytes = await files.read(file, options);
     if (bytes) return { file, bytes };
   }
-  throw new ModelLoadError('ModelLoad', `${files.label} has no ${tried.join(' or ')} (HTTP 404 or file not present)`);
+  throw new ModelLoadError(`${files.label} has no ${tried.join(' or ')} (HTTP 404 or file not present)`);
 }
 
 async function loadTokenizer(files: ModelFiles, options: ClipModelOptions): Promise<ClipTokenizer> {
@@ -174,7 +173,7 @@ async function loadTokenizer(files: ModelFiles, options: ClipModelOptions): Prom
   }
   const merges = await files.read('merges.txt', options);
   if (!merges) {
-    throw new ModelLoadError('ModelLoad', `${files.label} has neither tokenizer.json nor merges.txt (HTTP 404 or file not present)`);
+    throw new ModelLoadError(`${files.label} has neither tokenizer.json nor merges.txt (HTTP 404 or file not present)`);
   }
   const text = new TextDecoder().decode(merges);
   const count = text.split('\n').filter((line, i) => line.length > 0 && !(i === 0 && line.includes('#version'))).length;
@@ -192,7 +191,7 @@ function checkVocabulary(tokenizer: ClipTokenizer, vocab: Record<string, unknown
   for (let i = 0; i < entries.length; i += step) {
     const [token, id] = entries[i];
     if (tokenizer.tokenId(token) !== id) {
-      throw new ModelLoadError('ModelLoad', `${file} numbers "${token}" ${String(id)}, CLIP's layout gives ${tokenizer.tokenId(token)}: not a CLIP BPE vocabulary`);
+      throw new ModelLoadError(`${file} numbers "${token}" ${String(id)}, CLIP's layout gives ${tokenizer.tokenId(token)}: not a CLIP BPE vocabulary`);
     }
   }
 }
@@ -241,14 +240,14 @@ async function readModelParts(files: ModelFiles, options: ClipModelOptions): Pro
   try {
     if (encoders.includes('vision')) {
       const configBytes = await files.read('preprocessor_config.json', options);
-      if (!configBytes) throw new ModelLoadError('ModelLoad', `${files.label} has no preprocessor_config.json`);
+      if (!configBytes) throw new ModelLoadError(`${files.label} has no preprocessor_config.json`);
       const json = parseJson(configBytes, 'preprocessor_config.json');
       parts.vision = await readEncoderFile(files, 'vision', dtype, options);
       try {
         parts.preprocessor = new ImagePreprocessor(parsePreprocessorConfig(json, { maxPixels: options.maxPixels }));
       } catch (error) {
         // The config's fields are checked by the parser and the core: name the file.
-        if (error instanceof InvalidArgumentError) throw new ModelLoadError('ModelLoad', `preprocessor_config.json: ${error.message.replace(/^preprocessor config: /, '')}`);
+        if (error instanceof InvalidArgumentError) throw new ModelLoadError(`preprocessor_config.json: ${error.message.replace(/^preprocessor config: /, '')}`);
         throw error;
       }
     }
@@ -418,7 +417,7 @@ export class ClipModel {
   }
 
   #check(): void {
-    if (this.#released) throw new DeletedError('Deleted', 'this ClipModel was released');
+    if (this.#released) throw new DeletedError('this ClipModel was released');
   }
 
   #textFeeds(texts: readonly string[], encoder: Encoder): Record<string, Ort.Tensor> {
@@ -444,13 +443,13 @@ export class ClipModel {
   /** Embeds texts: `texts.length` unit rows of `dim` floats. */
   async embedTexts(texts: readonly string[]): Promise<Float32Array> {
     this.#check();
-    if (!this.#text) throw new InvalidArgumentError('InvalidArgument', 'this model was loaded without its text encoder');
+    if (!this.#text) throw new InvalidArgumentError('this model was loaded without its text encoder');
     if (texts.length === 0) return new Float32Array(0);
     const output = await this.#text.session.run(this.#textFeeds(texts, this.#text));
     const raw = outputFloats(output.text_embeds);
     const { embeddings, ok } = this.#normalize(raw, texts.length);
     const bad = ok.indexOf(0);
-    if (bad >= 0) throw new ClipscopeError('NotFinite', `text model output for "${texts[bad]}" is not finite or zero`);
+    if (bad >= 0) throw new ClipscopeError(`text model output for "${texts[bad]}" is not finite or zero`);
     return embeddings;
   }
 
@@ -466,7 +465,7 @@ export class ClipModel {
   async embedImages(images: readonly ImageSource[], options: EmbedOptions = {}): Promise<ImageEmbeddings> {
     this.#check();
     if (!this.#vision || !this.#preprocessor) {
-      throw new InvalidArgumentError('InvalidArgument', 'this model was loaded without its vision encoder');
+      throw new InvalidArgumentError('this model was loaded without its vision encoder');
     }
     const batchSize = integerAtLeast(options.batchSize ?? 8, 1, 'batchSize');
     const timings: StageTimings = { decode: 0, preprocess: 0, inference: 0, postprocess: 0 };
@@ -491,7 +490,7 @@ export class ClipModel {
           decoded.push({ index: from + i, image: outcome.value });
         } else {
           const error = outcome.reason;
-          failures.push({ index: from + i, error: error instanceof ClipscopeError ? error : new DecodeError('DecodeFailed', String(error)) });
+          failures.push({ index: from + i, error: error instanceof ClipscopeError ? error : new DecodeError(String(error)) });
         }
       });
       timings.decode += now() - t;
@@ -515,7 +514,7 @@ export class ClipModel {
             batchRows.push(embeddings.subarray(r * this.dim, (r + 1) * this.dim));
             batchIndices.push(index);
           } else {
-            failures.push({ index, error: new ClipscopeError('NotFinite', `vision model output for image ${index} is not finite or zero`) });
+            failures.push({ index, error: new ClipscopeError(`vision model output for image ${index} is not finite or zero`) });
           }
         }
         rows.push(...batchRows);
@@ -558,7 +557,7 @@ export class ClipModel {
    * sorted by probability. `image` may be an embedding (Float32Array of `dim`).
    */
   async classify(image: ImageSource | Float32Array, labels: readonly string[]): Promise<LabelScore[]> {
-    if (labels.length === 0) throw new InvalidArgumentError('InvalidArgument', 'classify needs at least one label');
+    if (labels.length === 0) throw new InvalidArgumentError('classify needs at least one label');
     const embedding = image instanceof Float32Array && (this.dim === 0 || image.length === this.dim) && image.length > 0
       ? image
       : await this.embedImage(image as ImageSource);

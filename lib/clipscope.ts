@@ -156,7 +156,7 @@ export class Clipscope {
       const keep = found.ids.map((id, i) => i).filter((i) => found.ids[i] !== imageOrId).slice(0, k);
       return { ids: keep.map((i) => found.ids[i]), scores: Float32Array.from(keep, (i) => found.scores[i]) };
     }
-    if (typeof imageOrId === 'number') throw new InvalidArgumentError('InvalidArgument', `no stored item has id ${imageOrId}`);
+    if (typeof imageOrId === 'number') throw new InvalidArgumentError(`no stored item has id ${imageOrId}`);
     const query = await this.model.embedImage(imageOrId);
     return this.index.search(query, Math.min(k, Math.max(1, this.index.size)));
   }
@@ -170,7 +170,7 @@ export class Clipscope {
   /** Clusters the stored images by their embeddings (cosine). Needs at least 2 images. */
   cluster(options: ClusterOptions = {}): ClusterResult {
     const n = this.index.size;
-    if (n < 2) throw new InvalidArgumentError('InvalidArgument', `clustering needs at least 2 images, there are ${n}`);
+    if (n < 2) throw new InvalidArgumentError(`clustering needs at least 2 images, there are ${n}`);
     const seed = options.seed ?? 0;
     const k = options.k ?? 'auto';
     if (k === 'auto') {
@@ -215,7 +215,7 @@ export class Clipscope {
     const loaded = await EmbeddingIndex.load(bytes);
     if (loaded.dim !== this.model.dim) {
       loaded.delete();
-      throw new InvalidArgumentError('InvalidArgument', `saved embeddings have ${loaded.dim} dims, this model gives ${this.model.dim}`);
+      throw new InvalidArgumentError(`saved embeddings have ${loaded.dim} dims, this model gives ${this.model.dim}`);
     }
     this.index.delete();
     (this as { index: EmbeddingIndex }).index = loaded;

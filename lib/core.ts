@@ -62,7 +62,7 @@ async function load(): Promise<RawModule> {
   try {
     url = wasmUrl();
   } catch (error) {
-    throw new LoadError('LoadFailed', `env.wasmPaths is not a usable URL: ${String(error)}`);
+    throw new LoadError(`env.wasmPaths is not a usable URL: ${String(error)}`);
   }
   // Emscripten's instantiateWasm hook has no failure callback: a failed fetch rejects this.
   let fail: (error: unknown) => void = () => {};
@@ -80,14 +80,14 @@ async function load(): Promise<RawModule> {
     loaded = module;
     return module;
   } catch (error) {
-    throw new LoadError('LoadFailed', `could not load ${url.href}: ${String(error)}`);
+    throw new LoadError(`could not load ${url.href}: ${String(error)}`);
   }
 }
 
 /** The loaded core; throws when `init()` has not finished yet. */
 export function core(): RawModule {
   if (!loaded) {
-    throw new LoadError('NotLoaded', 'the clipscope core is not loaded yet: await init() first');
+    throw new LoadError('the clipscope core is not loaded yet: await init() first');
   }
   return loaded;
 }

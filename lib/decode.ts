@@ -1,10 +1,10 @@
 // Turning what a page or a script has (files, blobs, bitmaps, canvases, URLs, bytes) into
 // 8-bit pixels for the preprocessor, with the same guards everywhere.
-import { ClipscopeError, InvalidArgumentError } from './errors.js';
+import { ClipscopeError, DecodeError, InvalidArgumentError } from './errors.js';
 import { jpegOrientation, readImageHeader } from './image-header.js';
 import { importNodeOnly, readFileUrl } from './node-only.js';
 import { copyBitmapRgba } from './bitmap-pixels.js';
-import { decodePng, PngError } from './png.js';
+import { decodePng } from './png.js';
 import { DEFAULT_MAX_PIXELS } from './preprocess.js';
 import type { RawImage } from './raw-image.js';
 
@@ -28,13 +28,9 @@ export interface DecodeOptions {
   maxPixels?: number;
 }
 
-/** An image that could not be decoded: corrupt, truncated, empty, too large or unsupported. */
-export class DecodeError extends ClipscopeError {
-  override readonly name = 'DecodeError';
-}
 
 function fail(message: string): never {
-  throw new DecodeError('DecodeFailed', message);
+  throw new DecodeError(message);
 }
 
 function checkSize(width: number, height: number, maxPixels: number): void {
@@ -69,22 +65,13 @@ function drawablePixels(source: CanvasImageSource, width: number, height: number
   return { data, width, height, channels: 4 };
 }
 
-// PNG is decoded by clipscope itself everywhere: exact pixels, alpha not premultiplied.
-async function decodePngBytes(bytes: Uint8Array): Promise<RawImage> {
-  try {
-    return await decodePng(bytes);
-  } catch (error) {
-    if (error instanceof PngError) fail(`PNG data is corrupt or truncated: ${error.message}`);
-    throw error;
-  }
-}
 
 async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawImage> {
   const head = new Uint8Array(await blob.slice(0, 65536).arrayBuffer());
   if (head.length === 0) fail('file is empty');
   const header = readImageHeader(head);
   if (header) checkSize(header.width, header.height, maxPixels);
-  if (header?.format === 'png') return decodePngBytes(new Uint8Array(await blob.arrayBuffer()));
+  if (header?.format === 'png') return decodePng(new Uint8Array(await blob.arrayBuffer()));
   let bitmap: ImageBitmap;
   try {
     // EXIF orientation applied; no color-space conversion or premultiplication, so the pixels
@@ -111,7 +98,7 @@ async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): Promise<
   const header = readImageHeader(bytes);
   if (!header) fail('not a PNG or JPEG image (unrecognised header)');
   checkSize(header.width, header.height, maxPixels);
-  if (header.format === 'png') return decodePngBytes(bytes);
+  if (header.format === 'png') return decodePng(bytes);
   if (header.format === 'jpeg') {
     const jpeg = await importNodeOnly<typeof import('jpeg-js')>('jpeg-js');
     let decoded: { width: number; height: number; data: Uint8Array };
@@ -183,7 +170,7 @@ export async function decodeImage(source: ImageSource, options: DecodeOptions = 
   } catch (error) {
     // A file or URL names itself in the error, so a failure in a batch says which one.
     const name = typeof File !== 'undefined' && source instanceof File ? source.name : source instanceof URL || typeof source === 'string' ? String(source) : '';
-    if (name && error instanceof DecodeError) throw new DecodeError(error.code, `${name}: ${error.message}`);
+    if (name && error instanceof DecodeError) throw new DecodeError(`${name}: ${error.message}`);
     throw error;
   }
 }
@@ -227,7 +214,7 @@ async function decodeSource(source: ImageSource, options: DecodeOptions): Promis
     if (isBrowser) return decodeBlobInBrowser(new Blob([bytes as Uint8Array<ArrayBuffer>]), maxPixels);
     return decodeBytesInNode(bytes, maxPixels);
   }
-  throw new InvalidArgumentError('InvalidArgument', 'decodeImage: unsupported source type');
+  throw new InvalidArgumentError('decodeImage: unsupported source type');
 }
 
 /** The outcome of decoding several images: the ones that decoded, and why the others did not. */
@@ -248,7 +235,7 @@ export async function decodeImages(sources: Iterable<ImageSource>, options: Deco
     try {
       out.images.push({ index, image: await decodeImage(source, options) });
     } catch (error) {
-      const wrapped = error instanceof ClipscopeError ? error : new DecodeError('DecodeFailed', String(error));
+      const wrapped = error instanceof ClipscopeError ? error : new DecodeError(String(error));
       out.failures.push({ index, error: wrapped });
     }
     index++;

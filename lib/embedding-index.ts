@@ -166,7 +166,7 @@ export class EmbeddingIndex {
   }
 
   get #index(): RawIndex {
-    if (!this.#raw) throw new DeletedError('Deleted', 'this EmbeddingIndex was deleted');
+    if (!this.#raw) throw new DeletedError('this EmbeddingIndex was deleted');
     return this.#raw;
   }
 

@@ -1,14 +1,21 @@
 import type { RawError } from './raw-module.js';
 
-/** Base class of every error clipscope throws; `code` names the kind of failure. */
+/**
+ * Base class of every error clipscope throws. `code` names the kind of failure: the class name
+ * without "Error" (`InvalidArgumentError` → `'InvalidArgument'`), so no call states it twice.
+ */
 export class ClipscopeError extends Error {
-  /** The failure kind, e.g. `'DimensionMismatch'`. */
-  readonly code: string;
   // Each subclass names itself explicitly: bundlers minify class names.
   override readonly name: string = 'ClipscopeError';
-  constructor(code: string, message: string) {
+  readonly #code: string | undefined;
+  /** `code` is only for errors whose kind comes from elsewhere (a binding's unknown code). */
+  constructor(message: string, code?: string) {
     super(message);
-    this.code = code;
+    this.#code = code;
+  }
+  /** The failure kind, e.g. `'DimensionMismatch'`. */
+  get code(): string {
+    return this.#code ?? this.name.replace(/Error$/, '');
   }
 }
 
@@ -61,7 +68,24 @@ export class LoadError extends ClipscopeError {
   override readonly name = 'LoadError';
 }
 
-const classByCode: Record<string, new (code: string, message: string) => ClipscopeError> = {
+/** An image that could not be decoded: corrupt, truncated, empty, too large or unsupported. */
+export class DecodeError extends ClipscopeError {
+  override readonly name = 'DecodeError';
+}
+/** A model file could not be found, fetched, verified or read. The message names the file. */
+export class ModelLoadError extends ClipscopeError {
+  override readonly name = 'ModelLoadError';
+}
+/** A model file's inputs or outputs are not those of a CLIP encoder. */
+export class ModelInterfaceError extends ClipscopeError {
+  override readonly name = 'ModelInterfaceError';
+}
+/** Browser storage is missing or refused the operation (private mode, quota, no OPFS). */
+export class StorageError extends ClipscopeError {
+  override readonly name = 'StorageError';
+}
+
+const classByCode: Record<string, new (message: string) => ClipscopeError> = {
   InvalidArgument: InvalidArgumentError,
   DimensionMismatch: DimensionMismatchError,
   NotFinite: NotFiniteError,
@@ -81,8 +105,8 @@ function isRawError(value: unknown): value is RawError {
 /** Throws the typed error for a binding's error object; passes any other value through. */
 export function check<T>(value: T | RawError): T {
   if (isRawError(value)) {
-    const ErrorClass = classByCode[value.errorCode] ?? ClipscopeError;
-    throw new ErrorClass(value.errorCode, value.message);
+    const ErrorClass = classByCode[value.errorCode];
+    throw ErrorClass ? new ErrorClass(value.message) : new ClipscopeError(value.message, value.errorCode);
   }
   return value;
 }

@@ -29,14 +29,18 @@ export type {
 export {
   ClipscopeError,
   CorruptDataError,
+  DecodeError,
   DeletedError,
   DimensionMismatchError,
   DuplicateIdError,
   EmptyIndexError,
   InvalidArgumentError,
   LoadError,
+  ModelInterfaceError,
+  ModelLoadError,
   NotFiniteError,
   OutOfMemoryError,
+  StorageError,
   UnknownIdError,
   UnsupportedVersionError,
   ZeroVectorError,
@@ -45,7 +49,7 @@ export { kernelName } from './info.js';
 export { DEFAULT_MAX_PIXELS, ImagePreprocessor, parsePreprocessorConfig } from './preprocess.js';
 export type { PreprocessedBatch, PreprocessorConfig } from './preprocess.js';
 export type { RawImage } from './raw-image.js';
-export { DecodeError, decodeImage, decodeImages, orient } from './decode.js';
+export { decodeImage, decodeImages, orient } from './decode.js';
 export type { DecodedImages, DecodeOptions, ImageSource } from './decode.js';
 export { readImageHeader } from './image-header.js';
 export type { ImageHeader } from './image-header.js';
@@ -55,16 +59,15 @@ export { CLIP_LOGIT_SCALE, ClipModel } from './clip-model.js';
 export type { ClipModelOptions, EmbedOptions, EmbedProgress, ImageEmbeddings, LabelScore, StageTimings } from './clip-model.js';
 export { Clipscope, createClipscope } from './clipscope.js';
 export type { AddImagesResult, ClipscopeOptions, ClusterOptions, ClusterResult, ImageItem, MapResult } from './clipscope.js';
-export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, ModelLoadError, clearModelCache, modelFiles } from './model-files.js';
+export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, clearModelCache, modelFiles } from './model-files.js';
 export type { DownloadProgress, ModelDtype, ModelFiles, ModelManifest, ModelSource } from './model-files.js';
-export { ModelInterfaceError, runtimeSettings, webgpuUnavailableReason } from './onnx-runtime.js';
+export { runtimeSettings, webgpuUnavailableReason } from './onnx-runtime.js';
 export type { BackendChoice, BackendInfo, EncoderKind, RuntimeSettings } from './onnx-runtime.js';
 export { ClipscopeWorker } from './clipscope-worker.js';
 export type { WorkerEmbedOptions, WorkerOptions } from './clipscope-worker.js';
 export { decodeNpy, encodeNpy, exportEmbeddings, importEmbeddings } from './interchange.js';
 export type { EmbeddingsExport } from './interchange.js';
 export {
-  StorageError,
   deleteIndexFromIndexedDB,
   loadIndexFromIndexedDB,
   loadIndexFromOpfs,

@@ -13,7 +13,7 @@ export interface EmbeddingsExport {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 function corrupt(message: string): never {
-  throw new CorruptDataError('CorruptData', message);
+  throw new CorruptDataError(message);
 }
 
 /** A float32 matrix as a version 1.0 `.npy` file. */

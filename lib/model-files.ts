@@ -2,13 +2,9 @@
 // repository layout: onnx/{vision,text}_model{,_quantized,_fp16}.onnx, preprocessor_config.json,
 // config.json and tokenizer.json (or vocab.json + merges.txt).
 import { throwIfAborted } from './abort.js';
-import { ClipscopeError } from './errors.js';
+import { ModelLoadError } from './errors.js';
 import { importNodeOnly } from './node-only.js';
 
-/** A model file could not be found, fetched, verified or read. The message names the file. */
-export class ModelLoadError extends ClipscopeError {
-  override readonly name = 'ModelLoadError';
-}
 
 /** The default model: openai's CLIP ViT-B/32 as converted to ONNX for Transformers.js. */
 export const DEFAULT_MODEL_URL = 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/';
@@ -61,21 +57,17 @@ export interface ModelFiles {
   read(path: string, options?: FetchOptions): Promise<Uint8Array | undefined>;
 }
 
-function loadError(message: string): ModelLoadError {
-  return new ModelLoadError('ModelLoad', message);
-}
-
 async function verify(path: string, bytes: Uint8Array, manifest: ModelManifest | undefined): Promise<void> {
   const expected = manifest?.[path];
   if (!expected) return;
   if (expected.size !== undefined && expected.size !== bytes.length) {
-    throw loadError(`${path} has ${bytes.length} bytes, the manifest says ${expected.size}`);
+    throw new ModelLoadError(`${path} has ${bytes.length} bytes, the manifest says ${expected.size}`);
   }
   if (expected.sha256 !== undefined) {
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
     const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
     if (hex !== expected.sha256.toLowerCase()) {
-      throw loadError(`${path} has SHA-256 ${hex}, the manifest says ${expected.sha256.toLowerCase()}`);
+      throw new ModelLoadError(`${path} has SHA-256 ${hex}, the manifest says ${expected.sha256.toLowerCase()}`);
     }
   }
 }
@@ -101,10 +93,10 @@ async function readBody(response: Response, file: string, options: FetchOptions)
   } catch (error) {
     await reader.cancel().catch(() => undefined);
     if (options.signal?.aborted) throw options.signal.reason;
-    throw loadError(`download of ${file} broke off after ${loaded} bytes: ${String(error)}`);
+    throw new ModelLoadError(`download of ${file} broke off after ${loaded} bytes: ${String(error)}`);
   }
   if (total !== undefined && loaded !== total) {
-    throw loadError(`download of ${file} is truncated: ${loaded} of ${total} bytes`);
+    throw new ModelLoadError(`download of ${file} is truncated: ${loaded} of ${total} bytes`);
   }
   const bytes = new Uint8Array(loaded);
   let offset = 0;
@@ -150,13 +142,13 @@ class RemoteFiles implements ModelFiles {
       response = await fetch(url, { signal: options.signal, mode: 'cors' });
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      throw loadError(
+      throw new ModelLoadError(
         `could not fetch ${url}: the network is unreachable or the server does not allow this page to read ` +
           `it (CORS: it must send Access-Control-Allow-Origin). ${String(error)}`,
       );
     }
     if (response.status === 404) return undefined;
-    if (!response.ok) throw loadError(`HTTP ${response.status} ${response.statusText} for ${url}`);
+    if (!response.ok) throw new ModelLoadError(`HTTP ${response.status} ${response.statusText} for ${url}`);
     // Single-page-app servers (Vite, many static hosts) answer a missing file with their
     // index.html and status 200: for a model file that means "not there".
     if (response.headers.get('Content-Type')?.startsWith('text/html')) {
@@ -189,7 +181,7 @@ class FolderFiles implements ModelFiles {
       bytes = new Uint8Array(await readFile(new URL(path, this.#base)));
     } catch (error) {
       if ((error as { code?: string }).code === 'ENOENT') return undefined;
-      throw loadError(`could not read ${path} in ${this.label}: ${String(error)}`);
+      throw new ModelLoadError(`could not read ${path} in ${this.label}: ${String(error)}`);
     }
     options.onProgress?.({ file: path, loaded: bytes.length, total: bytes.length, fromCache: false });
     await verify(path, bytes, options.manifest);
@@ -247,13 +239,13 @@ export function modelFiles(source: ModelSource = DEFAULT_MODEL_URL): ModelFiles 
   }
   if ((typeof FileList !== 'undefined' && source instanceof FileList) || Array.isArray(source)) {
     const files = Array.from(source as ArrayLike<File>);
-    if (!files.every(isFileLike)) throw loadError('model files must be File objects');
+    if (!files.every(isFileLike)) throw new ModelLoadError('model files must be File objects');
     return new PickedFiles(files.map((f) => [f.webkitRelativePath || f.name, f]));
   }
   if (typeof source === 'object' && source !== null) {
     return new PickedFiles(Object.entries(source as Record<string, ArrayBuffer | Uint8Array | Blob>));
   }
-  throw loadError('model source must be a URL, a path, picked files or a record of file bytes');
+  throw new ModelLoadError('model source must be a URL, a path, picked files or a record of file bytes');
 }
 
 /** Removes every cached model file (Cache Storage). Resolves false where there is no cache. */

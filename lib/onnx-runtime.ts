@@ -1,8 +1,7 @@
 // onnxruntime-web sessions for the CLIP encoders: backend choice (WebGPU when an adapter exists,
 // else WASM), thread count, checks of the model files and of their inputs/outputs.
 import type * as Ort from 'onnxruntime-web';
-import { ClipscopeError } from './errors.js';
-import { ModelLoadError } from './model-files.js';
+import { ModelInterfaceError, ModelLoadError } from './errors.js';
 
 /** Which execution provider runs the encoders. `'auto'`: WebGPU when usable, else WASM. */
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
@@ -16,10 +15,6 @@ export interface BackendInfo {
   threads: number;
 }
 
-/** A model file's inputs or outputs are not those of a CLIP encoder. */
-export class ModelInterfaceError extends ClipscopeError {
-  override readonly name = 'ModelInterfaceError';
-}
 
 /** Package-wide onnxruntime-web settings; set them before the first model loads. */
 export interface RuntimeSettings {
@@ -90,7 +85,7 @@ export async function chooseBackend(choice: BackendChoice, threads: number): Pro
   if (choice === 'wasm') return pick('wasm', 'requested');
   const unavailable = await webgpuUnavailableReason();
   if (choice === 'webgpu') {
-    if (unavailable) throw new ModelLoadError('ModelLoad', `WebGPU was requested but ${unavailable}`);
+    if (unavailable) throw new ModelLoadError(`WebGPU was requested but ${unavailable}`);
     return pick('webgpu', 'requested');
   }
   return unavailable ? pick('wasm', unavailable) : pick('webgpu', 'WebGPU adapter found');
@@ -118,7 +113,7 @@ export async function createSession(
   backend: 'webgpu' | 'wasm',
 ): Promise<{ session: Ort.InferenceSession; ort: typeof Ort }> {
   const reason = notOnnxReason(bytes);
-  if (reason) throw new ModelLoadError('ModelLoad', `${file} ${reason}`);
+  if (reason) throw new ModelLoadError(`${file} ${reason}`);
   try {
     const ort = await loadOrt(backend);
     const session = await ort.InferenceSession.create(bytes, {
@@ -128,7 +123,6 @@ export async function createSession(
     return { session, ort };
   } catch (error) {
     throw new ModelLoadError(
-      'ModelLoad',
       `${file} (${bytes.length} bytes) could not be loaded by onnxruntime-web (${backend}); it may be truncated ` +
         `or corrupt: ${error instanceof Error ? error.message : String(error)}`,
     );
@@ -155,7 +149,6 @@ export function checkInterface(session: Ort.InferenceSession, kind: EncoderKind,
     const expected =
       kind === 'vision' ? 'input pixel_values and output image_embeds' : 'input input_ids (+ attention_mask) and output text_embeds';
     throw new ModelInterfaceError(
-      'ModelInterface',
       `${file} has inputs [${inputs.join(', ')}] and outputs [${outputs.join(', ')}]; a CLIP ${kind} model needs ${expected}`,
     );
   }
@@ -175,7 +168,7 @@ function halfToFloat(bits: number): number {
 export function outputFloats(tensor: Ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array;
   if (tensor.type === 'float16') return Float32Array.from(tensor.data as Uint16Array, halfToFloat);
-  throw new ModelInterfaceError('ModelInterface', `model output is ${tensor.type}, expected float32 or float16`);
+  throw new ModelInterfaceError(`model output is ${tensor.type}, expected float32 or float16`);
 }
 
 export type { Ort };

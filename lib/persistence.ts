@@ -1,18 +1,14 @@
 // Keeping an index on the device between visits: IndexedDB or the origin-private file system
 // (OPFS), both holding the core's versioned, checksummed save format.
 import { EmbeddingIndex } from './embedding-index.js';
-import { ClipscopeError } from './errors.js';
+import { StorageError } from './errors.js';
 
-/** Browser storage is missing or refused the operation (private mode, quota, no OPFS). */
-export class StorageError extends ClipscopeError {
-  override readonly name = 'StorageError';
-}
 
 const DATABASE = 'clipscope';
 const STORE = 'indexes';
 
 function storageError(what: string, error: unknown): StorageError {
-  return new StorageError('Storage', `${what}: ${error instanceof Error ? error.message : String(error)}`);
+  return new StorageError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 function bytesOf(index: EmbeddingIndex | Uint8Array): Uint8Array {
@@ -27,7 +23,7 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
 }
 
 async function withStore<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  if (typeof indexedDB === 'undefined') throw new StorageError('Storage', 'IndexedDB is not available here');
+  if (typeof indexedDB === 'undefined') throw new StorageError('IndexedDB is not available here');
   const opening = indexedDB.open(DATABASE, 1);
   opening.onupgradeneeded = () => opening.result.createObjectStore(STORE);
   const db = await request(opening);
@@ -76,7 +72,7 @@ export async function deleteIndexFromIndexedDB(key: string): Promise<void> {
 
 async function opfsRoot(): Promise<FileSystemDirectoryHandle> {
   const storage = (globalThis.navigator as Navigator | undefined)?.storage;
-  if (!storage?.getDirectory) throw new StorageError('Storage', 'the origin-private file system (OPFS) is not available here');
+  if (!storage?.getDirectory) throw new StorageError('the origin-private file system (OPFS) is not available here');
   return storage.getDirectory();
 }
 

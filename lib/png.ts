@@ -2,6 +2,7 @@
 // premultiplies alpha, which changes the colour of transparent pixels): chunks checked by
 // CRC, zlib inflated by the platform (DecompressionStream, or zlib in Node), filters undone, Adam7
 // de-interlaced. Pixels come out as PIL's convert("RGB") sees them.
+import { DecodeError } from './errors.js';
 import { importNodeOnly } from './node-only.js';
 import type { RawImage } from './raw-image.js';
 
@@ -21,10 +22,8 @@ function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-export class PngError extends Error {}
-
 function fail(message: string): never {
-  throw new PngError(message);
+  throw new DecodeError(`PNG data is corrupt or truncated: ${message}`);
 }
 
 const tooMuch = (expected: number) => `image data inflates past the ${expected} bytes its header implies (corrupt, or a decompression bomb)`;
@@ -47,7 +46,7 @@ async function inflate(data: Uint8Array, expected: number): Promise<Uint8Array> 
       out = await inflateStream(data, expected);
     }
   } catch (error) {
-    if (error instanceof PngError) throw error;
+    if (error instanceof DecodeError) throw error;
     return fail('image data does not inflate (truncated or corrupt)');
   }
   if (out.length > expected) fail(tooMuch(expected));

@@ -154,7 +154,7 @@ export class ImagePreprocessor {
   }
 
   get #preprocessor(): RawPreprocessor {
-    if (!this.#raw) throw new DeletedError('Deleted', 'this ImagePreprocessor was deleted');
+    if (!this.#raw) throw new DeletedError('this ImagePreprocessor was deleted');
     return this.#raw;
   }
 

@@ -64,14 +64,14 @@ export class ClipTokenizer {
   static async fromTokenizerJson(json: string | { model?: { merges?: unknown } }): Promise<ClipTokenizer> {
     const parsed = typeof json === 'string' ? (JSON.parse(json) as { model?: { merges?: unknown } }) : json;
     const merges = parsed.model?.merges;
-    if (!Array.isArray(merges)) throw new InvalidArgumentError('InvalidArgument', 'tokenizer.json has no model.merges list');
+    if (!Array.isArray(merges)) throw new InvalidArgumentError('tokenizer.json has no model.merges list');
     // Merges are "a b" strings, or [a, b] pairs in newer files.
     const lines = merges.map((m: unknown) => (Array.isArray(m) ? m.join(' ') : String(m)));
     return ClipTokenizer.fromMerges(lines.join('\n'), lines.length);
   }
 
   get #tokenizer(): RawTokenizer {
-    if (!this.#raw) throw new DeletedError('Deleted', 'this ClipTokenizer was deleted');
+    if (!this.#raw) throw new DeletedError('this ClipTokenizer was deleted');
     return this.#raw;
   }
 

@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from './errors.js';
 
 export function invalid(message: string): never {
-  throw new InvalidArgumentError('InvalidArgument', message);
+  throw new InvalidArgumentError(message);
 }
 
 export function integerAtLeast(value: number, min: number, name: string): number {

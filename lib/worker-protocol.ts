@@ -1,8 +1,5 @@
 // Messages between a page and the clipscope Worker, and errors across the boundary.
 import * as errors from './errors.js';
-import { DecodeError } from './decode.js';
-import { ModelLoadError } from './model-files.js';
-import { ModelInterfaceError } from './onnx-runtime.js';
 
 /** page → worker: a call (`call` numbers it) or the cancel of one. */
 export type Request =
@@ -27,21 +24,18 @@ export function serializeError(error: unknown): SerializedError {
   return { name: 'Error', message: String(error) };
 }
 
-const classes: Record<string, new (code: string, message: string) => errors.ClipscopeError> = {
+const classes: Record<string, new (message: string, code?: string) => errors.ClipscopeError> = {
   ...Object.fromEntries(
     Object.entries(errors).filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error),
   ),
   ClipscopeError: errors.ClipscopeError,
-  DecodeError,
-  ModelLoadError,
-  ModelInterfaceError,
-} as Record<string, new (code: string, message: string) => errors.ClipscopeError>;
+} as Record<string, new (message: string, code?: string) => errors.ClipscopeError>;
 
 /** The error as the page should see it: the same class, code and message. */
 export function deserializeError(error: SerializedError): Error {
   if (error.name === 'AbortError') return new DOMException(error.message, 'AbortError');
   const ErrorClass = error.code !== undefined ? classes[error.name] : undefined;
-  if (ErrorClass) return new ErrorClass(error.code!, error.message);
+  if (ErrorClass) return new ErrorClass(error.message, error.code);
   const plain = new Error(error.message);
   plain.name = error.name;
   return plain;

@@ -224,7 +224,6 @@ describe('model files that are wrong', () => {
   it('names the expected inputs and outputs for a model of another interface', async () => {
     await expect(ClipModel.load(join(models, 'wrong-interface'), { dtype: 'fp32' })).rejects.toThrow(
       new ModelInterfaceError(
-        'ModelInterface',
         'onnx/vision_model.onnx has inputs [images] and outputs [features]; a CLIP vision model needs input pixel_values and output image_embeds',
       ),
     );
@@ -243,7 +242,7 @@ describe('model files that are wrong', () => {
   it('says an HTML page is not an ONNX model', async () => {
     const folder = variant('html', (f) => writeFileSync(join(f, 'onnx/text_model_quantized.onnx'), '<!doctype html><title>Sign in</title>'));
     await expect(ClipModel.load(folder)).rejects.toThrow(
-      new ModelLoadError('ModelLoad', 'onnx/text_model_quantized.onnx is an HTML/XML page, not an ONNX model (a wrong URL, or an error or login page)'),
+      new ModelLoadError('onnx/text_model_quantized.onnx is an HTML/XML page, not an ONNX model (a wrong URL, or an error or login page)'),
     );
   });
 

@@ -57,7 +57,7 @@ describe('kmeans', () => {
 
   it('rejects bad input with clear errors', () => {
     const data = new Float32Array([0, 1, 2, 3, 4, 5]);
-    expect(() => kmeans(data, 2, 4)).toThrow(new InvalidArgumentError('InvalidArgument', 'k must be at most the number of points: k = 4, n = 3'));
+    expect(() => kmeans(data, 2, 4)).toThrow(new InvalidArgumentError('k must be at most the number of points: k = 4, n = 3'));
     expect(() => kmeans(data, 2, 0)).toThrow('k must be an integer ≥ 1, got 0');
     expect(() => kmeans(data, 4, 1)).toThrow(DimensionMismatchError);
     expect(() => kmeans(new Float32Array(0), 2, 1)).toThrow('kmeans needs at least one point, got 0');
@@ -192,7 +192,7 @@ describe('clustering an index in place', () => {
     expect(some.labels.length).toBe(subset.length);
     const map = index.pca2d();
     expect(map.coords.length).toBe(2 * ids.length);
-    expect(() => index.kmeans(2, { ids: ['nope'] })).toThrow(new UnknownIdError('UnknownId', 'id "nope" is not in the index'));
+    expect(() => index.kmeans(2, { ids: ['nope'] })).toThrow(new UnknownIdError('id "nope" is not in the index'));
     index.delete();
   });
 

@@ -90,7 +90,7 @@ describe('EmbeddingIndex', () => {
     expect(index.search([1, 0, 0], 2, { filter: new Set(['c', 'd']) }).ids).toEqual(['c', 'd']);
     expect(index.search([1, 0, 0], 5, { filter: ['b'] }).ids).toEqual(['b']);
     expect(() => index.search([1, 0, 0], 1, { filter: ['zz'] })).toThrow(
-      new UnknownIdError('UnknownId', 'filter id "zz" is not in the index'),
+      new UnknownIdError('filter id "zz" is not in the index'),
     );
     index.delete();
   });

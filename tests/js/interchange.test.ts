@@ -61,7 +61,7 @@ json.dump(json.load(open('ids.json'))['ids'], open('ids-list.json', 'w'))`);
   it('names what is wrong with a truncated file, another dtype or a wrong id count', async () => {
     const { npy, json } = exportEmbeddings(index);
     await expect(importEmbeddings(npy.subarray(0, npy.length - 4), json)).rejects.toThrow(
-      new CorruptDataError('CorruptData', '.npy has 1276 data bytes, 20 x 16 of <f4 needs 1280'),
+      new CorruptDataError('.npy has 1276 data bytes, 20 x 16 of <f4 needs 1280'),
     );
     python(`import numpy as np; np.save('ints.npy', np.zeros((2, 3), dtype=np.int32))`);
     await expect(importEmbeddings(readFileSync(join(work, 'ints.npy')), ['a', 'b'])).rejects.toThrow(

@@ -45,7 +45,7 @@ describe('out of WebAssembly memory', () => {
     const preprocessor = await ImagePreprocessor.create({ size: { shortest_edge: 4096 }, crop_size: 4096 });
     const image = { data: new Uint8Array(3), width: 1, height: 1, channels: 3 };
     expect(() => preprocessor.preprocessBatch(Array(12).fill(image))).toThrow(
-      new OutOfMemoryError('OutOfMemory', 'out of memory: a batch of 12 images of 4096 x 4096 needs 2415919104 bytes'),
+      new OutOfMemoryError('out of memory: a batch of 12 images of 4096 x 4096 needs 2415919104 bytes'),
     );
     expect(preprocessor.preprocessBatch([image]).dims).toEqual([1, 3, 4096, 4096]);
     preprocessor.delete();

@@ -174,7 +174,7 @@ describe('decoding in Node', () => {
 
   it('rejects empty, truncated, non-image and oversized files with clear errors', async () => {
     const png = readFileSync(new URL('640x480.png', dir));
-    await expect(decodeImage(new Uint8Array(0))).rejects.toThrow(new DecodeError('DecodeFailed', 'file is empty'));
+    await expect(decodeImage(new Uint8Array(0))).rejects.toThrow(new DecodeError('file is empty'));
     await expect(decodeImage(png.subarray(0, png.length / 2))).rejects.toThrow(
       'PNG data is corrupt or truncated: a chunk runs past the end of the file (truncated)',
     );

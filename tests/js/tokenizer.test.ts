@@ -59,7 +59,7 @@ describe('ClipTokenizer', () => {
     small.delete();
     expect(() => small.encode('x')).toThrow(DeletedError);
     await expect(ClipTokenizer.fromMerges('#version: 0.2\na b\n', 5)).rejects.toThrow(
-      new CorruptDataError('CorruptData', 'merges file has 1 merges, the vocabulary needs 5'),
+      new CorruptDataError('merges file has 1 merges, the vocabulary needs 5'),
     );
   });
 });
