@@ -291,7 +291,7 @@ async function releaseEncoders(encoders: Partial<Record<EncoderKind, Encoder | u
 /**
  * A CLIP model (vision and text encoders) running on onnxruntime-web, with the image
  * preprocessing and tokenizer of the WASM core. Load with {@link ClipModel.load}; call
- * `release()` to free the sessions.
+ * `delete()` (or `await using`) to free the sessions.
  */
 export class ClipModel {
   readonly backend: BackendInfo;
@@ -569,12 +569,17 @@ export class ClipModel {
   }
 
   /** Frees the ORT sessions and WASM buffers; later calls throw DeletedError. */
-  async release(): Promise<void> {
+  async delete(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
     await this.#vision?.session.release();
     await this.#text?.session.release();
     this.#preprocessor?.delete();
     this.#tokenizer?.delete();
+  }
+
+  /** `await using model = await ClipModel.load(...)` frees it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.delete();
   }
 }

@@ -57,7 +57,7 @@ function imageTransferables(images: readonly unknown[], transfer: boolean): Tran
 
 /**
  * A {@link Clipscope} engine running in a Web Worker. Create with
- * `await ClipscopeWorker.create({ model, backend })`; `terminate()` ends the worker.
+ * `await ClipscopeWorker.create({ model, backend })`; `delete()` (or `await using`) ends the worker.
  */
 export class ClipscopeWorker {
   readonly backend: BackendInfo;
@@ -176,9 +176,14 @@ export class ClipscopeWorker {
   }
 
   /** Frees the engine and ends the worker. */
-  async terminate(): Promise<void> {
-    await this.#call('dispose', []).catch(() => undefined);
+  async delete(): Promise<void> {
+    await this.#call('delete', []).catch(() => undefined);
     this.#worker.terminate();
+  }
+
+  /** `await using engine = await ClipscopeWorker.create(...)` ends it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.delete();
   }
 }
 

@@ -222,9 +222,14 @@ export class Clipscope {
   }
 
   /** Frees the model and the index. */
-  async dispose(): Promise<void> {
-    await this.model.release();
+  async delete(): Promise<void> {
+    await this.model.delete();
     this.index.delete();
+  }
+
+  /** `await using engine = await Clipscope.create(...)` frees it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.delete();
   }
 }
 

@@ -15,9 +15,10 @@ import {
   type Pca2dResult,
 } from './clustering.js';
 import { core, init } from './core.js';
-import { check, DeletedError } from './errors.js';
+import { check } from './errors.js';
 import type { RawHits, RawIds, RawIndex } from './raw-module.js';
 import { checkId, describeType, integerAtLeast, invalid, toFloat32 } from './validate.js';
+import { WasmObject } from './wasm-object.js';
 
 /** A caller-chosen item id. `1` and `'1'` are different ids. */
 export type Id = number | string;
@@ -59,20 +60,20 @@ export interface SearchResult {
 const storageCodes: Record<StorageType, number> = { float32: 0, int8: 1, 'int8-exact': 2 };
 const storageNames: StorageType[] = ['float32', 'int8', 'int8-exact'];
 
-// An index the caller forgot to delete() still frees its WASM memory when collected; a
-// finalizer never throws (an exception there would end the process).
-const leaked = new FinalizationRegistry<RawIndex>((raw) => {
-  try {
-    if (!raw.isDeleted()) raw.delete();
-  } catch {
-    // already freed
-  }
-});
-
 // All-number ids cross as one Float64Array copy instead of one call per id.
 function toRawIds(ids: readonly Id[]): RawIds {
   if (ids.every((id) => typeof id === 'number')) return Float64Array.from(ids as number[]);
   return ids.map((id, i) => checkId(id, `id ${i}`));
+}
+
+function createRawIndex(dim: number, options: IndexOptions): RawIndex {
+  const storage = options.storage ?? 'float32';
+  if (!Object.hasOwn(storageCodes, storage)) {
+    invalid(`storage must be 'float32', 'int8' or 'int8-exact', got '${storage}'`);
+  }
+  const pool = integerAtLeast(options.rerankPool ?? 0, 0, 'rerankPool');
+  integerAtLeast(dim, 1, 'dimension');
+  return check(core().createIndex(dim, storageCodes[storage], pool)).index;
 }
 
 function checkK(k: number): void {
@@ -125,8 +126,7 @@ function toResults(raw: RawHits, queries: number): SearchResult[] {
  * Memory per vector: see {@link StorageType}, plus the id and about 130 bytes of
  * bookkeeping (`memoryBytes` reports the total).
  */
-export class EmbeddingIndex {
-  #raw: RawIndex | undefined;
+export class EmbeddingIndex extends WasmObject<RawIndex> {
 
   /** Creates an index after loading the core if needed. */
   static async create(dim: number, options: IndexOptions = {}): Promise<EmbeddingIndex> {
@@ -151,42 +151,26 @@ export class EmbeddingIndex {
     const isRaw = typeof dimOrRaw === 'object' && dimOrRaw !== null && typeof (dimOrRaw as RawIndex).isDeleted === 'function';
     if (!isRaw && typeof dimOrRaw !== 'number') invalid(`dimension must be a number, got ${describeType(dimOrRaw)}`);
     if (typeof options !== 'object' || options === null) invalid(`options must be an object, got ${describeType(options)}`);
-    if (typeof dimOrRaw === 'number') {
-      const storage = options.storage ?? 'float32';
-      if (!Object.hasOwn(storageCodes, storage)) {
-        invalid(`storage must be 'float32', 'int8' or 'int8-exact', got '${storage}'`);
-      }
-      const pool = integerAtLeast(options.rerankPool ?? 0, 0, 'rerankPool');
-      integerAtLeast(dimOrRaw, 1, 'dimension');
-      this.#raw = check(core().createIndex(dimOrRaw, storageCodes[storage], pool)).index;
-    } else {
-      this.#raw = dimOrRaw;
-    }
-    leaked.register(this, this.#raw, this);
-  }
-
-  get #index(): RawIndex {
-    if (!this.#raw) throw new DeletedError('this EmbeddingIndex was deleted');
-    return this.#raw;
+    super(isRaw ? (dimOrRaw as RawIndex) : createRawIndex(dimOrRaw as number, options), 'EmbeddingIndex');
   }
 
   /** Floats per vector. */
   get dim(): number {
-    return this.#index.dim();
+    return this.raw.dim();
   }
 
   /** Number of stored vectors. */
   get size(): number {
-    return this.#index.size();
+    return this.raw.size();
   }
 
   get storage(): StorageType {
-    return storageNames[this.#index.storage()];
+    return storageNames[this.raw.storage()];
   }
 
   /** Bytes of WASM memory held by the vectors, ids and lookup table. */
   get memoryBytes(): number {
-    return this.#index.memoryBytes();
+    return this.raw.memoryBytes();
   }
 
   /** Adds one vector (dim numbers). Throws `DuplicateIdError` if the id is stored. */
@@ -200,17 +184,17 @@ export class EmbeddingIndex {
    */
   addMany(ids: readonly Id[], vectors: ArrayLike<number>): void {
     if (!Array.isArray(ids)) invalid(`ids must be an array, got ${describeType(ids)}`);
-    check(this.#index.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
+    check(this.raw.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
   }
 
   /** Removes ids, all or none: throws `UnknownIdError` and removes nothing if one is unknown. */
   remove(ids: Id | readonly Id[]): void {
-    check(this.#index.remove(toRawIds(Array.isArray(ids) ? ids : [ids as Id])));
+    check(this.raw.remove(toRawIds(Array.isArray(ids) ? ids : [ids as Id])));
   }
 
   /** The stored (normalised) vector; for `int8` storage the dequantised one. */
   get(id: Id): Float32Array {
-    return check(this.#index.get(checkId(id))).vector;
+    return check(this.raw.get(checkId(id))).vector;
   }
 
   /**
@@ -218,13 +202,13 @@ export class EmbeddingIndex {
    * in storage order, or the ones asked for. For `int8` storage, the dequantised vectors.
    */
   rows(options: ItemSelection = {}): { ids: Id[]; vectors: Float32Array } {
-    const raw = check(this.#index.rows(optionalIds(options.ids)));
+    const raw = check(this.raw.rows(optionalIds(options.ids)));
     return { ids: raw.ids, vectors: raw.vectors };
   }
 
   /** Whether the id is stored. */
   has(id: Id): boolean {
-    return check(this.#index.contains(checkId(id)));
+    return check(this.raw.contains(checkId(id)));
   }
 
   /**
@@ -234,7 +218,7 @@ export class EmbeddingIndex {
   search(query: ArrayLike<number>, k: number, options: SearchOptions = {}): SearchResult {
     checkK(k);
     const filter = options.filter === undefined ? undefined : [...options.filter].map((id) => checkId(id, 'filter id'));
-    const raw = check(this.#index.search(toFloat32(query, 'query'), k, filter, false));
+    const raw = check(this.raw.search(toFloat32(query, 'query'), k, filter, false));
     return toResults(raw, 1)[0];
   }
 
@@ -246,7 +230,7 @@ export class EmbeddingIndex {
     checkK(k);
     const floats = toFloat32(queries, 'queries');
     const filter = options.filter === undefined ? undefined : [...options.filter].map((id) => checkId(id, 'filter id'));
-    const raw = check(this.#index.search(floats, k, filter, true));
+    const raw = check(this.raw.search(floats, k, filter, true));
     return toResults(raw, Math.floor(floats.length / this.dim));
   }
 
@@ -256,13 +240,13 @@ export class EmbeddingIndex {
    */
   kmeans(k: number, options: KMeansOptions & ItemSelection = {}): KMeansResult & ItemRows {
     checkK(k);
-    const raw = check(this.#index.kmeans(k, rawKMeansOptions(options), optionalIds(options.ids)));
+    const raw = check(this.raw.kmeans(k, rawKMeansOptions(options), optionalIds(options.ids)));
     return { ...toKMeans(raw), ids: raw.ids };
   }
 
   /** {@link autoK} on the stored vectors (default k from 2 to 10, cosine recommended). */
   autoK(options: AutoKOptions & ItemSelection = {}): AutoKResult & ItemRows {
-    const raw = check(this.#index.autoK(...autoKArgs(options), optionalIds(options.ids)));
+    const raw = check(this.raw.autoK(...autoKArgs(options), optionalIds(options.ids)));
     return { ...toAutoK(raw), ids: raw.ids };
   }
 
@@ -273,7 +257,7 @@ export class EmbeddingIndex {
   ): ItemCluster[] {
     const k = clustering.centroids.length / this.dim;
     const raw = check(
-      this.#index.summarize(toInt32(clustering.labels), toFloat32(clustering.centroids, 'centroids'), k,
+      this.raw.summarize(toInt32(clustering.labels), toFloat32(clustering.centroids, 'centroids'), k,
         metricCode(options.metric), toRawIds(clustering.ids)),
     );
     return toSummaries(raw).map((s) => ({
@@ -286,7 +270,7 @@ export class EmbeddingIndex {
 
   /** A 2-D map (first two principal components) of the stored vectors. Needs 2 or more. */
   pca2d(options: ItemSelection = {}): Pca2dResult & ItemRows {
-    const raw = check(this.#index.pca2d(optionalIds(options.ids)));
+    const raw = check(this.raw.pca2d(optionalIds(options.ids)));
     return { ...toPca(raw), ids: raw.ids };
   }
 
@@ -296,24 +280,16 @@ export class EmbeddingIndex {
    */
   nearDuplicates(threshold: number): Id[][] {
     if (typeof threshold !== 'number' || Number.isNaN(threshold)) invalid(`threshold must be a number, got ${describeType(threshold)}`);
-    return check(this.#index.nearDuplicates(threshold)).groups;
+    return check(this.raw.nearDuplicates(threshold)).groups;
   }
 
   /** The index in clipscope's versioned binary format; `EmbeddingIndex.load` reads it. */
   save(): Uint8Array {
-    return check(this.#index.serialize());
+    return check(this.raw.serialize());
   }
 
   /** Removes every vector and returns their memory. */
   clear(): void {
-    this.#index.clear();
-  }
-
-  /** Frees the WASM memory now. Using the index afterwards throws `DeletedError`. */
-  delete(): void {
-    if (!this.#raw) return;
-    leaked.unregister(this);
-    this.#raw.delete();
-    this.#raw = undefined;
+    this.raw.clear();
   }
 }

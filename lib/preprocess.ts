@@ -1,8 +1,9 @@
 // The CLIP image preprocessing of a model's preprocessor_config.json, run by the WASM core.
 import { core, init } from './core.js';
-import { check, ClipscopeError, DeletedError } from './errors.js';
+import { check, ClipscopeError } from './errors.js';
 import type { RawImage } from './raw-image.js';
 import { describeType, integerAtLeast, invalid } from './validate.js';
+import { WasmObject } from './wasm-object.js';
 
 /** The preprocessing of one model, as read from its `preprocessor_config.json`. */
 export interface PreprocessorConfig {
@@ -113,15 +114,6 @@ interface RawPreprocessor {
   delete(): void;
 }
 
-// Frees a forgotten preprocessor; never throws (an exception in a finalizer ends the process).
-const leaked = new FinalizationRegistry<RawPreprocessor>((raw) => {
-  try {
-    raw.delete();
-  } catch {
-    // already freed
-  }
-});
-
 function checkImage(image: RawImage): void {
   if (typeof image !== 'object' || image === null || !(image.data instanceof Uint8Array || image.data instanceof Uint8ClampedArray)) {
     invalid('image must be { data: Uint8Array | Uint8ClampedArray, width, height, channels }');
@@ -131,11 +123,10 @@ function checkImage(image: RawImage): void {
 /**
  * CLIP image preprocessing in WASM, bit-exact with transformers' CLIPImageProcessor on its
  * PIL path: convert to RGB, resize with Pillow's filter arithmetic, center crop, rescale,
- * normalise, channel-first. Call `delete()` to free its buffers.
+ * normalise, channel-first. Call `delete()` (or `using`) to free it.
  */
-export class ImagePreprocessor {
+export class ImagePreprocessor extends WasmObject<RawPreprocessor> {
   readonly config: PreprocessorConfig;
-  #raw: RawPreprocessor | undefined;
 
   /** Loads the core if needed. `config`: a parsed config or a preprocessor_config.json object. */
   static async create(config?: PreprocessorConfig | Json): Promise<ImagePreprocessor> {
@@ -147,15 +138,9 @@ export class ImagePreprocessor {
     if (typeof config !== 'string' && (typeof config !== 'object' || config === null || Array.isArray(config))) {
       invalid(`preprocessor config must be an object or JSON text, got ${describeType(config)}`);
     }
-    this.config = typeof config === 'object' && 'shortestEdge' in config ? (config as PreprocessorConfig) : parsePreprocessorConfig(config as Json);
-    const created = check(core().createPreprocessor(this.config) as { preprocessor: RawPreprocessor });
-    this.#raw = created.preprocessor;
-    leaked.register(this, this.#raw, this);
-  }
-
-  get #preprocessor(): RawPreprocessor {
-    if (!this.#raw) throw new DeletedError('this ImagePreprocessor was deleted');
-    return this.#raw;
+    const parsed = typeof config === 'object' && 'shortestEdge' in config ? (config as PreprocessorConfig) : parsePreprocessorConfig(config as Json);
+    super(check(core().createPreprocessor(parsed) as { preprocessor: RawPreprocessor }).preprocessor, 'ImagePreprocessor');
+    this.config = parsed;
   }
 
   /** Width and height of the tensor for an input of the given size. */
@@ -177,7 +162,7 @@ export class ImagePreprocessor {
    * an output size (true whenever the config crops or resizes to an exact size).
    */
   preprocessBatch(images: readonly RawImage[]): PreprocessedBatch {
-    const raw = this.#preprocessor;
+    const raw = this.raw;
     const failures: PreprocessedBatch['failures'] = [];
     const sizes = images.map((image, index) => {
       try {
@@ -219,16 +204,8 @@ export class ImagePreprocessor {
     return { data, dims: [indices.length, 3, height, width], indices, failures };
   }
 
-  /** Frees the WASM buffers kept for reuse (they grow to the largest image seen). */
-  release(): void {
-    this.#preprocessor.release();
-  }
-
-  /** Frees everything now; using the preprocessor afterwards throws `DeletedError`. */
-  delete(): void {
-    if (!this.#raw) return;
-    leaked.unregister(this);
-    this.#raw.delete();
-    this.#raw = undefined;
+  /** Gives back the WASM buffers kept for reuse (they grow to the largest image seen); the preprocessor stays usable. */
+  trimBuffers(): void {
+    this.raw.release();
   }
 }

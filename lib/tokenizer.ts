@@ -1,8 +1,9 @@
 // The CLIP BPE tokenizer of the WASM core, and the readers of the vocabulary files it is built from.
 import { core, init } from './core.js';
-import { check, DeletedError, InvalidArgumentError } from './errors.js';
+import { check, InvalidArgumentError } from './errors.js';
 import type { RawTokenizer } from './raw-module.js';
 import { describeType, integerInRange, invalid, wellFormedText } from './validate.js';
+import { WasmObject } from './wasm-object.js';
 
 /** The longest row `encodeBatch` makes (the core's bound). */
 export const MAX_CONTEXT_LENGTH = 4096;
@@ -27,26 +28,14 @@ export interface EncodeOptions {
   padId?: number;
 }
 
-// Frees a forgotten tokenizer; never throws (an exception in a finalizer ends the process).
-const leaked = new FinalizationRegistry<RawTokenizer>((raw) => {
-  try {
-    raw.delete();
-  } catch {
-    // already freed
-  }
-});
-
 /**
  * openai/CLIP's tokenizer in WASM: ftfy-style text repair and HTML unescaping, Unicode
  * lowercasing, CLIP's pre-tokenizer pattern, byte-level BPE. Equal to the original's ids.
- * Call `delete()` to free it (a FinalizationRegistry also frees a forgotten one).
+ * Call `delete()` (or `using`) to free it; a forgotten one is freed when collected.
  */
-export class ClipTokenizer {
-  #raw: RawTokenizer | undefined;
-
+export class ClipTokenizer extends WasmObject<RawTokenizer> {
   private constructor(raw: RawTokenizer) {
-    this.#raw = raw;
-    leaked.register(this, raw, this);
+    super(raw, 'ClipTokenizer');
   }
 
   /**
@@ -70,17 +59,12 @@ export class ClipTokenizer {
     return ClipTokenizer.fromMerges(lines.join('\n'), lines.length);
   }
 
-  get #tokenizer(): RawTokenizer {
-    if (!this.#raw) throw new DeletedError('this ClipTokenizer was deleted');
-    return this.#raw;
-  }
-
   /**
    * Token ids of `text`, without the start/end tokens and without truncation. Lone UTF-16
    * surrogates become U+FFFD (as TextEncoder does). Time is O(n log n) in the text's length.
    */
   encode(text: string): Int32Array {
-    return check(this.#tokenizer.encode(wellFormedText(text)));
+    return check(this.raw.encode(wellFormedText(text)));
   }
 
   /** Rows of framed, truncated and padded ids for a text encoder. */
@@ -89,32 +73,25 @@ export class ClipTokenizer {
     const contextLength = integerInRange(options.contextLength ?? CLIP_CONTEXT_LENGTH, 2, MAX_CONTEXT_LENGTH, 'contextLength');
     const padId = integerInRange(options.padId ?? this.endId, 0, 2 ** 31 - 1, 'padId');
     const rows = texts.map((text, i) => wellFormedText(text, `text ${i}`));
-    const { ids, mask } = check(this.#tokenizer.encodeBatch(rows, contextLength, padId));
+    const { ids, mask } = check(this.raw.encodeBatch(rows, contextLength, padId));
     return { ids, attentionMask: mask, count: texts.length, contextLength };
   }
 
   /** The id of a vocabulary entry in CLIP's spelling (`"cat</w>"`), or -1. */
   tokenId(token: string): number {
-    return check(this.#tokenizer.tokenId(wellFormedText(token, 'token')));
+    return check(this.raw.tokenId(wellFormedText(token, 'token')));
   }
 
   get startId(): number {
-    return this.#tokenizer.startId();
+    return this.raw.startId();
   }
   get endId(): number {
-    return this.#tokenizer.endId();
+    return this.raw.endId();
   }
   get vocabSize(): number {
-    return this.#tokenizer.vocabSize();
+    return this.raw.vocabSize();
   }
 
-  /** Frees the WASM memory; later calls throw DeletedError. */
-  delete(): void {
-    if (!this.#raw) return;
-    leaked.unregister(this);
-    this.#raw.delete();
-    this.#raw = undefined;
-  }
 }
 
 /** The text of a gzip file (CLIP's `bpe_simple_vocab_16e6.txt.gz`), with the platform's decompressor. */

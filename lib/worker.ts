@@ -30,7 +30,7 @@ const handlers: Record<string, Handler> = {
     const { wasmPaths, ortWasmPaths } = settings as { wasmPaths?: string; ortWasmPaths?: string };
     if (wasmPaths) env.wasmPaths = wasmPaths;
     if (ortWasmPaths) runtimeSettings.ortWasmPaths = ortWasmPaths;
-    await engine?.dispose();
+    await engine?.delete();
     engine = undefined;
     engine = await Clipscope.create({ ...(options as ClipscopeOptions), onProgress: progress });
     return { backend: engine.backend, dim: engine.model.dim, files: engine.model.files };
@@ -77,8 +77,8 @@ const handlers: Record<string, Handler> = {
     const index = ready().index as unknown as Record<string, (...a: unknown[]) => unknown>;
     return index[name as string](...args);
   },
-  async dispose() {
-    await engine?.dispose();
+  async delete() {
+    await engine?.delete();
     engine = undefined;
   },
 };

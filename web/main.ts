@@ -108,14 +108,14 @@ async function loadModel(key: ModelKey): Promise<void> {
     const previous = engine;
     engine = next;
     modelKey = key;
-    await previous?.terminate();
+    await previous?.delete();
     localStorage.setItem('clipscope-demo-model', key);
     const { name, reason, threads } = engine.backend;
     say($('backend'), `Running on ${name === 'webgpu' ? 'WebGPU' : `WebAssembly (${threads} thread${threads > 1 ? 's' : ''})`}: ${reason}.`);
     say(status, `Model ready (${engine.files.vision ?? ''}, ${engine.dim}-dimensional embeddings).`);
     await restoreEmbeddings();
   } catch (error) {
-    if (next && next !== engine) await next.terminate();
+    if (next && next !== engine) await next.delete();
     const hint = key === 'default' ? ' The default model could not be reached: pick the model files from disk, or use the bundled test model.' : '';
     const still = engine && modelKey ? ` Still using the ${modelKey} model.` : '';
     say(status, `Could not load the model: ${describe(error)}.${hint}${still}`, true);

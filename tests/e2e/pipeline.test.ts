@@ -93,7 +93,7 @@ describe('in a Worker on the WASM backend (no WebGPU adapter)', () => {
     }, { data: Array.from(image.data), width: image.width, height: image.height });
     const model = await ClipModel.load(new URL('../../build/models/clip-colors/', import.meta.url).pathname);
     const inNode = await model.embedImage(image);
-    await model.release();
+    await model.delete();
     expect(inBrowser.length).toBe(512);
     let worst = 0;
     for (let i = 0; i < 512; i++) worst = Math.max(worst, Math.abs(inBrowser[i] - inNode[i]));
@@ -144,8 +144,8 @@ describe('on WebGPU (Chromium software adapter)', () => {
       const cosines = (x: Float32Array, y: Float32Array, n: number) =>
         Array.from({ length: n }, (_, r) => x.subarray(r * 512, (r + 1) * 512).reduce((s, v, j) => s + v * y[r * 512 + j], 0));
       const out = { gpu: gpu.backend, cpu: cpu.backend, images: cosines(a.embeddings, b.embeddings, 6), texts: cosines(ta, tb, 2) };
-      await gpu.terminate();
-      await cpu.terminate();
+      await gpu.delete();
+      await cpu.delete();
       return out;
     });
     expect(result.gpu.name).toBe('webgpu');
@@ -159,7 +159,7 @@ describe('on WebGPU (Chromium software adapter)', () => {
       const { clipscope } = window as any;
       const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', canaryMinCosine: 1.5 });
       const info = worker.backend;
-      await worker.terminate();
+      await worker.delete();
       return info;
     });
     expect(backend.name).toBe('wasm');
@@ -187,7 +187,7 @@ describe('loading model files from a URL', () => {
           onProgress: (p: any) => (seen[p.file] = { loaded: p.loaded, total: p.total, fromCache: p.fromCache }),
         });
         const embedding = Array.from((await model.embedText('a photo of a dog')) as Float32Array).slice(0, 8);
-        await model.release();
+        await model.delete();
         return { seen, embedding };
       });
     const first = await load();
@@ -259,7 +259,7 @@ describe('cross-origin', () => {
       try {
         const model = await clipscope.ClipModel.load(url, { cache: false, encoders: ['text'] });
         const n = (await model.embedText('a red car')).length;
-        await model.release();
+        await model.delete();
         return `loaded ${n}`;
       } catch (error: any) {
         return `${error.name}: ${error.message}`;
@@ -290,8 +290,8 @@ describe('cross-origin', () => {
       let worst = 0;
       for (let i = 0; i < a.embeddings.length; i++) worst = Math.max(worst, Math.abs(a.embeddings[i] - b.embeddings[i]));
       const out = { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, threaded: threaded.backend, single: single.backend, worst };
-      await threaded.terminate();
-      await single.terminate();
+      await threaded.delete();
+      await single.delete();
       return out;
     });
     expect(result.isolated).toBe(true);
@@ -331,11 +331,11 @@ describe('under a strict Content-Security-Policy', () => {
       const red = await colourPng([220, 30, 30], 64, 64, 1);
       const model = await clipscope.ClipModel.load('/build/models/clip-colors/', { dtype: 'fp32', cache: false });
       const onPage = (await model.classify(red, ['red', 'green', 'blue']))[0].label;
-      await model.release();
+      await model.delete();
       const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
       await worker.addImages([{ id: 'red', image: red }, { id: 'green', image: await colourPng([30, 200, 40], 64, 64, 2) }]);
       const inWorker = (await worker.searchByText('green', 1)).ids[0];
-      await worker.terminate();
+      await worker.delete();
       return { onPage, inWorker, seen };
     });
     expect(result).toEqual({ onPage: 'red', inWorker: 'green', seen: [] });
@@ -364,7 +364,7 @@ describe('self-hosted asset locations', () => {
       clipscope.runtimeSettings.ortWasmPaths = '/node_modules/onnxruntime-web/dist/';
       const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
       const out = worker.backend.name;
-      await worker.terminate();
+      await worker.delete();
       return out;
     });
     expect(backend).toBe('wasm');

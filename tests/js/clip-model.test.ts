@@ -40,7 +40,7 @@ describe('ClipModel on the tiny model with the real interface', () => {
   beforeAll(async () => {
     model = await ClipModel.load(tiny);
   });
-  afterAll(() => model.release());
+  afterAll(() => model.delete());
 
   it('loads the quantized files by default and reports the WASM backend and why', () => {
     expect(model.files).toEqual({ vision: 'onnx/vision_model_quantized.onnx', text: 'onnx/text_model_quantized.onnx' });
@@ -141,7 +141,7 @@ describe('Clipscope on the meaningful colour model', () => {
     const added = await engine.addImages(items, { batchSize: 4 });
     expect(added.failures).toEqual([]);
   });
-  afterAll(() => engine.dispose());
+  afterAll(() => engine.delete());
 
   it('loads vocab.json + merges.txt and the fp32 files when no quantized ones exist', () => {
     expect(engine.model.files).toEqual({ vision: 'onnx/vision_model.onnx', text: 'onnx/text_model.onnx' });
@@ -195,7 +195,7 @@ describe('Clipscope on the meaningful colour model', () => {
     }
     await expect(other.load(new Uint8Array([1, 2, 3]))).rejects.toThrow(/CLIPSIDX|corrupt|truncated/i);
     expect(other.index.size).toBe(engine.index.size);
-    await other.dispose();
+    await other.delete();
   });
 
   it('keeps the images stored before a cancel and reports duplicate ids per item', async () => {
@@ -272,7 +272,7 @@ describe('model files that are wrong', () => {
     const model = await ClipModel.load(picked, { dtype: 'fp32' });
     expect(model.files).toEqual({ vision: 'onnx/vision_model.onnx', text: 'onnx/text_model.onnx' });
     expect((await model.embedText('hello')).length).toBe(512);
-    await model.release();
+    await model.delete();
   });
 });
 

@@ -167,7 +167,7 @@ describe('parsers under random and mutated input', () => {
           async (model) => {
             const embeddings = await model.embedTexts(['a red photo']);
             expect(embeddings.length).toBe(model.dim);
-            await model.release();
+            await model.delete();
           },
         );
       }),

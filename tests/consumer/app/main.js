@@ -18,7 +18,7 @@ async function run() {
   const added = await engine.addImages(items);
   const byText = await engine.searchByText('blue', 3);
   const clusters = await engine.cluster({ k: 2 });
-  await engine.terminate();
+  await engine.delete();
   return {
     backend: engine.backend.name,
     added: added.added.length,
