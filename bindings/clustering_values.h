@@ -1,4 +1,4 @@
-// Clustering options and results as JS values (lib/clustering.ts builds and reads them).
+// Clustering options and results as JS values (lib/clustering/clustering.ts builds and reads them).
 #pragma once
 
 #include <emscripten/val.h>

@@ -1,5 +1,5 @@
 // Embind bindings of the embedding index: marshal JS values, call the core, return errors as
-// {errorCode, message} values that lib/errors.ts raises as typed JS errors. No DOM here.
+// {errorCode, message} values that lib/common/errors.ts raises as typed JS errors. No DOM here.
 #include <emscripten/bind.h>
 
 #include <malloc.h>

@@ -13,7 +13,7 @@ namespace clipscope::bindings {
 
 using emscripten::val;
 
-// {errorCode, message}: lib/errors.ts turns it into the matching JS error class.
+// {errorCode, message}: lib/common/errors.ts turns it into the matching JS error class.
 val ErrorValue(const Status& status);
 val InvalidArgument(const std::string& message);
 

@@ -10,7 +10,7 @@
 namespace clipscope::bindings {
 namespace {
 
-// config: the fields of PreprocessConfig, parsed by lib/preprocess.ts. Every number is
+// config: the fields of PreprocessConfig, parsed by lib/images/preprocess.ts. Every number is
 // range-checked here before it reaches the core's int fields; undefined or an error value.
 val ConfigFromJs(const val& c, PreprocessConfig* config) {
   int64_t shortest_edge = 0, resize_height = 0, resize_width = 0, crop_height = 0, crop_width = 0;

@@ -3,8 +3,8 @@
  * to WebAssembly.
  * @packageDocumentation
  */
-export { env, init } from './core.js';
-export { EmbeddingIndex } from './embedding-index.js';
+export { env, init } from './wasm/core.js';
+export { EmbeddingIndex } from './search/embedding-index.js';
 export type {
   Id,
   IndexOptions,
@@ -14,8 +14,8 @@ export type {
   SearchOptions,
   SearchResult,
   StorageType,
-} from './embedding-index.js';
-export { SILHOUETTE_EXACT_LIMIT, autoK, kmeans, pca2d, silhouette, summarizeClusters } from './clustering.js';
+} from './search/embedding-index.js';
+export { SILHOUETTE_EXACT_LIMIT, autoK, kmeans, pca2d, silhouette, summarizeClusters } from './clustering/clustering.js';
 export type {
   AutoKOptions,
   AutoKResult,
@@ -25,7 +25,7 @@ export type {
   Metric,
   Pca2dResult,
   SilhouetteOptions,
-} from './clustering.js';
+} from './clustering/clustering.js';
 export {
   ClipscopeError,
   CorruptDataError,
@@ -44,33 +44,33 @@ export {
   UnknownIdError,
   UnsupportedVersionError,
   ZeroVectorError,
-} from './errors.js';
-export { kernelName } from './info.js';
-export { DEFAULT_MAX_PIXELS, ImagePreprocessor, parsePreprocessorConfig } from './preprocess.js';
-export type { PreprocessedBatch, PreprocessorConfig } from './preprocess.js';
-export type { RawImage } from './raw-image.js';
-export { decodeImage, decodeImages, orient } from './decode.js';
-export type { DecodedImages, DecodeOptions, ImageSource } from './decode.js';
-export { readImageHeader } from './image-header.js';
-export type { ImageHeader } from './image-header.js';
-export { CLIP_CONTEXT_LENGTH, CLIP_MERGE_COUNT, ClipTokenizer, gunzipText } from './tokenizer.js';
-export type { EncodeOptions, TokenizedBatch } from './tokenizer.js';
-export { CLIP_LOGIT_SCALE, ClipModel } from './clip-model.js';
-export type { ClipModelOptions, EmbedOptions, EmbedProgress, ImageEmbeddings, LabelScore, StageTimings } from './clip-model.js';
-export { Clipscope, createClipscope } from './clipscope.js';
-export type { AddImagesResult, ClipscopeOptions, ClusterOptions, ClusterResult, ImageItem, MapResult } from './clipscope.js';
-export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, clearModelCache, modelFiles } from './model-files.js';
-export type { DownloadProgress, ModelDtype, ModelFiles, ModelManifest, ModelSource } from './model-files.js';
-export { runtimeSettings, webgpuUnavailableReason } from './onnx-runtime.js';
-export type { BackendChoice, BackendInfo, EncoderKind, RuntimeSettings } from './onnx-runtime.js';
-export { ClipscopeWorker } from './clipscope-worker.js';
-export type { WorkerEmbedOptions, WorkerOptions } from './clipscope-worker.js';
-export { decodeNpy, encodeNpy, exportEmbeddings, importEmbeddings } from './interchange.js';
-export type { EmbeddingsExport } from './interchange.js';
+} from './common/errors.js';
+export { kernelName } from './wasm/info.js';
+export { DEFAULT_MAX_PIXELS, ImagePreprocessor, parsePreprocessorConfig } from './images/preprocess.js';
+export type { PreprocessedBatch, PreprocessorConfig } from './images/preprocess.js';
+export type { RawImage } from './images/raw-image.js';
+export { decodeImage, decodeImages, orient } from './images/decode.js';
+export type { DecodedImages, DecodeOptions, ImageSource } from './images/decode.js';
+export { readImageHeader } from './images/image-header.js';
+export type { ImageHeader } from './images/image-header.js';
+export { CLIP_CONTEXT_LENGTH, CLIP_MERGE_COUNT, ClipTokenizer, gunzipText } from './text/tokenizer.js';
+export type { EncodeOptions, TokenizedBatch } from './text/tokenizer.js';
+export { CLIP_LOGIT_SCALE, ClipModel } from './model/clip-model.js';
+export type { ClipModelOptions, EmbedOptions, EmbedProgress, ImageEmbeddings, LabelScore, StageTimings } from './model/clip-model.js';
+export { Clipscope, createClipscope } from './engine/clipscope.js';
+export type { AddImagesResult, ClipscopeOptions, ClusterOptions, ClusterResult, ImageItem, MapResult } from './engine/clipscope.js';
+export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, clearModelCache, modelFiles } from './model/model-files.js';
+export type { DownloadProgress, ModelDtype, ModelFiles, ModelManifest, ModelSource } from './model/model-files.js';
+export { runtimeSettings, webgpuUnavailableReason } from './model/onnx-runtime.js';
+export type { BackendChoice, BackendInfo, EncoderKind, RuntimeSettings } from './model/onnx-runtime.js';
+export { ClipscopeWorker } from './engine/clipscope-worker.js';
+export type { WorkerEmbedOptions, WorkerOptions } from './engine/clipscope-worker.js';
+export { decodeNpy, encodeNpy, exportEmbeddings, importEmbeddings } from './persistence/interchange.js';
+export type { EmbeddingsExport } from './persistence/interchange.js';
 export {
   deleteIndexFromIndexedDB,
   loadIndexFromIndexedDB,
   loadIndexFromOpfs,
   saveIndexToIndexedDB,
   saveIndexToOpfs,
-} from './persistence.js';
+} from './persistence/persistence.js';

@@ -8,7 +8,7 @@ ensure_node_modules
 
 cmake --preset wasm-release >/dev/null
 cmake --build --preset wasm-release
-mkdir -p dist/core
+mkdir -p dist/wasm
 cp build/wasm-release/bindings/clipscope-core.mjs build/wasm-release/bindings/clipscope-core.wasm \
-  lib/core/clipscope-core.d.mts dist/core/
+  lib/wasm/clipscope-core.d.mts dist/wasm/
 npx tsc -p tsconfig.json

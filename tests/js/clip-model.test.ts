@@ -15,7 +15,7 @@ import {
   ModelLoadError,
   type RawImage,
 } from '../../dist/index.js';
-import { core } from '../../dist/core.js';
+import { core } from '../../dist/wasm/core.js';
 import { colourImage, COLOUR_GROUPS } from './colour-images.js';
 
 const models = new URL('../../build/models/', import.meta.url).pathname;

@@ -15,7 +15,7 @@ import {
   init,
   kernelName,
 } from '../../dist/index.js';
-import { core } from '../../dist/core.js';
+import { core } from '../../dist/wasm/core.js';
 import { bruteForce, randomVectors } from './helpers.js';
 
 await init();

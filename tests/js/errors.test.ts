@@ -1,9 +1,9 @@
-// Every error class lives in lib/errors.ts: its code is its name without "Error", it is a
+// Every error class lives in lib/common/errors.ts: its code is its name without "Error", it is a
 // ClipscopeError, and it crosses the Worker boundary as the same class, code and message.
 import { describe, expect, it } from 'vitest';
 import * as clipscope from '../../dist/index.js';
-import * as errors from '../../dist/errors.js';
-import { deserializeError, serializeError } from '../../dist/worker-protocol.js';
+import * as errors from '../../dist/common/errors.js';
+import { deserializeError, serializeError } from '../../dist/engine/worker-protocol.js';
 
 const classes = Object.entries(errors).filter(
   ([, value]) => typeof value === 'function' && value.prototype instanceof Error,

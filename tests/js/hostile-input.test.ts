@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as clipscope from '../../dist/index.js';
-import { core, init } from '../../dist/core.js';
+import { core, init } from '../../dist/wasm/core.js';
 import { runHostileBattery, type HostileReport } from '../hostile/battery.js';
 import { EXPECTED_OUTCOMES } from '../hostile/expected.js';
 

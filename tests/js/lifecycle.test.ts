@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ClipTokenizer, DeletedError, EmbeddingIndex, ImagePreprocessor } from '../../dist/index.js';
-import { core, init } from '../../dist/core.js';
+import { core, init } from '../../dist/wasm/core.js';
 
 const merges = gunzipSync(readFileSync(new URL('../../models/clip-bpe/bpe_simple_vocab_16e6.txt.gz', import.meta.url))).toString('utf8');
 

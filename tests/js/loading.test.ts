@@ -10,7 +10,7 @@ describe('loading the core', () => {
     await expect(init()).rejects.toThrow(`could not load ${missing.href}clipscope-core.wasm`);
     expect(() => new EmbeddingIndex(3)).toThrow('the clipscope core is not loaded yet: await init() first');
 
-    env.wasmPaths = new URL('../../dist/core/clipscope-core.wasm', import.meta.url);
+    env.wasmPaths = new URL('../../dist/wasm/clipscope-core.wasm', import.meta.url);
     await init();
     const index = await EmbeddingIndex.create(3);
     index.add(1, [1, 2, 3]);

@@ -13,17 +13,18 @@ const work = mkdtempSync(join(tmpdir(), 'clipscope-pack-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 // Size budget of what every page downloads before a model: the WASM core, its glue and the API.
-const BUDGET_GZIP_BYTES = { 'core/clipscope-core.wasm': 250_000, 'core/clipscope-core.mjs': 20_000, '*.js': 50_000 };
+const BUDGET_GZIP_BYTES = { 'wasm/clipscope-core.wasm': 250_000, 'wasm/clipscope-core.mjs': 20_000, '**/*.js': 50_000 };
 
 describe('size budget', () => {
   it('keeps the WASM core, its glue and the JS API within their gzipped budgets', () => {
     const dist = join(root, 'dist');
     const gz = (buffer: Buffer) => gzipSync(buffer, { level: 9 }).length;
-    const js = Buffer.concat(readdirSync(dist).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, f))));
+    const api = (readdirSync(dist, { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).sort();
+    const js = Buffer.concat(api.map((f) => readFileSync(join(dist, f))));
     const sizes = {
-      'core/clipscope-core.wasm': gz(readFileSync(join(dist, 'core/clipscope-core.wasm'))),
-      'core/clipscope-core.mjs': gz(readFileSync(join(dist, 'core/clipscope-core.mjs'))),
-      '*.js': gz(js),
+      'wasm/clipscope-core.wasm': gz(readFileSync(join(dist, 'wasm/clipscope-core.wasm'))),
+      'wasm/clipscope-core.mjs': gz(readFileSync(join(dist, 'wasm/clipscope-core.mjs'))),
+      '**/*.js': gz(js),
     };
     for (const [file, budget] of Object.entries(BUDGET_GZIP_BYTES)) {
       expect(sizes[file as keyof typeof sizes], file).toBeLessThanOrEqual(budget);
@@ -42,13 +43,13 @@ describe('npm package', () => {
       'package.json',
       'dist/index.js',
       'dist/index.d.ts',
-      'dist/embedding-index.d.ts',
-      'dist/core/clipscope-core.mjs',
-      'dist/core/clipscope-core.wasm',
+      'dist/search/embedding-index.d.ts',
+      'dist/wasm/clipscope-core.mjs',
+      'dist/wasm/clipscope-core.wasm',
     ]) {
       expect(files).toContain(required);
     }
-    expect(files).toContain('dist/worker.js');
+    expect(files).toContain('dist/engine/worker.js');
     expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
 
     // A consumer project installs the tarball and runs it from its own node_modules.
@@ -56,7 +57,7 @@ describe('npm package', () => {
     execFileSync('mkdir', ['-p', app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module', private: true }));
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(work, info.filename)], { cwd: app });
-    expect(readdirSync(join(app, 'node_modules', 'clipscope', 'dist', 'core'))).toContain('clipscope-core.wasm');
+    expect(readdirSync(join(app, 'node_modules', 'clipscope', 'dist', 'wasm'))).toContain('clipscope-core.wasm');
     writeFileSync(
       join(app, 'main.mjs'),
       `import { EmbeddingIndex } from 'clipscope';

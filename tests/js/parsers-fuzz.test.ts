@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jpegOrientation } from '../../dist/image-header.js';
+import { jpegOrientation } from '../../dist/images/image-header.js';
 import {
   ClipModel,
   ClipscopeError,

@@ -12,7 +12,7 @@ import {
   readImageHeader,
   type RawImage,
 } from '../../dist/index.js';
-import { core } from '../../dist/core.js';
+import { core } from '../../dist/wasm/core.js';
 import { readNamedArrays, referenceDir, type NamedArrays } from './named-arrays.js';
 
 await init();

@@ -1,7 +1,7 @@
 // A test page bundled by Vite like any app: it exposes the package for the browser tests to
 // drive (the model runs in clipscope's Worker or on the page).
 import * as clipscope from 'clipscope';
-import { core } from '../../../dist/core.js';
+import { core } from '../../../dist/wasm/core.js';
 import { runHostileBattery } from '../../hostile/battery.js';
 
 // Solid-colour PNGs with a little noise, made with the page's own canvas.

@@ -1,7 +1,7 @@
 // One lifecycle for every object that holds WebAssembly memory: `delete()` frees it now (the
 // one verb), `using` frees it at the end of a scope, and a forgotten one is freed when it is
 // garbage-collected. The finalizer never throws: an exception there would end the process.
-import { DeletedError } from './errors.js';
+import { DeletedError } from '../common/errors.js';
 
 /** What an Embind handle offers: freeing, and (for classes) whether it was freed. */
 export interface RawHandle {

@@ -1,11 +1,8 @@
-// The shape of the Embind module built from bindings/clipscope_bindings.cpp. Internal: the
-// public API wraps every one of these.
+// The shape of the Embind module built from bindings/*_bindings.cpp (checked against what they
+// register by tests/js/wasm-contract.test.ts). Internal: the public API wraps every one.
+import type { RawError } from '../common/errors.js';
 
-/** An error as the bindings return it: the core's ErrorCode name and its message. */
-export interface RawError {
-  errorCode: string;
-  message: string;
-}
+export type { RawError };
 
 export interface RawHits {
   ids: Array<number | string>;
@@ -112,6 +109,15 @@ export interface RawTokenizer {
   delete(): void;
 }
 
+export interface RawPreprocessor {
+  resizeBatch(count: number, width: number, height: number): RawError | undefined;
+  runInto(slot: number, pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: number, stride: number): RawError | undefined;
+  /** A view of the batch tensor in WASM memory: valid until the next call into the module. */
+  batchView(): Float32Array;
+  release(): void;
+  delete(): void;
+}
+
 export interface RawModule {
   createIndex(dim: number, storage: number, rerankPool: number): { index: RawIndex } | RawError;
   deserializeIndex(bytes: Uint8Array): { index: RawIndex } | RawError;
@@ -142,7 +148,7 @@ export interface RawModule {
     metric: number,
   ): RawSummary[] | RawError;
   pca2d(data: Float32Array, dim: number): RawPca | RawError;
-  createPreprocessor(config: object): { preprocessor: unknown } | RawError;
+  createPreprocessor(config: object): { preprocessor: RawPreprocessor } | RawError;
   preprocessedSize(config: object, width: number, height: number): [number, number] | RawError;
   createTokenizer(merges: string, mergeCount: number): { tokenizer: RawTokenizer } | RawError;
   normalizeRows(rows: Float32Array, n: number, d: number): { embeddings: Float32Array; rowOk: Uint8Array } | RawError;

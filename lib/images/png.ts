@@ -2,8 +2,8 @@
 // premultiplies alpha, which changes the colour of transparent pixels): chunks checked by
 // CRC, zlib inflated by the platform (DecompressionStream, or zlib in Node), filters undone, Adam7
 // de-interlaced. Pixels come out as PIL's convert("RGB") sees them.
-import { DecodeError } from './errors.js';
-import { importNodeOnly } from './node-only.js';
+import { DecodeError } from '../common/errors.js';
+import { importNodeOnly } from '../common/node-only.js';
 import type { RawImage } from './raw-image.js';
 
 const crcTable = (() => {

@@ -1,9 +1,10 @@
 // The CLIP image preprocessing of a model's preprocessor_config.json, run by the WASM core.
-import { core, init } from './core.js';
-import { check, ClipscopeError } from './errors.js';
+import { core, init } from '../wasm/core.js';
+import { check, ClipscopeError } from '../common/errors.js';
 import type { RawImage } from './raw-image.js';
-import { describeType, integerAtLeast, invalid } from './validate.js';
-import { WasmObject } from './wasm-object.js';
+import { describeType, integerAtLeast, invalid } from '../common/validate.js';
+import { WasmObject } from '../wasm/wasm-object.js';
+import type { RawPreprocessor } from '../wasm/raw-module.js';
 
 /** The preprocessing of one model, as read from its `preprocessor_config.json`. */
 export interface PreprocessorConfig {
@@ -104,16 +105,6 @@ export interface PreprocessedBatch {
   failures: Array<{ index: number; error: ClipscopeError }>;
 }
 
-interface RawPreprocessor {
-  resizeBatch(count: number, width: number, height: number): undefined | { errorCode: string; message: string };
-  runInto(slot: number, pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: number, stride: number):
-    | undefined
-    | { errorCode: string; message: string };
-  batchView(): Float32Array;
-  release(): void;
-  delete(): void;
-}
-
 function checkImage(image: RawImage): void {
   if (typeof image !== 'object' || image === null || !(image.data instanceof Uint8Array || image.data instanceof Uint8ClampedArray)) {
     invalid('image must be { data: Uint8Array | Uint8ClampedArray, width, height, channels }');
@@ -139,7 +130,7 @@ export class ImagePreprocessor extends WasmObject<RawPreprocessor> {
       invalid(`preprocessor config must be an object or JSON text, got ${describeType(config)}`);
     }
     const parsed = typeof config === 'object' && 'shortestEdge' in config ? (config as PreprocessorConfig) : parsePreprocessorConfig(config as Json);
-    super(check(core().createPreprocessor(parsed) as { preprocessor: RawPreprocessor }).preprocessor, 'ImagePreprocessor');
+    super(check(core().createPreprocessor(parsed)).preprocessor, 'ImagePreprocessor');
     this.config = parsed;
   }
 

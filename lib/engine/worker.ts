@@ -1,8 +1,8 @@
 // The clipscope Worker: one engine (model + index) answering the page's calls, so decoding,
 // preprocessing and inference never block the page. Started by ClipscopeWorker.
 import { Clipscope } from './clipscope.js';
-import { env } from './core.js';
-import { runtimeSettings } from './onnx-runtime.js';
+import { env } from '../wasm/core.js';
+import { runtimeSettings } from '../model/onnx-runtime.js';
 import type { ClipscopeOptions } from './clipscope.js';
 import { serializeError, serializeFailures, transferablesOf, type Reply, type Request } from './worker-protocol.js';
 

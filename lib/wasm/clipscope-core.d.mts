@@ -1,4 +1,4 @@
-// Types of the Emscripten glue that the WASM build writes next to this file (dist/core/).
+// Types of the Emscripten glue that the WASM build writes next to this file (dist/wasm/).
 interface ClipscopeCoreOptions {
   instantiateWasm(
     imports: WebAssembly.Imports,

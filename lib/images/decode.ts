@@ -1,8 +1,8 @@
 // Turning what a page or a script has (files, blobs, bitmaps, canvases, URLs, bytes) into
 // 8-bit pixels for the preprocessor, with the same guards everywhere.
-import { ClipscopeError, DecodeError, InvalidArgumentError } from './errors.js';
+import { ClipscopeError, DecodeError, InvalidArgumentError } from '../common/errors.js';
 import { jpegOrientation, readImageHeader } from './image-header.js';
-import { importNodeOnly, readFileUrl } from './node-only.js';
+import { importNodeOnly, readFileUrl } from '../common/node-only.js';
 import { copyBitmapRgba } from './bitmap-pixels.js';
 import { decodePng } from './png.js';
 import { DEFAULT_MAX_PIXELS } from './preprocess.js';

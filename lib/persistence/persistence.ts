@@ -1,7 +1,7 @@
 // Keeping an index on the device between visits: IndexedDB or the origin-private file system
 // (OPFS), both holding the core's versioned, checksummed save format.
-import { EmbeddingIndex } from './embedding-index.js';
-import { StorageError } from './errors.js';
+import { EmbeddingIndex } from '../search/embedding-index.js';
+import { StorageError } from '../common/errors.js';
 
 
 const DATABASE = 'clipscope';

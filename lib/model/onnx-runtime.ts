@@ -1,7 +1,7 @@
 // onnxruntime-web sessions for the CLIP encoders: backend choice (WebGPU when an adapter exists,
 // else WASM), thread count, checks of the model files and of their inputs/outputs.
 import type * as Ort from 'onnxruntime-web';
-import { ModelInterfaceError, ModelLoadError } from './errors.js';
+import { ModelInterfaceError, ModelLoadError } from '../common/errors.js';
 
 /** Which execution provider runs the encoders. `'auto'`: WebGPU when usable, else WASM. */
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';

@@ -1,9 +1,9 @@
 // Finding, fetching and caching the files of a CLIP model in the Hugging Face / Transformers.js
 // repository layout: onnx/{vision,text}_model{,_quantized,_fp16}.onnx, preprocessor_config.json,
 // config.json and tokenizer.json (or vocab.json + merges.txt).
-import { throwIfAborted } from './abort.js';
-import { ModelLoadError } from './errors.js';
-import { importNodeOnly } from './node-only.js';
+import { throwIfAborted } from '../common/abort.js';
+import { ModelLoadError } from '../common/errors.js';
+import { importNodeOnly } from '../common/node-only.js';
 
 
 /** The default model: openai's CLIP ViT-B/32 as converted to ONNX for Transformers.js. */

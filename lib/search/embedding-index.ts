@@ -1,3 +1,4 @@
+// The embedding index: exact cosine search over vectors held in WASM memory, and clustering where they live.
 import {
   autoKArgs,
   metricCode,
@@ -13,12 +14,12 @@ import {
   type KMeansResult,
   type Metric,
   type Pca2dResult,
-} from './clustering.js';
-import { core, init } from './core.js';
-import { check } from './errors.js';
-import type { RawHits, RawIds, RawIndex } from './raw-module.js';
-import { checkId, describeType, integerAtLeast, invalid, toFloat32 } from './validate.js';
-import { WasmObject } from './wasm-object.js';
+} from '../clustering/clustering.js';
+import { core, init } from '../wasm/core.js';
+import { check } from '../common/errors.js';
+import type { RawHits, RawIds, RawIndex } from '../wasm/raw-module.js';
+import { checkId, describeType, integerAtLeast, invalid, toFloat32 } from '../common/validate.js';
+import { WasmObject } from '../wasm/wasm-object.js';
 
 /** A caller-chosen item id. `1` and `'1'` are different ids. */
 export type Id = number | string;

@@ -1,7 +1,7 @@
 // Embeddings in and out of the browser for tools that work with numpy arrays: a float32 `.npy`
 // (n × dim) plus a JSON file of ids, loadable by numpy, FAISS and vector databases.
-import { EmbeddingIndex, type Id, type IndexOptions } from './embedding-index.js';
-import { CorruptDataError } from './errors.js';
+import { EmbeddingIndex, type Id, type IndexOptions } from '../search/embedding-index.js';
+import { CorruptDataError } from '../common/errors.js';
 
 /** An export: `npy` holds the vectors (little-endian float32, C order), `json` the ids. */
 export interface EmbeddingsExport {

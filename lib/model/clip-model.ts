@@ -1,9 +1,9 @@
 // A CLIP model on onnxruntime-web: images and texts in, unit-length embeddings out. Decoding,
 // preprocessing, tokenizing and normalising run in the WASM core; the encoders run in ORT.
-import { throwIfAborted } from './abort.js';
-import { core, init } from './core.js';
-import { check, ClipscopeError, DecodeError, DeletedError, InvalidArgumentError, ModelLoadError, NotFiniteError } from './errors.js';
-import { decodeImage, type ImageSource } from './decode.js';
+import { throwIfAborted } from '../common/abort.js';
+import { core, init } from '../wasm/core.js';
+import { check, ClipscopeError, DecodeError, DeletedError, InvalidArgumentError, ModelLoadError, NotFiniteError } from '../common/errors.js';
+import { decodeImage, type ImageSource } from '../images/decode.js';
 import {
   DEFAULT_MODEL_URL,
   modelFiles,
@@ -24,10 +24,10 @@ import {
   type BackendInfo,
   type EncoderKind,
 } from './onnx-runtime.js';
-import { ImagePreprocessor, parsePreprocessorConfig } from './preprocess.js';
-import type { RawImage } from './raw-image.js';
-import { ClipTokenizer, MAX_CONTEXT_LENGTH } from './tokenizer.js';
-import { integerAtLeast } from './validate.js';
+import { ImagePreprocessor, parsePreprocessorConfig } from '../images/preprocess.js';
+import type { RawImage } from '../images/raw-image.js';
+import { ClipTokenizer, MAX_CONTEXT_LENGTH } from '../text/tokenizer.js';
+import { integerAtLeast } from '../common/validate.js';
 
 /** CLIP ViT-B/32's learned temperature: exp(4.6052). config.json only has the initial value. */
 export const CLIP_LOGIT_SCALE = 100;

@@ -1,7 +1,7 @@
 // Owns the raw WebAssembly module: one memoised load, shared by every object of the package.
-import createClipscopeCore from './core/clipscope-core.mjs';
-import { LoadError } from './errors.js';
-import { readFileUrl } from './node-only.js';
+import createClipscopeCore from './clipscope-core.mjs';
+import { LoadError } from '../common/errors.js';
+import { readFileUrl } from '../common/node-only.js';
 import type { RawModule } from './raw-module.js';
 
 const wasmFileName = 'clipscope-core.wasm';
@@ -24,7 +24,7 @@ function wasmUrl(): URL {
     const base = new URL(String(env.wasmPaths), globalThis.location?.href);
     return base.pathname.endsWith('.wasm') ? base : new URL(wasmFileName, base);
   }
-  return new URL('./core/clipscope-core.wasm', import.meta.url);
+  return new URL('./clipscope-core.wasm', import.meta.url);
 }
 
 // The .wasm is always fetched here, never by Emscripten's glue, so one glue file works in

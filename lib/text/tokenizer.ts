@@ -1,9 +1,9 @@
 // The CLIP BPE tokenizer of the WASM core, and the readers of the vocabulary files it is built from.
-import { core, init } from './core.js';
-import { check, InvalidArgumentError } from './errors.js';
-import type { RawTokenizer } from './raw-module.js';
-import { describeType, integerInRange, invalid, wellFormedText } from './validate.js';
-import { WasmObject } from './wasm-object.js';
+import { core, init } from '../wasm/core.js';
+import { check, InvalidArgumentError } from '../common/errors.js';
+import type { RawTokenizer } from '../wasm/raw-module.js';
+import { describeType, integerInRange, invalid, wellFormedText } from '../common/validate.js';
+import { WasmObject } from '../wasm/wasm-object.js';
 
 /** The longest row `encodeBatch` makes (the core's bound). */
 export const MAX_CONTEXT_LENGTH = 4096;

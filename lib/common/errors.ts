@@ -1,4 +1,4 @@
-import type { RawError } from './raw-module.js';
+// Every error class of the package, and the one place binding error values become them.
 
 /**
  * Base class of every error clipscope throws. `code` names the kind of failure: the class name
@@ -83,6 +83,12 @@ export class ModelInterfaceError extends ClipscopeError {
 /** Browser storage is missing or refused the operation (private mode, quota, no OPFS). */
 export class StorageError extends ClipscopeError {
   override readonly name = 'StorageError';
+}
+
+/** An error as the bindings return it: the core's ErrorCode name and its message. */
+export interface RawError {
+  errorCode: string;
+  message: string;
 }
 
 const classByCode: Record<string, new (message: string) => ClipscopeError> = {

@@ -1,12 +1,12 @@
 // The high-level engine: a CLIP model and an embedding index together. Add images, search them
 // by text or by image, classify.
-import { ClipModel, type ClipModelOptions, type EmbedOptions, type LabelScore, type StageTimings } from './clip-model.js';
-import type { ImageSource } from './decode.js';
-import { EmbeddingIndex, type Id, type IndexOptions, type ItemCluster, type SearchResult } from './embedding-index.js';
-import { ClipscopeError, InvalidArgumentError } from './errors.js';
-import type { ModelSource } from './model-files.js';
-import type { BackendInfo } from './onnx-runtime.js';
-import { describeType, integerAtLeast, invalid } from './validate.js';
+import { ClipModel, type ClipModelOptions, type EmbedOptions, type LabelScore, type StageTimings } from '../model/clip-model.js';
+import type { ImageSource } from '../images/decode.js';
+import { EmbeddingIndex, type Id, type IndexOptions, type ItemCluster, type SearchResult } from '../search/embedding-index.js';
+import { ClipscopeError, InvalidArgumentError } from '../common/errors.js';
+import type { ModelSource } from '../model/model-files.js';
+import type { BackendInfo } from '../model/onnx-runtime.js';
+import { describeType, integerAtLeast, invalid } from '../common/validate.js';
 
 /** Options of {@link Clipscope.create}: the model's, plus where it is and the index's. */
 export interface ClipscopeOptions extends ClipModelOptions {

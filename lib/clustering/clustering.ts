@@ -1,8 +1,8 @@
 // Clustering and maps of embeddings, computed by the WASM core.
-import { core } from './core.js';
-import { check } from './errors.js';
-import type { RawAutoK, RawKMeans, RawKMeansOptions, RawPca, RawSummary } from './raw-module.js';
-import { integerAtLeast, invalid, toFloat32 } from './validate.js';
+import { core } from '../wasm/core.js';
+import { check } from '../common/errors.js';
+import type { RawAutoK, RawKMeans, RawKMeansOptions, RawPca, RawSummary } from '../wasm/raw-module.js';
+import { integerAtLeast, invalid, toFloat32 } from '../common/validate.js';
 
 /** Distance for clustering: squared euclidean, or cosine (spherical k-means on unit vectors). */
 export type Metric = 'euclidean' | 'cosine';

@@ -1,5 +1,5 @@
 // Messages between a page and the clipscope Worker, and errors across the boundary.
-import * as errors from './errors.js';
+import * as errors from '../common/errors.js';
 
 /** page → worker: a call (`call` numbers it) or the cancel of one. */
 export type Request =

@@ -1,13 +1,13 @@
 // The engine in a Web Worker behind the same asynchronous API: the page stays responsive while
 // images are decoded, preprocessed and embedded.
 import type { AddImagesResult, ClipscopeOptions, ClusterOptions, ClusterResult, ImageItem, MapResult } from './clipscope.js';
-import type { EmbedProgress, ImageEmbeddings, LabelScore } from './clip-model.js';
-import type { ImageSource } from './decode.js';
-import type { Id, SearchResult, StorageType } from './embedding-index.js';
-import type { DownloadProgress } from './model-files.js';
-import type { BackendInfo, EncoderKind } from './onnx-runtime.js';
-import { env } from './core.js';
-import { runtimeSettings } from './onnx-runtime.js';
+import type { EmbedProgress, ImageEmbeddings, LabelScore } from '../model/clip-model.js';
+import type { ImageSource } from '../images/decode.js';
+import type { Id, SearchResult, StorageType } from '../search/embedding-index.js';
+import type { DownloadProgress } from '../model/model-files.js';
+import type { BackendInfo, EncoderKind } from '../model/onnx-runtime.js';
+import { env } from '../wasm/core.js';
+import { runtimeSettings } from '../model/onnx-runtime.js';
 import { deserializeError, deserializeFailures, type Reply, type Request } from './worker-protocol.js';
 
 /** Options of {@link ClipscopeWorker.create}: those of the engine, plus an optional Worker. */
