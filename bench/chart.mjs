@@ -5,7 +5,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
-  options: { results: { type: 'string', default: 'bench/RESULTS.md' }, out: { type: 'string', default: 'bench/results.svg' } },
+  options: {
+    results: { type: 'string', default: 'bench/RESULTS.md' },
+    out: { type: 'string', default: 'bench/results.svg' },
+  },
 });
 
 /** [{ section, rows: [{ label, median }] }] from the markdown. */
@@ -15,13 +18,20 @@ export function ratioRows(markdown) {
   let subsection = '';
   let header = [];
   let previous = [];
-  const cellsOf = (line) => line.split('|').slice(1, -1).map((c) => c.trim());
+  const cellsOf = (line) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
   for (const line of markdown.split('\n')) {
     if (line.startsWith('## ')) {
       sections.push((section = { section: line.slice(3).trim(), rows: [] }));
       subsection = '';
     } else if (line.startsWith('### ')) {
-      subsection = line.slice(4).trim().replace(/\s×.*$/, '');
+      subsection = line
+        .slice(4)
+        .trim()
+        .replace(/\s×.*$/, '');
     } else if (line.startsWith('|---')) {
       header = previous;
     } else if (section && line.startsWith('|')) {
@@ -31,7 +41,10 @@ export function ratioRows(markdown) {
         const match = /^([\d.]+)× \/ ([\d.]+)×$/.exec(cell);
         if (!match || i === 0) return;
         const column = cells.length > 2 && header[i] ? ` (${header[i]})` : '';
-        section.rows.push({ label: [subsection, cells[0]].filter(Boolean).join(' · ') + column, median: Number(match[2]) });
+        section.rows.push({
+          label: [subsection, cells[0]].filter(Boolean).join(' · ') + column,
+          median: Number(match[2]),
+        });
       });
     }
   }
@@ -57,7 +70,9 @@ export function chart(sections) {
     `<text x="8" y="16" font-size="13" font-weight="bold">clipscope speed ratio against each peer (median of runs; &gt; 1 = clipscope faster; log scale)</text>`,
   ];
   const parity = x(1);
-  parts.push(`<line x1="${parity}" y1="24" x2="${parity}" y2="${height - 4}" stroke="#9ca3af" stroke-dasharray="3,3"/>`);
+  parts.push(
+    `<line x1="${parity}" y1="24" x2="${parity}" y2="${height - 4}" stroke="#9ca3af" stroke-dasharray="3,3"/>`,
+  );
   parts.push(`<text x="${parity + 3}" y="34" fill="#6b7280">1×</text>`);
   rows.forEach((row, i) => {
     const y = 40 + i * rowHeight;
@@ -68,7 +83,9 @@ export function chart(sections) {
     const end = x(Math.max(lo, row.median));
     const colour = row.median >= 1 ? '#2563eb' : '#dc2626';
     parts.push(`<text x="20" y="${y + 12}">${escape(row.label.slice(0, 90))}</text>`);
-    parts.push(`<rect x="${Math.min(parity, end)}" y="${y + 3}" width="${Math.max(1, Math.abs(end - parity))}" height="${rowHeight - 6}" fill="${colour}"/>`);
+    parts.push(
+      `<rect x="${Math.min(parity, end)}" y="${y + 3}" width="${Math.max(1, Math.abs(end - parity))}" height="${rowHeight - 6}" fill="${colour}"/>`,
+    );
     parts.push(`<text x="${Math.max(parity, end) + 4}" y="${y + 12}">${row.median.toFixed(2)}×</text>`);
   });
   parts.push('</svg>');

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { serveRepository } from '../scripts/static-server.mjs';
 import { writeSection } from './lib/results.mjs';
-import { median, min, ratio } from './lib/stats.mjs';
+import { median, ratio } from './lib/stats.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,7 +38,9 @@ const log = (text) => process.stderr.write(`${text}\n`);
 
 if (!existsSync(`${modelDir}${modelName}/onnx/vision_model.onnx`) && modelName === 'clip-vit-b32-random') {
   log('generating the ViT-B/32-shaped model (random weights, ~350 MB)');
-  execFileSync('/usr/bin/python3', [`${root}models/generate_test_models.py`, modelDir, '--vit-b32'], { stdio: 'inherit' });
+  execFileSync('/usr/bin/python3', [`${root}models/generate_test_models.py`, modelDir, '--vit-b32'], {
+    stdio: 'inherit',
+  });
 }
 log('building the benchmark page');
 execFileSync('npx', ['vite', 'build', '--config', 'bench/app/vite.config.mjs'], { cwd: root, stdio: 'inherit' });
@@ -46,7 +48,14 @@ execFileSync('npx', ['vite', 'build', '--config', 'bench/app/vite.config.mjs'], 
 const server = await serveRepository();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 async function measure(lib) {
@@ -55,7 +64,12 @@ async function measure(lib) {
   page.on('request', (request) => {
     if (!request.url().startsWith(server.url)) outside.push(request.url());
   });
-  const query = new URLSearchParams({ lib, models: `${server.url}/${modelUrlPath}`, model: modelName, batch: args.batch });
+  const query = new URLSearchParams({
+    lib,
+    models: `${server.url}/${modelUrlPath}`,
+    model: modelName,
+    batch: args.batch,
+  });
   await page.goto(`${server.url}/bench/data/app/index.html?${query}`);
   await page.getByText('ready').waitFor();
   const results = await page.evaluate((options) => window.bench(options), { count, width, height, runs: 1 });
@@ -90,7 +104,16 @@ const share = (s) => {
   const total = stages.reduce((sum, stage) => sum + s.stageMs[stage], 0);
   return stages.map((stage) => `${fmt(s.stageMs[stage], 0)} ms (${fmt((100 * s.stageMs[stage]) / total, 1)}%)`);
 };
-const versions = JSON.parse(execFileSync('node', ['-p', `JSON.stringify({ ort: require('${root}node_modules/onnxruntime-web/package.json').version, transformers: require('${root}bench/node_modules/@huggingface/transformers/package.json').version, theirOrt: require('${root}bench/node_modules/onnxruntime-web/package.json').version })`], { encoding: 'utf8' }));
+const versions = JSON.parse(
+  execFileSync(
+    'node',
+    [
+      '-p',
+      `JSON.stringify({ ort: require('${root}node_modules/onnxruntime-web/package.json').version, transformers: require('${root}bench/node_modules/@huggingface/transformers/package.json').version, theirOrt: require('${root}bench/node_modules/onnxruntime-web/package.json').version })`,
+    ],
+    { encoding: 'utf8' },
+  ),
+);
 
 const markdown = `## CLIP image pipeline in Chromium (ViT-B/32 shapes, WASM backend, 1 thread)
 
@@ -109,7 +132,10 @@ ${versions.theirOrt}. Min / median of ${runs} runs, the libraries alternating in
 | clipscope against Transformers.js | ratio (min / median) | target |
 |---|---|---|
 | end-to-end throughput | ${ratio(theirs.seconds, ours.seconds)} | ≥ 1× |
-| non-inference time (decode + preprocess + postprocess), how many times less | ${ratio(theirs.overhead.map((ms) => ms / 1000), ours.overhead.map((ms) => ms / 1000))} | ≥ 3× (ours ≤ 1/3 of theirs) |
+| non-inference time (decode + preprocess + postprocess), how many times less | ${ratio(
+  theirs.overhead.map((ms) => ms / 1000),
+  ours.overhead.map((ms) => ms / 1000),
+)} | ≥ 3× (ours ≤ 1/3 of theirs) |
 
 - Stage times are medians over the runs; clipscope's preprocessing output is bit-exact with Pillow
   (see the preprocessing section), Transformers.js's is not.

@@ -38,7 +38,9 @@ const log = (text) => process.stderr.write(`${text}\n`);
 
 function nativeRun(dataPath, queriesPath) {
   const exe = `${root}build/native-release/bench/native/clipscope_bench`;
-  return JSON.parse(execFileSync(exe, [dataPath, queriesPath, String(d), String(k), String(runs)], { encoding: 'utf8' }));
+  return JSON.parse(
+    execFileSync(exe, [dataPath, queriesPath, String(d), String(k), String(runs)], { encoding: 'utf8' }),
+  );
 }
 
 function pythonRun(dataPath, queriesPath) {
@@ -85,9 +87,15 @@ function benchSize(n) {
     const batch = timed(runs, () => index.searchBatch(queries, k).flatMap((r) => r.ids));
     truth ??= single.result;
     const bytes = storage === 'float32' ? 4 : 1;
-    add({ engine: `clipscope WASM ${storage}`, build: build.seconds, single: single.seconds, batch: batch.seconds,
-      recall: recall(truth, single.result, k), scanBytes: n * d * bytes,
-      memory: index.memoryBytes / n });
+    add({
+      engine: `clipscope WASM ${storage}`,
+      build: build.seconds,
+      single: single.seconds,
+      batch: batch.seconds,
+      recall: recall(truth, single.result, k),
+      scanBytes: n * d * bytes,
+      memory: index.memoryBytes / n,
+    });
     index.delete();
   }
 
@@ -96,8 +104,14 @@ function benchSize(n) {
   const native = nativeRun(dataPath, queriesPath);
   for (const storage of ['float32', 'int8-exact', 'int8']) {
     const r = native[storage];
-    add({ engine: `clipscope native ${storage}`, build: r.build, single: r.single, batch: r.batch,
-      recall: recall(truth, r.ids, k), scanBytes: n * d * (storage === 'float32' ? 4 : 1) });
+    add({
+      engine: `clipscope native ${storage}`,
+      build: r.build,
+      single: r.single,
+      batch: r.batch,
+      recall: recall(truth, r.ids, k),
+      scanBytes: n * d * (storage === 'float32' ? 4 : 1),
+    });
   }
 
   // Plain JS loop: slow, so fewer queries at large n (time is scaled to all queries).
@@ -107,23 +121,43 @@ function benchSize(n) {
     for (let q = 0; q < plainQueries; q++) out.push(...plainSearch(data, d, queries.subarray(q * d, (q + 1) * d), k));
     return out;
   });
-  add({ engine: 'plain JS loop', single: plain.seconds.map((s) => (s * nq) / plainQueries),
-    recall: recall(truth.slice(0, plainQueries * k), plain.result, k), scanBytes: n * d * 4,
-    note: plainQueries < nq ? `timed on ${plainQueries} queries, scaled to ${nq}` : '' });
+  add({
+    engine: 'plain JS loop',
+    single: plain.seconds.map((s) => (s * nq) / plainQueries),
+    recall: recall(truth.slice(0, plainQueries * k), plain.result, k),
+    scanBytes: n * d * 4,
+    note: plainQueries < nq ? `timed on ${plainQueries} queries, scaled to ${nq}` : '',
+  });
 
   // usearch exact search (native addon).
   const usingle = timed(runs, () => eachQuery(queries, (q) => usearchExact(data, q, d, k)));
   const ubatch = timed(runs, () => usearchExact(data, queries, d, k));
-  add({ engine: 'usearch exactSearch (native addon)', single: usingle.seconds, batch: ubatch.seconds,
-    recall: recall(truth, usingle.result, k), scanBytes: n * d * 4 });
+  add({
+    engine: 'usearch exactSearch (native addon)',
+    single: usingle.seconds,
+    batch: ubatch.seconds,
+    recall: recall(truth, usingle.result, k),
+    scanBytes: n * d * 4,
+  });
 
   // numpy and faiss, one thread.
   log('  numpy, faiss');
   const py = pythonRun(dataPath, queriesPath);
-  add({ engine: 'numpy matmul + argpartition', single: py.numpy_single, batch: py.numpy_batch,
-    recall: recall(truth, py.numpy_ids, k), scanBytes: n * d * 4 });
-  add({ engine: 'faiss IndexFlatIP', build: py.faiss_build, single: py.faiss_single, batch: py.faiss_batch,
-    recall: recall(truth, py.faiss_ids, k), scanBytes: n * d * 4 });
+  add({
+    engine: 'numpy matmul + argpartition',
+    single: py.numpy_single,
+    batch: py.numpy_batch,
+    recall: recall(truth, py.numpy_ids, k),
+    scanBytes: n * d * 4,
+  });
+  add({
+    engine: 'faiss IndexFlatIP',
+    build: py.faiss_build,
+    single: py.faiss_single,
+    batch: py.faiss_batch,
+    recall: recall(truth, py.faiss_ids, k),
+    scanBytes: n * d * 4,
+  });
 
   // hnswlib-wasm (approximate).
   log('  hnswlib-wasm');
@@ -131,14 +165,18 @@ function benchSize(n) {
   let hnsw;
   const hbuild = timed(hnswBuildRuns, () => (hnsw = hnswBuild(data, d)));
   const hsingle = timed(runs, () => eachQuery(queries, (q) => hnswSearch(hnsw, q, k)));
-  add({ engine: `hnswlib-wasm (M ${hnswParams.m}, efC ${hnswParams.efConstruction}, ef ${hnswParams.efSearch})`,
-    build: hbuild.seconds, single: hsingle.seconds, recall: recall(truth, hsingle.result, k),
-    note: hnswBuildRuns < runs ? 'build timed once' : '' });
+  add({
+    engine: `hnswlib-wasm (M ${hnswParams.m}, efC ${hnswParams.efConstruction}, ef ${hnswParams.efSearch})`,
+    build: hbuild.seconds,
+    single: hsingle.seconds,
+    recall: recall(truth, hsingle.result, k),
+    note: hnswBuildRuns < runs ? 'build timed once' : '',
+  });
 
   // voy-search: one call, then chunks of 10k when one call fails.
   log('  voy-search');
   let voy;
-  let voyNote = '';
+  let voyNote;
   let vbuild;
   try {
     vbuild = timed(1, () => (voy = voyBuild(data, d)));
@@ -148,8 +186,13 @@ function benchSize(n) {
     vbuild = timed(1, () => (voy = voyBuild(data, d, 10000)));
   }
   const vsingle = timed(runs, () => eachQuery(queries, (q) => voySearch(voy, q, k)));
-  add({ engine: 'voy-search (k-d tree)', build: vbuild.seconds, single: vsingle.seconds,
-    recall: recall(truth, vsingle.result, k), note: voyNote });
+  add({
+    engine: 'voy-search (k-d tree)',
+    build: vbuild.seconds,
+    single: vsingle.seconds,
+    recall: recall(truth, vsingle.result, k),
+    note: voyNote,
+  });
 
   return { n, rows, bandwidth: native.readBandwidthGBs, versions: py.versions };
 }
@@ -168,7 +211,9 @@ function section(result) {
   ];
   for (const row of rows) {
     const build = row.build ? `${min(row.build).toFixed(3)} / ${median(row.build).toFixed(3)}` : '–';
-    lines.push(`| ${row.engine} | ${build} | ${ms(row.single)} | ${qps(row.single)} | ${gbs(row)} | ${row.batch ? ms(row.batch) : '–'} | ${row.recall.toFixed(3)} | ${row.note ?? (row.memory ? `${row.memory.toFixed(0)} B/vector` : '')} |`);
+    lines.push(
+      `| ${row.engine} | ${build} | ${ms(row.single)} | ${qps(row.single)} | ${gbs(row)} | ${row.batch ? ms(row.batch) : '–'} | ${row.recall.toFixed(3)} | ${row.note ?? (row.memory ? `${row.memory.toFixed(0)} B/vector` : '')} |`,
+    );
   }
   const native = find('clipscope native float32');
   const int8 = find('clipscope WASM int8-exact');
@@ -177,7 +222,10 @@ function section(result) {
   const floorMs = ((n * d * 4) / (bandwidth * 1e9)) * 1e3;
   const ratios = [
     ['float32 single vs plain JS loop', ratio(find('plain JS loop').single, ours.single)],
-    ['float32 single vs usearch exactSearch single', ratio(find('usearch exactSearch (native addon)').single, ours.single)],
+    [
+      'float32 single vs usearch exactSearch single',
+      ratio(find('usearch exactSearch (native addon)').single, ours.single),
+    ],
     ['float32 single: WASM speed as a share of native', ratio(native.single, ours.single)],
     ['float32 batch vs float32 single (throughput)', ratio(ours.single, ours.batch)],
     ['float32 batch vs faiss IndexFlatIP batch', ratio(faiss.batch, ours.batch)],

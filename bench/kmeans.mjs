@@ -51,7 +51,9 @@ function benchCase(data, dataPath, n, k) {
     row.labels = Array.from(row.labels);
     row.inertia = inertiaOfLabels(data, d, row.labels);
     rows.push(row);
-    log(`  ${row.engine}: ${min(row.seconds).toFixed(3)} s, ${row.iterations} iterations, inertia ${row.inertia.toFixed(1)}`);
+    log(
+      `  ${row.engine}: ${min(row.seconds).toFixed(3)} s, ${row.iterations} iterations, inertia ${row.inertia.toFixed(1)}`,
+    );
   };
   let last;
   const wasm = timed(runs, () => (last = kmeans(data, d, k, { maxIter, seed: 0 })));
@@ -59,8 +61,20 @@ function benchCase(data, dataPath, n, k) {
   const nativeExe = `${root}build/native-release/bench/native/clipscope_kmeans_bench`;
   const native = runJson(nativeExe, [dataPath, String(d), String(k), String(maxIter), String(runs)]);
   add({ engine: 'clipscope native', seconds: native.seconds, labels: native.labels, iterations: native.iterations });
-  const sk = runJson('/usr/bin/python3', [`${root}bench/peers/sklearn_kmeans.py`, dataPath, String(d), String(k), String(maxIter), String(runs)]);
-  add({ engine: `scikit-learn ${sk.version} (1 thread)`, seconds: sk.seconds, labels: sk.labels, iterations: sk.iterations });
+  const sk = runJson('/usr/bin/python3', [
+    `${root}bench/peers/sklearn_kmeans.py`,
+    dataPath,
+    String(d),
+    String(k),
+    String(maxIter),
+    String(runs),
+  ]);
+  add({
+    engine: `scikit-learn ${sk.version} (1 thread)`,
+    seconds: sk.seconds,
+    labels: sk.labels,
+    iterations: sk.iterations,
+  });
 
   const peers = [
     ['ml-kmeans', (rowsData) => runMlKmeans(rowsData, k, maxIter, 0)],
@@ -72,15 +86,26 @@ function benchCase(data, dataPath, n, k) {
     for (const [engine, run] of peers) {
       let result;
       const times = timed(peerRuns, () => (result = run(arrays)));
-      add({ engine, seconds: times.seconds, labels: result.labels, iterations: result.iterations,
-        note: peerRuns < runs ? `${peerRuns} run` : '' });
+      add({
+        engine,
+        seconds: times.seconds,
+        labels: result.labels,
+        iterations: result.iterations,
+        note: peerRuns < runs ? `${peerRuns} run` : '',
+      });
       peerSeconds.set(`${engine} ${k}`, { n, seconds: min(times.seconds) });
     }
   } else {
     for (const [engine] of peers) {
       const known = peerSeconds.get(`${engine} ${k}`);
-      rows.push({ engine, skipped: true, projected: known && (known.seconds * n) / known.n,
-        note: known ? `not run: ${known.seconds.toFixed(0)} s at n = ${known.n} projects to ~${((known.seconds * n) / known.n).toFixed(0)} s` : 'not run' });
+      rows.push({
+        engine,
+        skipped: true,
+        projected: known && (known.seconds * n) / known.n,
+        note: known
+          ? `not run: ${known.seconds.toFixed(0)} s at n = ${known.n} projects to ~${((known.seconds * n) / known.n).toFixed(0)} s`
+          : 'not run',
+      });
     }
   }
 
@@ -88,8 +113,13 @@ function benchCase(data, dataPath, n, k) {
   if (n >= 100000 && k >= 64) {
     let m;
     const miniTimes = timed(runs, () => (m = kmeans(data, d, k, { maxIter, seed: 0, miniBatch })));
-    add({ engine: `clipscope WASM mini-batch ${miniBatch}`, seconds: miniTimes.seconds, labels: m.labels,
-      iterations: m.iterations, note: 'iterations are batches' });
+    add({
+      engine: `clipscope WASM mini-batch ${miniBatch}`,
+      seconds: miniTimes.seconds,
+      labels: m.labels,
+      iterations: m.iterations,
+      note: 'iterations are batches',
+    });
     mini = rows.at(-1);
   }
   return { n, k, rows, mini };
@@ -109,13 +139,17 @@ function section({ n, k, rows, mini }) {
       lines.push(`| ${r.engine} | – | – | – | – | ${r.note} |`);
       continue;
     }
-    lines.push(`| ${r.engine} | ${min(r.seconds).toFixed(3)} / ${median(r.seconds).toFixed(3)} | ${r.iterations} | ${r.inertia.toFixed(1)} | ${(r.inertia / ours.inertia).toFixed(4)} | ${r.note ?? ''} |`);
+    lines.push(
+      `| ${r.engine} | ${min(r.seconds).toFixed(3)} / ${median(r.seconds).toFixed(3)} | ${r.iterations} | ${r.inertia.toFixed(1)} | ${(r.inertia / ours.inertia).toFixed(4)} | ${r.note ?? ''} |`,
+    );
   }
   lines.push('', '| ratio (how many times faster, at min / at median) | value |', '|---|---|');
   for (const name of ['ml-kmeans', 'skmeans']) {
     const peer = find(name);
     const value = peer.skipped
-      ? peer.projected ? `~${(peer.projected / min(ours.seconds)).toFixed(0)}× (projected)` : 'not run'
+      ? peer.projected
+        ? `~${(peer.projected / min(ours.seconds)).toFixed(0)}× (projected)`
+        : 'not run'
       : ratio(peer.seconds, ours.seconds);
     lines.push(`| clipscope WASM vs ${name} | ${value} |`);
   }
@@ -123,7 +157,10 @@ function section({ n, k, rows, mini }) {
   lines.push(`| clipscope WASM vs clipscope native | ${ratio(find('clipscope native').seconds, ours.seconds)} |`);
   if (mini) {
     lines.push(`| mini-batch vs full Lloyd (WASM) | ${ratio(ours.seconds, mini.seconds)} |`);
-    lines.push('', `Mini-batch inertia is ${((mini.inertia / ours.inertia - 1) * 100).toFixed(2)}% above full Lloyd's.`);
+    lines.push(
+      '',
+      `Mini-batch inertia is ${((mini.inertia / ours.inertia - 1) * 100).toFixed(2)}% above full Lloyd's.`,
+    );
   }
   lines.push('');
   return lines.join('\n');

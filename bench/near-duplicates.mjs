@@ -54,12 +54,16 @@ const lines = [
 for (const n of sizes) {
   log(`n = ${n}`);
   const data = clusteredUnitVectors(n, d, Math.max(10, n / 100), 0.6, n);
-  for (let i = 0; i < n; i += 10) { // near copies: a small nudge of the previous item
+  for (let i = 0; i < n; i += 10) {
+    // near copies: a small nudge of the previous item
     const j = Math.max(0, i - 1);
     for (let k = 0; k < d; k++) data[i * d + k] = data[j * d + k] + 0.002 * Math.sin(i + k);
   }
   const index = new EmbeddingIndex(d);
-  index.addMany(Array.from({ length: n }, (_, i) => i), data);
+  index.addMany(
+    Array.from({ length: n }, (_, i) => i),
+    data,
+  );
   const indexRuns = n > 20000 ? 1 : runs;
   let groups;
   const ours = timed(indexRuns, () => (groups = index.nearDuplicates(threshold)));
@@ -68,14 +72,21 @@ for (const n of sizes) {
   if (n <= 10000) {
     let plainGroups;
     const plain = timed(1, () => (plainGroups = plainNearDuplicates(data, n)));
-    if (plainGroups.length !== groups.length) throw new Error(`group counts differ: ${plainGroups.length} vs ${groups.length}`);
+    if (plainGroups.length !== groups.length)
+      throw new Error(`group counts differ: ${plainGroups.length} vs ${groups.length}`);
     plainCell = `${min(plain.seconds).toFixed(2)} (1 run)`;
     ratioCell = ratio(plain.seconds, ours.seconds);
   }
-  lines.push(`| ${n.toLocaleString('en')} | ${min(ours.seconds).toFixed(2)} / ${median(ours.seconds).toFixed(2)}${indexRuns < runs ? ' (1 run)' : ''} | ${groups.length} | ${plainCell} | ${ratioCell} |`);
+  lines.push(
+    `| ${n.toLocaleString('en')} | ${min(ours.seconds).toFixed(2)} / ${median(ours.seconds).toFixed(2)}${indexRuns < runs ? ' (1 run)' : ''} | ${groups.length} | ${plainCell} | ${ratioCell} |`,
+  );
   index.delete();
 }
-lines.push('', 'The scan is exact: all n²/2 pairs are considered, two rows against two per kernel call in cache-sized tiles; a dot product over a quarter of the dimensions plus a Cauchy–Schwarz bound on the rest decides which pairs get the full one.', '');
+lines.push(
+  '',
+  'The scan is exact: all n²/2 pairs are considered, two rows against two per kernel call in cache-sized tiles; a dot product over a quarter of the dimensions plus a Cauchy–Schwarz bound on the rest decides which pairs get the full one.',
+  '',
+);
 const markdown = lines.join('\n');
 if (args.out) writeSection(args.out, 'near-duplicates', markdown);
 process.stdout.write(markdown);

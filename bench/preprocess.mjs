@@ -54,7 +54,12 @@ function diff(a, b) {
 
 await init();
 log('Pillow (writes the images)');
-const pillow = JSON.parse(execFileSync('/usr/bin/python3', [`${root}bench/peers/pillow_preprocess.py`, dataDir, String(runs), ...sizes], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+const pillow = JSON.parse(
+  execFileSync('/usr/bin/python3', [`${root}bench/peers/pillow_preprocess.py`, dataDir, String(runs), ...sizes], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  }),
+);
 const ours = new ImagePreprocessor(config);
 // Transformers.js reads an integer `size: 224` as a 224 x 224 square (its output is then off
 // by ~40 levels); it gets the equivalent modern form of the same config.
@@ -80,11 +85,29 @@ for (const size of sizes) {
   const theirJpg = await timedAsync(() => transformersDecode(jpg, 'image/jpeg'));
   const ourPre = await timedAsync(async () => ours.preprocess(image));
   const theirPre = await timedAsync(() => transformersPreprocess(theirs, new Uint8ClampedArray(rgb), width, height));
-  const native = JSON.parse(execFileSync(`${root}build/native-release/bench/native/clipscope_preprocess_bench`, [String(width), String(height), String(runs), `${base}.rgb`], { encoding: 'utf8' }));
+  const native = JSON.parse(
+    execFileSync(
+      `${root}build/native-release/bench/native/clipscope_preprocess_bench`,
+      [String(width), String(height), String(runs), `${base}.rgb`],
+      { encoding: 'utf8' },
+    ),
+  );
   rows.push({
     size,
-    decode: { oursPng: ourPng.seconds, oursJpg: ourJpg.seconds, theirsPng: theirPng.seconds, theirsJpg: theirJpg.seconds, pillowPng: pillow[size].decodePng, pillowJpg: pillow[size].decodeJpeg },
-    preprocess: { ours: ourPre.seconds, native: native.seconds, theirs: theirPre.seconds, pillow: pillow[size].preprocess },
+    decode: {
+      oursPng: ourPng.seconds,
+      oursJpg: ourJpg.seconds,
+      theirsPng: theirPng.seconds,
+      theirsJpg: theirJpg.seconds,
+      pillowPng: pillow[size].decodePng,
+      pillowJpg: pillow[size].decodeJpeg,
+    },
+    preprocess: {
+      ours: ourPre.seconds,
+      native: native.seconds,
+      theirs: theirPre.seconds,
+      pillow: pillow[size].preprocess,
+    },
     diff: { ours: diff(ourPre.result, reference), theirs: diff(theirPre.result, reference) },
   });
 }
@@ -106,18 +129,40 @@ const lines = [
 ];
 for (const r of rows) {
   const p = r.preprocess;
-  lines.push(`| ${r.size} | ${msOf(p.ours)} | ${msOf(p.native)} | ${msOf(p.pillow)} | ${msOf(p.theirs)} | ${ratio(p.pillow, p.ours)} | ${ratio(p.theirs, p.ours)} |`);
+  lines.push(
+    `| ${r.size} | ${msOf(p.ours)} | ${msOf(p.native)} | ${msOf(p.pillow)} | ${msOf(p.theirs)} | ${ratio(p.pillow, p.ours)} | ${ratio(p.theirs, p.ours)} |`,
+  );
 }
-lines.push('', '### Difference from Pillow', '', '| image | clipscope mean | clipscope max | Transformers.js mean | Transformers.js max |', '|---|---|---|---|---|');
+lines.push(
+  '',
+  '### Difference from Pillow',
+  '',
+  '| image | clipscope mean | clipscope max | Transformers.js mean | Transformers.js max |',
+  '|---|---|---|---|---|',
+);
 for (const r of rows) {
-  lines.push(`| ${r.size} | ${r.diff.ours.mean.toFixed(3)} | ${r.diff.ours.max.toFixed(3)} | ${r.diff.theirs.mean.toFixed(2)} | ${r.diff.theirs.max.toFixed(1)} |`);
+  lines.push(
+    `| ${r.size} | ${r.diff.ours.mean.toFixed(3)} | ${r.diff.ours.max.toFixed(3)} | ${r.diff.theirs.mean.toFixed(2)} | ${r.diff.theirs.max.toFixed(1)} |`,
+  );
 }
-lines.push('', '### Decode, ms per image (min / median)', '', '| image | clipscope PNG | Pillow PNG | Transformers.js PNG | clipscope JPEG (jpeg-js) | Pillow JPEG | Transformers.js JPEG |', '|---|---|---|---|---|---|---|');
+lines.push(
+  '',
+  '### Decode, ms per image (min / median)',
+  '',
+  '| image | clipscope PNG | Pillow PNG | Transformers.js PNG | clipscope JPEG (jpeg-js) | Pillow JPEG | Transformers.js JPEG |',
+  '|---|---|---|---|---|---|---|',
+);
 for (const r of rows) {
   const d = r.decode;
-  lines.push(`| ${r.size} | ${msOf(d.oursPng)} | ${msOf(d.pillowPng)} | ${msOf(d.theirsPng)} | ${msOf(d.oursJpg)} | ${msOf(d.pillowJpg)} | ${msOf(d.theirsJpg)} |`);
+  lines.push(
+    `| ${r.size} | ${msOf(d.oursPng)} | ${msOf(d.pillowPng)} | ${msOf(d.theirsPng)} | ${msOf(d.oursJpg)} | ${msOf(d.pillowJpg)} | ${msOf(d.theirsJpg)} |`,
+  );
 }
-lines.push('', 'In browsers clipscope decodes JPEG with the browser\'s own decoder (createImageBitmap); the Node decode path is for scripts and tests.', '');
+lines.push(
+  '',
+  "In browsers clipscope decodes JPEG with the browser's own decoder (createImageBitmap); the Node decode path is for scripts and tests.",
+  '',
+);
 const markdown = lines.join('\n');
 if (args.out) writeSection(args.out, 'preprocess', markdown);
 process.stdout.write(markdown);

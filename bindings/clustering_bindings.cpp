@@ -3,8 +3,8 @@
 
 #include "clustering_values.h"
 #include "guard.h"
-#include "size_limits.h"
 #include "marshal.h"
+#include "size_limits.h"
 
 namespace clipscope::bindings {
 namespace {
@@ -40,15 +40,17 @@ val SilhouetteData(const val& data, double dim_in, const val& labels, double met
     int64_t seed = 0;
     if (val e = ReadCount(dim_in, "dim", 1, kMaxDim, &dim); !e.isUndefined()) return e;
     if (val e = ReadCount(metric_in, "metric", 0, 1, &metric); !e.isUndefined()) return e;
-    if (val e = ReadCount(sample_in, "sampleSize", 0, UINT32_MAX, &sample); !e.isUndefined()) return e;
-    if (val e = ReadInt(seed_in, "seed", 0, (int64_t(1) << 53) - 1, &seed); !e.isUndefined()) return e;
+    if (val e = ReadCount(sample_in, "sampleSize", 0, UINT32_MAX, &sample); !e.isUndefined())
+      return e;
+    if (val e = ReadInt(seed_in, "seed", 0, (int64_t(1) << 53) - 1, &seed); !e.isUndefined())
+      return e;
     std::vector<float> x = CopyIn<float>(data);
     if (val error = CheckRows(x, dim); !error.isUndefined()) return error;
     std::vector<int32_t> l = CopyIn<int32_t>(labels);
     if (l.size() != x.size() / dim) {
-      return ErrorValue(Status(ErrorCode::kDimensionMismatch,
-                               std::to_string(l.size()) + " labels for " +
-                                   std::to_string(x.size() / dim) + " points"));
+      return ErrorValue(Status(
+          ErrorCode::kDimensionMismatch,
+          std::to_string(l.size()) + " labels for " + std::to_string(x.size() / dim) + " points"));
     }
     auto score = Silhouette(x.data(), l.size(), dim, l.data(),
                             {static_cast<Metric>(metric), sample, uint64_t(seed)});
@@ -59,15 +61,16 @@ val SilhouetteData(const val& data, double dim_in, const val& labels, double met
   });
 }
 
-val AutoKData(const val& data, double dim_in, double k_min_in, double k_max_in,
-              const val& options, double sample_in) {
+val AutoKData(const val& data, double dim_in, double k_min_in, double k_max_in, const val& options,
+              double sample_in) {
   return Guarded([&] {
     size_t dim = 0, k_min = 0, k_max = 0, sample = 0;
     KMeansOptions parsed;
     if (val e = ReadCount(dim_in, "dim", 1, kMaxDim, &dim); !e.isUndefined()) return e;
     if (val e = ReadCount(k_min_in, "kMin", 2, kMaxClusters, &k_min); !e.isUndefined()) return e;
     if (val e = ReadCount(k_max_in, "kMax", 2, kMaxClusters, &k_max); !e.isUndefined()) return e;
-    if (val e = ReadCount(sample_in, "sampleSize", 0, UINT32_MAX, &sample); !e.isUndefined()) return e;
+    if (val e = ReadCount(sample_in, "sampleSize", 0, UINT32_MAX, &sample); !e.isUndefined())
+      return e;
     if (val e = KMeansOptionsFromJs(options, &parsed); !e.isUndefined()) return e;
     std::vector<float> x = CopyIn<float>(data);
     if (val error = CheckRows(x, dim); !error.isUndefined()) return error;

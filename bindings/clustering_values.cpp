@@ -1,25 +1,28 @@
 #include "clustering_values.h"
 
-#include "size_limits.h"
 #include "marshal.h"
+#include "size_limits.h"
 
 namespace clipscope::bindings {
 
 val KMeansOptionsFromJs(const val& options, KMeansOptions* out) {
   size_t init = 0, n_init = 0, max_iter = 0, metric = 0, mini_batch = 0;
-  for (val error : {ReadCount(options["init"].as<double>(), "init", 0, 2, &init),
-                    ReadCount(options["nInit"].as<double>(), "nInit", 1, kMaxInits, &n_init),
-                    ReadCount(options["maxIter"].as<double>(), "maxIter", 1, kMaxIterations, &max_iter),
-                    ReadCount(options["metric"].as<double>(), "metric", 0, 1, &metric),
-                    ReadCount(options["miniBatch"].as<double>(), "miniBatch", 0, kMaxMiniBatch, &mini_batch)}) {
+  for (val error :
+       {ReadCount(options["init"].as<double>(), "init", 0, 2, &init),
+        ReadCount(options["nInit"].as<double>(), "nInit", 1, kMaxInits, &n_init),
+        ReadCount(options["maxIter"].as<double>(), "maxIter", 1, kMaxIterations, &max_iter),
+        ReadCount(options["metric"].as<double>(), "metric", 0, 1, &metric),
+        ReadCount(options["miniBatch"].as<double>(), "miniBatch", 0, kMaxMiniBatch, &mini_batch)}) {
     if (!error.isUndefined()) return error;
   }
   // The seed is any safe integer: read as int64, not size_t (32 bits here).
   int64_t seed64 = 0;
-  val seed_error = ReadInt(options["seed"].as<double>(), "seed", 0, (int64_t(1) << 53) - 1, &seed64);
+  val seed_error =
+      ReadInt(options["seed"].as<double>(), "seed", 0, (int64_t(1) << 53) - 1, &seed64);
   if (!seed_error.isUndefined()) return seed_error;
   out->init = static_cast<KMeansInit>(init);
-  if (out->init == KMeansInit::kGiven) out->initial_centroids = CopyIn<float>(options["initialCentroids"]);
+  if (out->init == KMeansInit::kGiven)
+    out->initial_centroids = CopyIn<float>(options["initialCentroids"]);
   out->n_init = int(n_init);
   out->max_iter = int(max_iter);
   out->tol = options["tol"].as<double>();

@@ -3,8 +3,8 @@
 
 #include "embedding_math.h"
 #include "guard.h"
-#include "size_limits.h"
 #include "marshal.h"
+#include "size_limits.h"
 
 namespace clipscope::bindings {
 namespace {
@@ -18,8 +18,8 @@ val NormalizeRowsJs(const val& rows, double n_in, double d_in) {
     if (val e = ReadCount(d_in, "dimension", 1, kMaxDim, &d); !e.isUndefined()) return e;
     const double length = rows["length"].as<double>();
     if (length != double(n) * double(d)) {
-      return InvalidArgument("embeddings have " + std::to_string(uint64_t(length)) + " floats, not " +
-                             std::to_string(n) + " x " + std::to_string(d));
+      return InvalidArgument("embeddings have " + std::to_string(uint64_t(length)) +
+                             " floats, not " + std::to_string(n) + " x " + std::to_string(d));
     }
     std::vector<float> x = CopyIn<float>(rows);
     std::vector<uint8_t> ok(n);
@@ -37,7 +37,8 @@ val ZeroShotJs(const val& image, const val& texts, double n_in, double d_in, flo
     size_t n = 0, d = 0;
     if (val e = ReadCount(n_in, "labels", 1, UINT32_MAX, &n); !e.isUndefined()) return e;
     if (val e = ReadCount(d_in, "dimension", 1, kMaxDim, &d); !e.isUndefined()) return e;
-    if (image["length"].as<double>() != double(d) || texts["length"].as<double>() != double(n) * double(d)) {
+    if (image["length"].as<double>() != double(d) ||
+        texts["length"].as<double>() != double(n) * double(d)) {
       return InvalidArgument("zero-shot inputs do not match " + std::to_string(n) + " labels x " +
                              std::to_string(d) + " dims");
     }

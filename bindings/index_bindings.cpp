@@ -1,18 +1,17 @@
 // Embind bindings of the embedding index: marshal JS values, call the core, return errors as
 // {errorCode, message} values that lib/common/errors.ts raises as typed JS errors. No DOM here.
 #include <emscripten/bind.h>
-
 #include <malloc.h>
 
 #include <string>
 #include <vector>
 
 #include "clustering_values.h"
-#include "guard.h"
-#include "size_limits.h"
 #include "embedding_index.h"
+#include "guard.h"
 #include "marshal.h"
 #include "simd.h"
+#include "size_limits.h"
 
 namespace clipscope::bindings {
 namespace {
@@ -94,9 +93,13 @@ class IndexHandle {
             const val& ids) const {
     size_t k_min = 0, k_max = 0, sample = 0;
     KMeansOptions parsed;
-    if (val error = ReadCount(k_min_in, "kMin", 2, kMaxClusters, &k_min); !error.isUndefined()) return error;
-    if (val error = ReadCount(k_max_in, "kMax", 2, kMaxClusters, &k_max); !error.isUndefined()) return error;
-    if (val error = ReadCount(sample_in, "sampleSize", 0, UINT32_MAX, &sample); !error.isUndefined()) return error;
+    if (val error = ReadCount(k_min_in, "kMin", 2, kMaxClusters, &k_min); !error.isUndefined())
+      return error;
+    if (val error = ReadCount(k_max_in, "kMax", 2, kMaxClusters, &k_max); !error.isUndefined())
+      return error;
+    if (val error = ReadCount(sample_in, "sampleSize", 0, UINT32_MAX, &sample);
+        !error.isUndefined())
+      return error;
     if (val error = KMeansOptionsFromJs(options, &parsed); !error.isUndefined()) return error;
     return OnRows(ids, [&](const float* x, size_t n) {
       auto result = clipscope::AutoK(x, n, index_.dim(), k_min, k_max, parsed, sample);
@@ -108,7 +111,8 @@ class IndexHandle {
                 const val& ids) const {
     size_t k = 0, metric = 0;
     if (val error = ReadCount(k_in, "k", 1, kMaxClusters, &k); !error.isUndefined()) return error;
-    if (val error = ReadCount(metric_in, "metric", 0, 1, &metric); !error.isUndefined()) return error;
+    if (val error = ReadCount(metric_in, "metric", 0, 1, &metric); !error.isUndefined())
+      return error;
     return OnRows(ids, [&](const float* x, size_t n) {
       std::vector<int32_t> l = CopyIn<int32_t>(labels);
       std::vector<float> c = CopyIn<float>(centroids);
@@ -131,7 +135,8 @@ class IndexHandle {
     std::vector<ItemId> filter_ids;
     std::string error;
     const bool filtered = !filter.isUndefined() && !filter.isNull();
-    if (filtered && !ReadIds(filter, &filter_ids, &error)) return InvalidArgument("filter " + error);
+    if (filtered && !ReadIds(filter, &filter_ids, &error))
+      return InvalidArgument("filter " + error);
     std::vector<float> floats = CopyIn<float>(queries);
     const std::vector<ItemId>* filter_ptr = filtered ? &filter_ids : nullptr;
     std::vector<Hits> hits;
@@ -228,7 +233,8 @@ val CreateIndex(double dim_in, double storage_in, double rerank_pool_in) {
     size_t dim = 0, storage = 0, rerank_pool = 0;
     if (val e = ReadCount(dim_in, "dimension", 1, kMaxDim, &dim); !e.isUndefined()) return e;
     if (val e = ReadCount(storage_in, "storage", 0, 2, &storage); !e.isUndefined()) return e;
-    if (val e = ReadCount(rerank_pool_in, "rerankPool", 0, kMaxRerankPool, &rerank_pool); !e.isUndefined()) {
+    if (val e = ReadCount(rerank_pool_in, "rerankPool", 0, kMaxRerankPool, &rerank_pool);
+        !e.isUndefined()) {
       return e;
     }
     IndexOptions options;

@@ -50,7 +50,7 @@ bool ReadId(const val& value, ItemId* id) {
 
 bool ReadIds(const val& array, std::vector<ItemId>* ids, std::string* error) {
   ids->clear();
-  if (array.instanceof(val::global("Float64Array"))) {
+  if (array.instanceof (val::global("Float64Array"))) {
     std::vector<double> numbers = CopyIn<double>(array);
     ids->assign(numbers.begin(), numbers.end());
     return true;

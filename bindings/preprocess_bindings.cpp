@@ -4,8 +4,8 @@
 
 #include "guard.h"
 #include "image_preprocess.h"
-#include "size_limits.h"
 #include "marshal.h"
+#include "size_limits.h"
 
 namespace clipscope::bindings {
 namespace {
@@ -15,13 +15,15 @@ namespace {
 val ConfigFromJs(const val& c, PreprocessConfig* config) {
   int64_t shortest_edge = 0, resize_height = 0, resize_width = 0, crop_height = 0, crop_width = 0;
   int64_t resample = 0, max_pixels = 0;
-  for (val error : {ReadInt(c["shortestEdge"].as<double>(), "shortest_edge", 0, kMaxOutputSide, &shortest_edge),
-                    ReadInt(c["resizeHeight"].as<double>(), "size.height", 0, kMaxOutputSide, &resize_height),
-                    ReadInt(c["resizeWidth"].as<double>(), "size.width", 0, kMaxOutputSide, &resize_width),
-                    ReadInt(c["cropHeight"].as<double>(), "crop_size.height", 0, kMaxOutputSide, &crop_height),
-                    ReadInt(c["cropWidth"].as<double>(), "crop_size.width", 0, kMaxOutputSide, &crop_width),
-                    ReadInt(c["resample"].as<double>(), "resample", 0, 5, &resample),
-                    ReadInt(c["maxPixels"].as<double>(), "maxPixels", 1, int64_t(kMaxImagePixels), &max_pixels)}) {
+  for (val error :
+       {ReadInt(c["shortestEdge"].as<double>(), "shortest_edge", 0, kMaxOutputSide, &shortest_edge),
+        ReadInt(c["resizeHeight"].as<double>(), "size.height", 0, kMaxOutputSide, &resize_height),
+        ReadInt(c["resizeWidth"].as<double>(), "size.width", 0, kMaxOutputSide, &resize_width),
+        ReadInt(c["cropHeight"].as<double>(), "crop_size.height", 0, kMaxOutputSide, &crop_height),
+        ReadInt(c["cropWidth"].as<double>(), "crop_size.width", 0, kMaxOutputSide, &crop_width),
+        ReadInt(c["resample"].as<double>(), "resample", 0, 5, &resample),
+        ReadInt(c["maxPixels"].as<double>(), "maxPixels", 1, int64_t(kMaxImagePixels),
+                &max_pixels)}) {
     if (!error.isUndefined()) return error;
   }
   config->do_resize = c["doResize"].as<bool>();
@@ -63,14 +65,15 @@ class PreprocessorHandle {
     return Guarded([&] {
       size_t count = 0;
       int width = 0, height = 0;
-      if (val e = ReadCount(count_in, "batch size", 0, UINT32_MAX, &count); !e.isUndefined()) return e;
+      if (val e = ReadCount(count_in, "batch size", 0, UINT32_MAX, &count); !e.isUndefined())
+        return e;
       if (val e = ReadImageSize(width_in, height_in, &width, &height); !e.isUndefined()) return e;
       const uint64_t slot = uint64_t(3) * width * height;
       const uint64_t floats = slot * count;
       if (floats > (uint64_t(1) << 29)) {  // 2 GB of float32
         return OutOfMemory("a batch of " + std::to_string(count) + " images of " +
-                           std::to_string(width) + " x " + std::to_string(height) +
-                           " needs " + std::to_string(floats * 4) + " bytes");
+                           std::to_string(width) + " x " + std::to_string(height) + " needs " +
+                           std::to_string(floats * 4) + " bytes");
       }
       slot_floats_ = size_t(slot);
       batch_.resize(size_t(floats));
@@ -86,9 +89,11 @@ class PreprocessorHandle {
       size_t slot = 0, channels = 0, stride = 0;
       int width = 0, height = 0;
       if (val e = ReadImageSize(width_in, height_in, &width, &height); !e.isUndefined()) return e;
-      if (val e = ReadCount(slot_in, "batch slot", 0, UINT32_MAX, &slot); !e.isUndefined()) return e;
+      if (val e = ReadCount(slot_in, "batch slot", 0, UINT32_MAX, &slot); !e.isUndefined())
+        return e;
       if (val e = ReadCount(channels_in, "channels", 1, 4, &channels); !e.isUndefined()) return e;
-      if (val e = ReadCount(stride_in, "row stride", 1, UINT32_MAX, &stride); !e.isUndefined()) return e;
+      if (val e = ReadCount(stride_in, "row stride", 1, UINT32_MAX, &stride); !e.isUndefined())
+        return e;
       if (slot_floats_ == 0 || (uint64_t(slot) + 1) * slot_floats_ > batch_.size()) {
         return InvalidArgument("batch slot out of range");
       }
@@ -148,7 +153,8 @@ val PreprocessedSize(const val& config, double width_in, double height_in) {
     PreprocessConfig parsed;
     int width = 0, height = 0;
     if (val error = ConfigFromJs(config, &parsed); !error.isUndefined()) return error;
-    if (val error = ReadImageSize(width_in, height_in, &width, &height); !error.isUndefined()) return error;
+    if (val error = ReadImageSize(width_in, height_in, &width, &height); !error.isUndefined())
+      return error;
     int ow, oh;
     OutputSize(parsed, width, height, &ow, &oh);
     val out = val::array();

@@ -3,8 +3,8 @@
 
 #include "clip_tokenizer.h"
 #include "guard.h"
-#include "size_limits.h"
 #include "marshal.h"
+#include "size_limits.h"
 
 namespace clipscope::bindings {
 namespace {
@@ -28,11 +28,14 @@ class TokenizerHandle {
   val EncodeBatch(const val& texts, double context_length_in, double pad_id_in) {
     return Guarded([&] {
       size_t context_length = 0, pad_id = 0;
-      if (val e = ReadCount(context_length_in, "contextLength", 1, kMaxContextLength, &context_length);
+      if (val e =
+              ReadCount(context_length_in, "contextLength", 1, kMaxContextLength, &context_length);
           !e.isUndefined()) {
         return e;
       }
-      if (val e = ReadCount(pad_id_in, "padId", 0, uint64_t(kMaxTokenId), &pad_id); !e.isUndefined()) return e;
+      if (val e = ReadCount(pad_id_in, "padId", 0, uint64_t(kMaxTokenId), &pad_id);
+          !e.isUndefined())
+        return e;
       const uint64_t n = uint64_t(texts["length"].as<double>());
       if (n * context_length > (uint64_t(1) << 28)) {
         return InvalidArgument(std::to_string(n) + " texts of " + std::to_string(context_length) +
@@ -66,7 +69,8 @@ class TokenizerHandle {
 val CreateTokenizer(const std::string& merges, double merge_count_in) {
   return Guarded([&] {
     size_t merge_count = 0;
-    if (val e = ReadCount(merge_count_in, "merge count", 0, kMaxMerges, &merge_count); !e.isUndefined()) {
+    if (val e = ReadCount(merge_count_in, "merge count", 0, kMaxMerges, &merge_count);
+        !e.isUndefined()) {
       return e;
     }
     Result<ClipTokenizer> made = ClipTokenizer::FromMerges(merges, merge_count);

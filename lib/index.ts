@@ -15,7 +15,14 @@ export type {
   SearchResult,
   StorageType,
 } from './search/embedding-index.js';
-export { SILHOUETTE_EXACT_LIMIT, autoK, kmeans, pca2d, silhouette, summarizeClusters } from './clustering/clustering.js';
+export {
+  SILHOUETTE_EXACT_LIMIT,
+  autoK,
+  kmeans,
+  pca2d,
+  silhouette,
+  summarizeClusters,
+} from './clustering/clustering.js';
 export type {
   AutoKOptions,
   AutoKResult,
@@ -56,9 +63,23 @@ export type { ImageHeader } from './images/image-header.js';
 export { CLIP_CONTEXT_LENGTH, CLIP_MERGE_COUNT, ClipTokenizer, gunzipText } from './text/tokenizer.js';
 export type { EncodeOptions, TokenizedBatch } from './text/tokenizer.js';
 export { CLIP_LOGIT_SCALE, ClipModel } from './model/clip-model.js';
-export type { ClipModelOptions, EmbedOptions, EmbedProgress, ImageEmbeddings, LabelScore, StageTimings } from './model/clip-model.js';
+export type {
+  ClipModelOptions,
+  EmbedOptions,
+  EmbedProgress,
+  ImageEmbeddings,
+  LabelScore,
+  StageTimings,
+} from './model/clip-model.js';
 export { Clipscope, createClipscope } from './engine/clipscope.js';
-export type { AddImagesResult, ClipscopeOptions, ClusterOptions, ClusterResult, ImageItem, MapResult } from './engine/clipscope.js';
+export type {
+  AddImagesResult,
+  ClipscopeOptions,
+  ClusterOptions,
+  ClusterResult,
+  ImageItem,
+  MapResult,
+} from './engine/clipscope.js';
 export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, clearModelCache, modelFiles } from './model/model-files.js';
 export type { DownloadProgress, ModelDtype, ModelFiles, ModelManifest, ModelSource } from './model/model-files.js';
 export { runtimeSettings, webgpuUnavailableReason } from './model/onnx-runtime.js';

@@ -10,6 +10,9 @@ fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-25}
 
 step() { printf '\n== %s\n' "$*"; }
 
+step "formatting (clang-format, Prettier) and lint (ESLint)"
+npm run --silent lint
+
 step "reference results from scikit-learn, Pillow, numpy and CLIP's tokenizer"
 /usr/bin/python3 tests/reference/make_clustering_refs.py build/reference/clustering
 /usr/bin/python3 tests/reference/make_preprocess_refs.py build/reference/preprocess

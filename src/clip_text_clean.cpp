@@ -16,29 +16,74 @@ void AppendString(const char* ascii, std::u32string* out) {
 // ftfy's Latin ligature table (others, as in Arabic or CJK, are left alone).
 bool AppendLigature(char32_t c, std::u32string* out) {
   switch (c) {
-    case 0x132: AppendString("IJ", out); return true;
-    case 0x133: AppendString("ij", out); return true;
-    case 0x149: out->append({0x2BC, 'n'}); return true;
-    case 0x1F1: AppendString("DZ", out); return true;
-    case 0x1F2: AppendString("Dz", out); return true;
-    case 0x1F3: AppendString("dz", out); return true;
-    case 0x1C4: out->append({'D', 0x17D}); return true;
-    case 0x1C5: out->append({'D', 0x17E}); return true;
-    case 0x1C6: out->append({'d', 0x17E}); return true;
-    case 0x1C7: AppendString("LJ", out); return true;
-    case 0x1C8: AppendString("Lj", out); return true;
-    case 0x1C9: AppendString("lj", out); return true;
-    case 0x1CA: AppendString("NJ", out); return true;
-    case 0x1CB: AppendString("Nj", out); return true;
-    case 0x1CC: AppendString("nj", out); return true;
-    case 0xFB00: AppendString("ff", out); return true;
-    case 0xFB01: AppendString("fi", out); return true;
-    case 0xFB02: AppendString("fl", out); return true;
-    case 0xFB03: AppendString("ffi", out); return true;
-    case 0xFB04: AppendString("ffl", out); return true;
-    case 0xFB05: out->append({0x17F, 't'}); return true;
-    case 0xFB06: AppendString("st", out); return true;
-    default: return false;
+    case 0x132:
+      AppendString("IJ", out);
+      return true;
+    case 0x133:
+      AppendString("ij", out);
+      return true;
+    case 0x149:
+      out->append({0x2BC, 'n'});
+      return true;
+    case 0x1F1:
+      AppendString("DZ", out);
+      return true;
+    case 0x1F2:
+      AppendString("Dz", out);
+      return true;
+    case 0x1F3:
+      AppendString("dz", out);
+      return true;
+    case 0x1C4:
+      out->append({'D', 0x17D});
+      return true;
+    case 0x1C5:
+      out->append({'D', 0x17E});
+      return true;
+    case 0x1C6:
+      out->append({'d', 0x17E});
+      return true;
+    case 0x1C7:
+      AppendString("LJ", out);
+      return true;
+    case 0x1C8:
+      AppendString("Lj", out);
+      return true;
+    case 0x1C9:
+      AppendString("lj", out);
+      return true;
+    case 0x1CA:
+      AppendString("NJ", out);
+      return true;
+    case 0x1CB:
+      AppendString("Nj", out);
+      return true;
+    case 0x1CC:
+      AppendString("nj", out);
+      return true;
+    case 0xFB00:
+      AppendString("ff", out);
+      return true;
+    case 0xFB01:
+      AppendString("fi", out);
+      return true;
+    case 0xFB02:
+      AppendString("fl", out);
+      return true;
+    case 0xFB03:
+      AppendString("ffi", out);
+      return true;
+    case 0xFB04:
+      AppendString("ffl", out);
+      return true;
+    case 0xFB05:
+      out->append({0x17F, 't'});
+      return true;
+    case 0xFB06:
+      AppendString("st", out);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -59,7 +104,8 @@ size_t TerminalEscapeLength(std::u32string_view text, size_t i) {
 
 // Printable ASCII, tabs and line feeds: text that none of the fixes below change.
 bool IsPlainAscii(std::u32string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char32_t c) { return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n'; });
+  return std::all_of(text.begin(), text.end(),
+                     [](char32_t c) { return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n'; });
 }
 
 // One pass of ftfy's per-character fixes, in its order.

@@ -16,7 +16,9 @@ constexpr size_t kCacheLimit = 50'000;
 // Longer pieces are not cached: the cache's memory stays bounded by kCacheLimit short entries.
 constexpr size_t kCachedPieceBytes = 64;
 
-bool IsPrintableByte(int b) { return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF); }
+bool IsPrintableByte(int b) {
+  return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+}
 
 // CLIP's bytes_to_unicode: printable Latin-1 bytes stand for themselves, the others are moved
 // to U+0100 onwards, in byte order. Returns the code point of each byte.
@@ -59,11 +61,11 @@ bool StartsWithAt(std::u32string_view text, size_t i, std::u32string_view litera
 // <|startoftext|> | <|endoftext|> | 's|'t|'re|'ve|'m|'ll|'d | \p{L}+ | \p{N} | [^\s\p{L}\p{N}]+
 size_t PieceLength(std::u32string_view text, size_t i) {
   using unicode::CharClass;
-  for (std::u32string_view literal : {std::u32string_view(U"<|startoftext|>"), std::u32string_view(U"<|endoftext|>"),
-                                      std::u32string_view(U"'s"), std::u32string_view(U"'t"),
-                                      std::u32string_view(U"'re"), std::u32string_view(U"'ve"),
-                                      std::u32string_view(U"'m"), std::u32string_view(U"'ll"),
-                                      std::u32string_view(U"'d")}) {
+  for (std::u32string_view literal :
+       {std::u32string_view(U"<|startoftext|>"), std::u32string_view(U"<|endoftext|>"),
+        std::u32string_view(U"'s"), std::u32string_view(U"'t"), std::u32string_view(U"'re"),
+        std::u32string_view(U"'ve"), std::u32string_view(U"'m"), std::u32string_view(U"'ll"),
+        std::u32string_view(U"'d")}) {
     if (StartsWithAt(text, i, literal)) return literal.size();
   }
   const CharClass first = unicode::Classify(text[i]);
@@ -115,12 +117,14 @@ Result<ClipTokenizer> ClipTokenizer::FromMerges(std::string_view merges_text, si
   }
   if (merges.size() < merge_count) {
     return Status(ErrorCode::kCorruptData, "merges file has " + std::to_string(merges.size()) +
-                                               " merges, the vocabulary needs " + std::to_string(merge_count));
+                                               " merges, the vocabulary needs " +
+                                               std::to_string(merge_count));
   }
   vocabulary.push_back("<|startoftext|>");
   vocabulary.push_back("<|endoftext|>");
   // As in CLIP's dict(zip(vocab, range(...))): a repeated spelling keeps its last id.
-  for (size_t id = 0; id < vocabulary.size(); ++id) tokenizer.token_ids_[vocabulary[id]] = static_cast<int32_t>(id);
+  for (size_t id = 0; id < vocabulary.size(); ++id)
+    tokenizer.token_ids_[vocabulary[id]] = static_cast<int32_t>(id);
   tokenizer.start_id_ = static_cast<int32_t>(vocabulary.size() - 2);
   tokenizer.end_id_ = static_cast<int32_t>(vocabulary.size() - 1);
 
@@ -129,12 +133,14 @@ Result<ClipTokenizer> ClipTokenizer::FromMerges(std::string_view merges_text, si
     const auto left = tokenizer.token_ids_.find(merges[rank].first);
     const auto right = tokenizer.token_ids_.find(merges[rank].second);
     if (left == tokenizer.token_ids_.end() || right == tokenizer.token_ids_.end()) {
-      return Status(ErrorCode::kCorruptData, "merge " + std::to_string(rank + 1) + " (\"" + merges[rank].first +
-                                                 " " + merges[rank].second + "\") uses a token no earlier merge made");
+      return Status(ErrorCode::kCorruptData, "merge " + std::to_string(rank + 1) + " (\"" +
+                                                 merges[rank].first + " " + merges[rank].second +
+                                                 "\") uses a token no earlier merge made");
     }
     // A repeated merge keeps its last rank, as CLIP's dict(zip(merges, range(...))) does.
     tokenizer.merge_ranks_[PairKey(left->second, right->second)] = static_cast<int32_t>(rank);
-    tokenizer.merge_results_.push_back(tokenizer.token_ids_.at(merges[rank].first + merges[rank].second));
+    tokenizer.merge_results_.push_back(
+        tokenizer.token_ids_.at(merges[rank].first + merges[rank].second));
   }
   for (int b = 0; b < 256; ++b) {
     std::string token;
@@ -234,8 +240,8 @@ std::vector<int32_t> ClipTokenizer::Encode(std::string_view text, size_t max_tok
   return ids;
 }
 
-size_t ClipTokenizer::EncodePadded(std::string_view text, size_t context_length, int32_t pad_id, int32_t* ids,
-                                   int32_t* mask) {
+size_t ClipTokenizer::EncodePadded(std::string_view text, size_t context_length, int32_t pad_id,
+                                   int32_t* ids, int32_t* mask) {
   // The row keeps the first context_length - 2 ids: encoding stops once it has one more.
   std::vector<int32_t> tokens = Encode(text, context_length);
   tokens.insert(tokens.begin(), start_id_);

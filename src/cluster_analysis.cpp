@@ -6,9 +6,9 @@
 #include <numeric>
 #include <string>
 
-#include "size_limits.h"
 #include "random.h"
 #include "simd.h"
+#include "size_limits.h"
 
 namespace clipscope {
 namespace {
@@ -40,7 +40,8 @@ Result<double> Silhouette(const float* x_in, size_t n, size_t d, const int32_t* 
   std::iota(chosen.begin(), chosen.end(), 0u);
   if (options.sample_size && options.sample_size < n) {
     Random rng(options.seed);
-    for (size_t i = 0; i < options.sample_size; ++i) std::swap(chosen[i], chosen[i + rng.Below(n - i)]);
+    for (size_t i = 0; i < options.sample_size; ++i)
+      std::swap(chosen[i], chosen[i + rng.Below(n - i)]);
     chosen.resize(options.sample_size);
     std::sort(chosen.begin(), chosen.end());
   }
@@ -68,11 +69,13 @@ Result<double> Silhouette(const float* x_in, size_t n, size_t d, const int32_t* 
     if (options.metric == Metric::kCosine) {
       double norm = 0;
       for (size_t j = 0; j < d; ++j) norm += double(x[i * d + j]) * x[i * d + j];
-      if (norm == 0) return Status(ErrorCode::kZeroVector, "point " + Str(chosen[i]) + " is all zeros");
+      if (norm == 0)
+        return Status(ErrorCode::kZeroVector, "point " + Str(chosen[i]) + " is all zeros");
       for (size_t j = 0; j < d; ++j) x[i * d + j] = float(x[i * d + j] / std::sqrt(norm));
     }
   }
-  const size_t used = size_t(std::count_if(counts.begin(), counts.end(), [](size_t c) { return c > 0; }));
+  const size_t used =
+      size_t(std::count_if(counts.begin(), counts.end(), [](size_t c) { return c > 0; }));
   if (used < 2 || used >= m) {
     return Status(ErrorCode::kInvalidArgument,
                   "silhouette needs 2 <= number of clusters <= points - 1; got " + Str(used) +

@@ -24,11 +24,11 @@ Result<double> Silhouette(const float* x, size_t n, size_t d, const int32_t* lab
                           const SilhouetteOptions& options);
 
 struct AutoKResult {
-  std::vector<size_t> ks;         // k_min .. k_max
-  std::vector<double> scores;     // silhouette of each k's clustering
-  std::vector<double> inertias;   // kmeans inertia of each k
-  size_t best_k = 0;              // highest score; ties go to the smaller k
-  KMeansResult best;              // the clustering for best_k
+  std::vector<size_t> ks;        // k_min .. k_max
+  std::vector<double> scores;    // silhouette of each k's clustering
+  std::vector<double> inertias;  // kmeans inertia of each k
+  size_t best_k = 0;             // highest score; ties go to the smaller k
+  KMeansResult best;             // the clustering for best_k
 };
 
 // Runs KMeans (kmeans_options; its metric is also the silhouette's) for every k in
@@ -38,7 +38,7 @@ Result<AutoKResult> AutoK(const float* x, size_t n, size_t d, size_t k_min, size
 
 struct ClusterSummary {
   size_t size = 0;
-  int64_t representative = -1;   // the member closest to the centroid (-1 when empty)
+  int64_t representative = -1;    // the member closest to the centroid (-1 when empty)
   std::vector<uint32_t> members;  // closest to the centroid first; ties by index
   std::vector<float> distances;   // of each member to the centroid (cosine: 1 - cos)
 };

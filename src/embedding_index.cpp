@@ -1,14 +1,14 @@
 #include "embedding_index.h"
 
 #include <algorithm>
-#include <new>
 #include <cmath>
+#include <new>
 #include <string>
 #include <unordered_set>
 
-#include "size_limits.h"
 #include "quantize.h"
 #include "simd.h"
+#include "size_limits.h"
 #include "top_k.h"
 #include "utf8.h"
 
@@ -39,8 +39,8 @@ double SquaredNorm(const float* x, size_t d) {
 Status CheckVector(const float* x, size_t d, const std::string& what) {
   size_t bad = FirstNonFinite(x, d);
   if (bad != d) {
-    return Status(ErrorCode::kNotFinite, what + " has " + std::to_string(x[bad]) +
-                                             " at dimension " + Str(bad));
+    return Status(ErrorCode::kNotFinite,
+                  what + " has " + std::to_string(x[bad]) + " at dimension " + Str(bad));
   }
   if (SquaredNorm(x, d) == 0) {
     return Status(ErrorCode::kZeroVector, what + " is all zeros and cannot be normalised");
@@ -61,8 +61,8 @@ Result<EmbeddingIndex> EmbeddingIndex::Create(size_t dim, IndexOptions options) 
                   "dimension must be between 1 and " + Str(kMaxDim) + ", got " + Str(dim));
   }
   if (static_cast<uint8_t>(options.storage) > static_cast<uint8_t>(Storage::kInt8Exact)) {
-    return Status(ErrorCode::kInvalidArgument, "unknown storage type " +
-                                                   Str(static_cast<size_t>(options.storage)));
+    return Status(ErrorCode::kInvalidArgument,
+                  "unknown storage type " + Str(static_cast<size_t>(options.storage)));
   }
   Status pool = CheckAtMost("rerankPool", options.rerank_pool, kMaxRerankPool);
   if (!pool.ok()) return pool;
@@ -145,7 +145,8 @@ void EmbeddingIndex::Reserve(size_t count) {
   auto grow = [count](auto& v, size_t per_item) {
     size_t wanted = 0;
     if (!CheckedProduct(count, per_item, &wanted) || wanted > v.max_size()) throw std::bad_alloc();
-    if (wanted > v.capacity()) v.reserve(std::max(wanted, std::min(v.max_size(), v.capacity() / 2 * 3)));
+    if (wanted > v.capacity())
+      v.reserve(std::max(wanted, std::min(v.max_size(), v.capacity() / 2 * 3)));
   };
   grow(ids_, 1), grow(seqs_, 1);
   if (has_floats()) grow(vectors_, dim_);
@@ -231,12 +232,13 @@ void EmbeddingIndex::Clear() {
 }
 
 Status EmbeddingIndex::CheckQueries(const float* queries, size_t num_floats, int k) const {
-  if (k <= 0) return Status(ErrorCode::kInvalidArgument, "k must be at least 1, got " + std::to_string(k));
+  if (k <= 0)
+    return Status(ErrorCode::kInvalidArgument, "k must be at least 1, got " + std::to_string(k));
   Status bounded = CheckAtMost("k", uint64_t(k), kMaxSearchK);
   if (!bounded.ok()) return bounded;
   if (num_floats == 0 || num_floats % dim_ != 0) {
-    return Status(ErrorCode::kDimensionMismatch, "query has " + Str(num_floats) +
-                                                     " values, index has " + Str(dim_) + " dims");
+    return Status(ErrorCode::kDimensionMismatch,
+                  "query has " + Str(num_floats) + " values, index has " + Str(dim_) + " dims");
   }
   if (size() == 0) return Status(ErrorCode::kEmptyIndex, "the index is empty");
   for (size_t q = 0; q < num_floats / dim_; ++q) {
@@ -317,7 +319,8 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
   };
   if (slots) {
     for (size_t q = 0; q < num_queries; ++q) {
-      for (uint32_t row : *slots) push(q, row, simd::Dot(queries + q * dim_, data + row * dim_, dim_));
+      for (uint32_t row : *slots)
+        push(q, row, simd::Dot(queries + q * dim_, data + row * dim_, dim_));
     }
   } else {
     const size_t n = size();
@@ -331,7 +334,8 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
         float s[4];
         for (; row + 2 <= end; row += 2) {
           simd::Dot2x2(q0, q1, data + row * dim_, data + (row + 1) * dim_, dim_, s);
-          push(q, row, s[0]), push(q, row + 1, s[1]), push(q + 1, row, s[2]), push(q + 1, row + 1, s[3]);
+          push(q, row, s[0]), push(q, row + 1, s[1]), push(q + 1, row, s[2]),
+              push(q + 1, row + 1, s[3]);
         }
         for (; row < end; ++row) {
           push(q, row, simd::Dot(q0, data + row * dim_, dim_));
@@ -341,7 +345,8 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
       // A lone query streams rows in order: what hardware prefetch follows best.
       for (; q < num_queries; ++q) {
         const float* query = queries + q * dim_;
-        for (size_t row = start; row < end; ++row) push(q, row, simd::Dot(query, data + row * dim_, dim_));
+        for (size_t row = start; row < end; ++row)
+          push(q, row, simd::Dot(query, data + row * dim_, dim_));
       }
     }
   }
@@ -357,8 +362,8 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
   // 2. Keep a pool of the best approximate candidates (at least k).
   // 3. Re-rank the pool with the float32 query against the stored float32 rows (kInt8Exact)
   //    or the dequantised codes (kInt8).
-  const size_t pool = std::max(k, options_.rerank_pool ? options_.rerank_pool
-                                                       : std::max<size_t>(4 * k, 64));
+  const size_t pool =
+      std::max(k, options_.rerank_pool ? options_.rerank_pool : std::max<size_t>(4 * k, 64));
   std::vector<int8_t> query_codes(num_queries * dim_);
   std::vector<float> query_scales(num_queries);
   for (size_t q = 0; q < num_queries; ++q) {
@@ -372,7 +377,8 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
   const int8_t* codes = codes_.data();
   if (slots) {
     for (size_t q = 0; q < num_queries; ++q) {
-      for (uint32_t row : *slots) push(q, row, simd::DotI8(&query_codes[q * dim_], codes + row * dim_, dim_));
+      for (uint32_t row : *slots)
+        push(q, row, simd::DotI8(&query_codes[q * dim_], codes + row * dim_, dim_));
     }
   } else {
     const size_t n = size();
@@ -420,8 +426,9 @@ size_t EmbeddingIndex::MemoryBytes() const {
     }
   }
   // unordered_map: one bucket pointer per bucket, one node (next pointer + key + value + hash).
-  bytes += slot_of_.bucket_count() * sizeof(void*) +
-           slot_of_.size() * (2 * sizeof(void*) + sizeof(ItemId) + sizeof(uint32_t) + sizeof(size_t));
+  bytes +=
+      slot_of_.bucket_count() * sizeof(void*) +
+      slot_of_.size() * (2 * sizeof(void*) + sizeof(ItemId) + sizeof(uint32_t) + sizeof(size_t));
   return bytes;
 }
 

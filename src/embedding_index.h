@@ -35,8 +35,8 @@ struct IndexOptions {
 };
 
 struct Hits {
-  std::vector<ItemId> ids;     // best first
-  std::vector<float> scores;   // cosine similarity of each id, non-increasing
+  std::vector<ItemId> ids;    // best first
+  std::vector<float> scores;  // cosine similarity of each id, non-increasing
 };
 
 class EmbeddingIndex {
@@ -112,11 +112,11 @@ class EmbeddingIndex {
 
   size_t dim_;
   IndexOptions options_;
-  std::vector<float> vectors_;   // has_floats(): size() * dim_ unit-length floats
-  std::vector<int8_t> codes_;    // has_codes(): size() * dim_ int8 codes
-  std::vector<float> scales_;    // has_codes(): one dequantisation scale per vector
-  std::vector<ItemId> ids_;      // slot -> id
-  std::vector<uint64_t> seqs_;   // slot -> insertion sequence (tie-break, save order)
+  std::vector<float> vectors_;  // has_floats(): size() * dim_ unit-length floats
+  std::vector<int8_t> codes_;   // has_codes(): size() * dim_ int8 codes
+  std::vector<float> scales_;   // has_codes(): one dequantisation scale per vector
+  std::vector<ItemId> ids_;     // slot -> id
+  std::vector<uint64_t> seqs_;  // slot -> insertion sequence (tie-break, save order)
   std::unordered_map<ItemId, uint32_t> slot_of_;
   uint64_t next_seq_ = 0;
 };

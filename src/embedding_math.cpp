@@ -24,7 +24,8 @@ void NormalizeRows(float* x, size_t n, size_t d, uint8_t* row_ok) {
 
 Status ZeroShotProbabilities(const float* image, const float* texts, size_t n, size_t d,
                              float logit_scale, float* probabilities) {
-  if (n == 0) return Status(ErrorCode::kInvalidArgument, "zero-shot classification needs at least one label");
+  if (n == 0)
+    return Status(ErrorCode::kInvalidArgument, "zero-shot classification needs at least one label");
   if (!std::isfinite(logit_scale)) {
     return Status(ErrorCode::kNotFinite, "logit scale is " + std::to_string(logit_scale));
   }

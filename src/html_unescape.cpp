@@ -30,8 +30,9 @@ void AppendNumericReference(uint64_t number, std::u32string* out) {
     out->push_back(Windows1252ForC1(static_cast<char32_t>(number)));
   } else if ((number >= 0xD800 && number <= 0xDFFF) || number > 0x10FFFF) {
     out->push_back(0xFFFD);
-  } else if ((number >= 0x1 && number <= 0x8) || number == 0xB || (number >= 0xE && number <= 0x1F) ||
-             number == 0x7F || (number >= 0xFDD0 && number <= 0xFDEF) || (number & 0xFFFE) == 0xFFFE) {
+  } else if ((number >= 0x1 && number <= 0x8) || number == 0xB ||
+             (number >= 0xE && number <= 0x1F) || number == 0x7F ||
+             (number >= 0xFDD0 && number <= 0xFDEF) || (number & 0xFFFE) == 0xFFFE) {
     // invalid code points: dropped
   } else {
     out->push_back(static_cast<char32_t>(number));
@@ -108,7 +109,9 @@ size_t ReplaceReference(std::u32string_view text, size_t amp, std::u32string* ou
 
 }  // namespace
 
-char32_t Windows1252ForC1(char32_t c) { return c >= 0x80 && c <= 0x9F ? kWindows1252C1[c - 0x80] : c; }
+char32_t Windows1252ForC1(char32_t c) {
+  return c >= 0x80 && c <= 0x9F ? kWindows1252C1[c - 0x80] : c;
+}
 
 std::u32string HtmlUnescape(std::u32string_view text) {
   if (text.find(U'&') == std::u32string_view::npos) return std::u32string(text);

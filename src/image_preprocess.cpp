@@ -53,7 +53,8 @@ Status ValidateConfig(const PreprocessConfig& c) {
     }
   }
   if (c.max_pixels == 0 || c.max_pixels > kMaxImagePixels) {
-    return bad("maxPixels must be between 1 and " + Str(kMaxImagePixels) + ", got " + Str(c.max_pixels));
+    return bad("maxPixels must be between 1 and " + Str(kMaxImagePixels) + ", got " +
+               Str(c.max_pixels));
   }
   if (c.do_resize && !IsSupportedFilter(int(c.resample))) {
     return bad("resample " + std::to_string(int(c.resample)) +
@@ -64,7 +65,8 @@ Status ValidateConfig(const PreprocessConfig& c) {
   }
   if (c.do_normalize) {
     for (int i = 0; i < 3; ++i) {
-      if (!std::isfinite(c.image_mean[i]) || !std::isfinite(c.image_std[i]) || c.image_std[i] == 0) {
+      if (!std::isfinite(c.image_mean[i]) || !std::isfinite(c.image_std[i]) ||
+          c.image_std[i] == 0) {
         return bad("image_mean and image_std must be finite, and image_std not 0");
       }
     }
@@ -75,8 +77,8 @@ Status ValidateConfig(const PreprocessConfig& c) {
 
 Status CheckImageSize(int width, int height) {
   if (width <= 0 || height <= 0) {
-    return Status(ErrorCode::kInvalidArgument, "image is empty (" + std::to_string(width) +
-                                                   " x " + std::to_string(height) + ")");
+    return Status(ErrorCode::kInvalidArgument, "image is empty (" + std::to_string(width) + " x " +
+                                                   std::to_string(height) + ")");
   }
   if (width > kMaxImageSide || height > kMaxImageSide) {
     return Status(ErrorCode::kInvalidArgument,
@@ -100,16 +102,15 @@ Status ImagePreprocessor::CheckImage(const ImageView& image) const {
                   "image has " + std::to_string(image.channels) + " channels; expected 1, 3 or 4");
   }
   if (image.stride < size_t(image.width) * image.channels) {
-    return Status(ErrorCode::kInvalidArgument, "image row stride " + Str(image.stride) +
-                                                   " is shorter than a row of " +
-                                                   Str(uint64_t(image.width) * image.channels) +
-                                                   " bytes");
+    return Status(ErrorCode::kInvalidArgument,
+                  "image row stride " + Str(image.stride) + " is shorter than a row of " +
+                      Str(uint64_t(image.width) * image.channels) + " bytes");
   }
   return Status::Ok();
 }
 
-Status ImagePreprocessor::RunToPixels(const ImageView& image, std::vector<uint8_t>* rgb,
-                                      int* width, int* height) {
+Status ImagePreprocessor::RunToPixels(const ImageView& image, std::vector<uint8_t>* rgb, int* width,
+                                      int* height) {
   // 1. Resize with Pillow's arithmetic (gray and RGBA keep their channels through the
   //    resize; channels are independent, so converting to RGB afterwards is the same).
   // 2. Center crop as transformers: offsets (size - crop) // 2, zero padding when the crop is
@@ -120,7 +121,8 @@ Status ImagePreprocessor::RunToPixels(const ImageView& image, std::vector<uint8_
   ResizedSize(config_, image.width, image.height, &rw, &rh);
   if (uint64_t(rw) * uint64_t(rh) > config_.max_pixels) {
     return Status(ErrorCode::kInvalidArgument, "resized image of " + std::to_string(rw) + " x " +
-                                                   std::to_string(rh) + " pixels is above the limit");
+                                                   std::to_string(rh) +
+                                                   " pixels is above the limit");
   }
   const uint8_t* src = image.pixels;
   size_t stride = image.stride;

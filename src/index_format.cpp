@@ -40,7 +40,9 @@ class Writer {
   }
   // The core targets little-endian machines (x86, ARM, WASM), so values are copied as they are.
   template <typename T>
-  void Value(T v) { Bytes(&v, sizeof v); }
+  void Value(T v) {
+    Bytes(&v, sizeof v);
+  }
   std::vector<uint8_t>& out() { return out_; }
 
  private:
@@ -57,7 +59,9 @@ class Reader {
     return true;
   }
   template <typename T>
-  bool Value(T* v) { return Bytes(v, sizeof *v); }
+  bool Value(T* v) {
+    return Bytes(v, sizeof *v);
+  }
   const uint8_t* Take(size_t n) {
     if (n > left_) return nullptr;
     const uint8_t* at = p_;
@@ -81,7 +85,8 @@ std::vector<uint8_t> EmbeddingIndex::Serialize() const {
   // Insertion order, so ties resolve the same way after loading.
   std::vector<uint32_t> order(size());
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return seqs_[a] < seqs_[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return seqs_[a] < seqs_[b]; });
 
   Writer w;
   w.Bytes(kMagic, sizeof kMagic);
@@ -144,7 +149,8 @@ Result<EmbeddingIndex> EmbeddingIndex::Deserialize(const uint8_t* bytes, size_t 
   uint8_t storage = 0, reserved[3];
   uint64_t count = 0;
   r.Value(&dim), r.Value(&storage), r.Bytes(reserved, 3), r.Value(&count);
-  if (reserved[0] || reserved[1] || reserved[2]) return Corrupt("reserved header bytes are not zero");
+  if (reserved[0] || reserved[1] || reserved[2])
+    return Corrupt("reserved header bytes are not zero");
   if (storage > static_cast<uint8_t>(Storage::kInt8Exact)) {
     return Corrupt("unknown storage type " + std::to_string(storage));
   }
@@ -154,8 +160,8 @@ Result<EmbeddingIndex> EmbeddingIndex::Deserialize(const uint8_t* bytes, size_t 
   const size_t row_bytes = index.has_floats() ? size_t(dim) * 4 : size_t(dim) + 4;
   // Each item needs at least its id kind byte and its row: bound count before allocating.
   if (count > r.left() / (row_bytes + 1)) {
-    return Corrupt("count " + std::to_string(count) + " does not fit in " +
-                   std::to_string(size) + " bytes");
+    return Corrupt("count " + std::to_string(count) + " does not fit in " + std::to_string(size) +
+                   " bytes");
   }
   // 3. Ids.
   std::vector<ItemId> ids;

@@ -6,9 +6,9 @@
 #include <numeric>
 #include <string>
 
-#include "size_limits.h"
 #include "random.h"
 #include "simd.h"
+#include "size_limits.h"
 
 namespace clipscope {
 namespace {
@@ -79,9 +79,11 @@ void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x
     size_t j = 0;
     for (; j + 2 <= m; j += 2) {
       simd::Dot2x2(p + j * d, p + (j + 1) * d, r0, r1, d, dots);
-      put(j, i, dots[0]), put(j, i + 1, dots[1]), put(j + 1, i, dots[2]), put(j + 1, i + 1, dots[3]);
+      put(j, i, dots[0]), put(j, i + 1, dots[1]), put(j + 1, i, dots[2]),
+          put(j + 1, i + 1, dots[3]);
     }
-    for (; j < m; ++j) put(j, i, simd::Dot(p + j * d, r0, d)), put(j, i + 1, simd::Dot(p + j * d, r1, d));
+    for (; j < m; ++j)
+      put(j, i, simd::Dot(p + j * d, r0, d)), put(j, i + 1, simd::Dot(p + j * d, r1, d));
   }
   for (; i < n; ++i) {
     for (size_t j = 0; j < m; ++j) put(j, i, simd::Dot(p + j * d, x + i * d, d));
@@ -108,7 +110,9 @@ std::vector<float> KMeansPlusPlus(const float* x, size_t n, size_t d, size_t k,
     std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
     for (size_t t = 0; t < trials; ++t) {
       const double target = rng.Uniform() * potential;
-      ids[t] = std::min<size_t>(n - 1, std::lower_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin());
+      ids[t] =
+          std::min<size_t>(n - 1, std::lower_bound(cumulative.begin(), cumulative.end(), target) -
+                                      cumulative.begin());
       std::copy_n(x + ids[t] * d, d, candidates.begin() + t * d);
     }
     DistancesTo(x, n, d, x_norms, candidates.data(), trials, &candidate_dist);
@@ -116,7 +120,8 @@ std::vector<float> KMeansPlusPlus(const float* x, size_t n, size_t d, size_t k,
     size_t best = 0;
     for (size_t t = 0; t < trials; ++t) {
       double candidate_potential = 0;
-      for (size_t i = 0; i < n; ++i) candidate_potential += std::min(candidate_dist[t * n + i], closest[i]);
+      for (size_t i = 0; i < n; ++i)
+        candidate_potential += std::min(candidate_dist[t * n + i], closest[i]);
       if (candidate_potential < best_potential) best_potential = candidate_potential, best = t;
     }
     potential = best_potential;
@@ -263,7 +268,8 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
       float* centre = &centres[c * d];
       std::vector<float> updated(d);
       for (size_t j = 0; j < d; ++j) {
-        updated[j] = float(centre[j] + (sums[c * d + j] - batch_counts[c] * double(centre[j])) / counts[c]);
+        updated[j] =
+            float(centre[j] + (sums[c * d + j] - batch_counts[c] * double(centre[j])) / counts[c]);
       }
       if (options.metric == Metric::kCosine) NormalizeRow(updated.data(), d);
       shift += SquaredDistance(centre, updated.data(), d);
@@ -301,7 +307,8 @@ Status Validate(const float* x, size_t n, size_t d, size_t k, const KMeansOption
                   "k must be at most the number of points: k = " + Str(k) + ", n = " + Str(n));
   }
   if (options.n_init < 1) return Status(ErrorCode::kInvalidArgument, "nInit must be at least 1");
-  if (options.max_iter < 1) return Status(ErrorCode::kInvalidArgument, "maxIter must be at least 1");
+  if (options.max_iter < 1)
+    return Status(ErrorCode::kInvalidArgument, "maxIter must be at least 1");
   for (Status bounded : {CheckAtMost("k", k, kMaxClusters), CheckAtMost("d", d, kMaxDim),
                          CheckAtMost("nInit", uint64_t(options.n_init), kMaxInits),
                          CheckAtMost("maxIter", uint64_t(options.max_iter), kMaxIterations),
@@ -321,7 +328,8 @@ Status Validate(const float* x, size_t n, size_t d, size_t k, const KMeansOption
     }
   }
   for (float v : options.initial_centroids) {
-    if (!std::isfinite(v)) return Status(ErrorCode::kNotFinite, "initial centroids hold NaN or Inf");
+    if (!std::isfinite(v))
+      return Status(ErrorCode::kNotFinite, "initial centroids hold NaN or Inf");
   }
   return Status::Ok();
 }
@@ -342,8 +350,8 @@ void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d,
   };
   auto finish = [&](size_t i, size_t best, float best_score) {
     labels[i] = int32_t(best);
-    distances[i] = metric == Metric::kEuclidean ? std::max(0.0f, x_norms[i] + best_score)
-                                                : 1.0f + best_score;
+    distances[i] =
+        metric == Metric::kEuclidean ? std::max(0.0f, x_norms[i] + best_score) : 1.0f + best_score;
   };
   size_t i = 0;
   for (; i + 2 <= n; i += 2) {
@@ -361,7 +369,8 @@ void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d,
       if (f < s1) s1 = f, best1 = j + 1;
     }
     for (; j < k; ++j) {
-      const float a = score(j, simd::Dot(x0, c + j * d, d)), e = score(j, simd::Dot(x1, c + j * d, d));
+      const float a = score(j, simd::Dot(x0, c + j * d, d)),
+                  e = score(j, simd::Dot(x1, c + j * d, d));
       if (a < s0) s0 = a, best0 = j;
       if (e < s1) s1 = e, best1 = j;
     }
@@ -392,7 +401,8 @@ Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,
       double norm = 0;
       for (size_t j = 0; j < d; ++j) norm += double(unit[i * d + j]) * unit[i * d + j];
       if (norm == 0) {
-        return Status(ErrorCode::kZeroVector, "point " + Str(i) + " is all zeros: it has no direction");
+        return Status(ErrorCode::kZeroVector,
+                      "point " + Str(i) + " is all zeros: it has no direction");
       }
       NormalizeRow(&unit[i * d], d);
     }
@@ -426,9 +436,9 @@ Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,
     } else {
       centres = KMeansPlusPlus(x, n, d, k, x_norms, rng);
     }
-    KMeansResult result = options.mini_batch
-                              ? MiniBatch(x, n, d, k, std::move(centres), options, tol, rng, x_norms)
-                              : Lloyd(x, n, d, k, std::move(centres), options, tol, x_norms);
+    KMeansResult result =
+        options.mini_batch ? MiniBatch(x, n, d, k, std::move(centres), options, tol, rng, x_norms)
+                           : Lloyd(x, n, d, k, std::move(centres), options, tol, x_norms);
     if (!have_best || result.inertia < best.inertia) best = std::move(result), have_best = true;
   }
   return best;

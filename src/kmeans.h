@@ -24,8 +24,8 @@ enum class KMeansInit : uint8_t {
 struct KMeansOptions {
   KMeansInit init = KMeansInit::kKMeansPlusPlus;
   std::vector<float> initial_centroids;  // kGiven: k * d floats
-  int n_init = 1;      // runs with different seeds; the lowest inertia wins
-  int max_iter = 300;  // Lloyd iterations (mini-batch: passes over the data)
+  int n_init = 1;                        // runs with different seeds; the lowest inertia wins
+  int max_iter = 300;                    // Lloyd iterations (mini-batch: passes over the data)
   // Convergence when the squared centroid shift summed over clusters is at most
   // tol * (mean per-feature variance of the data), or when no label changes.
   double tol = 1e-4;

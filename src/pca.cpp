@@ -67,7 +67,8 @@ Result<Pca2d> PrincipalComponents2d(const float* x, size_t n, size_t d) {
   //    B^T C B), until the top two Ritz vectors' residuals |Cv - lambda v| / lambda < 1e-12.
   // 3. Fix each axis's sign (largest |loading| positive) and project the points.
   if (n < 2 || d == 0) {
-    return Status(ErrorCode::kInvalidArgument, "PCA needs at least 2 points of 1 or more dimensions");
+    return Status(ErrorCode::kInvalidArgument,
+                  "PCA needs at least 2 points of 1 or more dimensions");
   }
   for (size_t i = 0; i < n * d; ++i) {
     if (!std::isfinite(x[i])) {
@@ -127,7 +128,8 @@ Result<Pca2d> PrincipalComponents2d(const float* x, size_t n, size_t d) {
       double r2 = 0;
       for (size_t a = 0; a < d; ++a) {
         double cv = 0, v = 0;
-        for (size_t i = 0; i < m; ++i) cv += product[i * d + a] * vecs[i * m + e], v += basis[i * d + a] * vecs[i * m + e];
+        for (size_t i = 0; i < m; ++i)
+          cv += product[i * d + a] * vecs[i * m + e], v += basis[i * d + a] * vecs[i * m + e];
         r2 += (cv - lambda * v) * (cv - lambda * v);
       }
       residual = std::max(residual, std::sqrt(r2) / std::max(lambda, 1e-300));
@@ -175,7 +177,8 @@ Result<Pca2d> PrincipalComponents2d(const float* x, size_t n, size_t d) {
   for (size_t i = 0; i < n; ++i) {
     for (size_t axis = 0; axis < 2; ++axis) {
       double sum = 0;
-      for (size_t a = 0; a < d; ++a) sum += (x[i * d + a] - out.mean[a]) * out.components[axis * d + a];
+      for (size_t a = 0; a < d; ++a)
+        sum += (x[i * d + a] - out.mean[a]) * out.components[axis * d + a];
       out.coords[i * 2 + axis] = float(sum);
     }
   }

@@ -9,9 +9,9 @@
 namespace clipscope {
 
 struct Pca2d {
-  std::vector<float> coords;        // n * 2: each point's (x, y) on the map
-  std::vector<double> components;   // 2 * d unit axes; each axis's largest |loading| is positive
-  std::vector<double> mean;         // d
+  std::vector<float> coords;       // n * 2: each point's (x, y) on the map
+  std::vector<double> components;  // 2 * d unit axes; each axis's largest |loading| is positive
+  std::vector<double> mean;        // d
   double explained_variance[2] = {0, 0};        // variance along each axis (divisor n - 1)
   double explained_variance_ratio[2] = {0, 0};  // share of the total variance
 };

@@ -44,11 +44,16 @@ struct Filter {
 
 Filter FilterOf(ResampleFilter filter) {
   switch (filter) {
-    case ResampleFilter::kLanczos: return {LanczosFilter, 3.0};
-    case ResampleFilter::kBilinear: return {BilinearFilter, 1.0};
-    case ResampleFilter::kBox: return {BoxFilter, 0.5};
-    case ResampleFilter::kHamming: return {HammingFilter, 1.0};
-    case ResampleFilter::kBicubic: break;
+    case ResampleFilter::kLanczos:
+      return {LanczosFilter, 3.0};
+    case ResampleFilter::kBilinear:
+      return {BilinearFilter, 1.0};
+    case ResampleFilter::kBox:
+      return {BoxFilter, 0.5};
+    case ResampleFilter::kHamming:
+      return {HammingFilter, 1.0};
+    case ResampleFilter::kBicubic:
+      break;
   }
   return {BicubicFilter, 2.0};
 }
@@ -120,8 +125,10 @@ void HorizontalRows(const uint8_t* in0, const uint8_t* in1, size_t row_bytes, ui
       const simd::I16x8 wh = simd::LoadI16x8(h + j * 8), wl = simd::LoadI16x8(l + j * 8);
       const simd::I16x8 p0 = simd::PairChannels<C>(in0 + start + size_t(j) * 2 * C);
       const simd::I16x8 p1 = simd::PairChannels<C>(in1 + start + size_t(j) * 2 * C);
-      hi0 = simd::AddI32(hi0, simd::DotPairs(p0, wh)), lo0 = simd::AddI32(lo0, simd::DotPairs(p0, wl));
-      hi1 = simd::AddI32(hi1, simd::DotPairs(p1, wh)), lo1 = simd::AddI32(lo1, simd::DotPairs(p1, wl));
+      hi0 = simd::AddI32(hi0, simd::DotPairs(p0, wh)),
+      lo0 = simd::AddI32(lo0, simd::DotPairs(p0, wl));
+      hi1 = simd::AddI32(hi1, simd::DotPairs(p1, wh)),
+      lo1 = simd::AddI32(lo1, simd::DotPairs(p1, wl));
     }
     alignas(16) int32_t s0[4], s1[4];
     simd::StoreI32x4(s0, simd::AddI32(simd::ShlI32(hi0, 11), lo0));
@@ -191,8 +198,8 @@ ResampleCoefficients ComputeCoefficients(int in_size, int out_size, ResampleFilt
     }
     for (int x = 0; x < xmax; ++x) {
       const double v = ww != 0.0 ? w[x] / ww : w[x];
-      co.weights[size_t(xx) * co.taps + x] =
-          v < 0 ? int32_t(-0.5 + v * (1 << kPrecisionBits)) : int32_t(0.5 + v * (1 << kPrecisionBits));
+      co.weights[size_t(xx) * co.taps + x] = v < 0 ? int32_t(-0.5 + v * (1 << kPrecisionBits))
+                                                   : int32_t(0.5 + v * (1 << kPrecisionBits));
     }
     co.first[xx] = xmin, co.count[xx] = xmax;
   }
@@ -220,9 +227,11 @@ void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter
       const uint8_t* row = in.pixels + size_t(y) * in.stride;
       uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
       if (c == 3) {
-        HorizontalRows<3>(row, row + in.stride, in_row_bytes, out, out + row_bytes, out_width, horizontal, pairs);
+        HorizontalRows<3>(row, row + in.stride, in_row_bytes, out, out + row_bytes, out_width,
+                          horizontal, pairs);
       } else {
-        HorizontalRows<4>(row, row + in.stride, in_row_bytes, out, out + row_bytes, out_width, horizontal, pairs);
+        HorizontalRows<4>(row, row + in.stride, in_row_bytes, out, out + row_bytes, out_width,
+                          horizontal, pairs);
       }
     }
 #endif
@@ -230,9 +239,12 @@ void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter
       const uint8_t* row = in.pixels + size_t(y) * in.stride;
       uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
       for (int xx = 0; xx < out_width; ++xx) {
-        if (c == 1) HorizontalPixel<1>(row, xx, horizontal, out + xx);
-        else if (c == 3) HorizontalPixel<3>(row, xx, horizontal, out + size_t(xx) * 3);
-        else HorizontalPixel<4>(row, xx, horizontal, out + size_t(xx) * 4);
+        if (c == 1)
+          HorizontalPixel<1>(row, xx, horizontal, out + xx);
+        else if (c == 3)
+          HorizontalPixel<3>(row, xx, horizontal, out + size_t(xx) * 3);
+        else
+          HorizontalPixel<4>(row, xx, horizontal, out + size_t(xx) * 4);
       }
     }
     src = {scratch->horizontal.data(), out_width, row_last - row_first, c, row_bytes};

@@ -81,8 +81,8 @@ inline float FoldLanes(v128_t lo, v128_t hi) {
 }
 
 // One 8-wide step of one (query, row) pair: two 4-lane halves.
-#define CLIPSCOPE_STEP(lo, hi, qa, qb, r)                                      \
-  lo = wasm_f32x4_add(lo, wasm_f32x4_mul(qa, wasm_v128_load(r)));              \
+#define CLIPSCOPE_STEP(lo, hi, qa, qb, r)                         \
+  lo = wasm_f32x4_add(lo, wasm_f32x4_mul(qa, wasm_v128_load(r))); \
   hi = wasm_f32x4_add(hi, wasm_f32x4_mul(qb, wasm_v128_load((r) + 4)))
 
 inline float Dot(const float* a, const float* b, size_t d) {
@@ -138,17 +138,16 @@ inline void Dot2x2(const float* q0, const float* q1, const float* r0, const floa
 #undef CLIPSCOPE_STEP
 
 inline v128_t DotI8Step(v128_t acc, v128_t a, v128_t b) {
-  acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(a),
-                                                 wasm_i16x8_extend_low_i8x16(b)));
-  return wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(a),
-                                                  wasm_i16x8_extend_high_i8x16(b)));
+  acc = wasm_i32x4_add(
+      acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(a), wasm_i16x8_extend_low_i8x16(b)));
+  return wasm_i32x4_add(
+      acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(a), wasm_i16x8_extend_high_i8x16(b)));
 }
 
 inline int32_t SumLanes(v128_t v) {
   return wasm_i32x4_extract_lane(v, 0) + wasm_i32x4_extract_lane(v, 1) +
          wasm_i32x4_extract_lane(v, 2) + wasm_i32x4_extract_lane(v, 3);
 }
-
 
 // Resampling helpers (src/resample.cpp): eight bytes times a 32-bit weight, exactly.
 using I32x4 = v128_t;
@@ -174,8 +173,11 @@ template <int C>
 inline I16x8 PairChannels(const uint8_t* p) {
   const v128_t bytes = wasm_v128_load64_zero(p);
   // Index 16+ selects 0: the high byte of every int16 lane.
-  if (C == 3) return wasm_i8x16_swizzle(bytes, wasm_i8x16_make(0, 16, 3, 16, 1, 16, 4, 16, 2, 16, 5, 16, 16, 16, 16, 16));
-  return wasm_i8x16_swizzle(bytes, wasm_i8x16_make(0, 16, 4, 16, 1, 16, 5, 16, 2, 16, 6, 16, 3, 16, 7, 16));
+  if (C == 3)
+    return wasm_i8x16_swizzle(
+        bytes, wasm_i8x16_make(0, 16, 3, 16, 1, 16, 4, 16, 2, 16, 5, 16, 16, 16, 16, 16));
+  return wasm_i8x16_swizzle(
+      bytes, wasm_i8x16_make(0, 16, 4, 16, 1, 16, 5, 16, 2, 16, 6, 16, 3, 16, 7, 16));
 }
 inline I16x8 LoadI16x8(const int16_t* p) { return wasm_v128_load(p); }
 inline I32x4 DotPairs(I16x8 a, I16x8 b) { return wasm_i32x4_dot_i16x8(a, b); }
@@ -190,8 +192,8 @@ inline float FoldLanes(__m128 lo, __m128 hi) {
   return _mm_cvtss_f32(t) + _mm_cvtss_f32(_mm_shuffle_ps(t, t, 1));
 }
 
-#define CLIPSCOPE_STEP(lo, hi, qa, qb, r)                  \
-  lo = _mm_add_ps(lo, _mm_mul_ps(qa, _mm_loadu_ps(r)));    \
+#define CLIPSCOPE_STEP(lo, hi, qa, qb, r)               \
+  lo = _mm_add_ps(lo, _mm_mul_ps(qa, _mm_loadu_ps(r))); \
   hi = _mm_add_ps(hi, _mm_mul_ps(qb, _mm_loadu_ps((r) + 4)))
 
 inline float Dot(const float* a, const float* b, size_t d) {
@@ -222,8 +224,8 @@ inline float SquaredDistance(const float* a, const float* b, size_t d) {
 
 inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
                    float out[4]) {
-  __m128 l00 = _mm_setzero_ps(), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00,
-         l11 = l00, h11 = l00;
+  __m128 l00 = _mm_setzero_ps(), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00, l11 = l00,
+         h11 = l00;
   size_t i = 0;
   for (; i + 8 <= d; i += 8) {
     __m128 a0 = _mm_loadu_ps(q0 + i), b0 = _mm_loadu_ps(q0 + i + 4);
@@ -260,7 +262,6 @@ inline int32_t SumLanes(__m128i v) {
   return lane[0] + lane[1] + lane[2] + lane[3];
 }
 
-
 using I32x4 = __m128i;
 inline I32x4 SplatI32(int32_t v) { return _mm_set1_epi32(v); }
 // 32-bit lane multiply (low 32 bits) without SSE4.1's pmulld.
@@ -290,14 +291,21 @@ template <int C>
 inline I16x8 PairChannels(const uint8_t* p) {
   const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
   // Index with the high bit set selects 0: the high byte of every int16 lane.
-  if (C == 3) return _mm_shuffle_epi8(bytes, _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1));
-  return _mm_shuffle_epi8(bytes, _mm_setr_epi8(0, -1, 4, -1, 1, -1, 5, -1, 2, -1, 6, -1, 3, -1, 7, -1));
+  if (C == 3)
+    return _mm_shuffle_epi8(
+        bytes, _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1));
+  return _mm_shuffle_epi8(bytes,
+                          _mm_setr_epi8(0, -1, 4, -1, 1, -1, 5, -1, 2, -1, 6, -1, 3, -1, 7, -1));
 }
-inline I16x8 LoadI16x8(const int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline I16x8 LoadI16x8(const int16_t* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
 inline I32x4 DotPairs(I16x8 a, I16x8 b) { return _mm_madd_epi16(a, b); }
 inline I32x4 AddI32(I32x4 a, I32x4 b) { return _mm_add_epi32(a, b); }
 inline I32x4 ShlI32(I32x4 a, int n) { return _mm_sll_epi32(a, _mm_cvtsi32_si128(n)); }
-inline void StoreI32x4(int32_t* out, I32x4 v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(out), v); }
+inline void StoreI32x4(int32_t* out, I32x4 v) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), v);
+}
 #endif
 
 #else  // scalar build: the reference is the implementation
@@ -324,7 +332,9 @@ inline I8Vec LoadI8(const int8_t* p) { return wasm_v128_load(p); }
 inline I8Vec ZeroI32() { return wasm_i32x4_splat(0); }
 #else
 using I8Vec = __m128i;
-inline I8Vec LoadI8(const int8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline I8Vec LoadI8(const int8_t* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
 inline I8Vec ZeroI32() { return _mm_setzero_si128(); }
 #endif
 

@@ -14,19 +14,19 @@
 
 namespace clipscope {
 
-inline constexpr size_t kMaxDim = 65536;             // floats per embedding
-inline constexpr size_t kMaxClusters = 65536;        // k, kMax
-inline constexpr int kMaxIterations = 100000;        // maxIter
-inline constexpr int kMaxInits = 1000;               // nInit
-inline constexpr size_t kMaxMiniBatch = 1u << 24;    // miniBatch
-inline constexpr size_t kMaxSearchK = 1u << 24;      // k of a search (results are min(k, n))
-inline constexpr size_t kMaxRerankPool = 1u << 20;   // int8 re-ranking candidates
-inline constexpr int kMaxImageSide = 65535;          // width or height of an input image
+inline constexpr size_t kMaxDim = 65536;            // floats per embedding
+inline constexpr size_t kMaxClusters = 65536;       // k, kMax
+inline constexpr int kMaxIterations = 100000;       // maxIter
+inline constexpr int kMaxInits = 1000;              // nInit
+inline constexpr size_t kMaxMiniBatch = 1u << 24;   // miniBatch
+inline constexpr size_t kMaxSearchK = 1u << 24;     // k of a search (results are min(k, n))
+inline constexpr size_t kMaxRerankPool = 1u << 20;  // int8 re-ranking candidates
+inline constexpr int kMaxImageSide = 65535;         // width or height of an input image
 // The maxPixels option: 4 channels of this many pixels stay below 2^30 bytes, far from wrapping.
 inline constexpr uint64_t kMaxImagePixels = 1u << 28;
-inline constexpr int kMaxOutputSide = 4096;          // resize and crop sizes of a config
-inline constexpr size_t kMaxContextLength = 4096;    // tokens per text row
-inline constexpr size_t kMaxMerges = 1u << 20;       // BPE merges of a tokenizer
+inline constexpr int kMaxOutputSide = 4096;        // resize and crop sizes of a config
+inline constexpr size_t kMaxContextLength = 4096;  // tokens per text row
+inline constexpr size_t kMaxMerges = 1u << 20;     // BPE merges of a tokenizer
 inline constexpr int32_t kMaxTokenId = std::numeric_limits<int32_t>::max();  // padId
 
 // Whether a * b fits in size_t; *out is the product when it does.

@@ -10,16 +10,16 @@ namespace clipscope {
 
 enum class ErrorCode {
   kOk = 0,
-  kInvalidArgument,    // a parameter is out of its documented range (k <= 0, dim == 0, ...)
-  kDimensionMismatch,  // a vector's length does not match the index dimension
-  kNotFinite,          // NaN or Inf in an input vector
-  kZeroVector,         // a vector of norm 0 cannot be normalised
-  kDuplicateId,        // an id is already stored (or repeated within one batch)
-  kUnknownId,          // an id is not stored
-  kEmptyIndex,         // a search on an index with no vectors
-  kCorruptData,        // serialized bytes fail a structural or checksum test
-  kUnsupportedVersion, // serialized bytes come from a format version this build cannot read
-  kOutOfMemory,        // an allocation failed (WASM memory is at most 4 GB)
+  kInvalidArgument,     // a parameter is out of its documented range (k <= 0, dim == 0, ...)
+  kDimensionMismatch,   // a vector's length does not match the index dimension
+  kNotFinite,           // NaN or Inf in an input vector
+  kZeroVector,          // a vector of norm 0 cannot be normalised
+  kDuplicateId,         // an id is already stored (or repeated within one batch)
+  kUnknownId,           // an id is not stored
+  kEmptyIndex,          // a search on an index with no vectors
+  kCorruptData,         // serialized bytes fail a structural or checksum test
+  kUnsupportedVersion,  // serialized bytes come from a format version this build cannot read
+  kOutOfMemory,         // an allocation failed (WASM memory is at most 4 GB)
 };
 
 // Stable names used by the bindings to pick the matching JS error class.

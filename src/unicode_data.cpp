@@ -105,17 +105,20 @@ char32_t Compose(char32_t starter, char32_t next) {
       next > kTBase && next < kTBase + kTCount)
     return starter + (next - kTBase);
   auto it = std::lower_bound(std::begin(kCompositions), std::end(kCompositions),
-                             Composition{starter, next, 0}, [](const Composition& a, const Composition& b) {
+                             Composition{starter, next, 0},
+                             [](const Composition& a, const Composition& b) {
                                return a.first != b.first ? a.first < b.first : a.second < b.second;
                              });
-  return it != std::end(kCompositions) && it->first == starter && it->second == next ? it->composite : 0;
+  return it != std::end(kCompositions) && it->first == starter && it->second == next ? it->composite
+                                                                                     : 0;
 }
 
 CodePoints WidthFold(char32_t c) { return FromExpansion(FindExpansion(kWidthMap, c)); }
 
 EntityValue FindHtmlEntity(std::string_view name) {
-  auto it = std::lower_bound(std::begin(kHtmlEntities), std::end(kHtmlEntities), name,
-                             [](const HtmlEntity& e, std::string_view v) { return std::string_view(e.name) < v; });
+  auto it = std::lower_bound(
+      std::begin(kHtmlEntities), std::end(kHtmlEntities), name,
+      [](const HtmlEntity& e, std::string_view v) { return std::string_view(e.name) < v; });
   EntityValue out;
   if (it == std::end(kHtmlEntities) || std::string_view(it->name) != name) return out;
   out.value.cp[0] = it->value[0];

@@ -35,7 +35,8 @@ bool IsFinalSigma(std::u32string_view text, size_t i) {
 // 3. Compose each character with the last starter unless a character between them blocks it.
 std::u32string NormalizeNfc(std::u32string_view text) {
   // Text below U+0300 holds no combining mark and no character NFC changes.
-  if (std::all_of(text.begin(), text.end(), [](char32_t c) { return c < 0x300; })) return std::u32string(text);
+  if (std::all_of(text.begin(), text.end(), [](char32_t c) { return c < 0x300; }))
+    return std::u32string(text);
   std::u32string decomposed;
   decomposed.reserve(text.size());
   for (char32_t c : text) DecomposeInto(c, &decomposed);
@@ -52,7 +53,8 @@ std::u32string NormalizeNfc(std::u32string_view text) {
       if (combining_class == 0) break;
       run.emplace_back(combining_class, decomposed[end]);
     }
-    std::stable_sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(run.begin(), run.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t k = 0; k < run.size(); ++k) decomposed[i + k] = run[k].second;
     i = end;
   }

@@ -8,7 +8,11 @@ namespace {
 // are not a valid encoding (overlong forms, surrogates and values past U+10FFFF included).
 int DecodeAt(std::string_view bytes, size_t i, char32_t* c) {
   const auto lead = static_cast<unsigned char>(bytes[i]);
-  const int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  const int length = lead < 0x80           ? 1
+                     : (lead >> 5) == 0x6  ? 2
+                     : (lead >> 4) == 0xE  ? 3
+                     : (lead >> 3) == 0x1E ? 4
+                                           : 0;
   if (length == 0 || i + length > bytes.size()) return 0;
   char32_t value = length == 1 ? lead : lead & (0x7F >> length);
   for (int k = 1; k < length; ++k) {
@@ -17,7 +21,8 @@ int DecodeAt(std::string_view bytes, size_t i, char32_t* c) {
     value = (value << 6) | (next & 0x3F);
   }
   static constexpr char32_t kMinimum[5] = {0, 0, 0x80, 0x800, 0x10000};
-  if (value < kMinimum[length] || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) return 0;
+  if (value < kMinimum[length] || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF)
+    return 0;
   *c = value;
   return length;
 }

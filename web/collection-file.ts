@@ -39,7 +39,9 @@ export async function exportCollection(photos: PhotoRecord[], index: SavedIndex)
     format: FORMAT,
     version: VERSION,
     modelKey: index.modelKey,
-    photos: await Promise.all(photos.map(async (p) => ({ id: p.id, name: p.name, thumb: await blobToDataUrl(p.thumb) }))),
+    photos: await Promise.all(
+      photos.map(async (p) => ({ id: p.id, name: p.name, thumb: await blobToDataUrl(p.thumb) })),
+    ),
     index: toBase64(index.bytes),
   };
   return new Blob([JSON.stringify(file)], { type: 'application/json' });
@@ -54,7 +56,8 @@ export async function importCollection(blob: Blob): Promise<{ photos: PhotoRecor
     throw new Error('this file is not a clipscope collection (not JSON)');
   }
   if (file?.format !== FORMAT) throw new Error('this file is not a clipscope collection');
-  if (file.version !== VERSION) throw new Error(`collection format version ${file.version} is not supported (expected ${VERSION})`);
+  if (file.version !== VERSION)
+    throw new Error(`collection format version ${file.version} is not supported (expected ${VERSION})`);
   const photos = file.photos.map((p) => ({ id: p.id, name: p.name, thumb: dataUrlToBlob(p.thumb) }));
   return { photos, index: { modelKey: file.modelKey, bytes: fromBase64(file.index) } };
 }

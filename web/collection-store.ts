@@ -29,7 +29,11 @@ function open(): Promise<IDBDatabase> {
   return request(opening);
 }
 
-async function transact<T>(stores: string[], mode: IDBTransactionMode, work: (tx: IDBTransaction) => Promise<T> | T): Promise<T> {
+async function transact<T>(
+  stores: string[],
+  mode: IDBTransactionMode,
+  work: (tx: IDBTransaction) => Promise<T> | T,
+): Promise<T> {
   const db = await open();
   try {
     const tx = db.transaction(stores, mode);
@@ -53,7 +57,9 @@ export function savePhotos(photos: PhotoRecord[]): Promise<void> {
 }
 
 export function loadPhotos(): Promise<PhotoRecord[]> {
-  return transact(['photos'], 'readonly', (tx) => request(tx.objectStore('photos').getAll() as IDBRequest<PhotoRecord[]>));
+  return transact(['photos'], 'readonly', (tx) =>
+    request(tx.objectStore('photos').getAll() as IDBRequest<PhotoRecord[]>),
+  );
 }
 
 export function saveIndex(index: SavedIndex): Promise<void> {
@@ -63,7 +69,9 @@ export function saveIndex(index: SavedIndex): Promise<void> {
 }
 
 export function loadIndex(): Promise<SavedIndex | undefined> {
-  return transact(['state'], 'readonly', (tx) => request(tx.objectStore('state').get('index') as IDBRequest<SavedIndex | undefined>));
+  return transact(['state'], 'readonly', (tx) =>
+    request(tx.objectStore('state').get('index') as IDBRequest<SavedIndex | undefined>),
+  );
 }
 
 /** Removes the thumbnails and embeddings (the cached model files stay). */

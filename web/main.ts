@@ -26,10 +26,15 @@ const photos = new Map<string, PhotoRecord & { url: string }>();
 let clusterLabels: Map<string, number> | undefined;
 
 const grid = new PhotoGrid($('grid'), (id) => void findSimilar(id));
-const mapView = new MapView($<HTMLCanvasElement>('map'), $<HTMLImageElement>('map-tip'), (id) => photos.get(id)?.url, (id) => {
-  selectTab('photos');
-  void findSimilar(id);
-});
+const mapView = new MapView(
+  $<HTMLCanvasElement>('map'),
+  $<HTMLImageElement>('map-tip'),
+  (id) => photos.get(id)?.url,
+  (id) => {
+    selectTab('photos');
+    void findSimilar(id);
+  },
+);
 
 function say(element: HTMLElement, text: string, isError = false): void {
   element.textContent = text;
@@ -56,7 +61,10 @@ async function reportMemory(): Promise<void> {
   }
   const info = await engine.indexInfo();
   const perPhoto = info.size ? Math.round(info.memoryBytes / info.size) : 0;
-  say($('memory'), `${info.size} photos embedded · ${(info.memoryBytes / 1e6).toFixed(2)} MB of embeddings in WebAssembly memory (${perPhoto} bytes per photo, ${info.dim} dimensions, ${info.storage})`);
+  say(
+    $('memory'),
+    `${info.size} photos embedded · ${(info.memoryBytes / 1e6).toFixed(2)} MB of embeddings in WebAssembly memory (${perPhoto} bytes per photo, ${info.dim} dimensions, ${info.storage})`,
+  );
 }
 
 // The stored embeddings were made by another model than the one loaded: they cannot be searched.
@@ -78,7 +86,8 @@ function modelSource(key: ModelKey): { model: string | FileList; dtype: 'quantiz
   if (key === 'test') return { model: TEST_MODEL_URL, dtype: 'fp32' };
   if (key === 'files') {
     const files = $<HTMLInputElement>('model-files').files;
-    if (!files?.length) throw new Error('choose the folder that holds the model files (onnx/, tokenizer.json, …) first');
+    if (!files?.length)
+      throw new Error('choose the folder that holds the model files (onnx/, tokenizer.json, …) first');
     return { model: files, dtype: 'quantized' };
   }
   return { model: DEFAULT_MODEL_URL, dtype: 'quantized' };
@@ -100,7 +109,12 @@ async function loadModel(key: ModelKey): Promise<void> {
       backend: 'auto',
       onProgress: ({ file, loaded, total, fromCache }) => {
         if (total) progress.value = loaded / total;
-        say(status, fromCache ? `${file}: from the offline cache` : `Downloading ${file}: ${(loaded / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB`);
+        say(
+          status,
+          fromCache
+            ? `${file}: from the offline cache`
+            : `Downloading ${file}: ${(loaded / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB`,
+        );
       },
     });
     cancelRuns(); // runs belong to the engine being replaced; they keep what they stored
@@ -111,12 +125,18 @@ async function loadModel(key: ModelKey): Promise<void> {
     await previous?.delete();
     localStorage.setItem('clipscope-demo-model', key);
     const { name, reason, threads } = engine.backend;
-    say($('backend'), `Running on ${name === 'webgpu' ? 'WebGPU' : `WebAssembly (${threads} thread${threads > 1 ? 's' : ''})`}: ${reason}.`);
+    say(
+      $('backend'),
+      `Running on ${name === 'webgpu' ? 'WebGPU' : `WebAssembly (${threads} thread${threads > 1 ? 's' : ''})`}: ${reason}.`,
+    );
     say(status, `Model ready (${engine.files.vision ?? ''}, ${engine.dim}-dimensional embeddings).`);
     await restoreEmbeddings();
   } catch (error) {
     if (next && next !== engine) await next.delete();
-    const hint = key === 'default' ? ' The default model could not be reached: pick the model files from disk, or use the bundled test model.' : '';
+    const hint =
+      key === 'default'
+        ? ' The default model could not be reached: pick the model files from disk, or use the bundled test model.'
+        : '';
     const still = engine && modelKey ? ` Still using the ${modelKey} model.` : '';
     say(status, `Could not load the model: ${describe(error)}.${hint}${still}`, true);
   } finally {
@@ -136,7 +156,11 @@ async function restoreEmbeddings(): Promise<void> {
   savedModelKey = saved?.modelKey;
   if (!saved || !engine) return;
   if (saved.modelKey !== modelKey) {
-    say($('model-status'), `Your collection was embedded with the ${saved.modelKey} model; load that model to search it, or Clear to start again.`, true);
+    say(
+      $('model-status'),
+      `Your collection was embedded with the ${saved.modelKey} model; load that model to search it, or Clear to start again.`,
+      true,
+    );
     return;
   }
   await engine.load(saved.bytes);
@@ -189,14 +213,22 @@ function addFiles(files: File[]): void {
     return;
   }
   if (collectionBelongsElsewhere()) {
-    say($('embed-status'), `Your collection was embedded with the ${savedModelKey} model: load it, or Clear first.`, true);
+    say(
+      $('embed-status'),
+      `Your collection was embedded with the ${savedModelKey} model: load it, or Clear first.`,
+      true,
+    );
     $('progress-row').hidden = false;
     return;
   }
   if (!currentRun) $('failure-list').replaceChildren();
   const skipped = files.filter((f) => !isImageFile(f)).map((f) => ({ name: photoId(f), message: 'not an image file' }));
-  const already = files.filter((f) => isImageFile(f) && photos.has(photoId(f))).map((f) => ({ name: photoId(f), message: 'already in the collection' }));
-  const waiting = files.filter((f) => isImageFile(f) && pendingIds.has(photoId(f))).map((f) => ({ name: photoId(f), message: 'already being added' }));
+  const already = files
+    .filter((f) => isImageFile(f) && photos.has(photoId(f)))
+    .map((f) => ({ name: photoId(f), message: 'already in the collection' }));
+  const waiting = files
+    .filter((f) => isImageFile(f) && pendingIds.has(photoId(f)))
+    .map((f) => ({ name: photoId(f), message: 'already being added' }));
   const seen = new Set<string>();
   const todo = files.filter((f) => {
     const id = photoId(f);
@@ -239,7 +271,9 @@ function cancelRuns(): void {
 // Thumbnails and records for the photos of `files` that the engine stored.
 async function recordStored(files: File[], stored: Set<string>): Promise<void> {
   const records = await Promise.all(
-    files.filter((file) => stored.has(photoId(file))).map(async (file) => ({ id: photoId(file), name: file.name, thumb: await makeThumbnail(file) })),
+    files
+      .filter((file) => stored.has(photoId(file)))
+      .map(async (file) => ({ id: photoId(file), name: file.name, thumb: await makeThumbnail(file) })),
   );
   await savePhotos(records);
   addPhotoRecords(records);
@@ -260,20 +294,26 @@ async function embedRun(run: AddRun): Promise<void> {
     const rate = done / Math.max(seconds, 1e-3);
     const left = rate > 0 ? Math.ceil((todo.length - done) / rate) : 0;
     bar.value = done / todo.length;
-    say(status, `${done} of ${todo.length} photos · ${rate.toFixed(1)} photos/s · ${left} s left${failed ? ` · ${failed} failed` : ''}`);
+    say(
+      status,
+      `${done} of ${todo.length} photos · ${rate.toFixed(1)} photos/s · ${left} s left${failed ? ` · ${failed} failed` : ''}`,
+    );
   };
   report();
   try {
     for (; from < todo.length; from += CHUNK) {
       const chunk = todo.slice(from, from + CHUNK);
-      const result = await engine!.addImages(chunk.map((file) => ({ id: photoId(file), image: file })), {
-        batchSize: 8,
-        signal,
-        onProgress: (p: EmbedProgress) => {
-          done = from + p.done;
-          report();
+      const result = await engine!.addImages(
+        chunk.map((file) => ({ id: photoId(file), image: file })),
+        {
+          batchSize: 8,
+          signal,
+          onProgress: (p: EmbedProgress) => {
+            done = from + p.done;
+            report();
+          },
         },
-      });
+      );
       failed += result.failures.length;
       showFailures(result.failures.map((f) => ({ name: String(f.id), message: f.error.message })));
       await recordStored(chunk, new Set(result.added.map(String)));
@@ -283,19 +323,29 @@ async function embedRun(run: AddRun): Promise<void> {
       refreshCollection();
     }
     await persistEmbeddings();
-    say(status, `Added ${todo.length - failed} photos in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `; ${failed} could not be added (see below)` : ''}.`);
+    say(
+      status,
+      `Added ${todo.length - failed} photos in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `; ${failed} could not be added (see below)` : ''}.`,
+    );
   } catch (error) {
     const cancelled = (error as Error).name === 'AbortError';
     // A cancelled chunk keeps what the engine stored before the cancel: record those too, and
     // list every photo of the run that is not in the collection.
     const rest = todo.slice(from);
     const stored = new Set<string>();
-    for (const file of rest) if (engine && (await engine.index<boolean>('has', photoId(file)))) stored.add(photoId(file));
+    for (const file of rest)
+      if (engine && (await engine.index<boolean>('has', photoId(file)))) stored.add(photoId(file));
     await recordStored(rest, stored);
     await persistEmbeddings();
     const reason = cancelled ? 'cancelled before it was added' : `not added: ${describe(error)}`;
-    showFailures(rest.filter((file) => !stored.has(photoId(file))).map((file) => ({ name: photoId(file), message: reason })));
-    say(status, cancelled ? `Cancelled: ${photos.size} photos are in the collection.` : `Stopped: ${describe(error)}`, !cancelled);
+    showFailures(
+      rest.filter((file) => !stored.has(photoId(file))).map((file) => ({ name: photoId(file), message: reason })),
+    );
+    say(
+      status,
+      cancelled ? `Cancelled: ${photos.size} photos are in the collection.` : `Stopped: ${describe(error)}`,
+      !cancelled,
+    );
   } finally {
     for (const file of todo) pendingIds.delete(photoId(file));
     clusterLabels = undefined;
@@ -309,7 +359,9 @@ async function loadSamples(): Promise<void> {
   try {
     const list = (await (await fetch('samples/index.json')).json()) as string[];
     const files = await Promise.all(
-      list.map(async (path) => new File([await (await fetch(`samples/${path}`)).blob()], path.split('/').pop()!, { type: '' })),
+      list.map(
+        async (path) => new File([await (await fetch(`samples/${path}`)).blob()], path.split('/').pop()!, { type: '' }),
+      ),
     );
     addFiles(files);
   } catch (error) {
@@ -324,8 +376,17 @@ async function loadSamples(): Promise<void> {
 
 function showResults(title: string, ids: Array<string | number>, scores: Float32Array): void {
   say($('results-title'), title);
-  const entries = ids.map((id, i) => ({ id: String(id), url: photos.get(String(id))?.url, caption: scores[i].toFixed(3) }));
-  $('results').replaceWith(Object.assign(thumbList(entries, (id) => void findSimilar(id)), { id: 'results' }));
+  const entries = ids.map((id, i) => ({
+    id: String(id),
+    url: photos.get(String(id))?.url,
+    caption: scores[i].toFixed(3),
+  }));
+  $('results').replaceWith(
+    Object.assign(
+      thumbList(entries, (id) => void findSimilar(id)),
+      { id: 'results' },
+    ),
+  );
   $('results-panel').hidden = false;
 }
 
@@ -333,7 +394,8 @@ function showResults(title: string, ids: Array<string | number>, scores: Float32
 function searchUnavailable(): string | undefined {
   if (!engine) return 'Load a model first.';
   if (!photos.size) return 'Add some photos first.';
-  if (collectionBelongsElsewhere()) return `Your collection was embedded with the ${savedModelKey} model: load it to search.`;
+  if (collectionBelongsElsewhere())
+    return `Your collection was embedded with the ${savedModelKey} model: load it to search.`;
   return undefined;
 }
 
@@ -407,10 +469,20 @@ function renderClusters(result: ClusterResult): void {
       const swatch = document.createElement('span');
       swatch.className = 'swatch';
       swatch.style.background = CLUSTER_COLOURS[c % CLUSTER_COLOURS.length];
-      const representative = cluster.representative === undefined ? '' : ` · representative: ${photos.get(String(cluster.representative))?.name ?? cluster.representative}`;
+      const representative =
+        cluster.representative === undefined
+          ? ''
+          : ` · representative: ${photos.get(String(cluster.representative))?.name ?? cluster.representative}`;
       title.append(swatch, `Cluster ${c + 1} · ${cluster.size} photo${cluster.size === 1 ? '' : 's'}${representative}`);
-      const shown = cluster.members.slice(0, 30).map((id) => ({ id: String(id), url: photos.get(String(id))?.url, caption: photos.get(String(id))?.name ?? String(id) }));
-      section.append(title, thumbList(shown, (id) => (selectTab('photos'), void findSimilar(id)), 'cluster-row'));
+      const shown = cluster.members.slice(0, 30).map((id) => ({
+        id: String(id),
+        url: photos.get(String(id))?.url,
+        caption: photos.get(String(id))?.name ?? String(id),
+      }));
+      section.append(
+        title,
+        thumbList(shown, (id) => (selectTab('photos'), void findSimilar(id)), 'cluster-row'),
+      );
       if (cluster.size > 30) section.append(`and ${cluster.size - 30} more`);
       return section;
     });
@@ -446,7 +518,16 @@ async function showDuplicates(): Promise<void> {
   const groups = await engine!.nearDuplicates(threshold);
   if (!groups.length) return say($('duplicates'), `No photos are this similar (cosine ≥ ${threshold.toFixed(3)}).`);
   $('duplicates').replaceChildren(
-    ...groups.map((group) => thumbList(group.map((id) => ({ id: String(id), url: photos.get(String(id))?.url, caption: photos.get(String(id))?.name ?? String(id) })), (id) => (selectTab('photos'), void findSimilar(id)))),
+    ...groups.map((group) =>
+      thumbList(
+        group.map((id) => ({
+          id: String(id),
+          url: photos.get(String(id))?.url,
+          caption: photos.get(String(id))?.name ?? String(id),
+        })),
+        (id) => (selectTab('photos'), void findSimilar(id)),
+      ),
+    ),
   );
 }
 
@@ -470,7 +551,10 @@ async function exportFile(): Promise<void> {
   const saved = await loadIndex();
   if (!saved) return say($('memory'), 'Nothing to export yet: add photos with a model first.', true);
   const blob = await exportCollection(await loadPhotos(), saved);
-  const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: 'photos.clipscope' });
+  const link = Object.assign(document.createElement('a'), {
+    href: URL.createObjectURL(blob),
+    download: 'photos.clipscope',
+  });
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
@@ -480,7 +564,8 @@ async function exportFile(): Promise<void> {
 async function importFile(file: File): Promise<void> {
   const status = $('embed-status');
   $('progress-row').hidden = false;
-  if (currentRun) return say(status, 'Wait until the photos being added are in (or cancel them) before importing.', true);
+  if (currentRun)
+    return say(status, 'Wait until the photos being added are in (or cancel them) before importing.', true);
   try {
     const collection = await importCollection(file);
     let choice: ImportChoice = 'replace';
@@ -489,7 +574,9 @@ async function importFile(file: File): Promise<void> {
       const sameModel = ours === undefined || collection.index.modelKey === ours;
       choice = await askImportChoice(
         `${file.name} holds ${collection.photos.length} photos; your collection has ${photos.size}.`,
-        sameModel ? undefined : `Merging is not possible: ${file.name} was embedded with the ${collection.index.modelKey} model, your collection with the ${ours} model.`,
+        sameModel
+          ? undefined
+          : `Merging is not possible: ${file.name} was embedded with the ${collection.index.modelKey} model, your collection with the ${ours} model.`,
       );
     }
     if (choice === 'cancel') return say(status, `Import cancelled: your collection is unchanged.`);
@@ -510,7 +597,8 @@ async function replaceWithImport(collection: ImportedCollection): Promise<void> 
   savedModelKey = collection.index.modelKey;
   forgetPhotos();
   addPhotoRecords(collection.photos);
-  const note = collection.index.modelKey === modelKey ? '' : ` Load the ${collection.index.modelKey} model to search it.`;
+  const note =
+    collection.index.modelKey === modelKey ? '' : ` Load the ${collection.index.modelKey} model to search it.`;
   say($('embed-status'), `Imported ${collection.photos.length} photos.${note}`);
 }
 
@@ -527,7 +615,10 @@ async function mergeImport(file: File, collection: ImportedCollection): Promise<
   addPhotoRecords(newPhotos);
   clusterLabels = undefined;
   const kept = collection.photos.length - newPhotos.length;
-  say($('embed-status'), `Merged ${file.name}: added ${newPhotos.length} photos${kept ? `; ${kept} were already in your collection` : ''}.`);
+  say(
+    $('embed-status'),
+    `Merged ${file.name}: added ${newPhotos.length} photos${kept ? `; ${kept} were already in your collection` : ''}.`,
+  );
 }
 
 function forgetPhotos(): void {
@@ -555,7 +646,9 @@ $('model-files').addEventListener('change', () => {
   document.querySelector<HTMLInputElement>('input[name="model"][value="files"]')!.checked = true;
 });
 $('photo-files').addEventListener('change', (event) => addFiles([...((event.target as HTMLInputElement).files ?? [])]));
-$('photo-folder').addEventListener('change', (event) => addFiles([...((event.target as HTMLInputElement).files ?? [])]));
+$('photo-folder').addEventListener('change', (event) =>
+  addFiles([...((event.target as HTMLInputElement).files ?? [])]),
+);
 $('load-samples').addEventListener('click', () => void loadSamples());
 $('cancel').addEventListener('click', cancelRuns);
 $('text-search').addEventListener('submit', (event) => {
@@ -611,7 +704,10 @@ async function start(): Promise<void> {
     await loadModel(savedModelKey as ModelKey);
   } else if (!(await defaultModelReachable())) {
     document.querySelector<HTMLInputElement>('input[name="model"][value="test"]')!.checked = true;
-    say($('model-status'), 'The CLIP model cannot be downloaded now (offline, or the Hugging Face hub is unreachable) and is not cached: the bundled test model is selected.');
+    say(
+      $('model-status'),
+      'The CLIP model cannot be downloaded now (offline, or the Hugging Face hub is unreachable) and is not cached: the bundled test model is selected.',
+    );
   }
   document.body.dataset.ready = 'true';
 }

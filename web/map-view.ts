@@ -1,6 +1,19 @@
 // The 2-D map: one dot per photo at its PCA coordinates, coloured by cluster; hovering shows the
 // thumbnail, clicking picks the photo.
-export const CLUSTER_COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9333ea', '#ea580c', '#0d9488', '#4b5563'];
+export const CLUSTER_COLOURS = [
+  '#2563eb',
+  '#dc2626',
+  '#16a34a',
+  '#d97706',
+  '#7c3aed',
+  '#0891b2',
+  '#db2777',
+  '#65a30d',
+  '#9333ea',
+  '#ea580c',
+  '#0d9488',
+  '#4b5563',
+];
 
 export interface MapData {
   ids: string[];
@@ -15,7 +28,12 @@ export class MapView {
   readonly #thumbUrl: (id: string) => string | undefined;
   #points: Array<{ id: string; x: number; y: number }> = [];
 
-  constructor(canvas: HTMLCanvasElement, tip: HTMLImageElement, thumbUrl: (id: string) => string | undefined, onPick: (id: string) => void) {
+  constructor(
+    canvas: HTMLCanvasElement,
+    tip: HTMLImageElement,
+    thumbUrl: (id: string) => string | undefined,
+    onPick: (id: string) => void,
+  ) {
     this.#canvas = canvas;
     this.#tip = tip;
     this.#thumbUrl = thumbUrl;
@@ -37,7 +55,10 @@ export class MapView {
     const context = this.#canvas.getContext('2d')!;
     context.clearRect(0, 0, width, height);
     const n = data.ids.length;
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      maxX = -Infinity,
+      minY = Infinity,
+      maxY = -Infinity;
     for (let i = 0; i < n; i++) {
       minX = Math.min(minX, data.coords[2 * i]);
       maxX = Math.max(maxX, data.coords[2 * i]);

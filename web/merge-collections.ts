@@ -2,7 +2,10 @@
 // index: the photos not already there are added, the rest is left as it is.
 import { EmbeddingIndex } from 'clipscope';
 
-export async function mergeSavedIndexes(current: Uint8Array, imported: Uint8Array): Promise<{ bytes: Uint8Array; added: string[] }> {
+export async function mergeSavedIndexes(
+  current: Uint8Array,
+  imported: Uint8Array,
+): Promise<{ bytes: Uint8Array; added: string[] }> {
   const into = await EmbeddingIndex.load(current);
   const from = await EmbeddingIndex.load(imported);
   try {

@@ -5,7 +5,11 @@ export interface ThumbEntry {
   caption: string;
 }
 
-export function thumbList(entries: ThumbEntry[], onPick: (id: string) => void, className = 'thumb-row'): HTMLOListElement {
+export function thumbList(
+  entries: ThumbEntry[],
+  onPick: (id: string) => void,
+  className = 'thumb-row',
+): HTMLOListElement {
   const list = document.createElement('ol');
   list.className = className;
   for (const entry of entries) {

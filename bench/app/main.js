@@ -20,7 +20,7 @@ async function makePhotos(count, width, height) {
     for (let s = 0; s < 12; s++) {
       ctx.fillStyle = `hsl(${(i * 31 + s * 53) % 360} 80% ${30 + ((s * 7) % 50)}%)`;
       ctx.beginPath();
-      ctx.arc(((s * 97 + i * 13) % width), ((s * 61 + i * 29) % height), 20 + ((s * 17) % 80), 0, Math.PI * 2);
+      ctx.arc((s * 97 + i * 13) % width, (s * 61 + i * 29) % height, 20 + ((s * 17) % 80), 0, Math.PI * 2);
       ctx.fill();
     }
     const noise = ctx.getImageData(0, 0, width, height);

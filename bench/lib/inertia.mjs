@@ -5,7 +5,10 @@ export function inertiaOfLabels(data, d, labels) {
   const counts = new Map();
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
-    if (!sums.has(c)) sums.set(c, new Float64Array(d)), counts.set(c, 0);
+    if (!sums.has(c)) {
+      sums.set(c, new Float64Array(d));
+      counts.set(c, 0);
+    }
     const sum = sums.get(c);
     for (let j = 0; j < d; j++) sum[j] += data[i * d + j];
     counts.set(c, counts.get(c) + 1);

@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
     options.seed = 0;  // the same work every run, and the same as the WASM run
     auto start = std::chrono::steady_clock::now();
     last = KMeans(data.data(), data.size() / dim, dim, k, options).value();
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    seconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   std::printf("{\"seconds\":[");
   for (size_t i = 0; i < seconds.size(); ++i) std::printf("%s%.6f", i ? "," : "", seconds[i]);

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   std::printf("{\"seconds\":[");
   for (int r = 0; r < runs; ++r) {
     auto start = std::chrono::steady_clock::now();
-    if (!preprocessor.Run({rgb.data(), width, height, 3, size_t(width) * 3}, out.data()).ok()) return 1;
+    if (!preprocessor.Run({rgb.data(), width, height, 3, size_t(width) * 3}, out.data()).ok())
+      return 1;
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%s%.6f", r ? "," : "", s);
   }

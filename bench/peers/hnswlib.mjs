@@ -11,7 +11,11 @@ export function hnswBuild(data, d) {
   index.initIndex(n, hnswParams.m, hnswParams.efConstruction, 100);
   index.setEfSearch(hnswParams.efSearch);
   const rows = Array.from({ length: n }, (_, i) => data.subarray(i * d, (i + 1) * d));
-  index.addPoints(rows, Array.from({ length: n }, (_, i) => i), false);
+  index.addPoints(
+    rows,
+    Array.from({ length: n }, (_, i) => i),
+    false,
+  );
   return index;
 }
 

@@ -14,7 +14,10 @@ export function plainSearch(data, d, query, k) {
       while (at > 0 && bestScores[at - 1] < dot) at--;
       bestScores.splice(at, 0, dot);
       bestIds.splice(at, 0, i);
-      if (bestScores.length > k) bestScores.pop(), bestIds.pop();
+      if (bestScores.length > k) {
+        bestScores.pop();
+        bestIds.pop();
+      }
     }
   }
   return bestIds;

@@ -115,11 +115,13 @@ export function rawKMeansOptions(options: KMeansOptions): RawKMeansOptions {
 /** @internal */
 export function toInt32(values: ArrayLike<number>, what = 'labels'): Int32Array {
   if (values instanceof Int32Array) return values;
-  if (!ArrayBuffer.isView(values) && !Array.isArray(values)) invalid(`${what} must be an Int32Array or an array of integers`);
+  if (!ArrayBuffer.isView(values) && !Array.isArray(values))
+    invalid(`${what} must be an Int32Array or an array of integers`);
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) invalid(`${what}[${i}] must be an integer from 0 to ${2 ** 31 - 1}, got ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1)
+      invalid(`${what}[${i}] must be an integer from 0 to ${2 ** 31 - 1}, got ${v}`);
     out[i] = v;
   }
   return out;
@@ -149,7 +151,12 @@ export function toAutoK(raw: RawAutoK): AutoKResult {
 
 /** @internal */
 export function toSummaries(raw: RawSummary[]): ClusterSummary[] {
-  return Array.from(raw, (s) => ({ size: s.size, representative: s.representative, members: s.members, distances: s.distances }));
+  return Array.from(raw, (s) => ({
+    size: s.size,
+    representative: s.representative,
+    members: s.members,
+    distances: s.distances,
+  }));
 }
 
 /** @internal */
@@ -201,9 +208,15 @@ export function silhouette(
 ): number {
   integerAtLeast(dim, 1, 'dim');
   const n = Math.floor(data.length / dim);
-  const sample = integerAtLeast(options.sampleSize ?? (n > SILHOUETTE_EXACT_LIMIT ? SILHOUETTE_EXACT_LIMIT : 0), 0, 'sampleSize');
+  const sample = integerAtLeast(
+    options.sampleSize ?? (n > SILHOUETTE_EXACT_LIMIT ? SILHOUETTE_EXACT_LIMIT : 0),
+    0,
+    'sampleSize',
+  );
   const seed = integerAtLeast(options.seed ?? 0, 0, 'seed');
-  return check(core().silhouette(toFloat32(data, 'data'), dim, toInt32(labels), metricCode(options.metric), sample, seed)).score;
+  return check(
+    core().silhouette(toFloat32(data, 'data'), dim, toInt32(labels), metricCode(options.metric), sample, seed),
+  ).score;
 }
 
 /** Options of {@link autoK}: the k range, KMeans options, and the silhouette sample. */
@@ -238,8 +251,14 @@ export function summarizeClusters(
   const k = clustering.centroids.length / dim;
   return toSummaries(
     check(
-      core().summarizeClusters(toFloat32(data, 'data'), dim, toInt32(clustering.labels),
-        toFloat32(clustering.centroids, 'centroids'), k, metricCode(options.metric)),
+      core().summarizeClusters(
+        toFloat32(data, 'data'),
+        dim,
+        toInt32(clustering.labels),
+        toFloat32(clustering.centroids, 'centroids'),
+        k,
+        metricCode(options.metric),
+      ),
     ),
   );
 }

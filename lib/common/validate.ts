@@ -38,7 +38,9 @@ export function checkId(id: unknown, what = 'id'): number | string {
   if (id.length > MAX_ID_LENGTH) invalid(`${what} is ${id.length} characters long; ids are at most ${MAX_ID_LENGTH}`);
   const lone = LONE_SURROGATE.exec(id);
   if (lone) {
-    invalid(`${what} ${JSON.stringify(id.slice(0, 40))} holds a lone UTF-16 surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) at ${lone.index}: ids must be well-formed Unicode`);
+    invalid(
+      `${what} ${JSON.stringify(id.slice(0, 40))} holds a lone UTF-16 surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) at ${lone.index}: ids must be well-formed Unicode`,
+    );
   }
   return id;
 }
@@ -46,7 +48,8 @@ export function checkId(id: unknown, what = 'id'): number | string {
 /** Text for the tokenizer: lone surrogates become U+FFFD, as TextEncoder does, one for one. */
 export function wellFormedText(text: unknown, what = 'text'): string {
   if (typeof text !== 'string') return invalid(`${what} must be a string, got ${describeType(text)}`);
-  if (text.length > MAX_TEXT_LENGTH) invalid(`${what} is ${text.length} characters long; texts are at most ${MAX_TEXT_LENGTH}`);
+  if (text.length > MAX_TEXT_LENGTH)
+    invalid(`${what} is ${text.length} characters long; texts are at most ${MAX_TEXT_LENGTH}`);
   return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\uFFFD') : text;
 }
 
@@ -64,7 +67,9 @@ export function describeType(value: unknown): string {
 /** A number that must be an integer in [min, max]. */
 export function integerInRange(value: unknown, min: number, max: number, name: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    invalid(`${name} must be an integer from ${min} to ${max}, got ${typeof value === 'number' ? value : describeType(value)}`);
+    invalid(
+      `${name} must be an integer from ${min} to ${max}, got ${typeof value === 'number' ? value : describeType(value)}`,
+    );
   }
   return value as number;
 }

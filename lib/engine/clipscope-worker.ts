@@ -1,6 +1,13 @@
 // The engine in a Web Worker behind the same asynchronous API: the page stays responsive while
 // images are decoded, preprocessed and embedded.
-import type { AddImagesResult, ClipscopeOptions, ClusterOptions, ClusterResult, ImageItem, MapResult } from './clipscope.js';
+import type {
+  AddImagesResult,
+  ClipscopeOptions,
+  ClusterOptions,
+  ClusterResult,
+  ImageItem,
+  MapResult,
+} from './clipscope.js';
 import type { EmbedProgress, ImageEmbeddings, LabelScore } from '../model/clip-model.js';
 import type { ImageSource } from '../images/decode.js';
 import type { Id, SearchResult, StorageType } from '../search/embedding-index.js';
@@ -43,7 +50,8 @@ interface Pending {
 function imageTransferables(images: readonly unknown[], transfer: boolean): Transferable[] {
   const out: Transferable[] = [];
   for (const item of images) {
-    const image = typeof item === 'object' && item !== null && 'image' in item && 'id' in item ? (item as ImageItem).image : item;
+    const image =
+      typeof item === 'object' && item !== null && 'image' in item && 'id' in item ? (item as ImageItem).image : item;
     if (typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap) out.push(image);
     else if (transfer && image instanceof ArrayBuffer) out.push(image);
     else if (transfer && ArrayBuffer.isView(image) && image.buffer instanceof ArrayBuffer) out.push(image.buffer);
@@ -67,7 +75,12 @@ export class ClipscopeWorker {
   readonly #pending: Map<number, Pending>;
   #next: { value: number };
 
-  private constructor(worker: Worker, pending: Map<number, Pending>, next: { value: number }, info: { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> }) {
+  private constructor(
+    worker: Worker,
+    pending: Map<number, Pending>,
+    next: { value: number },
+    info: { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> },
+  ) {
     this.#worker = worker;
     this.#pending = pending;
     this.#next = next;
@@ -94,31 +107,51 @@ export class ClipscopeWorker {
       else entry.resolve(deserializeFailures(reply.result));
     };
     worker.onerror = (event: ErrorEvent) => {
-      const error = new Error(`the clipscope worker failed: ${event.message || 'it could not start (is worker.js served?)'}`);
+      const error = new Error(
+        `the clipscope worker failed: ${event.message || 'it could not start (is worker.js served?)'}`,
+      );
       for (const entry of pending.values()) entry.reject(error);
       pending.clear();
     };
     const next = { value: 1 };
-    const absolute = (url: string | URL | undefined) => (url === undefined ? undefined : new URL(String(url), globalThis.location?.href).href);
+    const absolute = (url: string | URL | undefined) =>
+      url === undefined ? undefined : new URL(String(url), globalThis.location?.href).href;
     const settings = { wasmPaths: absolute(env.wasmPaths), ortWasmPaths: absolute(runtimeSettings.ortWasmPaths) };
     const info = await call(worker, pending, next, 'create', [engineOptions, settings], { progress: onProgress });
-    return new ClipscopeWorker(worker, pending, next, info as { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> });
+    return new ClipscopeWorker(
+      worker,
+      pending,
+      next,
+      info as { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> },
+    );
   }
 
-  #call<T>(method: string, args: unknown[], extra: { progress?: (value: never) => void; signal?: AbortSignal; transfer?: Transferable[] } = {}): Promise<T> {
+  #call<T>(
+    method: string,
+    args: unknown[],
+    extra: { progress?: (value: never) => void; signal?: AbortSignal; transfer?: Transferable[] } = {},
+  ): Promise<T> {
     return call(this.#worker, this.#pending, this.#next, method, args, extra) as Promise<T>;
   }
 
   /** Embeds and stores images in the worker; see {@link Clipscope.addImages}. */
   addImages(items: readonly (ImageSource | ImageItem)[], options: WorkerEmbedOptions = {}): Promise<AddImagesResult> {
     const { onProgress, signal, transfer, ...rest } = options;
-    return this.#call('addImages', [items, rest], { progress: onProgress, signal, transfer: imageTransferables(items, transfer ?? false) });
+    return this.#call('addImages', [items, rest], {
+      progress: onProgress,
+      signal,
+      transfer: imageTransferables(items, transfer ?? false),
+    });
   }
 
   /** Embeds images without storing them. */
   embedImages(images: readonly ImageSource[], options: WorkerEmbedOptions = {}): Promise<ImageEmbeddings> {
     const { onProgress, signal, transfer, ...rest } = options;
-    return this.#call('embedImages', [images, rest], { progress: onProgress, signal, transfer: imageTransferables(images, transfer ?? false) });
+    return this.#call('embedImages', [images, rest], {
+      progress: onProgress,
+      signal,
+      transfer: imageTransferables(images, transfer ?? false),
+    });
   }
 
   embedTexts(texts: readonly string[]): Promise<Float32Array> {
@@ -206,7 +239,11 @@ function call(
       'abort',
       () => {
         const reason = extra.signal!.reason;
-        const message: Request = { type: 'cancel', call: id, reason: reason instanceof Error ? reason.message : String(reason ?? 'aborted') };
+        const message: Request = {
+          type: 'cancel',
+          call: id,
+          reason: reason instanceof Error ? reason.message : String(reason ?? 'aborted'),
+        };
         worker.postMessage(message);
       },
       { once: true },

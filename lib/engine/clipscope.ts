@@ -1,8 +1,20 @@
 // The high-level engine: a CLIP model and an embedding index together. Add images, search them
 // by text or by image, classify.
-import { ClipModel, type ClipModelOptions, type EmbedOptions, type LabelScore, type StageTimings } from '../model/clip-model.js';
+import {
+  ClipModel,
+  type ClipModelOptions,
+  type EmbedOptions,
+  type LabelScore,
+  type StageTimings,
+} from '../model/clip-model.js';
 import type { ImageSource } from '../images/decode.js';
-import { EmbeddingIndex, type Id, type IndexOptions, type ItemCluster, type SearchResult } from '../search/embedding-index.js';
+import {
+  EmbeddingIndex,
+  type Id,
+  type IndexOptions,
+  type ItemCluster,
+  type SearchResult,
+} from '../search/embedding-index.js';
 import { ClipscopeError, InvalidArgumentError } from '../common/errors.js';
 import type { ModelSource } from '../model/model-files.js';
 import type { BackendInfo } from '../model/onnx-runtime.js';
@@ -132,7 +144,10 @@ export class Clipscope {
         }),
       onProgress: (progress) => options.onProgress?.({ ...progress, failed: progress.failed + storeFailures.length }),
     });
-    const failures = [...embedded.failures.map((f) => ({ id: ids[f.index], index: f.index, error: f.error })), ...storeFailures];
+    const failures = [
+      ...embedded.failures.map((f) => ({ id: ids[f.index], index: f.index, error: f.error })),
+      ...storeFailures,
+    ];
     failures.sort((a, b) => a.index - b.index);
     return { added, failures, timings: embedded.timings };
   }
@@ -153,7 +168,10 @@ export class Clipscope {
     integerAtLeast(k, 1, 'k');
     if ((typeof imageOrId === 'number' || typeof imageOrId === 'string') && this.index.has(imageOrId)) {
       const found = this.index.search(this.index.get(imageOrId), Math.min(k + 1, this.index.size));
-      const keep = found.ids.map((id, i) => i).filter((i) => found.ids[i] !== imageOrId).slice(0, k);
+      const keep = found.ids
+        .map((id, i) => i)
+        .filter((i) => found.ids[i] !== imageOrId)
+        .slice(0, k);
       return { ids: keep.map((i) => found.ids[i]), scores: Float32Array.from(keep, (i) => found.scores[i]) };
     }
     if (typeof imageOrId === 'number') throw new InvalidArgumentError(`no stored item has id ${imageOrId}`);
@@ -178,7 +196,12 @@ export class Clipscope {
       const kMin = Math.min(options.kMin ?? 2, kMax);
       if (kMax < 2) {
         const single = this.index.kmeans(1, { metric: 'cosine', seed });
-        return { k: 1, ids: single.ids, labels: single.labels, clusters: this.index.clusterSummaries(single, { metric: 'cosine' }) };
+        return {
+          k: 1,
+          ids: single.ids,
+          labels: single.labels,
+          clusters: this.index.clusterSummaries(single, { metric: 'cosine' }),
+        };
       }
       const auto = this.index.autoK({ kMin, kMax, metric: 'cosine', seed, nInit: 3 });
       const clustering = { ...auto.best, ids: auto.ids };
@@ -191,7 +214,12 @@ export class Clipscope {
       };
     }
     const clustering = this.index.kmeans(k, { metric: 'cosine', seed, nInit: 4 });
-    return { k, ids: clustering.ids, labels: clustering.labels, clusters: this.index.clusterSummaries(clustering, { metric: 'cosine' }) };
+    return {
+      k,
+      ids: clustering.ids,
+      labels: clustering.labels,
+      clusters: this.index.clusterSummaries(clustering, { metric: 'cosine' }),
+    };
   }
 
   /** A 2-D map (PCA) of the stored images. Needs at least 2. */

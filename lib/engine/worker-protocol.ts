@@ -3,14 +3,11 @@ import * as errors from '../common/errors.js';
 
 /** page → worker: a call (`call` numbers it) or the cancel of one. */
 export type Request =
-  | { type: 'call'; call: number; method: string; args: unknown[] }
-  | { type: 'cancel'; call: number; reason: string };
+  { type: 'call'; call: number; method: string; args: unknown[] } | { type: 'cancel'; call: number; reason: string };
 
 /** worker → page: progress of a call, its result or its error. */
 export type Reply =
-  | { call: number; progress: unknown }
-  | { call: number; result: unknown }
-  | { call: number; error: SerializedError };
+  { call: number; progress: unknown } | { call: number; result: unknown } | { call: number; error: SerializedError };
 
 export interface SerializedError {
   name: string;

@@ -22,7 +22,19 @@ function ready(): Clipscope {
 type Handler = (args: unknown[], signal: AbortSignal, progress: (value: unknown) => void) => unknown;
 
 // Index methods the page may call by name (everything else stays inside the worker).
-const INDEX_METHODS = new Set(['get', 'has', 'remove', 'search', 'searchBatch', 'kmeans', 'autoK', 'pca2d', 'nearDuplicates', 'save', 'clear']);
+const INDEX_METHODS = new Set([
+  'get',
+  'has',
+  'remove',
+  'search',
+  'searchBatch',
+  'kmeans',
+  'autoK',
+  'pca2d',
+  'nearDuplicates',
+  'save',
+  'clear',
+]);
 
 const handlers: Record<string, Handler> = {
   async create([options, settings], _signal, progress) {
@@ -73,7 +85,8 @@ const handlers: Record<string, Handler> = {
     return { size: index.size, dim: index.dim, memoryBytes: index.memoryBytes, storage: index.storage };
   },
   index([name, ...args]) {
-    if (!INDEX_METHODS.has(name as string)) throw new Error(`index method ${String(name)} is not available from the page`);
+    if (!INDEX_METHODS.has(name as string))
+      throw new Error(`index method ${String(name)} is not available from the page`);
     const index = ready().index as unknown as Record<string, (...a: unknown[]) => unknown>;
     return index[name as string](...args);
   },

@@ -28,7 +28,6 @@ export interface DecodeOptions {
   maxPixels?: number;
 }
 
-
 function fail(message: string): never {
   throw new DecodeError(message);
 }
@@ -40,7 +39,9 @@ function checkSize(width: number, height: number, maxPixels: number): void {
   }
 }
 
-const isBrowser = typeof document !== 'undefined' || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+const isBrowser =
+  typeof document !== 'undefined' ||
+  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 
 function isRawImage(source: unknown): source is RawImage {
   return typeof source === 'object' && source !== null && 'data' in source && 'channels' in source;
@@ -65,7 +66,6 @@ function drawablePixels(source: CanvasImageSource, width: number, height: number
   return { data, width, height, channels: 4 };
 }
 
-
 async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawImage> {
   const head = new Uint8Array(await blob.slice(0, 65536).arrayBuffer());
   if (head.length === 0) fail('file is empty');
@@ -82,7 +82,9 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
       premultiplyAlpha: 'none',
     });
   } catch (error) {
-    return fail(`not a decodable image${header ? ` (${header.format} data is corrupt or truncated)` : ''}: ${String(error)}`);
+    return fail(
+      `not a decodable image${header ? ` (${header.format} data is corrupt or truncated)` : ''}: ${String(error)}`,
+    );
   }
   try {
     return await bitmapPixels(bitmap, maxPixels);
@@ -112,7 +114,10 @@ async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): Promise<
     } catch (error) {
       return fail(`JPEG data is corrupt or truncated: ${String((error as Error).message ?? error)}`);
     }
-    return orient({ data: decoded.data, width: decoded.width, height: decoded.height, channels: 3 }, jpegOrientation(bytes));
+    return orient(
+      { data: decoded.data, width: decoded.width, height: decoded.height, channels: 3 },
+      jpegOrientation(bytes),
+    );
   }
   return fail(`${header.format} images are decoded in browsers only; in Node use PNG or JPEG`);
 }
@@ -132,13 +137,34 @@ export function orient(image: RawImage, orientation: number): RawImage {
       let sx: number;
       let sy: number;
       switch (orientation) {
-        case 2: sx = w - 1 - x; sy = y; break;
-        case 3: sx = w - 1 - x; sy = h - 1 - y; break;
-        case 4: sx = x; sy = h - 1 - y; break;
-        case 5: sx = y; sy = x; break;
-        case 6: sx = y; sy = h - 1 - x; break;
-        case 7: sx = w - 1 - y; sy = h - 1 - x; break;
-        default: sx = w - 1 - y; sy = x; break; // 8
+        case 2:
+          sx = w - 1 - x;
+          sy = y;
+          break;
+        case 3:
+          sx = w - 1 - x;
+          sy = h - 1 - y;
+          break;
+        case 4:
+          sx = x;
+          sy = h - 1 - y;
+          break;
+        case 5:
+          sx = y;
+          sy = x;
+          break;
+        case 6:
+          sx = y;
+          sy = h - 1 - x;
+          break;
+        case 7:
+          sx = w - 1 - y;
+          sy = h - 1 - x;
+          break;
+        default:
+          sx = w - 1 - y;
+          sy = x;
+          break; // 8
       }
       for (let k = 0; k < c; k++) out[(y * ow + x) * c + k] = image.data[sy * stride + sx * c + k];
     }
@@ -169,7 +195,12 @@ export async function decodeImage(source: ImageSource, options: DecodeOptions = 
     return await decodeSource(source, options);
   } catch (error) {
     // A file or URL names itself in the error, so a failure in a batch says which one.
-    const name = typeof File !== 'undefined' && source instanceof File ? source.name : source instanceof URL || typeof source === 'string' ? String(source) : '';
+    const name =
+      typeof File !== 'undefined' && source instanceof File
+        ? source.name
+        : source instanceof URL || typeof source === 'string'
+          ? String(source)
+          : '';
     if (name && error instanceof DecodeError) throw new DecodeError(`${name}: ${error.message}`);
     throw error;
   }
@@ -203,7 +234,10 @@ async function decodeSource(source: ImageSource, options: DecodeOptions): Promis
     return decodeBytesInNode(new Uint8Array(await source.arrayBuffer()), maxPixels);
   }
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-    const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    const bytes =
+      source instanceof ArrayBuffer
+        ? new Uint8Array(source)
+        : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
     if (isBrowser) return decodeBlobInBrowser(new Blob([bytes as Uint8Array<ArrayBuffer>]), maxPixels);
     return decodeBytesInNode(bytes, maxPixels);
   }
@@ -228,7 +262,10 @@ export interface DecodedImages {
  * Decodes many images one after another (so only one full-size image is held at a time
  * besides the results); a failure is recorded for its index and the rest go on.
  */
-export async function decodeImages(sources: Iterable<ImageSource>, options: DecodeOptions = {}): Promise<DecodedImages> {
+export async function decodeImages(
+  sources: Iterable<ImageSource>,
+  options: DecodeOptions = {},
+): Promise<DecodedImages> {
   const out: DecodedImages = { images: [], failures: [] };
   let index = 0;
   for (const source of sources) {

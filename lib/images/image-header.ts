@@ -60,7 +60,11 @@ export function readImageHeader(b: Uint8Array): ImageHeader | undefined {
       return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
     }
     if (chunk === 'VP8X') {
-      return { format: 'webp', width: (b[24] | (b[25] << 8) | (b[26] << 16)) + 1, height: (b[27] | (b[28] << 8) | (b[29] << 16)) + 1 };
+      return {
+        format: 'webp',
+        width: (b[24] | (b[25] << 8) | (b[26] << 16)) + 1,
+        height: (b[27] | (b[28] << 8) | (b[29] << 16)) + 1,
+      };
     }
   }
   if (b.length >= 26 && b[0] === 0x42 && b[1] === 0x4d) {

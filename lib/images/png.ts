@@ -26,7 +26,8 @@ function fail(message: string): never {
   throw new DecodeError(`PNG data is corrupt or truncated: ${message}`);
 }
 
-const tooMuch = (expected: number) => `image data inflates past the ${expected} bytes its header implies (corrupt, or a decompression bomb)`;
+const tooMuch = (expected: number) =>
+  `image data inflates past the ${expected} bytes its header implies (corrupt, or a decompression bomb)`;
 
 // Inflates at most `expected` bytes (what the header's size implies): a stream that would give
 // more is refused as soon as it does, so a small file cannot expand to gigabytes.
@@ -72,7 +73,15 @@ async function inflateStream(data: Uint8Array, expected: number): Promise<Uint8A
 }
 
 /** Adam7 passes (x0, y0, dx, dy); without interlacing one pass over everything. */
-const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
 
 // Bytes of filtered scanlines the image data must inflate to: one filter byte per row.
 function inflatedSize(width: number, height: number, bitsPerPixel: number, interlace: number): number {
@@ -107,9 +116,14 @@ function unfilter(data: Uint8Array, at: number, rowBytes: number, rows: number, 
     at += 1 + rowBytes;
     // Uint8Array stores wrap modulo 256, which is the filters' arithmetic.
     switch (filter) {
-      case 0: break;
-      case 1: for (let i = bpp; i < rowBytes; i++) row[i] += row[i - bpp]; break;
-      case 2: for (let i = 0; i < rowBytes; i++) row[i] += prev[i]; break;
+      case 0:
+        break;
+      case 1:
+        for (let i = bpp; i < rowBytes; i++) row[i] += row[i - bpp];
+        break;
+      case 2:
+        for (let i = 0; i < rowBytes; i++) row[i] += prev[i];
+        break;
       case 3:
         for (let i = 0; i < bpp; i++) row[i] += prev[i] >> 1;
         for (let i = bpp; i < rowBytes; i++) row[i] += (row[i - bpp] + prev[i]) >> 1;
@@ -118,7 +132,8 @@ function unfilter(data: Uint8Array, at: number, rowBytes: number, rows: number, 
         for (let i = 0; i < bpp; i++) row[i] += prev[i]; // paeth(0, b, 0) = b
         for (let i = bpp; i < rowBytes; i++) row[i] += paeth(row[i - bpp], prev[i], prev[i - bpp]);
         break;
-      default: fail(`unknown scanline filter ${filter}`);
+      default:
+        fail(`unknown scanline filter ${filter}`);
     }
     prev = row;
   }
@@ -153,7 +168,8 @@ function sampleReader(h: Header): (row: Uint8Array, x: number, s: number) => num
 
 /** Decodes PNG bytes. Gray (with or without alpha) gives 1 channel, RGB and palette 3, RGBA 4. */
 export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
-  if (bytes.length < 8 || bytes[0] !== 0x89 || bytes[1] !== 0x50 || bytes[2] !== 0x4e || bytes[3] !== 0x47) fail('not a PNG file');
+  if (bytes.length < 8 || bytes[0] !== 0x89 || bytes[1] !== 0x50 || bytes[2] !== 0x4e || bytes[3] !== 0x47)
+    fail('not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: Header | undefined;
   let palette: Uint8Array | undefined;
@@ -170,7 +186,13 @@ export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
     const data = typeAndData.subarray(4);
     if (type === 'IHDR') {
       const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
-      header = { width: d.getUint32(0), height: d.getUint32(4), depth: data[8], colorType: data[9], interlace: data[12] };
+      header = {
+        width: d.getUint32(0),
+        height: d.getUint32(4),
+        depth: data[8],
+        colorType: data[9],
+        interlace: data[12],
+      };
     } else if (type === 'PLTE') palette = data;
     else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') ended = true;
@@ -179,10 +201,12 @@ export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
   if (!header) fail('no IHDR chunk');
   const { width, height, depth, colorType, interlace } = header;
   const spp = samplesPerPixel[colorType];
-  if (spp === undefined || ![1, 2, 4, 8, 16].includes(depth)) fail(`unsupported color type ${colorType} / bit depth ${depth}`);
+  if (spp === undefined || ![1, 2, 4, 8, 16].includes(depth))
+    fail(`unsupported color type ${colorType} / bit depth ${depth}`);
   if (colorType === 3 && !palette) fail('palette image without a PLTE chunk');
   if (!(width > 0 && height > 0)) fail(`image is empty (${width} x ${height})`);
-  if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE) fail(`image of ${width} x ${height} pixels has a side above ${MAX_PNG_SIDE}`);
+  if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE)
+    fail(`image of ${width} x ${height} pixels has a side above ${MAX_PNG_SIDE}`);
   if (interlace > 1) fail(`unknown interlace method ${interlace}`);
   const total = idat.reduce((n, d) => n + d.length, 0);
   const compressed = new Uint8Array(total);
@@ -217,7 +241,9 @@ export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
         if (colorType === 3) {
           const index = read(row, x, 0);
           if (index * 3 + 2 >= palette!.length) fail(`palette index ${index} is out of range`);
-          out[o] = palette![index * 3], out[o + 1] = palette![index * 3 + 1], out[o + 2] = palette![index * 3 + 2];
+          out[o] = palette![index * 3];
+          out[o + 1] = palette![index * 3 + 1];
+          out[o + 2] = palette![index * 3 + 2];
         } else {
           for (let c = 0; c < channels; c++) out[o + c] = read(row, x, c);
         }

@@ -106,7 +106,11 @@ export interface PreprocessedBatch {
 }
 
 function checkImage(image: RawImage): void {
-  if (typeof image !== 'object' || image === null || !(image.data instanceof Uint8Array || image.data instanceof Uint8ClampedArray)) {
+  if (
+    typeof image !== 'object' ||
+    image === null ||
+    !(image.data instanceof Uint8Array || image.data instanceof Uint8ClampedArray)
+  ) {
     invalid('image must be { data: Uint8Array | Uint8ClampedArray, width, height, channels }');
   }
 }
@@ -129,7 +133,10 @@ export class ImagePreprocessor extends WasmObject<RawPreprocessor> {
     if (typeof config !== 'string' && (typeof config !== 'object' || config === null || Array.isArray(config))) {
       invalid(`preprocessor config must be an object or JSON text, got ${describeType(config)}`);
     }
-    const parsed = typeof config === 'object' && 'shortestEdge' in config ? (config as PreprocessorConfig) : parsePreprocessorConfig(config as Json);
+    const parsed =
+      typeof config === 'object' && 'shortestEdge' in config
+        ? (config as PreprocessorConfig)
+        : parsePreprocessorConfig(config as Json);
     super(check(core().createPreprocessor(parsed)).preprocessor, 'ImagePreprocessor');
     this.config = parsed;
   }
@@ -172,7 +179,9 @@ export class ImagePreprocessor extends WasmObject<RawPreprocessor> {
     const candidates = images.map((_, i) => i).filter((i) => sizes[i] !== undefined);
     for (const i of candidates) {
       if (sizes[i]!.width !== width || sizes[i]!.height !== height) {
-        invalid(`images preprocess to different sizes (${width} x ${height} and ${sizes[i]!.width} x ${sizes[i]!.height}); use a config that crops`);
+        invalid(
+          `images preprocess to different sizes (${width} x ${height} and ${sizes[i]!.width} x ${sizes[i]!.height}); use a config that crops`,
+        );
       }
     }
     if (!candidates.length) return { data: new Float32Array(0), dims: [0, 3, height, width], indices: [], failures };

@@ -2,7 +2,15 @@
 // preprocessing, tokenizing and normalising run in the WASM core; the encoders run in ORT.
 import { throwIfAborted } from '../common/abort.js';
 import { core, init } from '../wasm/core.js';
-import { check, ClipscopeError, DecodeError, DeletedError, InvalidArgumentError, ModelLoadError, NotFiniteError } from '../common/errors.js';
+import {
+  check,
+  ClipscopeError,
+  DecodeError,
+  DeletedError,
+  InvalidArgumentError,
+  ModelLoadError,
+  NotFiniteError,
+} from '../common/errors.js';
 import { decodeImage, type ImageSource } from '../images/decode.js';
 import {
   DEFAULT_MODEL_URL,
@@ -136,10 +144,15 @@ function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
 // The text encoder's row length from config.json: CLIP's 77 when absent, else within the
 // tokenizer's bound.
 function contextLengthOf(textConfig: unknown): number {
-  const value = typeof textConfig === 'object' && textConfig !== null ? (textConfig as Record<string, unknown>).max_position_embeddings : undefined;
+  const value =
+    typeof textConfig === 'object' && textConfig !== null
+      ? (textConfig as Record<string, unknown>).max_position_embeddings
+      : undefined;
   if (value === undefined) return 77;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 2 || value > MAX_CONTEXT_LENGTH) {
-    throw new ModelLoadError(`config.json: text_config.max_position_embeddings must be an integer from 2 to ${MAX_CONTEXT_LENGTH}, got ${JSON.stringify(value)}`);
+    throw new ModelLoadError(
+      `config.json: text_config.max_position_embeddings must be an integer from 2 to ${MAX_CONTEXT_LENGTH}, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -166,7 +179,9 @@ async function readEncoderFile(
 async function loadTokenizer(files: ModelFiles, options: ClipModelOptions): Promise<ClipTokenizer> {
   const json = await files.read('tokenizer.json', options);
   if (json) {
-    const parsed = parseJson(json, 'tokenizer.json') as { model?: { merges?: unknown; vocab?: Record<string, unknown> } };
+    const parsed = parseJson(json, 'tokenizer.json') as {
+      model?: { merges?: unknown; vocab?: Record<string, unknown> };
+    };
     const tokenizer = await ClipTokenizer.fromTokenizerJson(parsed);
     if (parsed.model?.vocab) checkVocabulary(tokenizer, parsed.model.vocab, 'tokenizer.json');
     return tokenizer;
@@ -191,7 +206,9 @@ function checkVocabulary(tokenizer: ClipTokenizer, vocab: Record<string, unknown
   for (let i = 0; i < entries.length; i += step) {
     const [token, id] = entries[i];
     if (tokenizer.tokenId(token) !== id) {
-      throw new ModelLoadError(`${file} numbers "${token}" ${String(id)}, CLIP's layout gives ${tokenizer.tokenId(token)}: not a CLIP BPE vocabulary`);
+      throw new ModelLoadError(
+        `${file} numbers "${token}" ${String(id)}, CLIP's layout gives ${tokenizer.tokenId(token)}: not a CLIP BPE vocabulary`,
+      );
     }
   }
 }
@@ -210,7 +227,9 @@ function canaryPixels(width: number, height: number): Float32Array {
 function minRowCosine(a: Float32Array, b: Float32Array, dim: number): number {
   let worst = 1;
   for (let row = 0; row * dim < a.length; row++) {
-    let dot = 0, na = 0, nb = 0;
+    let dot = 0,
+      na = 0,
+      nb = 0;
     for (let j = row * dim; j < (row + 1) * dim; j++) {
       dot += a[j] * b[j];
       na += a[j] * a[j];
@@ -236,7 +255,10 @@ async function readModelParts(files: ModelFiles, options: ClipModelOptions): Pro
   const encoders = options.encoders ?? ['vision', 'text'];
   const dtype = options.dtype ?? 'quantized';
   const config = await files.read('config.json', options);
-  const parts: ModelParts = { contextLength: contextLengthOf(config ? parseJson(config, 'config.json').text_config : undefined), padId: 0 };
+  const parts: ModelParts = {
+    contextLength: contextLengthOf(config ? parseJson(config, 'config.json').text_config : undefined),
+    padId: 0,
+  };
   try {
     if (encoders.includes('vision')) {
       const configBytes = await files.read('preprocessor_config.json', options);
@@ -247,7 +269,8 @@ async function readModelParts(files: ModelFiles, options: ClipModelOptions): Pro
         parts.preprocessor = new ImagePreprocessor(parsePreprocessorConfig(json, { maxPixels: options.maxPixels }));
       } catch (error) {
         // The config's fields are checked by the parser and the core: name the file.
-        if (error instanceof InvalidArgumentError) throw new ModelLoadError(`preprocessor_config.json: ${error.message.replace(/^preprocessor config: /, '')}`);
+        if (error instanceof InvalidArgumentError)
+          throw new ModelLoadError(`preprocessor_config.json: ${error.message.replace(/^preprocessor config: /, '')}`);
         throw error;
       }
     }
@@ -268,10 +291,16 @@ async function readModelParts(files: ModelFiles, options: ClipModelOptions): Pro
 }
 
 // Sessions for the encoders present, each checked against CLIP's interface.
-async function startEncoders(parts: ModelParts, backend: 'webgpu' | 'wasm'): Promise<Partial<Record<EncoderKind, Encoder>>> {
+async function startEncoders(
+  parts: ModelParts,
+  backend: 'webgpu' | 'wasm',
+): Promise<Partial<Record<EncoderKind, Encoder>>> {
   const out: Partial<Record<EncoderKind, Encoder>> = {};
   try {
-    for (const [kind, part] of [['vision', parts.vision], ['text', parts.text]] as const) {
+    for (const [kind, part] of [
+      ['vision', parts.vision],
+      ['text', parts.text],
+    ] as const) {
       if (!part) continue;
       const { session, ort } = await createSession(part.bytes, part.file, backend);
       out[kind] = { session, ort, file: part.file };
@@ -380,7 +409,10 @@ export class ClipModel {
     const self = this as { backend: BackendInfo };
     if (verdict.agree) {
       await releaseEncoders(reference);
-      self.backend = { ...this.backend, reason: `${this.backend.reason}; canary agrees with WASM (cosine ${verdict.cosine.toFixed(6)})` };
+      self.backend = {
+        ...this.backend,
+        reason: `${this.backend.reason}; canary agrees with WASM (cosine ${verdict.cosine.toFixed(6)})`,
+      };
       return;
     }
     await releaseEncoders(webgpu);
@@ -424,10 +456,18 @@ export class ClipModel {
     const batch = this.#tokenizer!.encodeBatch(texts, { contextLength: this.#contextLength, padId: this.#padId });
     const dims = [texts.length, this.#contextLength];
     const feeds: Record<string, Ort.Tensor> = {
-      input_ids: new encoder.ort.Tensor('int64', BigInt64Array.from(batch.ids, (v) => BigInt(v)), dims),
+      input_ids: new encoder.ort.Tensor(
+        'int64',
+        BigInt64Array.from(batch.ids, (v) => BigInt(v)),
+        dims,
+      ),
     };
     if (encoder.session.inputNames.includes('attention_mask')) {
-      feeds.attention_mask = new encoder.ort.Tensor('int64', BigInt64Array.from(batch.attentionMask, (v) => BigInt(v)), dims);
+      feeds.attention_mask = new encoder.ort.Tensor(
+        'int64',
+        BigInt64Array.from(batch.attentionMask, (v) => BigInt(v)),
+        dims,
+      );
     }
     return feeds;
   }
@@ -449,7 +489,7 @@ export class ClipModel {
     const raw = outputFloats(output.text_embeds);
     const { embeddings, ok } = this.#normalize(raw, texts.length);
     const bad = ok.indexOf(0);
-    if (bad >= 0) throw new ClipscopeError(`text model output for "${texts[bad]}" is not finite or zero`);
+    if (bad >= 0) throw new NotFiniteError(`text model output for "${texts[bad]}" is not finite or zero`);
     return embeddings;
   }
 
@@ -476,7 +516,9 @@ export class ClipModel {
     // A batch's images are decoded concurrently (browsers decode off the main thread), and the
     // next batch is decoding while this one is preprocessed and run.
     const decodeBatch = (from: number) =>
-      Promise.allSettled(images.slice(from, from + batchSize).map((image) => decodeImage(image, { maxPixels: this.#maxPixels })));
+      Promise.allSettled(
+        images.slice(from, from + batchSize).map((image) => decodeImage(image, { maxPixels: this.#maxPixels })),
+      );
     let upcoming = decodeBatch(0);
     for (let from = 0; from < images.length; from += batchSize) {
       throwIfAborted(options.signal);
@@ -490,18 +532,24 @@ export class ClipModel {
           decoded.push({ index: from + i, image: outcome.value });
         } else {
           const error = outcome.reason;
-          failures.push({ index: from + i, error: error instanceof ClipscopeError ? error : new DecodeError(String(error)) });
+          failures.push({
+            index: from + i,
+            error: error instanceof ClipscopeError ? error : new DecodeError(String(error)),
+          });
         }
       });
       timings.decode += now() - t;
       t = now();
       const batch = this.#preprocessor.preprocessBatch(decoded.map((d) => d.image));
-      for (const failure of batch.failures) failures.push({ index: decoded[failure.index].index, error: failure.error });
+      for (const failure of batch.failures)
+        failures.push({ index: decoded[failure.index].index, error: failure.error });
       timings.preprocess += now() - t;
       if (batch.indices.length > 0) {
         t = now();
         const vision = this.#vision;
-        const output = await vision.session.run({ pixel_values: new vision.ort.Tensor('float32', batch.data, batch.dims) });
+        const output = await vision.session.run({
+          pixel_values: new vision.ort.Tensor('float32', batch.data, batch.dims),
+        });
         const raw = outputFloats(output.image_embeds);
         timings.inference += now() - t;
         t = now();
@@ -514,7 +562,10 @@ export class ClipModel {
             batchRows.push(embeddings.subarray(r * this.dim, (r + 1) * this.dim));
             batchIndices.push(index);
           } else {
-            failures.push({ index, error: new ClipscopeError(`vision model output for image ${index} is not finite or zero`) });
+            failures.push({
+              index,
+              error: new NotFiniteError(`vision model output for image ${index} is not finite or zero`),
+            });
           }
         }
         rows.push(...batchRows);
@@ -558,11 +609,14 @@ export class ClipModel {
    */
   async classify(image: ImageSource | Float32Array, labels: readonly string[]): Promise<LabelScore[]> {
     if (labels.length === 0) throw new InvalidArgumentError('classify needs at least one label');
-    const embedding = image instanceof Float32Array && (this.dim === 0 || image.length === this.dim) && image.length > 0
-      ? image
-      : await this.embedImage(image as ImageSource);
+    const embedding =
+      image instanceof Float32Array && (this.dim === 0 || image.length === this.dim) && image.length > 0
+        ? image
+        : await this.embedImage(image as ImageSource);
     const texts = await this.embedTexts(labels);
-    const probabilities = check(core().zeroShotProbabilities(embedding, texts, labels.length, this.dim, this.logitScale));
+    const probabilities = check(
+      core().zeroShotProbabilities(embedding, texts, labels.length, this.dim, this.logitScale),
+    );
     return labels
       .map((label, i) => ({ label, probability: probabilities[i] }))
       .sort((a, b) => b.probability - a.probability);

@@ -5,7 +5,6 @@ import { throwIfAborted } from '../common/abort.js';
 import { ModelLoadError } from '../common/errors.js';
 import { importNodeOnly } from '../common/node-only.js';
 
-
 /** The default model: openai's CLIP ViT-B/32 as converted to ONNX for Transformers.js. */
 export const DEFAULT_MODEL_URL = 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/';
 /** Name of the Cache Storage bucket holding downloaded model files. */
@@ -20,11 +19,7 @@ export type ModelDtype = 'fp32' | 'quantized' | 'fp16';
  * paths, or a record of repository path → bytes).
  */
 export type ModelSource =
-  | string
-  | URL
-  | FileList
-  | readonly File[]
-  | Readonly<Record<string, ArrayBuffer | Uint8Array | Blob>>;
+  string | URL | FileList | readonly File[] | Readonly<Record<string, ArrayBuffer | Uint8Array | Blob>>;
 
 /** Expected size and/or SHA-256 (hex) of files, by repository path (`onnx/vision_model.onnx`). */
 export type ModelManifest = Readonly<Record<string, { size?: number; sha256?: string }>>;
@@ -158,7 +153,10 @@ class RemoteFiles implements ModelFiles {
     const bytes = await readBody(response, path, options);
     await verify(path, bytes, options.manifest);
     // Stored only once complete and verified, so the cache never holds a partial file.
-    await cache?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Length': String(bytes.length) } }));
+    await cache?.put(
+      url,
+      new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Length': String(bytes.length) } }),
+    );
     return bytes;
   }
 }
@@ -213,7 +211,11 @@ class PickedFiles implements ModelFiles {
     const value = this.#find(path);
     if (value === undefined) return undefined;
     const bytes =
-      value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(await value.arrayBuffer());
+      value instanceof Uint8Array
+        ? value
+        : value instanceof ArrayBuffer
+          ? new Uint8Array(value)
+          : new Uint8Array(await value.arrayBuffer());
     options.onProgress?.({ file: path, loaded: bytes.length, total: bytes.length, fromCache: false });
     await verify(path, bytes, options.manifest);
     return bytes;

@@ -15,7 +15,6 @@ export interface BackendInfo {
   threads: number;
 }
 
-
 /** Package-wide onnxruntime-web settings; set them before the first model loads. */
 export interface RuntimeSettings {
   /**
@@ -49,7 +48,12 @@ const threadsOf = new WeakMap<typeof Ort, number>();
  */
 export function loadOrt(backend: 'webgpu' | 'wasm'): Promise<typeof Ort> {
   const kind = isBrowser ? backend : 'wasm';
-  modules[kind] ??= kind === 'webgpu' ? import('onnxruntime-web') : isBrowser ? import('onnxruntime-web/wasm') : import('onnxruntime-web');
+  modules[kind] ??=
+    kind === 'webgpu'
+      ? import('onnxruntime-web')
+      : isBrowser
+        ? import('onnxruntime-web/wasm')
+        : import('onnxruntime-web');
   return modules[kind]!;
 }
 
@@ -95,7 +99,12 @@ export async function chooseBackend(choice: BackendChoice, threads: number): Pro
 function notOnnxReason(bytes: Uint8Array): string | undefined {
   if (bytes.length === 0) return 'is empty';
   let i = 0;
-  while (i < bytes.length && i < 64 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  while (
+    i < bytes.length &&
+    i < 64 &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
   if (bytes[i] === 0x3c) return 'is an HTML/XML page, not an ONNX model (a wrong URL, or an error or login page)';
   if (bytes[i] === 0x7b) return 'is JSON, not an ONNX model';
   if (bytes.length >= 7 && new TextDecoder().decode(bytes.subarray(0, 7)) === 'version') {
@@ -147,7 +156,9 @@ export function checkInterface(session: Ort.InferenceSession, kind: EncoderKind,
   const extraInput = inputs.find((name) => !want.inputs.includes(name) && !want.optionalInputs.includes(name));
   if (missingInput || extraInput || !outputs.includes(want.output)) {
     const expected =
-      kind === 'vision' ? 'input pixel_values and output image_embeds' : 'input input_ids (+ attention_mask) and output text_embeds';
+      kind === 'vision'
+        ? 'input pixel_values and output image_embeds'
+        : 'input input_ids (+ attention_mask) and output text_embeds';
     throw new ModelInterfaceError(
       `${file} has inputs [${inputs.join(', ')}] and outputs [${outputs.join(', ')}]; a CLIP ${kind} model needs ${expected}`,
     );

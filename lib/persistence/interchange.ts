@@ -50,7 +50,8 @@ export function decodeNpy(bytes: Uint8Array): { data: Float32Array; rows: number
   if (!shape) corrupt(`.npy must hold a 2-D array, header says ${header.trim()}`);
   if (fortran !== 'False') corrupt('.npy in Fortran order is not supported: save a C-ordered array');
   const [rows, cols] = [Number(shape[1]), Number(shape[2])];
-  const size = descr === '<f4' ? 4 : descr === '<f8' ? 8 : corrupt(`.npy dtype ${descr} is not supported: use float32 or float64`);
+  const size =
+    descr === '<f4' ? 4 : descr === '<f8' ? 8 : corrupt(`.npy dtype ${descr} is not supported: use float32 or float64`);
   const offset = start + headerLength;
   if (bytes.length !== offset + rows * cols * size) {
     corrupt(`.npy has ${bytes.length - offset} data bytes, ${rows} x ${cols} of ${descr} needs ${rows * cols * size}`);

@@ -3,7 +3,6 @@
 import { EmbeddingIndex } from '../search/embedding-index.js';
 import { StorageError } from '../common/errors.js';
 
-
 const DATABASE = 'clipscope';
 const STORE = 'indexes';
 

@@ -128,7 +128,6 @@ function toResults(raw: RawHits, queries: number): SearchResult[] {
  * bookkeeping (`memoryBytes` reports the total).
  */
 export class EmbeddingIndex extends WasmObject<RawIndex> {
-
   /** Creates an index after loading the core if needed. */
   static async create(dim: number, options: IndexOptions = {}): Promise<EmbeddingIndex> {
     await init();
@@ -149,9 +148,11 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
   /** @internal */
   constructor(raw: RawIndex);
   constructor(dimOrRaw: number | RawIndex, options: IndexOptions = {}) {
-    const isRaw = typeof dimOrRaw === 'object' && dimOrRaw !== null && typeof (dimOrRaw as RawIndex).isDeleted === 'function';
+    const isRaw =
+      typeof dimOrRaw === 'object' && dimOrRaw !== null && typeof (dimOrRaw as RawIndex).isDeleted === 'function';
     if (!isRaw && typeof dimOrRaw !== 'number') invalid(`dimension must be a number, got ${describeType(dimOrRaw)}`);
-    if (typeof options !== 'object' || options === null) invalid(`options must be an object, got ${describeType(options)}`);
+    if (typeof options !== 'object' || options === null)
+      invalid(`options must be an object, got ${describeType(options)}`);
     super(isRaw ? (dimOrRaw as RawIndex) : createRawIndex(dimOrRaw as number, options), 'EmbeddingIndex');
   }
 
@@ -258,8 +259,13 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
   ): ItemCluster[] {
     const k = clustering.centroids.length / this.dim;
     const raw = check(
-      this.raw.summarize(toInt32(clustering.labels), toFloat32(clustering.centroids, 'centroids'), k,
-        metricCode(options.metric), toRawIds(clustering.ids)),
+      this.raw.summarize(
+        toInt32(clustering.labels),
+        toFloat32(clustering.centroids, 'centroids'),
+        k,
+        metricCode(options.metric),
+        toRawIds(clustering.ids),
+      ),
     );
     return toSummaries(raw).map((s) => ({
       size: s.size,
@@ -280,7 +286,8 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
    * two or more, members and groups in insertion order. Exact all-pairs: n²/2 dot products.
    */
   nearDuplicates(threshold: number): Id[][] {
-    if (typeof threshold !== 'number' || Number.isNaN(threshold)) invalid(`threshold must be a number, got ${describeType(threshold)}`);
+    if (typeof threshold !== 'number' || Number.isNaN(threshold))
+      invalid(`threshold must be a number, got ${describeType(threshold)}`);
     return check(this.raw.nearDuplicates(threshold)).groups;
   }
 

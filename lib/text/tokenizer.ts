@@ -70,7 +70,12 @@ export class ClipTokenizer extends WasmObject<RawTokenizer> {
   /** Rows of framed, truncated and padded ids for a text encoder. */
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): TokenizedBatch {
     if (!Array.isArray(texts)) invalid(`texts must be an array of strings, got ${describeType(texts)}`);
-    const contextLength = integerInRange(options.contextLength ?? CLIP_CONTEXT_LENGTH, 2, MAX_CONTEXT_LENGTH, 'contextLength');
+    const contextLength = integerInRange(
+      options.contextLength ?? CLIP_CONTEXT_LENGTH,
+      2,
+      MAX_CONTEXT_LENGTH,
+      'contextLength',
+    );
     const padId = integerInRange(options.padId ?? this.endId, 0, 2 ** 31 - 1, 'padId');
     const rows = texts.map((text, i) => wellFormedText(text, `text ${i}`));
     const { ids, mask } = check(this.raw.encodeBatch(rows, contextLength, padId));
@@ -91,7 +96,6 @@ export class ClipTokenizer extends WasmObject<RawTokenizer> {
   get vocabSize(): number {
     return this.raw.vocabSize();
   }
-
 }
 
 /** The text of a gzip file (CLIP's `bpe_simple_vocab_16e6.txt.gz`), with the platform's decompressor. */

@@ -29,10 +29,7 @@ function wasmUrl(): URL {
 
 // The .wasm is always fetched here, never by Emscripten's glue, so one glue file works in
 // browsers, workers and Node (where the glue's own loader would need __dirname).
-async function instantiate(
-  url: URL,
-  imports: WebAssembly.Imports,
-): Promise<WebAssembly.WebAssemblyInstantiatedSource> {
+async function instantiate(url: URL, imports: WebAssembly.Imports): Promise<WebAssembly.WebAssemblyInstantiatedSource> {
   if (url.protocol === 'file:') {
     return WebAssembly.instantiate(await readFileUrl(url), imports);
   }

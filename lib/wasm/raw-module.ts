@@ -111,7 +111,14 @@ export interface RawTokenizer {
 
 export interface RawPreprocessor {
   resizeBatch(count: number, width: number, height: number): RawError | undefined;
-  runInto(slot: number, pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: number, stride: number): RawError | undefined;
+  runInto(
+    slot: number,
+    pixels: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    channels: number,
+    stride: number,
+  ): RawError | undefined;
   /** A view of the batch tensor in WASM memory: valid until the next call into the module. */
   batchView(): Float32Array;
   release(): void;

@@ -13,15 +13,24 @@ import { launchChromium } from '../e2e/browser.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'clipscope-consumer-'));
 const app = join(work, 'app');
-const devDependencies = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
+const devDependencies = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies as Record<
+  string,
+  string
+>;
 const bundlers = ['vite', 'webpack', 'webpack-cli'].map((name) => `${name}@${devDependencies[name]}`);
 
 beforeAll(() => {
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+  );
   cpSync(fileURLToPath(new URL('./app/', import.meta.url)), app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
   // --prefer-offline: the packages are in npm's cache after the project's own install.
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed.filename), ...bundlers], { cwd: app, stdio: 'pipe' });
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed.filename), ...bundlers],
+    { cwd: app, stdio: 'pipe' },
+  );
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -44,7 +53,10 @@ const expected = {
   backend: 'wasm',
   added: 6,
   byText: expect.arrayContaining(['blue-0', 'blue-1', 'blue-2']),
-  clusters: expect.arrayContaining([['red', 'red', 'red'], ['blue', 'blue', 'blue']]),
+  clusters: expect.arrayContaining([
+    ['red', 'red', 'red'],
+    ['blue', 'blue', 'blue'],
+  ]),
 };
 
 describe('an app that installed the tarball', () => {
@@ -56,13 +68,18 @@ describe('an app that installed the tarball', () => {
   it('bundles with webpack and embeds, searches and clusters in Chromium', async () => {
     execFileSync('npx', ['webpack', '--config', 'webpack.config.cjs'], { cwd: app, stdio: 'pipe' });
     // webpack emits only scripts and assets: the page is the app's own, loading the bundle.
-    const html = readFileSync(join(app, 'index.html'), 'utf8').replace('<script type="module" src="./main.js">', '<script src="./main.js">');
+    const html = readFileSync(join(app, 'index.html'), 'utf8').replace(
+      '<script type="module" src="./main.js">',
+      '<script src="./main.js">',
+    );
     writeFileSync(join(app, 'dist-webpack/index.html'), html);
     expect(await runInChromium(join(app, 'dist-webpack'))).toEqual(expected);
   }, 180_000);
 
   it('runs in a Node script', () => {
-    const out = JSON.parse(execFileSync('node', ['node-script.mjs', join(root, 'build/models/clip-colors')], { cwd: app, encoding: 'utf8' }));
+    const out = JSON.parse(
+      execFileSync('node', ['node-script.mjs', join(root, 'build/models/clip-colors')], { cwd: app, encoding: 'utf8' }),
+    );
     expect(out).toEqual({ top: 'yellow-a', clusters: [1, 2], decode: 'function' });
   });
 });

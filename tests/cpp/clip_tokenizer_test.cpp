@@ -1,16 +1,17 @@
 // The C++ CLIP tokenizer against the original tokenizer's ids (tests/fixtures, made by openai/CLIP
 // with ftfy) and against the reference tokenizer on 2100 more strings
 // (tests/reference/clip_tokenizer_reference.py), plus the text-cleaning pieces one by one.
+#include "clip_tokenizer.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "clip_text_clean.h"
-#include "clip_tokenizer.h"
 #include "html_unescape.h"
 #include "unicode_text.h"
 #include "utf8.h"
@@ -35,12 +36,14 @@ std::vector<int32_t> ParseIds(const std::string& field) {
 
 std::vector<Case> ReadCases(const std::string& name) {
   std::ifstream in(kDir + name);
-  EXPECT_TRUE(in) << "missing " << kDir + name << ": run tests/reference/clip_tokenizer_reference.py";
+  EXPECT_TRUE(in) << "missing " << kDir + name
+                  << ": run tests/reference/clip_tokenizer_reference.py";
   std::vector<Case> cases;
   for (std::string line; std::getline(in, line);) {
     const size_t tab1 = line.find('\t'), tab2 = line.find('\t', tab1 + 1);
     Case c;
-    for (size_t k = 0; k < tab1; k += 2) c.text.push_back(static_cast<char>(std::stoi(line.substr(k, 2), nullptr, 16)));
+    for (size_t k = 0; k < tab1; k += 2)
+      c.text.push_back(static_cast<char>(std::stoi(line.substr(k, 2), nullptr, 16)));
     c.ids = ParseIds(line.substr(tab1 + 1, tab2 - tab1 - 1));
     c.truncated = ParseIds(line.substr(tab2 + 1));
     cases.push_back(std::move(c));
@@ -97,14 +100,19 @@ TEST(ClipTokenizer, VocabularyHasClipLayout) {
   EXPECT_EQ(Tokenizer().TokenId("no such token"), -1);
 }
 
-TEST(ClipTokenizer, EqualsTheOriginalTokenizerOnEveryPublicCase) { ExpectCases(ReadCases("public_cases.txt")); }
+TEST(ClipTokenizer, EqualsTheOriginalTokenizerOnEveryPublicCase) {
+  ExpectCases(ReadCases("public_cases.txt"));
+}
 
-TEST(ClipTokenizer, EqualsTheReferenceOnTwoThousandMoreStrings) { ExpectCases(ReadCases("cases.txt")); }
+TEST(ClipTokenizer, EqualsTheReferenceOnTwoThousandMoreStrings) {
+  ExpectCases(ReadCases("cases.txt"));
+}
 
 TEST(ClipTokenizer, PadsAfterTheEndTokenAndMasksThePadding) {
   std::vector<int32_t> ids(10), mask(10);
   EXPECT_EQ(Tokenizer().EncodePadded("a photo of a cat", 10, 49407, ids.data(), mask.data()), 7u);
-  EXPECT_EQ(ids, (std::vector<int32_t>{49406, 320, 1125, 539, 320, 2368, 49407, 49407, 49407, 49407}));
+  EXPECT_EQ(ids,
+            (std::vector<int32_t>{49406, 320, 1125, 539, 320, 2368, 49407, 49407, 49407, 49407}));
   EXPECT_EQ(mask, (std::vector<int32_t>{1, 1, 1, 1, 1, 1, 1, 0, 0, 0}));
 }
 
@@ -115,9 +123,13 @@ TEST(ClipTokenizer, TruncationKeepsTheEndTokenLast) {
 }
 
 TEST(ClipTokenizer, InvalidUtf8BecomesReplacementCharacters) {
-  EXPECT_EQ(Tokenizer().Encode("a\xff" "b"), Tokenizer().Encode("a\xEF\xBF\xBD" "b"));
+  EXPECT_EQ(Tokenizer().Encode("a\xff"
+                               "b"),
+            Tokenizer().Encode("a\xEF\xBF\xBD"
+                               "b"));
   // An encoded surrogate is three invalid bytes, as TextDecoder reads them.
-  EXPECT_EQ(Tokenizer().Encode("\xED\xA0\x80"), Tokenizer().Encode("\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"));
+  EXPECT_EQ(Tokenizer().Encode("\xED\xA0\x80"),
+            Tokenizer().Encode("\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"));
 }
 
 TEST(ClipTokenizer, RejectsMalformedMerges) {
@@ -133,26 +145,29 @@ TEST(ClipTokenizer, RejectsMalformedMerges) {
 }
 
 TEST(UnicodeText, NfcComposesReordersAndRespectsExclusions) {
-  EXPECT_EQ(NormalizeNfc(U("e\xCC\x81")), U("\xC3\xA9"));                       // e + acute -> é
-  EXPECT_EQ(NormalizeNfc(U("q\xCC\xA3\xCC\x87")), U("q\xCC\xA3\xCC\x87"));      // no composite
-  EXPECT_EQ(NormalizeNfc(U("q\xCC\x87\xCC\xA3")), U("q\xCC\xA3\xCC\x87"));      // reordered
-  EXPECT_EQ(NormalizeNfc(U("\xE0\xA5\x98")), U("\xE0\xA4\x95\xE0\xA4\xBC"));    // U+0958 excluded
-  EXPECT_EQ(NormalizeNfc(U("\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8")), U("\xEA\xB0\x81"));  // Hangul LVT
-  EXPECT_EQ(NormalizeNfc(U("\xE2\x84\xAB")), U("\xC3\x85"));                    // Angstrom sign -> Å
+  EXPECT_EQ(NormalizeNfc(U("e\xCC\x81")), U("\xC3\xA9"));                     // e + acute -> é
+  EXPECT_EQ(NormalizeNfc(U("q\xCC\xA3\xCC\x87")), U("q\xCC\xA3\xCC\x87"));    // no composite
+  EXPECT_EQ(NormalizeNfc(U("q\xCC\x87\xCC\xA3")), U("q\xCC\xA3\xCC\x87"));    // reordered
+  EXPECT_EQ(NormalizeNfc(U("\xE0\xA5\x98")), U("\xE0\xA4\x95\xE0\xA4\xBC"));  // U+0958 excluded
+  EXPECT_EQ(NormalizeNfc(U("\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8")),
+            U("\xEA\xB0\x81"));                               // Hangul LVT
+  EXPECT_EQ(NormalizeNfc(U("\xE2\x84\xAB")), U("\xC3\x85"));  // Angstrom sign -> Å
 }
 
 TEST(UnicodeText, LowercaseFollowsUnicodeNotAscii) {
   EXPECT_EQ(LowercaseFull(U("\xC3\x84\xC3\x96\xC3\x9C")), U("\xC3\xA4\xC3\xB6\xC3\xBC"));  // ÄÖÜ
   EXPECT_EQ(LowercaseFull(U("\xC4\xB0")), U("i\xCC\x87"));  // İ -> i + dot above
   // ΟΔΟΣ ΣΟΦΟΣ: final sigma at word ends only
-  EXPECT_EQ(LowercaseFull(U("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 \xCE\xA3\xCE\x9F\xCE\xA6\xCE\x9F\xCE\xA3")),
-            U("\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82 \xCF\x83\xCE\xBF\xCF\x86\xCE\xBF\xCF\x82"));
+  EXPECT_EQ(
+      LowercaseFull(U("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 \xCE\xA3\xCE\x9F\xCE\xA6\xCE\x9F\xCE\xA3")),
+      U("\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82 \xCF\x83\xCE\xBF\xCF\x86\xCE\xBF\xCF\x82"));
 }
 
 TEST(HtmlUnescape, MatchesPythonHtmlUnescape) {
   EXPECT_EQ(HtmlUnescape(U("&amp; &lt;&gt; &quot;&#39;")), U("& <> \"'"));
   EXPECT_EQ(HtmlUnescape(U("&copy 2024 &ampx &notit;")), U("\xC2\xA9 2024 &x \xC2\xACit;"));
-  EXPECT_EQ(HtmlUnescape(U("&#0;&#x80;&#xD800;&#1114112;&#1;")), U("\xEF\xBF\xBD\xE2\x82\xAC\xEF\xBF\xBD\xEF\xBF\xBD"));
+  EXPECT_EQ(HtmlUnescape(U("&#0;&#x80;&#xD800;&#1114112;&#1;")),
+            U("\xEF\xBF\xBD\xE2\x82\xAC\xEF\xBF\xBD\xEF\xBF\xBD"));
   EXPECT_EQ(HtmlUnescape(U("&#x;&#;&bogus;&NTILDE;")), U("&#x;&#;&bogus;&NTILDE;"));
 }
 
@@ -161,10 +176,14 @@ TEST(HtmlUnescape, FtfyAlsoReadsUppercasedNamesButNeedsTheSemicolon) {
 }
 
 TEST(CleanClipText, RepairsQuotesLigaturesWidthAndControls) {
-  EXPECT_EQ(CleanClipText(U("\xE2\x80\x9C" "Don\xE2\x80\x99t\xE2\x80\x9D")), U("\"don't\""));
+  EXPECT_EQ(CleanClipText(U("\xE2\x80\x9C"
+                            "Don\xE2\x80\x99t\xE2\x80\x9D")),
+            U("\"don't\""));
   EXPECT_EQ(CleanClipText(U("\xEF\xAC\x81sh")), U("fish"));
   EXPECT_EQ(CleanClipText(U("\xEF\xBC\xA1\xEF\xBC\xA2\xE3\x80\x80\xEF\xBC\x91")), U("ab 1"));
-  EXPECT_EQ(CleanClipText(U("a\x07" "b \x1b[31mred\x1b[0m")), U("ab red"));
+  EXPECT_EQ(CleanClipText(U("a\x07"
+                            "b \x1b[31mred\x1b[0m")),
+            U("ab red"));
   EXPECT_EQ(CleanClipText(U("&amp;amp;amp;")), U("&"));
   EXPECT_EQ(CleanClipText(U("  tab\there \r\n new ")), U("tab here new"));
 }
@@ -177,7 +196,8 @@ namespace {
 
 // CLIP's BPE loop as written in simple_tokenizer.py: each round finds the lowest-ranked
 // adjacent pair and merges all its occurrences left to right (quadratic in the word's length).
-std::vector<int32_t> NaiveBpe(const ClipTokenizer& tokenizer, const std::vector<std::pair<std::string, std::string>>& merges,
+std::vector<int32_t> NaiveBpe(const ClipTokenizer& tokenizer,
+                              const std::vector<std::pair<std::string, std::string>>& merges,
                               const std::string& word) {
   std::vector<std::string> symbols;
   for (char c : word) symbols.push_back(std::string(1, c));
@@ -198,7 +218,8 @@ std::vector<int32_t> NaiveBpe(const ClipTokenizer& tokenizer, const std::vector<
     if (best < 0) break;
     std::vector<std::string> merged;
     for (size_t i = 0; i < symbols.size(); ++i) {
-      if (i + 1 < symbols.size() && symbols[i] == merges[best].first && symbols[i + 1] == merges[best].second) {
+      if (i + 1 < symbols.size() && symbols[i] == merges[best].first &&
+          symbols[i + 1] == merges[best].second) {
         merged.push_back(symbols[i] + symbols[i + 1]);
         ++i;
       } else {
@@ -216,9 +237,9 @@ std::vector<int32_t> NaiveBpe(const ClipTokenizer& tokenizer, const std::vector<
 // ranked merge later extends, and a repeated merge (its last rank counts).
 TEST(ClipTokenizerBpe, HeapBpeEqualsClipsRoundByRoundLoopOnOverlappingMerges) {
   const std::vector<std::pair<std::string, std::string>> merges = {
-      {"a", "a"}, {"b", "a"}, {"a", "b"}, {"aa", "a"}, {"ab", "a"}, {"a", "b</w>"}, {"aa", "aa"},
-      {"b", "b"}, {"ba", "b"}, {"a", "a</w>"}, {"aa", "b"}, {"a", "a"}, {"bb", "a</w>"},
-      {"aaaa", "aa"}, {"b", "a</w>"}, {"ba", "ba"}, {"bb", "bb"}};
+      {"a", "a"},      {"b", "a"},     {"a", "b"},     {"aa", "a"},    {"ab", "a"}, {"a", "b</w>"},
+      {"aa", "aa"},    {"b", "b"},     {"ba", "b"},    {"a", "a</w>"}, {"aa", "b"}, {"a", "a"},
+      {"bb", "a</w>"}, {"aaaa", "aa"}, {"b", "a</w>"}, {"ba", "ba"},   {"bb", "bb"}};
   std::string text = "#version: 0.2\n";
   for (const auto& [left, right] : merges) text += left + " " + right + "\n";
   ClipTokenizer tokenizer = ClipTokenizer::FromMerges(text, merges.size()).value();
@@ -244,7 +265,11 @@ TEST(ClipTokenizerBpe, LongWordsAndNestedEntitiesTakeLinearWork) {
   // Entities nested 100000 deep: cleaning stops after a bounded number of rounds, and a row
   // stops encoding once it is full.
   std::vector<int32_t> row(77);
-  const std::string nested = "&" + [] { std::string s; for (int i = 0; i < 100000; ++i) s += "amp;"; return s; }();
+  const std::string nested = "&" + [] {
+    std::string s;
+    for (int i = 0; i < 100000; ++i) s += "amp;";
+    return s;
+  }();
   EXPECT_EQ(tokenizer.EncodePadded(nested, 77, 0, row.data(), nullptr), 77u);
   EXPECT_EQ(row.back(), tokenizer.end_id());
 }

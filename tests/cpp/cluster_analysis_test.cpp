@@ -19,8 +19,9 @@ TEST(Silhouette, EqualsScikitLearnForEuclideanAndCosine) {
   const auto& x = ref["x"];
   const std::vector<int32_t> labels = ref["labels"].Ints();
   SilhouetteOptions euclidean;
-  EXPECT_NEAR(Silhouette(x.Floats().data(), x.shape[0], x.shape[1], labels.data(), euclidean).value(),
-              ref["euclidean"].values[0], 1e-5);
+  EXPECT_NEAR(
+      Silhouette(x.Floats().data(), x.shape[0], x.shape[1], labels.data(), euclidean).value(),
+      ref["euclidean"].values[0], 1e-5);
   SilhouetteOptions cosine;
   cosine.metric = Metric::kCosine;
   EXPECT_NEAR(Silhouette(x.Floats().data(), x.shape[0], x.shape[1], labels.data(), cosine).value(),
@@ -71,8 +72,8 @@ TEST(ClusterSummaries, RepresentativeIsTheMemberClosestToTheCentroid) {
   const std::vector<float> x = {0, 0, 4, 0, 1, 0, 10, 10, 11, 10};
   const std::vector<int32_t> labels = {0, 0, 0, 1, 1};
   const std::vector<float> centroids = {5.0f / 3, 0, 10.5f, 10};
-  auto summaries = SummarizeClusters(x.data(), 5, 2, labels.data(), centroids.data(), 3,
-                                     Metric::kEuclidean);
+  auto summaries =
+      SummarizeClusters(x.data(), 5, 2, labels.data(), centroids.data(), 3, Metric::kEuclidean);
   ASSERT_EQ(summaries.size(), 3u);
   EXPECT_EQ(summaries[0].size, 3u);
   EXPECT_EQ(summaries[0].representative, 2);
@@ -85,7 +86,8 @@ TEST(ClusterSummaries, RepresentativeIsTheMemberClosestToTheCentroid) {
 class PcaMatchesNumpySvd : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(PcaMatchesNumpySvd, AxesCoordinatesAndVarianceUpToSign) {
-  auto ref = ReadNamedArrays(ReferencePath(std::string("clustering/pca-") + GetParam() + ".arrays"));
+  auto ref =
+      ReadNamedArrays(ReferencePath(std::string("clustering/pca-") + GetParam() + ".arrays"));
   const auto& x = ref["x"];
   const size_t n = x.shape[0], d = x.shape[1];
   Pca2d pca = PrincipalComponents2d(x.Floats().data(), n, d).value();
@@ -113,7 +115,8 @@ TEST(Pca, SignsAreDeterministicAndDegenerateInputIsHandled) {
   for (size_t axis = 0; axis < 2; ++axis) {
     size_t largest = 0;
     for (size_t j = 1; j < 6; ++j) {
-      if (std::fabs(a.components[axis * 6 + j]) > std::fabs(a.components[axis * 6 + largest])) largest = j;
+      if (std::fabs(a.components[axis * 6 + j]) > std::fabs(a.components[axis * 6 + largest]))
+        largest = j;
     }
     EXPECT_GT(a.components[axis * 6 + largest], 0);
   }

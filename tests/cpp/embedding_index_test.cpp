@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <numeric>
 #include <functional>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "simd.h"
@@ -56,7 +56,8 @@ std::vector<ItemId> NumberIds(size_t n) {
   return ids;
 }
 
-EmbeddingIndex MakeIndex(const std::vector<float>& data, size_t d, Storage storage = Storage::kFloat32) {
+EmbeddingIndex MakeIndex(const std::vector<float>& data, size_t d,
+                         Storage storage = Storage::kFloat32) {
   Result<EmbeddingIndex> index = EmbeddingIndex::Create(d, {storage, 0});
   EXPECT_TRUE(index.ok());
   Status added = index.value().Add(NumberIds(data.size() / d), data.data(), data.size());
@@ -73,8 +74,8 @@ void ExpectMatchesReference(const Hits& hits, const Reference& ref, const std::s
     const double want = ref.scores[ref.order[r]];
     EXPECT_NEAR(hits.scores[r], want, 2e-6) << where << " rank " << r;
     if (got != ref.order[r]) {
-      EXPECT_NEAR(ref.scores[got], want, 1e-6) << where << " rank " << r << ": id " << got
-                                               << " instead of " << ref.order[r];
+      EXPECT_NEAR(ref.scores[got], want, 1e-6)
+          << where << " rank " << r << ": id " << got << " instead of " << ref.order[r];
     }
   }
 }
@@ -84,7 +85,7 @@ struct Case {
 };
 
 TEST(EmbeddingIndex, TopKEqualsDoublePrecisionBruteForceOnRandomData) {
-  const Case cases[] = {{1, 1, 1},    {5, 1, 3},     {10, 3, 20},    {100, 7, 10},
+  const Case cases[] = {{1, 1, 1},    {5, 1, 3},      {10, 3, 20},    {100, 7, 10},
                         {257, 17, 5}, {1000, 33, 10}, {500, 512, 10}, {3000, 100, 50},
                         {64, 8, 64},  {9, 16, 4},     {300, 9, 300}};
   for (const Case& c : cases) {
@@ -94,9 +95,9 @@ TEST(EmbeddingIndex, TopKEqualsDoublePrecisionBruteForceOnRandomData) {
     for (size_t q = 0; q < 7; ++q) {
       Result<Hits> hits = index.Search(&queries[q * c.d], c.d, int(c.k));
       ASSERT_TRUE(hits.ok()) << hits.status().message();
-      ExpectMatchesReference(hits.value(), BruteForce(data, c.d, &queries[q * c.d], c.k),
-                             "n=" + std::to_string(c.n) + " d=" + std::to_string(c.d) +
-                                 " k=" + std::to_string(c.k));
+      ExpectMatchesReference(
+          hits.value(), BruteForce(data, c.d, &queries[q * c.d], c.k),
+          "n=" + std::to_string(c.n) + " d=" + std::to_string(c.d) + " k=" + std::to_string(c.k));
     }
   }
 }
@@ -104,7 +105,8 @@ TEST(EmbeddingIndex, TopKEqualsDoublePrecisionBruteForceOnRandomData) {
 TEST(EmbeddingIndex, TopKEqualsDoublePrecisionBruteForceOnClusteredData) {
   for (const Case& c : {Case{2000, 64, 10}, Case{1500, 512, 10}, Case{777, 130, 25}}) {
     std::vector<float> all = testing::ClusteredVectors(c.n + 10, c.d, 20, 0.3, c.d);
-    std::vector<float> data(all.begin(), all.end() - 10 * c.d), queries(all.end() - 10 * c.d, all.end());
+    std::vector<float> data(all.begin(), all.end() - 10 * c.d),
+        queries(all.end() - 10 * c.d, all.end());
     EmbeddingIndex index = MakeIndex(data, c.d);
     for (size_t q = 0; q < 10; ++q) {
       Result<Hits> hits = index.Search(&queries[q * c.d], c.d, int(c.k));
@@ -155,7 +157,8 @@ TEST(EmbeddingIndex, BatchSearchIsBitIdenticalToSingleSearches) {
 double Int8Recall(Storage storage, double max_score_error) {
   const size_t n = 5000, d = 512, nq = 100, k = 10;
   std::vector<float> all = testing::ClusteredVectors(n + nq, d, 50, 0.5, 42);
-  std::vector<float> data(all.begin(), all.begin() + n * d), queries(all.begin() + n * d, all.end());
+  std::vector<float> data(all.begin(), all.begin() + n * d),
+      queries(all.begin() + n * d, all.end());
   EmbeddingIndex exact = MakeIndex(data, d, Storage::kFloat32);
   EmbeddingIndex int8 = MakeIndex(data, d, storage);
   size_t found = 0;
@@ -192,7 +195,8 @@ TEST(EmbeddingIndex, MemoryPerVectorFollowsTheStorage) {
 
 TEST(EmbeddingIndex, FilterRestrictsCandidatesToTheGivenIds) {
   const size_t n = 400, d = 24;
-  std::vector<float> data = testing::RandomVectors(n, d, 5), query = testing::RandomVectors(1, d, 6);
+  std::vector<float> data = testing::RandomVectors(n, d, 5),
+                     query = testing::RandomVectors(1, d, 6);
   for (Storage storage : {Storage::kFloat32, Storage::kInt8, Storage::kInt8Exact}) {
     EmbeddingIndex index = MakeIndex(data, d, storage);
     std::vector<ItemId> filter;
@@ -292,14 +296,17 @@ TEST(NearDuplicates, GroupsPairsAboveTheThresholdTransitively) {
   // angles 0, 10, 20 degrees chain up; 90 and 91 pair; 180 stands alone
   std::vector<float> v;
   for (double degrees : {90.0, 0.0, 180.0, 10.0, 91.0, 20.0}) {
-    v.push_back(float(std::cos(degrees * M_PI / 180))), v.push_back(float(std::sin(degrees * M_PI / 180)));
+    v.push_back(float(std::cos(degrees * M_PI / 180))),
+        v.push_back(float(std::sin(degrees * M_PI / 180)));
   }
-  std::vector<ItemId> ids = {ItemId(std::string("up")), 1.0, 2.0, 3.0, ItemId(std::string("up2")), 5.0};
+  std::vector<ItemId> ids = {ItemId(std::string("up")),  1.0, 2.0, 3.0,
+                             ItemId(std::string("up2")), 5.0};
   ASSERT_TRUE(index.Add(ids, v.data(), v.size()).ok());
   const float cos15 = float(std::cos(15 * M_PI / 180));
   auto groups = index.NearDuplicates(cos15).value();
   ASSERT_EQ(groups.size(), 2u);
-  EXPECT_EQ(groups[0], (std::vector<ItemId>{ItemId(std::string("up")), ItemId(std::string("up2"))}));
+  EXPECT_EQ(groups[0],
+            (std::vector<ItemId>{ItemId(std::string("up")), ItemId(std::string("up2"))}));
   EXPECT_EQ(groups[1], (std::vector<ItemId>{1.0, 3.0, 5.0}));
   EXPECT_TRUE(index.NearDuplicates(0.9999f).value().empty());
   EXPECT_EQ(index.NearDuplicates(2).status().code(), ErrorCode::kInvalidArgument);
@@ -314,10 +321,13 @@ std::vector<std::vector<ItemId>> PlainGroups(const EmbeddingIndex& index, float 
   const size_t n = index.size(), d = index.dim();
   std::vector<int> parent(n);
   std::iota(parent.begin(), parent.end(), 0);
-  std::function<int(int)> find = [&](int a) { return parent[a] == a ? a : parent[a] = find(parent[a]); };
+  std::function<int(int)> find = [&](int a) {
+    return parent[a] == a ? a : parent[a] = find(parent[a]);
+  };
   for (size_t a = 0; a < n; ++a) {
     for (size_t b = a + 1; b < n; ++b) {
-      if (simd::Dot(unit + a * d, unit + b * d, d) >= threshold) parent[find(int(b))] = find(int(a));
+      if (simd::Dot(unit + a * d, unit + b * d, d) >= threshold)
+        parent[find(int(b))] = find(int(a));
     }
   }
   std::map<int, size_t> sizes, position;

@@ -1,10 +1,10 @@
 // Normalising encoder outputs and zero-shot probabilities.
+#include "embedding_math.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
-
-#include "embedding_math.h"
 
 namespace clipscope {
 namespace {
@@ -35,7 +35,8 @@ TEST(ZeroShotProbabilities, IsTheSoftmaxOfScaledCosines) {
 TEST(ZeroShotProbabilities, RefusesNoLabelsAndNonFiniteScale) {
   const float v[2] = {1, 0};
   float p[1];
-  EXPECT_EQ(ZeroShotProbabilities(v, v, 0, 2, 1.0f, p).message(), "zero-shot classification needs at least one label");
+  EXPECT_EQ(ZeroShotProbabilities(v, v, 0, 2, 1.0f, p).message(),
+            "zero-shot classification needs at least one label");
   EXPECT_EQ(ZeroShotProbabilities(v, v, 1, 2, NAN, p).code(), ErrorCode::kNotFinite);
 }
 

@@ -95,7 +95,8 @@ bool WriteClustering(const std::string& dir) {
   random.seed = 8, random.init = KMeansInit::kRandom;
   KMeansResult a = KMeans(data.data(), n, d, 8, plus).value();
   Pca2d pca = PrincipalComponents2d(data.data(), n, d).value();
-  double score = Silhouette(data.data(), n, d, a.labels.data(), {Metric::kEuclidean, 500, 2}).value();
+  double score =
+      Silhouette(data.data(), n, d, a.labels.data(), {Metric::kEuclidean, 500, 2}).value();
 
   std::ofstream json(dir + "/clustering.json");
   json << "{\"dim\":" << d << ",";

@@ -18,7 +18,8 @@ using testing::ReferencePath;
 PreprocessConfig ConfigFrom(std::map<std::string, NamedArray>& ref) {
   PreprocessConfig c;
   c.shortest_edge = int(ref["shortest_edge"].values[0]);
-  c.resize_height = int(ref["resize_hw"].values[0]), c.resize_width = int(ref["resize_hw"].values[1]);
+  c.resize_height = int(ref["resize_hw"].values[0]),
+  c.resize_width = int(ref["resize_hw"].values[1]);
   c.resample = static_cast<ResampleFilter>(int(ref["resample"].values[0]));
   c.crop_height = int(ref["crop_hw"].values[0]), c.crop_width = int(ref["crop_hw"].values[1]);
   c.do_center_crop = c.crop_height > 0;
@@ -36,7 +37,8 @@ std::vector<std::string> ReferenceCases() {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     // "<image>--<config>.arrays" files hold a pipeline case
-    if (entry.path().extension() == ".arrays" && name.find("--") != std::string::npos) names.push_back(name);
+    if (entry.path().extension() == ".arrays" && name.find("--") != std::string::npos)
+      names.push_back(name);
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -68,7 +70,8 @@ TEST(ImagePreprocess, BitExactWithPillowAndNumpyOnEveryReferenceCase) {
     ASSERT_TRUE(preprocessor.Run(view, tensor.data()).ok());
     const std::vector<float> expected = ref["tensor"].Floats();
     float worst = 0;
-    for (size_t i = 0; i < expected.size(); ++i) worst = std::max(worst, std::fabs(tensor[i] - expected[i]));
+    for (size_t i = 0; i < expected.size(); ++i)
+      worst = std::max(worst, std::fabs(tensor[i] - expected[i]));
     EXPECT_LE(worst, 1e-6f) << name;
   }
 }
@@ -123,7 +126,8 @@ TEST(Resample, VerticalSimdPathEqualsScalarArithmeticOnEveryRowLength) {
     std::vector<uint8_t> image(size_t(width) * 9);
     for (size_t i = 0; i < image.size(); ++i) image[i] = uint8_t((i * 97 + 13) % 256);
     ResampleScratch scratch;
-    Resample({image.data(), width, 9, 1, size_t(width)}, width, 4, ResampleFilter::kBicubic, &scratch);
+    Resample({image.data(), width, 9, 1, size_t(width)}, width, 4, ResampleFilter::kBicubic,
+             &scratch);
     ResampleCoefficients co = ComputeCoefficients(9, 4, ResampleFilter::kBicubic);
     for (int yy = 0; yy < 4; ++yy) {
       for (int x = 0; x < width; ++x) {

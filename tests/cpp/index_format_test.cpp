@@ -12,9 +12,10 @@ namespace {
 EmbeddingIndex Sample(Storage storage) {
   EmbeddingIndex index = EmbeddingIndex::Create(5, {storage, 0}).value();
   std::vector<float> data = testing::RandomVectors(4, 5, 9);
-  EXPECT_TRUE(index.Add({ItemId(std::string("photo-1.jpg")), ItemId(2.5), ItemId(std::string("")),
-                         ItemId(-7.0)},
-                        data.data(), data.size())
+  EXPECT_TRUE(index
+                  .Add({ItemId(std::string("photo-1.jpg")), ItemId(2.5), ItemId(std::string("")),
+                        ItemId(-7.0)},
+                       data.data(), data.size())
                   .ok());
   return index;
 }
@@ -34,7 +35,8 @@ TEST(IndexFormat, RoundTripIsBitExactForBothStorages) {
     EXPECT_EQ(loaded.value().size(), 3u);
     EXPECT_EQ(loaded.value().options().storage, storage);
     EXPECT_EQ(loaded.value().Serialize(), bytes);
-    for (const ItemId& id : {ItemId(std::string("photo-1.jpg")), ItemId(std::string("")), ItemId(-7.0)}) {
+    for (const ItemId& id :
+         {ItemId(std::string("photo-1.jpg")), ItemId(std::string("")), ItemId(-7.0)}) {
       EXPECT_EQ(loaded.value().Get(id).value(), index.Get(id).value());
     }
     const float q[] = {1, 2, 3, 4, 5};
@@ -112,7 +114,8 @@ TEST(IndexFormat, RejectsWellSealedButInconsistentData) {
   EXPECT_EQ(message(Resealed(bytes, 12, &zero_dim, 4)),
             "index data is corrupt: dimension must be between 1 and 65536, got 0");
   const uint8_t storage = 7;
-  EXPECT_EQ(message(Resealed(bytes, 16, &storage, 1)), "index data is corrupt: unknown storage type 7");
+  EXPECT_EQ(message(Resealed(bytes, 16, &storage, 1)),
+            "index data is corrupt: unknown storage type 7");
   const float not_unit = 3;
   EXPECT_EQ(message(Resealed(bytes, bytes.size() - 8, &not_unit, 4)),
             "index data is corrupt: vector 3 is not unit length");

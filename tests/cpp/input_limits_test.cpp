@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "cluster_analysis.h"
 #include "clip_tokenizer.h"
+#include "cluster_analysis.h"
 #include "crc32.h"
 #include "embedding_index.h"
 #include "image_preprocess.h"
@@ -43,7 +43,8 @@ TEST(InputLimits, KMeansParametersAboveTheirBoundsAreRefusedWithTheBound) {
 
 TEST(InputLimits, SilhouetteLabelsNearTwoToThe31ScoreAsTheirRenumbering) {
   const std::vector<float> x = {0, 0, 0, 1, 5, 5, 5, 6, 9, 9};
-  const std::vector<int32_t> small = {0, 0, 1, 1, 1}, huge = {7, 7, INT32_MAX, INT32_MAX, INT32_MAX};
+  const std::vector<int32_t> small = {0, 0, 1, 1, 1},
+                             huge = {7, 7, INT32_MAX, INT32_MAX, INT32_MAX};
   const double expected = Silhouette(x.data(), 5, 2, small.data(), {}).value();
   EXPECT_EQ(Silhouette(x.data(), 5, 2, huge.data(), {}).value(), expected);
 }
@@ -78,7 +79,7 @@ TEST(InputLimits, StringIdsMustBeValidUtf8InBatchesAndSavedFiles) {
   EXPECT_EQ(EmbeddingIndex::Deserialize(bytes.data(), bytes.size()).status().message(),
             "index data is corrupt: id 0 is not valid UTF-8 text");
   EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xf0\x9f\x93\xb7"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));  // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
   EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
 }
 

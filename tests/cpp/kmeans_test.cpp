@@ -29,7 +29,8 @@ bool SamePartition(const std::vector<int32_t>& a, const std::vector<int32_t>& b)
 class LloydMatchesScikitLearn : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(LloydMatchesScikitLearn, SameLabelsInertiaAndIterations) {
-  auto ref = ReadNamedArrays(ReferencePath(std::string("clustering/lloyd-") + GetParam() + ".arrays"));
+  auto ref =
+      ReadNamedArrays(ReferencePath(std::string("clustering/lloyd-") + GetParam() + ".arrays"));
   const auto& x = ref["x"];
   const size_t n = x.shape[0], d = x.shape[1], k = ref["init"].shape[0];
   KMeansOptions options;
@@ -98,7 +99,8 @@ TEST(KMeans, SphericalCentroidsAreUnitLengthAndInertiaIsOneMinusCosine) {
   double inertia = 0;
   for (size_t c = 0; c < 5; ++c) {
     double norm = 0;
-    for (size_t j = 0; j < 16; ++j) norm += double(r.centroids[c * 16 + j]) * r.centroids[c * 16 + j];
+    for (size_t j = 0; j < 16; ++j)
+      norm += double(r.centroids[c * 16 + j]) * r.centroids[c * 16 + j];
     EXPECT_NEAR(norm, 1.0, 1e-6);
   }
   for (size_t i = 0; i < 400; ++i) {

@@ -28,11 +28,13 @@ inline std::string ReferencePath(const std::string& name) {
 inline std::map<std::string, NamedArray> ReadNamedArrays(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw std::runtime_error(path + " is missing: `npm test` writes it with tests/reference/"
-                                    "make_clustering_refs.py (needs python3-sklearn)");
+    throw std::runtime_error(path +
+                             " is missing: `npm test` writes it with tests/reference/"
+                             "make_clustering_refs.py (needs python3-sklearn)");
   }
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.compare(0, 8, "CSARRAYS") != 0) throw std::runtime_error(path + ": not a named-array file");
+  if (bytes.compare(0, 8, "CSARRAYS") != 0)
+    throw std::runtime_error(path + ": not a named-array file");
   size_t at = 8;
   auto take = [&](void* dst, size_t n) {
     if (at + n > bytes.size()) throw std::runtime_error(path + ": truncated");

@@ -1,11 +1,12 @@
 // Every SIMD kernel equals its scalar twin: exactly on integer-valued floats (no rounding at
 // all) and bit for bit on arbitrary floats (same canonical summation order), for dims 1..17
 // so every tail length runs, and for the embedding sizes used in practice.
+#include "simd.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 
-#include "simd.h"
 #include "test_data.h"
 
 namespace clipscope {

@@ -46,7 +46,8 @@ inline std::vector<float> ClusteredVectors(size_t n, size_t d, size_t clusters, 
   const double noise = spread / std::sqrt(double(d));
   for (size_t i = 0; i < n; ++i) {
     size_t c = rng.Next() % clusters;
-    for (size_t j = 0; j < d; ++j) out[i * d + j] = float(centres[c * d + j] + noise * rng.Normal());
+    for (size_t j = 0; j < d; ++j)
+      out[i * d + j] = float(centres[c * d + j] + noise * rng.Normal());
   }
   return out;
 }

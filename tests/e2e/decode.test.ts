@@ -26,7 +26,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-const clipConfig = JSON.parse(readFileSync(new URL('../fixtures/clip-vit-base-patch32.preprocessor_config.json', import.meta.url), 'utf8'));
+const clipConfig = JSON.parse(
+  readFileSync(new URL('../fixtures/clip-vit-base-patch32.preprocessor_config.json', import.meta.url), 'utf8'),
+);
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
@@ -35,19 +37,25 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('decoding in Chromium', () => {
-  it.each(['640x480', 'rgba-257x199', 'gray-333x250'])('%s.png on the page equals the reference tensor', async (name) => {
-    const tensor = await page.evaluate(async ({ url, config }) => {
-      const { decodeImage, ImagePreprocessor } = (window as any).clipscope;
-      const blob = await (await fetch(url)).blob();
-      const pre = new ImagePreprocessor(config);
-      const out = Array.from(pre.preprocess(await decodeImage(blob)) as Float32Array);
-      pre.delete();
-      return out;
-    }, { url: `/build/reference/preprocess/${name}.png`, config: clipConfig });
-    const ref = readNamedArrays(`preprocess/${name}--clip.arrays`);
-    expect(tensor.length).toBe(ref.tensor.values.length);
-    expect(maxDiff(tensor, ref.tensor.values)).toBeLessThanOrEqual(1e-6);
-  });
+  it.each(['640x480', 'rgba-257x199', 'gray-333x250'])(
+    '%s.png on the page equals the reference tensor',
+    async (name) => {
+      const tensor = await page.evaluate(
+        async ({ url, config }) => {
+          const { decodeImage, ImagePreprocessor } = (window as any).clipscope;
+          const blob = await (await fetch(url)).blob();
+          const pre = new ImagePreprocessor(config);
+          const out = Array.from(pre.preprocess(await decodeImage(blob)) as Float32Array);
+          pre.delete();
+          return out;
+        },
+        { url: `/build/reference/preprocess/${name}.png`, config: clipConfig },
+      );
+      const ref = readNamedArrays(`preprocess/${name}--clip.arrays`);
+      expect(tensor.length).toBe(ref.tensor.values.length);
+      expect(maxDiff(tensor, ref.tensor.values)).toBeLessThanOrEqual(1e-6);
+    },
+  );
 
   it('decodes PNGs of every color type to the RGB pixels PIL gives', async () => {
     for (const kind of ['gray1', 'gray-alpha', 'palette', 'rgb16', 'rgba', 'interlaced']) {
@@ -56,21 +64,27 @@ describe('decoding in Chromium', () => {
         return { channels: image.channels, data: Array.from(image.data as Uint8Array) };
       }, `/build/reference/preprocess/kind-${kind}.png`);
       const want = readNamedArrays(`preprocess/kind-${kind}.png.arrays`).pixels.values;
-      const rgb = Array.from({ length: want.length }, (_, i) => decoded.data[Math.floor(i / 3) * decoded.channels + (decoded.channels === 1 ? 0 : i % 3)]);
+      const rgb = Array.from(
+        { length: want.length },
+        (_, i) => decoded.data[Math.floor(i / 3) * decoded.channels + (decoded.channels === 1 ? 0 : i % 3)],
+      );
       expect(rgb, kind).toEqual(Array.from(want));
     }
   });
 
   it('decodes in a Worker with the same result', async () => {
-    const result = await page.evaluate(async ({ url, config }) => {
-      const worker = new Worker('/tests/e2e/pages/decode-worker.js', { type: 'module' });
-      const reply = await new Promise<any>((resolve) => {
-        worker.onmessage = ({ data }) => resolve(data);
-        worker.postMessage({ url, config });
-      });
-      worker.terminate();
-      return reply.error ? reply : { ...reply, tensor: Array.from(reply.tensor as Float32Array) };
-    }, { url: '/build/reference/preprocess/640x480.png', config: clipConfig });
+    const result = await page.evaluate(
+      async ({ url, config }) => {
+        const worker = new Worker('/tests/e2e/pages/decode-worker.js', { type: 'module' });
+        const reply = await new Promise<any>((resolve) => {
+          worker.onmessage = ({ data }) => resolve(data);
+          worker.postMessage({ url, config });
+        });
+        worker.terminate();
+        return reply.error ? reply : { ...reply, tensor: Array.from(reply.tensor as Float32Array) };
+      },
+      { url: '/build/reference/preprocess/640x480.png', config: clipConfig },
+    );
     expect(result.error).toBeUndefined();
     const ref = readNamedArrays('preprocess/640x480--clip.arrays');
     expect(maxDiff(result.tensor, ref.tensor.values)).toBeLessThanOrEqual(1e-6);
@@ -82,16 +96,30 @@ describe('decoding in Chromium', () => {
       const blob = await (await fetch(url)).blob();
       const bitmap = await createImageBitmap(blob);
       const canvas = document.createElement('canvas');
-      canvas.width = bitmap.width, canvas.height = bitmap.height;
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
       canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
       const img = new Image();
       img.src = url;
       const imageData = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-      const results = [await decodeImage(bitmap), await decodeImage(canvas), await decodeImage(img), await decodeImage(imageData), await decodeImage(url)];
+      const results = [
+        await decodeImage(bitmap),
+        await decodeImage(canvas),
+        await decodeImage(img),
+        await decodeImage(imageData),
+        await decodeImage(url),
+      ];
       // compare RGB of every result with the first (the PNG decoder gives 3 channels, canvases 4)
       const first = results[0];
-      return results.map((r: any) => [r.width, r.height, r.channels,
-        Array.from({ length: r.width * r.height * 3 }, (_, i) => r.data[Math.floor(i / 3) * r.channels + (i % 3)] === first.data[Math.floor(i / 3) * 4 + (i % 3)]).every(Boolean)]);
+      return results.map((r: any) => [
+        r.width,
+        r.height,
+        r.channels,
+        Array.from(
+          { length: r.width * r.height * 3 },
+          (_, i) => r.data[Math.floor(i / 3) * r.channels + (i % 3)] === first.data[Math.floor(i / 3) * 4 + (i % 3)],
+        ).every(Boolean),
+      ]);
     }, '/build/reference/preprocess/225x224.png');
     expect(sizes).toEqual([...Array(4).fill([225, 224, 4, true]), [225, 224, 3, true]]);
   });
@@ -100,7 +128,11 @@ describe('decoding in Chromium', () => {
     const same = await page.evaluate(async () => {
       const { decodeImage } = (window as any).clipscope;
       const out = [];
-      for (const [type, w, h] of [['image/jpeg', 640, 480], ['image/webp', 333, 251], ['image/jpeg', 17, 9]] as const) {
+      for (const [type, w, h] of [
+        ['image/jpeg', 640, 480],
+        ['image/webp', 333, 251],
+        ['image/jpeg', 17, 9],
+      ] as const) {
         const source = new OffscreenCanvas(w, h);
         const context = source.getContext('2d')!;
         for (let s = 0; s < 60; s++) {
@@ -114,11 +146,20 @@ describe('decoding in Chromium', () => {
         read.drawImage(bitmap, 0, 0);
         const expected = read.getImageData(0, 0, w, h).data;
         const decoded = await decodeImage(blob);
-        out.push([type, decoded.width, decoded.height, decoded.data.length === expected.length && decoded.data.every((v: number, i: number) => v === expected[i])]);
+        out.push([
+          type,
+          decoded.width,
+          decoded.height,
+          decoded.data.length === expected.length && decoded.data.every((v: number, i: number) => v === expected[i]),
+        ]);
       }
       return out;
     });
-    expect(same).toEqual([['image/jpeg', 640, 480, true], ['image/webp', 333, 251, true], ['image/jpeg', 17, 9, true]]);
+    expect(same).toEqual([
+      ['image/jpeg', 640, 480, true],
+      ['image/webp', 333, 251, true],
+      ['image/jpeg', 17, 9, true],
+    ]);
   });
 
   it('applies EXIF orientation', async () => {
@@ -137,7 +178,10 @@ describe('decoding in Chromium', () => {
       const { decodeImage } = (window as any).clipscope;
       const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
       const attempt = (source: unknown, options?: unknown) =>
-        decodeImage(source, options).then(() => 'decoded', (e: Error) => `${e.name}: ${e.message}`);
+        decodeImage(source, options).then(
+          () => 'decoded',
+          (e: Error) => `${e.name}: ${e.message}`,
+        );
       return [
         await attempt(new Blob([bytes.subarray(0, 200)])),
         await attempt(new Blob([])),
@@ -145,7 +189,9 @@ describe('decoding in Chromium', () => {
         await attempt(new Blob([bytes]), { maxPixels: 1000 }),
       ];
     }, '/build/reference/preprocess/640x480.png');
-    expect(errors[0]).toBe('DecodeError: PNG data is corrupt or truncated: a chunk runs past the end of the file (truncated)');
+    expect(errors[0]).toBe(
+      'DecodeError: PNG data is corrupt or truncated: a chunk runs past the end of the file (truncated)',
+    );
     expect(errors[1]).toBe('DecodeError: file is empty');
     expect(errors[2]).toMatch(/^DecodeError: not a decodable image: /);
     expect(errors[3]).toBe('DecodeError: image of 640 x 480 pixels is above the limit of 1000 pixels');

@@ -8,7 +8,11 @@ import { expect } from 'vitest';
 const config = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
 
 export async function startDemoServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: PreviewServer = await preview({ configFile: config, preview: { port: 0, open: false }, logLevel: 'warn' });
+  const server: PreviewServer = await preview({
+    configFile: config,
+    preview: { port: 0, open: false },
+    logLevel: 'warn',
+  });
   return {
     url: server.resolvedUrls!.local[0],
     close: () => new Promise<void>((resolve) => server.httpServer.close(() => resolve())),
@@ -16,7 +20,10 @@ export async function startDemoServer(): Promise<{ url: string; close: () => Pro
 }
 
 /** A fresh context (its own IndexedDB) with the demo open, the hub unreachable, and page errors collected. */
-export async function openDemo(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+export async function openDemo(
+  browser: Browser,
+  url: string,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
   await context.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
   const page = await context.newPage();
@@ -35,15 +42,22 @@ export async function loadTestModel(page: Page): Promise<void> {
 
 /** Drops `count` small PNGs of different colours, named `${prefix}${i}.png`. */
 export async function dropGenerated(page: Page, count: number, prefix = 'photo-'): Promise<void> {
-  await page.evaluate(async ({ count, prefix }) => {
-    const transfer = new DataTransfer();
-    const canvas = new OffscreenCanvas(16, 12);
-    const context = canvas.getContext('2d')!;
-    for (let i = 0; i < count; i++) {
-      context.fillStyle = `hsl(${(i * 137) % 360} 70% ${30 + (i % 40)}%)`;
-      context.fillRect(0, 0, 16, 12);
-      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], `${prefix}${i}.png`, { type: 'image/png' }));
-    }
-    document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, { count, prefix });
+  await page.evaluate(
+    async ({ count, prefix }) => {
+      const transfer = new DataTransfer();
+      const canvas = new OffscreenCanvas(16, 12);
+      const context = canvas.getContext('2d')!;
+      for (let i = 0; i < count; i++) {
+        context.fillStyle = `hsl(${(i * 137) % 360} 70% ${30 + (i % 40)}%)`;
+        context.fillRect(0, 0, 16, 12);
+        transfer.items.add(
+          new File([await canvas.convertToBlob({ type: 'image/png' })], `${prefix}${i}.png`, { type: 'image/png' }),
+        );
+      }
+      document
+        .getElementById('drop-zone')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    { count, prefix },
+  );
 }

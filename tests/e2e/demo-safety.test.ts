@@ -14,7 +14,8 @@ let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(new URL('../../build/web/index.html', import.meta.url))) throw new Error('build/web is missing: `npm test` builds the demo first');
+  if (!existsSync(new URL('../../build/web/index.html', import.meta.url)))
+    throw new Error('build/web is missing: `npm test` builds the demo first');
   mkdirSync(shots, { recursive: true });
   server = await startDemoServer();
   browser = await launchChromium();
@@ -44,7 +45,12 @@ describe('the demo never loses work', () => {
     const { context, page, errors } = await openDemo(browser, server.url);
     await loadTestModel(page);
     await dropGenerated(page, 600, 'first-');
-    await expect.poll(async () => Number(/^(\d+) of 600/.exec((await page.textContent('#embed-status')) ?? '')?.[1] ?? 0), { timeout: 60_000, intervals: [20] }).toBeGreaterThanOrEqual(8);
+    await expect
+      .poll(async () => Number(/^(\d+) of 600/.exec((await page.textContent('#embed-status')) ?? '')?.[1] ?? 0), {
+        timeout: 60_000,
+        intervals: [20],
+      })
+      .toBeGreaterThanOrEqual(8);
     await dropGenerated(page, 50, 'second-');
     await expect.poll(() => page.textContent('#queue-status')).toBe('50 more photos queued');
     await page.click('#load-samples');
@@ -53,7 +59,9 @@ describe('the demo never loses work', () => {
     await expect.poll(() => gridCount(page), { timeout: 120_000 }).toBe('678');
     await expect.poll(() => page.textContent('#embed-status'), { timeout: 30_000 }).toMatch(/^Added 28 photos/);
     // Every photo is stored with its embedding: the export holds all 678 ids.
-    const exported = JSON.parse(readFileSync(await exportTo(page, 'queued.clipscope'), 'utf8')) as { photos: Array<{ id: string }> };
+    const exported = JSON.parse(readFileSync(await exportTo(page, 'queued.clipscope'), 'utf8')) as {
+      photos: Array<{ id: string }>;
+    };
     const ids = new Set(exported.photos.map((p) => p.id));
     expect(ids.size).toBe(678);
     for (let i = 0; i < 600; i++) expect(ids.has(`first-${i}.png`)).toBe(true);
@@ -90,11 +98,19 @@ describe('the demo never loses work', () => {
     expect(await gridCount(page)).toBe('28');
     await page.fill('#query', 'red');
     await page.press('#query', 'Enter');
-    await expect.poll(() => page.locator('#results li').evaluateAll((items) => items.slice(0, 4).map((i) => (i as HTMLElement).dataset.id!.split('-')[0]))).toEqual(['shapes/red', 'shapes/red', 'shapes/red', 'shapes/red']);
+    await expect
+      .poll(() =>
+        page
+          .locator('#results li')
+          .evaluateAll((items) => items.slice(0, 4).map((i) => (i as HTMLElement).dataset.id!.split('-')[0])),
+      )
+      .toEqual(['shapes/red', 'shapes/red', 'shapes/red', 'shapes/red']);
 
     await page.setInputFiles('#import-file', file);
     await page.click('#import-merge');
-    await expect.poll(() => page.textContent('#embed-status')).toBe('Merged shapes.clipscope: added 0 photos; 16 were already in your collection.');
+    await expect
+      .poll(() => page.textContent('#embed-status'))
+      .toBe('Merged shapes.clipscope: added 0 photos; 16 were already in your collection.');
     expect(await gridCount(page)).toBe('28');
 
     await page.setInputFiles('#import-file', file);
@@ -112,9 +128,9 @@ describe('the demo never loses work', () => {
     const backend = await page.textContent('#backend');
     await page.check('input[name="model"][value="default"]');
     await page.click('#load-model');
-    await expect.poll(() => page.textContent('#model-status'), { timeout: 30_000 }).toMatch(
-      /^Could not load the model: could not fetch https:\/\/huggingface\.co\/.*Still using the test model\.$/,
-    );
+    await expect
+      .poll(() => page.textContent('#model-status'), { timeout: 30_000 })
+      .toMatch(/^Could not load the model: could not fetch https:\/\/huggingface\.co\/.*Still using the test model\.$/);
     expect(await page.textContent('#backend')).toBe(backend);
     await page.fill('#query', 'blue');
     await page.press('#query', 'Enter');

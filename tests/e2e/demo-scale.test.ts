@@ -37,9 +37,16 @@ it('adds a folder picked with the folder button, ids keeping the folder path', {
 it('cancels a run, keeping the photos added so far', { timeout: 300_000 }, async () => {
   const page = await openWithTestModel();
   await dropGenerated(page, 800);
-  await expect.poll(async () => Number(/^(\d+) of 800/.exec((await page.textContent('#embed-status')) ?? '')?.[1] ?? 0), { timeout: 120_000, intervals: [50] }).toBeGreaterThanOrEqual(16);
+  await expect
+    .poll(async () => Number(/^(\d+) of 800/.exec((await page.textContent('#embed-status')) ?? '')?.[1] ?? 0), {
+      timeout: 120_000,
+      intervals: [50],
+    })
+    .toBeGreaterThanOrEqual(16);
   await page.click('#cancel');
-  await expect.poll(() => page.textContent('#embed-status'), { timeout: 60_000 }).toMatch(/^Cancelled: \d+ photos are in the collection\.$/);
+  await expect
+    .poll(() => page.textContent('#embed-status'), { timeout: 60_000 })
+    .toMatch(/^Cancelled: \d+ photos are in the collection\.$/);
   const kept = Number(/^Cancelled: (\d+)/.exec((await page.textContent('#embed-status'))!)![1]);
   expect(kept).toBeGreaterThanOrEqual(16);
   expect(kept).toBeLessThan(800);
@@ -51,7 +58,9 @@ it('cancels a run, keeping the photos added so far', { timeout: 300_000 }, async
 it(`embeds ${COUNT} photos and stays usable`, { timeout: 600_000 }, async () => {
   const page = await openWithTestModel();
   await dropGenerated(page, COUNT);
-  await expect.poll(() => page.textContent('#embed-status'), { timeout: 540_000, intervals: [2000] }).toMatch(new RegExp(`^Added ${COUNT} photos in`));
+  await expect
+    .poll(() => page.textContent('#embed-status'), { timeout: 540_000, intervals: [2000] })
+    .toMatch(new RegExp(`^Added ${COUNT} photos in`));
   expect(await page.getAttribute('#grid', 'data-count')).toBe(String(COUNT));
   expect(await page.locator('#grid .cell').count()).toBeLessThan(300);
   expect(await page.textContent('#memory')).toMatch(new RegExp(`^${COUNT} photos embedded · [\\d.]+ MB of embeddings`));

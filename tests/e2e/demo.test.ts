@@ -56,7 +56,9 @@ async function dropFiles(files: Array<{ name: string; bytes: number[]; type: str
   await page.evaluate((list) => {
     const transfer = new DataTransfer();
     for (const f of list) transfer.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
-    document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    document
+      .getElementById('drop-zone')!
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   }, files);
 }
 
@@ -73,9 +75,11 @@ describe('demo page', () => {
     );
     await other.check('input[name="model"][value="default"]');
     await other.click('#load-model');
-    await expect.poll(() => other.textContent('#model-status'), { timeout: 30_000 }).toMatch(
-      /^Could not load the model: could not fetch https:\/\/huggingface\.co\/Xenova\/clip-vit-base-patch32\/resolve\/main\/config\.json: .*The default model could not be reached: pick the model files from disk, or use the bundled test model\.$/,
-    );
+    await expect
+      .poll(() => other.textContent('#model-status'), { timeout: 30_000 })
+      .toMatch(
+        /^Could not load the model: could not fetch https:\/\/huggingface\.co\/Xenova\/clip-vit-base-patch32\/resolve\/main\/config\.json: .*The default model could not be reached: pick the model files from disk, or use the bundled test model\.$/,
+      );
     await other.screenshot({ path: `${shots}demo-offline-default.png` });
     await offline.close();
   });
@@ -111,11 +115,15 @@ describe('demo page', () => {
     const files = shapes.map((name) => ({ name, bytes: [...readFileSync(shapesDir + name)], type: 'image/png' }));
     files.splice(5, 0, { name: 'broken.jpg', bytes: [0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3], type: 'image/jpeg' });
     await dropFiles(files);
-    await expect.poll(() => page.textContent('#embed-status'), { timeout: 60_000 }).toMatch(/^Added 16 photos in [\d.]+ s; 1 could not be added/);
+    await expect
+      .poll(() => page.textContent('#embed-status'), { timeout: 60_000 })
+      .toMatch(/^Added 16 photos in [\d.]+ s; 1 could not be added/);
     expect(await page.locator('#failure-list li').allTextContents()).toEqual([expect.stringMatching(/^broken\.jpg: /)]);
     await expect.poll(() => page.locator('#grid .cell').count()).toBe(16);
     expect(await page.getAttribute('#grid', 'data-count')).toBe('16');
-    expect(await page.textContent('#memory')).toMatch(/^16 photos embedded · 0\.0\d MB of embeddings in WebAssembly memory \(\d+ bytes per photo, 512 dimensions, float32\)$/);
+    expect(await page.textContent('#memory')).toMatch(
+      /^16 photos embedded · 0\.0\d MB of embeddings in WebAssembly memory \(\d+ bytes per photo, 512 dimensions, float32\)$/,
+    );
     await page.screenshot({ path: `${shots}demo-photos.png`, fullPage: true });
   });
 
@@ -135,10 +143,14 @@ describe('demo page', () => {
       const context = canvas.getContext('2d')!;
       context.fillStyle = 'rgb(225, 30, 40)';
       context.fillRect(0, 0, 200, 150);
-      const file = new File([await canvas.convertToBlob({ type: 'image/png' })], 'my-red-photo.png', { type: 'image/png' });
+      const file = new File([await canvas.convertToBlob({ type: 'image/png' })], 'my-red-photo.png', {
+        type: 'image/png',
+      });
       const transfer = new DataTransfer();
       transfer.items.add(file);
-      document.getElementById('view-photos')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      document
+        .getElementById('view-photos')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     });
     await expect.poll(() => page.textContent('#results-title')).toBe('Most similar to the dropped my-red-photo.png');
     expect((await resultIds()).slice(0, 4).map(colourOf)).toEqual(['red', 'red', 'red', 'red']);
@@ -150,9 +162,11 @@ describe('demo page', () => {
     await page.selectOption('#cluster-k', String(COLOURS.length));
     await page.click('#cluster-form button');
     await expect.poll(() => page.locator('#clusters .cluster').count()).toBe(COLOURS.length);
-    const groups = await page.locator('#clusters .cluster').evaluateAll((sections) =>
-      sections.map((s) => [...s.querySelectorAll('li')].map((li) => (li as HTMLElement).dataset.id!.split('-')[0])),
-    );
+    const groups = await page
+      .locator('#clusters .cluster')
+      .evaluateAll((sections) =>
+        sections.map((s) => [...s.querySelectorAll('li')].map((li) => (li as HTMLElement).dataset.id!.split('-')[0])),
+      );
     for (const group of groups) expect(new Set(group).size).toBe(1);
     expect(groups.map((g) => g[0]).sort()).toEqual([...COLOURS].sort());
     await page.screenshot({ path: `${shots}demo-clusters.png`, fullPage: true });
@@ -214,13 +228,15 @@ describe('demo page', () => {
     await page.check('input[name="model"][value="files"]');
     await page.setInputFiles('#model-files', fileURLToPath(new URL('../../build/models/clip-tiny/', import.meta.url)));
     await page.click('#load-model');
-    await expect.poll(() => page.textContent('#model-status'), { timeout: 30_000 }).toBe(
-      'Your collection was embedded with the test model; load that model to search it, or Clear to start again.',
-    );
+    await expect
+      .poll(() => page.textContent('#model-status'), { timeout: 30_000 })
+      .toBe('Your collection was embedded with the test model; load that model to search it, or Clear to start again.');
     expect(await page.textContent('#backend')).toMatch(/^Running on WebAssembly/);
     // Nothing is searched with the wrong model, and the collection still exports whole.
     await page.press('#query', 'Enter');
-    await expect.poll(() => page.textContent('#results-title')).toBe('Your collection was embedded with the test model: load it to search.');
+    await expect
+      .poll(() => page.textContent('#results-title'))
+      .toBe('Your collection was embedded with the test model: load it to search.');
     expect(await page.textContent('#memory')).toBe('28 photos stored on this device, embedded with the test model.');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
     const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
@@ -241,7 +257,9 @@ describe('demo page', () => {
     const origin = new URL(url).origin;
     const outside = requests.filter((r) => !r.startsWith(origin) && !r.startsWith(`blob:${origin}`));
     // Only the check whether the default model can be downloaded, at start.
-    expect(new Set(outside)).toEqual(new Set(['https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/config.json']));
+    expect(new Set(outside)).toEqual(
+      new Set(['https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/config.json']),
+    );
     expect(requests.some((r) => r.endsWith('.onnx'))).toBe(true);
     expect(errors).toEqual([]);
   });

@@ -14,7 +14,8 @@ let server: Awaited<ReturnType<typeof serveRepository>>;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(new URL('../../build/e2e-app/index.html', import.meta.url))) throw new Error('build/e2e-app is missing: npm test builds it');
+  if (!existsSync(new URL('../../build/e2e-app/index.html', import.meta.url)))
+    throw new Error('build/e2e-app is missing: npm test builds it');
   server = await serveRepository();
   browser = await launchChromium();
 });

@@ -33,7 +33,10 @@ describe('persistence', () => {
         const { clipscope } = window as any;
         const index = await clipscope.EmbeddingIndex.create(8, { storage: 'int8-exact' });
         const vectors = Float32Array.from({ length: 80 }, (_, i) => Math.sin(i * 1.7));
-        index.addMany(Array.from({ length: 10 }, (_, i) => `item-${i}`), vectors);
+        index.addMany(
+          Array.from({ length: 10 }, (_, i) => `item-${i}`),
+          vectors,
+        );
         await clipscope[`saveIndexTo${where}`](index, 'photos');
         const hits = index.search([1, 0, 0, 0, 0, 0, 0, 1], 5);
         index.delete();
@@ -44,7 +47,12 @@ describe('persistence', () => {
         const { clipscope } = window as any;
         const index = await clipscope[`loadIndexFrom${where}`]('photos');
         const hits = index.search([1, 0, 0, 0, 0, 0, 0, 1], 5);
-        const out = { ids: hits.ids, scores: Array.from(hits.scores), storage: index.storage, missing: await clipscope[`loadIndexFrom${where}`]('nothing') };
+        const out = {
+          ids: hits.ids,
+          scores: Array.from(hits.scores),
+          storage: index.storage,
+          missing: await clipscope[`loadIndexFrom${where}`]('nothing'),
+        };
         index.delete();
         return out;
       }, where);

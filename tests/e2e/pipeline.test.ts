@@ -15,7 +15,8 @@ const app = '/build/e2e-app/index.html';
 let server: Awaited<ReturnType<typeof serveRepository>>;
 
 beforeAll(async () => {
-  if (!existsSync(new URL('../../build/e2e-app/index.html', import.meta.url))) throw new Error('build/e2e-app is missing: npm test builds it');
+  if (!existsSync(new URL('../../build/e2e-app/index.html', import.meta.url)))
+    throw new Error('build/e2e-app is missing: npm test builds it');
   server = await serveRepository();
 });
 afterAll(() => server?.close());
@@ -31,18 +32,33 @@ async function openApp(browser: Browser): Promise<Page> {
 }
 
 // Runs in the page: the groups' images as PNG blobs, ids "<group>-<k>", plus a corrupt file.
-const addColourImages = async ({ groups, model, backend }: { groups: typeof COLOUR_GROUPS; model: string; backend: string }) => {
+const addColourImages = async ({
+  groups,
+  model,
+  backend,
+}: {
+  groups: typeof COLOUR_GROUPS;
+  model: string;
+  backend: string;
+}) => {
   const { clipscope, colourPng } = window as any;
   const worker = await clipscope.ClipscopeWorker.create({ model, backend, dtype: 'fp32' });
   const items: Array<{ id: string; image: Blob }> = [];
   for (const group of groups) {
-    for (let k = 0; k < 3; k++) items.push({ id: `${group.name}-${k}`, image: await colourPng(group.rgb, 64 + 8 * k, 48, k + 1) });
+    for (let k = 0; k < 3; k++)
+      items.push({ id: `${group.name}-${k}`, image: await colourPng(group.rgb, 64 + 8 * k, 48, k + 1) });
   }
-  items.splice(4, 0, { id: 'corrupt.jpg', image: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0x00, 1, 2, 3])], { type: 'image/jpeg' }) });
+  items.splice(4, 0, {
+    id: 'corrupt.jpg',
+    image: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0x00, 1, 2, 3])], { type: 'image/jpeg' }),
+  });
   let ticks = 0;
   const timer = setInterval(() => ticks++, 5);
   const progress: number[] = [];
-  const added = await worker.addImages(items, { batchSize: 4, onProgress: (p: { done: number }) => progress.push(p.done) });
+  const added = await worker.addImages(items, {
+    batchSize: 4,
+    onProgress: (p: { done: number }) => progress.push(p.done),
+  });
   clearInterval(timer);
   const red = await worker.searchByText('a red thing', 3);
   const similar = await worker.searchByImage('green-0', 2);
@@ -70,7 +86,11 @@ describe('in a Worker on the WASM backend (no WebGPU adapter)', () => {
   afterAll(() => browser?.close());
 
   it('falls back to WASM, says why, and embeds, searches and reports the corrupt file', async () => {
-    const result = await page.evaluate(addColourImages, { groups: COLOUR_GROUPS, model: '/build/models/clip-colors/', backend: 'auto' });
+    const result = await page.evaluate(addColourImages, {
+      groups: COLOUR_GROUPS,
+      model: '/build/models/clip-colors/',
+      backend: 'auto',
+    });
     expect(result.backend.name).toBe('wasm');
     expect(result.backend.reason).toBe('navigator.gpu.requestAdapter() returned null (no usable GPU adapter)');
     expect(result.added).toBe(COLOUR_GROUPS.length * 3);
@@ -85,12 +105,15 @@ describe('in a Worker on the WASM backend (no WebGPU adapter)', () => {
 
   it('gives the same embeddings in the browser worker as in Node', async () => {
     const image = colourImage([200, 120, 30], 90, 70, 7);
-    const inBrowser: number[] = await page.evaluate(async (raw) => {
-      const worker = (window as any).worker;
-      const image = { data: new Uint8Array(raw.data), width: raw.width, height: raw.height, channels: 3 };
-      const result = await worker.embedImages([image], { transfer: true });
-      return Array.from(result.embeddings as Float32Array);
-    }, { data: Array.from(image.data), width: image.width, height: image.height });
+    const inBrowser: number[] = await page.evaluate(
+      async (raw) => {
+        const worker = (window as any).worker;
+        const image = { data: new Uint8Array(raw.data), width: raw.width, height: raw.height, channels: 3 };
+        const result = await worker.embedImages([image], { transfer: true });
+        return Array.from(result.embeddings as Float32Array);
+      },
+      { data: Array.from(image.data), width: image.width, height: image.height },
+    );
     const model = await ClipModel.load(new URL('../../build/models/clip-colors/', import.meta.url).pathname);
     const inNode = await model.embedImage(image);
     await model.delete();
@@ -109,7 +132,11 @@ describe('in a Worker on the WASM backend (no WebGPU adapter)', () => {
       const controller = new AbortController();
       const before = (await worker.indexInfo()).size;
       try {
-        await worker.addImages(items, { batchSize: 4, signal: controller.signal, onProgress: (p: any) => p.done === 8 && controller.abort() });
+        await worker.addImages(items, {
+          batchSize: 4,
+          signal: controller.signal,
+          onProgress: (p: any) => p.done === 8 && controller.abort(),
+        });
         return 'finished';
       } catch (error: any) {
         const after = (await worker.indexInfo()).size;
@@ -134,7 +161,8 @@ describe('on WebGPU (Chromium software adapter)', () => {
     const result = await page.evaluate(async () => {
       const { clipscope, colourPng } = window as any;
       const images = [];
-      for (let i = 0; i < 6; i++) images.push(await colourPng([i * 40, 255 - i * 30, (i * 90) % 256], 80 + i * 10, 60, i + 1));
+      for (let i = 0; i < 6; i++)
+        images.push(await colourPng([i * 40, 255 - i * 30, (i * 90) % 256], 80 + i * 10, 60, i + 1));
       const gpu = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'auto' });
       const cpu = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'wasm' });
       const a = await gpu.embedImages(images);
@@ -142,8 +170,15 @@ describe('on WebGPU (Chromium software adapter)', () => {
       const ta = await gpu.embedTexts(['a photo of a cat', 'a red car']);
       const tb = await cpu.embedTexts(['a photo of a cat', 'a red car']);
       const cosines = (x: Float32Array, y: Float32Array, n: number) =>
-        Array.from({ length: n }, (_, r) => x.subarray(r * 512, (r + 1) * 512).reduce((s, v, j) => s + v * y[r * 512 + j], 0));
-      const out = { gpu: gpu.backend, cpu: cpu.backend, images: cosines(a.embeddings, b.embeddings, 6), texts: cosines(ta, tb, 2) };
+        Array.from({ length: n }, (_, r) =>
+          x.subarray(r * 512, (r + 1) * 512).reduce((s, v, j) => s + v * y[r * 512 + j], 0),
+        );
+      const out = {
+        gpu: gpu.backend,
+        cpu: cpu.backend,
+        images: cosines(a.embeddings, b.embeddings, 6),
+        texts: cosines(ta, tb, 2),
+      };
       await gpu.delete();
       await cpu.delete();
       return out;
@@ -157,13 +192,18 @@ describe('on WebGPU (Chromium software adapter)', () => {
   it('falls back to WASM when WebGPU disagrees with the canary', async () => {
     const backend = await page.evaluate(async () => {
       const { clipscope } = window as any;
-      const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', canaryMinCosine: 1.5 });
+      const worker = await clipscope.ClipscopeWorker.create({
+        model: '/build/models/clip-tiny/',
+        canaryMinCosine: 1.5,
+      });
       const info = worker.backend;
       await worker.delete();
       return info;
     });
     expect(backend.name).toBe('wasm');
-    expect(backend.reason).toMatch(/^WebGPU output disagreed with WASM on the canary input \(cosine [\d.]+ < 1\.5\); using WASM$/);
+    expect(backend.reason).toMatch(
+      /^WebGPU output disagreed with WASM on the canary input \(cosine [\d.]+ < 1\.5\); using WASM$/,
+    );
   });
 });
 
@@ -191,7 +231,9 @@ describe('loading model files from a URL', () => {
         return { seen, embedding };
       });
     const first = await load();
-    const vision = readFileSync(new URL('../../build/models/clip-tiny/onnx/vision_model_quantized.onnx', import.meta.url)).length;
+    const vision = readFileSync(
+      new URL('../../build/models/clip-tiny/onnx/vision_model_quantized.onnx', import.meta.url),
+    ).length;
     expect(first.seen['onnx/vision_model_quantized.onnx']).toEqual({ loaded: vision, total: vision, fromCache: false });
 
     const modelRequests: string[] = [];
@@ -217,7 +259,9 @@ describe('loading model files from a URL', () => {
         return `${error.name}: ${error.message}`;
       }
     });
-    expect(offline).toMatch(/^ModelLoadError: could not fetch http:\/\/127\.0\.0\.1:\d+\/build\/models\/clip-tiny\/config\.json: the network is unreachable or the server does not allow this page to read it \(CORS/);
+    expect(offline).toMatch(
+      /^ModelLoadError: could not fetch http:\/\/127\.0\.0\.1:\d+\/build\/models\/clip-tiny\/config\.json: the network is unreachable or the server does not allow this page to read it \(CORS/,
+    );
     await context.close();
   });
 
@@ -226,13 +270,18 @@ describe('loading model files from a URL', () => {
     const message = await page.evaluate(async () => {
       const { clipscope } = window as any;
       try {
-        await clipscope.ClipModel.load(new URL('/build/models/no-such-model/', location.href).href, { cache: false, encoders: ['vision'] });
+        await clipscope.ClipModel.load(new URL('/build/models/no-such-model/', location.href).href, {
+          cache: false,
+          encoders: ['vision'],
+        });
         return 'loaded';
       } catch (error: any) {
         return `${error.name}: ${error.message}`;
       }
     });
-    expect(message).toMatch(/^ModelLoadError: http:\/\/127\.0\.0\.1:\d+\/build\/models\/no-such-model\/ has no preprocessor_config\.json$/);
+    expect(message).toMatch(
+      /^ModelLoadError: http:\/\/127\.0\.0\.1:\d+\/build\/models\/no-such-model\/ has no preprocessor_config\.json$/,
+    );
     await page.close();
   });
 });
@@ -284,12 +333,23 @@ describe('cross-origin', () => {
       const images = [];
       for (let i = 0; i < 4; i++) images.push(await colourPng([i * 60, 90, 200 - i * 40], 100, 80, i + 1));
       const threaded = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'wasm' });
-      const single = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'wasm', threads: 1 });
+      const single = await clipscope.ClipscopeWorker.create({
+        model: '/build/models/clip-tiny/',
+        backend: 'wasm',
+        threads: 1,
+      });
       const a = await threaded.embedImages(images);
       const b = await single.embedImages(images);
       let worst = 0;
-      for (let i = 0; i < a.embeddings.length; i++) worst = Math.max(worst, Math.abs(a.embeddings[i] - b.embeddings[i]));
-      const out = { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, threaded: threaded.backend, single: single.backend, worst };
+      for (let i = 0; i < a.embeddings.length; i++)
+        worst = Math.max(worst, Math.abs(a.embeddings[i] - b.embeddings[i]));
+      const out = {
+        isolated: crossOriginIsolated,
+        cores: navigator.hardwareConcurrency,
+        threaded: threaded.backend,
+        single: single.backend,
+        worst,
+      };
       await threaded.delete();
       await single.delete();
       return out;
@@ -304,7 +364,8 @@ describe('cross-origin', () => {
 
 describe('under a strict Content-Security-Policy', () => {
   // No 'unsafe-eval': only compiling WebAssembly is allowed ('wasm-unsafe-eval').
-  const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob: data:";
+  const CSP =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob: data:";
   let browser: Browser;
   let strict: Awaited<ReturnType<typeof serveRepository>>;
   beforeAll(async () => {
@@ -327,13 +388,18 @@ describe('under a strict Content-Security-Policy', () => {
     const result = await page.evaluate(async () => {
       const { clipscope, colourPng } = window as any;
       const seen: string[] = [];
-      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+      );
       const red = await colourPng([220, 30, 30], 64, 64, 1);
       const model = await clipscope.ClipModel.load('/build/models/clip-colors/', { dtype: 'fp32', cache: false });
       const onPage = (await model.classify(red, ['red', 'green', 'blue']))[0].label;
       await model.delete();
       const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
-      await worker.addImages([{ id: 'red', image: red }, { id: 'green', image: await colourPng([30, 200, 40], 64, 64, 2) }]);
+      await worker.addImages([
+        { id: 'red', image: red },
+        { id: 'green', image: await colourPng([30, 200, 40], 64, 64, 2) },
+      ]);
       const inWorker = (await worker.searchByText('green', 1)).ids[0];
       await worker.delete();
       return { onPage, inWorker, seen };
@@ -369,7 +435,9 @@ describe('self-hosted asset locations', () => {
     });
     expect(backend).toBe('wasm');
     expect(requests).toContain('/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm');
-    expect(requests.filter((path) => /ort-wasm-simd-threaded[^/]*\.wasm$/.test(path) && !path.startsWith('/node_modules/'))).toEqual([]);
+    expect(
+      requests.filter((path) => /ort-wasm-simd-threaded[^/]*\.wasm$/.test(path) && !path.startsWith('/node_modules/')),
+    ).toEqual([]);
     await page.close();
   });
 });

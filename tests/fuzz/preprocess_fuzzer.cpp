@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t stride = size_t(width) * channels + stride_extra;
   std::vector<uint8_t> pixels(stride * height);
   const std::string_view rest = in.Rest();
-  for (size_t i = 0; i < pixels.size() && !rest.empty(); ++i) pixels[i] = uint8_t(rest[i % rest.size()]);
+  for (size_t i = 0; i < pixels.size() && !rest.empty(); ++i)
+    pixels[i] = uint8_t(rest[i % rest.size()]);
   std::vector<float> out(size_t(3) * ow * oh);
   ImagePreprocessor preprocessor(config);
   (void)preprocessor.Run({pixels.data(), width, height, channels, stride}, out.data());

@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::vector<int32_t> ids(context), mask(context);
       const size_t real = tokenizer.EncodePadded(text, context, 0, ids.data(), mask.data());
       // A row holds the start token, the text's first ids and the end token, cut to fit.
-      if (real > context || ids[0] != (context == 1 ? tokenizer.end_id() : tokenizer.start_id())) abort();
+      if (real > context || ids[0] != (context == 1 ? tokenizer.end_id() : tokenizer.start_id()))
+        abort();
       for (size_t k = 1; k + 1 < real; ++k) {
         if (ids[k] != all[k - 1]) abort();
       }

@@ -51,7 +51,10 @@ async function pngBomb(inflated: number, deflate: (data: Uint8Array) => Promise<
     const out = new Uint8Array(12 + data.length);
     const view = new DataView(out.buffer);
     view.setUint32(0, data.length);
-    out.set([...type].map((c) => c.charCodeAt(0)), 4);
+    out.set(
+      [...type].map((c) => c.charCodeAt(0)),
+      4,
+    );
     out.set(data, 8);
     view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
     return out;
@@ -105,8 +108,12 @@ export async function runHostileBattery(
     const saved = twoIds.save();
     const results = [
       // 32-bit size arithmetic: numbers above 2^31 / 2^32 must not wrap into small ones.
-      await outcome('crop_size 256 x 33554433', async () => (await api.ImagePreprocessor.create({ crop_size: { width: 256, height: 33554433 } })).delete()),
-      await outcome('encodeBatch contextLength 2^31 + 77', () => tokenizer.encodeBatch(['a dog'], { contextLength: 2 ** 31 + 77 })),
+      await outcome('crop_size 256 x 33554433', async () =>
+        (await api.ImagePreprocessor.create({ crop_size: { width: 256, height: 33554433 } })).delete(),
+      ),
+      await outcome('encodeBatch contextLength 2^31 + 77', () =>
+        tokenizer.encodeBatch(['a dog'], { contextLength: 2 ** 31 + 77 }),
+      ),
       await outcome('encodeBatch padId 2^31', () => tokenizer.encodeBatch(['a dog'], { padId: 2 ** 31 })),
       await outcome('silhouette labels near 2^31', () => api.silhouette(points, 2, [0, 2 ** 31 - 1, 0, 2 ** 31 - 1])),
       await outcome('silhouette labels 0/1', () => api.silhouette(points, 2, [0, 1, 0, 1])),
@@ -115,21 +122,29 @@ export async function runHostileBattery(
       await outcome('kmeans maxIter 2^31', () => api.kmeans(points, 2, 2, { maxIter: 2 ** 31 })),
       await outcome('kmeans nInit 2^32 + 1', () => api.kmeans(points, 2, 2, { nInit: 2 ** 32 + 1 })),
       await outcome('autoK kMax 2^32', () => api.autoK(points, 2, { kMax: 2 ** 32 })),
-      await outcome('index rerankPool 2^32 + 5', () => api.EmbeddingIndex.create(4, { storage: 'int8', rerankPool: 2 ** 32 + 5 })),
+      await outcome('index rerankPool 2^32 + 5', () =>
+        api.EmbeddingIndex.create(4, { storage: 'int8', rerankPool: 2 ** 32 + 5 }),
+      ),
       await outcome('index dimension 2^32 + 3', () => api.EmbeddingIndex.create(2 ** 32 + 3)),
       await outcome('search k 2^32 + 1', () => index.search([1, 0], 2 ** 32 + 1).ids),
       await outcome('search k 2^24 on 3 items', () => index.search([1, 0], 2 ** 24).ids),
       // Unbounded decompression.
-      await outcome('PNG of 1 x 1 inflating to 64 MB', () => api.decodeImage(new File([bomb as Uint8Array<ArrayBuffer>], 'bomb.png'))),
+      await outcome('PNG of 1 x 1 inflating to 64 MB', () =>
+        api.decodeImage(new File([bomb as Uint8Array<ArrayBuffer>], 'bomb.png')),
+      ),
       // Quadratic text processing: linear now (the test's time limit is the bound).
-      await outcome('nested entities x 100000', () => Array.from(tokenizer.encodeBatch(['&' + 'amp;'.repeat(100_000)]).ids.slice(0, 4))),
+      await outcome('nested entities x 100000', () =>
+        Array.from(tokenizer.encodeBatch(['&' + 'amp;'.repeat(100_000)]).ids.slice(0, 4)),
+      ),
       await outcome('one word of 1 MB', () => tokenizer.encode('a'.repeat(1 << 20)).length),
       // Ids exactly as given.
       await outcome("id '\\uD800'", () => index.add('\uD800', [1, 1])),
       await outcome("id '\\uD800a'", () => index.add('\uD800a', [1, 1])),
       await outcome("has('\\uDC00')", () => index.has('\uDC00')),
       await outcome('text with a lone surrogate', () => Array.from(tokenizer.encode('\uD800a'))),
-      await outcome('saved id with invalid UTF-8', () => api.EmbeddingIndex.load(patchId(saved, [0x61, 0x62], [0xc3, 0x28]))),
+      await outcome('saved id with invalid UTF-8', () =>
+        api.EmbeddingIndex.load(patchId(saved, [0x61, 0x62], [0xc3, 0x28])),
+      ),
       await outcome('saved ids repeated', () => api.EmbeddingIndex.load(patchId(saved, [0x61, 0x63], [0x61, 0x62]))),
       // Wrong types.
       await outcome("EmbeddingIndex.create('512')", () => api.EmbeddingIndex.create('512' as unknown as number)),

@@ -57,13 +57,18 @@ describe('ClipModel on the tiny model with the real interface', () => {
     expect(ours.indices).toEqual([0, 1]);
     expect(ours.dim).toBe(512);
 
-    const preprocessor = await ImagePreprocessor.create(JSON.parse(readFileSync(join(tiny, 'preprocessor_config.json'), 'utf8')));
+    const preprocessor = await ImagePreprocessor.create(
+      JSON.parse(readFileSync(join(tiny, 'preprocessor_config.json'), 'utf8')),
+    );
     const pixels = preprocessor.preprocessBatch(images);
     preprocessor.delete();
     const session = await ort.InferenceSession.create(readFileSync(join(tiny, 'onnx/vision_model_quantized.onnx')));
-    const direct = (await session.run({ pixel_values: new ort.Tensor('float32', pixels.data, pixels.dims) })).image_embeds.data as Float32Array;
+    const direct = (await session.run({ pixel_values: new ort.Tensor('float32', pixels.data, pixels.dims) }))
+      .image_embeds.data as Float32Array;
     for (let r = 0; r < 2; r++) {
-      expect(maxDifference(ours.embeddings.subarray(r * 512, (r + 1) * 512), unit(direct.subarray(r * 512, (r + 1) * 512)))).toBeLessThan(1e-6);
+      expect(
+        maxDifference(ours.embeddings.subarray(r * 512, (r + 1) * 512), unit(direct.subarray(r * 512, (r + 1) * 512))),
+      ).toBeLessThan(1e-6);
     }
     await session.release();
   });
@@ -81,21 +86,37 @@ describe('ClipModel on the tiny model with the real interface', () => {
     const mask = new BigInt64Array(2 * 77);
     rows.forEach((row, r) => row.forEach((id, i) => ((ids[r * 77 + i] = BigInt(id)), (mask[r * 77 + i] = 1n))));
     const direct = (
-      await session.run({ input_ids: new ort.Tensor('int64', ids, [2, 77]), attention_mask: new ort.Tensor('int64', mask, [2, 77]) })
+      await session.run({
+        input_ids: new ort.Tensor('int64', ids, [2, 77]),
+        attention_mask: new ort.Tensor('int64', mask, [2, 77]),
+      })
     ).text_embeds.data as Float32Array;
     for (let r = 0; r < 2; r++) {
-      expect(maxDifference(ours.subarray(r * 512, (r + 1) * 512), unit(direct.subarray(r * 512, (r + 1) * 512)))).toBeLessThan(1e-6);
+      expect(
+        maxDifference(ours.subarray(r * 512, (r + 1) * 512), unit(direct.subarray(r * 512, (r + 1) * 512))),
+      ).toBeLessThan(1e-6);
     }
     await session.release();
   });
 
   it('reports corrupt, empty and oversized images and embeds the rest of the batch', async () => {
     const good = colourImage([10, 20, 200], 64, 64, 3);
-    const bomb = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 0, 0, 0, 1, 0, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    const result = await model.embedImages([good, new Uint8Array([1, 2, 3, 4, 5]), new Uint8Array(0), bomb, good], { batchSize: 2 });
+    const bomb = new Uint8Array([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 0, 0, 0, 1, 0, 0, 8, 2,
+      0, 0, 0, 0, 0, 0, 0,
+    ]);
+    const result = await model.embedImages([good, new Uint8Array([1, 2, 3, 4, 5]), new Uint8Array(0), bomb, good], {
+      batchSize: 2,
+    });
     expect(result.indices).toEqual([0, 4]);
-    expect(result.failures.map((f) => [f.index, f.error.constructor])).toEqual([[1, DecodeError], [2, DecodeError], [3, DecodeError]]);
-    expect(result.failures[2].error.message).toBe('image of 65536 x 65536 pixels is above the limit of 50000000 pixels');
+    expect(result.failures.map((f) => [f.index, f.error.constructor])).toEqual([
+      [1, DecodeError],
+      [2, DecodeError],
+      [3, DecodeError],
+    ]);
+    expect(result.failures[2].error.message).toBe(
+      'image of 65536 x 65536 pixels is above the limit of 50000000 pixels',
+    );
     expect(maxDifference(result.embeddings.subarray(0, 512), result.embeddings.subarray(512))).toBe(0);
   });
 
@@ -156,7 +177,10 @@ describe('Clipscope on the meaningful colour model', () => {
   it('ranks the images of each colour first for the colour word, whatever the sentence', async () => {
     for (const group of COLOUR_GROUPS.filter((g) => g.word)) {
       const hits = await engine.searchByText(`a photo of something ${group.word}`, 3);
-      expect(hits.ids.map((id) => String(id).split('-')[0]), group.word).toEqual([group.name, group.name, group.name]);
+      expect(
+        hits.ids.map((id) => String(id).split('-')[0]),
+        group.word,
+      ).toEqual([group.name, group.name, group.name]);
     }
   });
 
@@ -204,8 +228,15 @@ describe('Clipscope on the meaningful colour model', () => {
     expect(again.added).toEqual(['new-red']);
     expect(again.failures.map((f) => [f.id, f.error.code])).toEqual([['red-0', 'DuplicateId']]);
     const controller = new AbortController();
-    const more = Array.from({ length: 8 }, (_, i) => ({ id: `extra-${i}`, image: colourImage([0, 0, 200], 40, 40, i) }));
-    const run = engine.addImages(more, { batchSize: 2, signal: controller.signal, onProgress: (p) => p.done === 4 && controller.abort() });
+    const more = Array.from({ length: 8 }, (_, i) => ({
+      id: `extra-${i}`,
+      image: colourImage([0, 0, 200], 40, 40, i),
+    }));
+    const run = engine.addImages(more, {
+      batchSize: 2,
+      signal: controller.signal,
+      onProgress: (p) => p.done === 4 && controller.abort(),
+    });
     await expect(run).rejects.toThrow();
     expect(engine.index.size).toBe(before + 1 + 4);
   });
@@ -240,9 +271,13 @@ describe('model files that are wrong', () => {
   });
 
   it('says an HTML page is not an ONNX model', async () => {
-    const folder = variant('html', (f) => writeFileSync(join(f, 'onnx/text_model_quantized.onnx'), '<!doctype html><title>Sign in</title>'));
+    const folder = variant('html', (f) =>
+      writeFileSync(join(f, 'onnx/text_model_quantized.onnx'), '<!doctype html><title>Sign in</title>'),
+    );
     await expect(ClipModel.load(folder)).rejects.toThrow(
-      new ModelLoadError('onnx/text_model_quantized.onnx is an HTML/XML page, not an ONNX model (a wrong URL, or an error or login page)'),
+      new ModelLoadError(
+        'onnx/text_model_quantized.onnx is an HTML/XML page, not an ONNX model (a wrong URL, or an error or login page)',
+      ),
     );
   });
 
@@ -256,9 +291,9 @@ describe('model files that are wrong', () => {
   });
 
   it('refuses a file whose size or SHA-256 differs from the manifest', async () => {
-    await expect(ClipModel.load(tiny, { manifest: { 'onnx/vision_model_quantized.onnx': { size: 5 } } })).rejects.toThrow(
-      /^onnx\/vision_model_quantized\.onnx has \d+ bytes, the manifest says 5$/,
-    );
+    await expect(
+      ClipModel.load(tiny, { manifest: { 'onnx/vision_model_quantized.onnx': { size: 5 } } }),
+    ).rejects.toThrow(/^onnx\/vision_model_quantized\.onnx has \d+ bytes, the manifest says 5$/);
     await expect(ClipModel.load(tiny, { manifest: { 'config.json': { sha256: '00'.repeat(32) } } })).rejects.toThrow(
       /^config\.json has SHA-256 [0-9a-f]{64}, the manifest says 0{64}$/,
     );
@@ -266,7 +301,13 @@ describe('model files that are wrong', () => {
 
   it('loads from picked files given as path -> bytes', async () => {
     const picked: Record<string, Uint8Array> = {};
-    for (const file of ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'onnx/vision_model.onnx', 'onnx/text_model.onnx']) {
+    for (const file of [
+      'config.json',
+      'preprocessor_config.json',
+      'tokenizer.json',
+      'onnx/vision_model.onnx',
+      'onnx/text_model.onnx',
+    ]) {
       picked[`my-model/${file}`] = readFileSync(join(tiny, file));
     }
     const model = await ClipModel.load(picked, { dtype: 'fp32' });

@@ -32,19 +32,16 @@ function samePartition(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 }
 
 describe('kmeans', () => {
-  it.each(['small', 'd16', 'd64-k8', 'd37-capped'])(
-    'Lloyd from given centroids matches scikit-learn (%s)',
-    (name) => {
-      const ref = readNamedArrays(`clustering/lloyd-${name}.arrays`);
-      const [n, dim] = ref.x.shape;
-      const k = ref.init.shape[0];
-      const result = kmeans(ref.x.values, dim, k, { init: ref.init.values, maxIter: ref.max_iter.values[0] });
-      expect(Array.from(result.labels)).toEqual(Array.from(ref.labels.values));
-      expect(Math.abs(result.inertia - ref.inertia.values[0])).toBeLessThanOrEqual(1e-4 * ref.inertia.values[0]);
-      expect(result.iterations).toBe(ref.iterations.values[0]);
-      expect(result.labels.length).toBe(n);
-    },
-  );
+  it.each(['small', 'd16', 'd64-k8', 'd37-capped'])('Lloyd from given centroids matches scikit-learn (%s)', (name) => {
+    const ref = readNamedArrays(`clustering/lloyd-${name}.arrays`);
+    const [n, dim] = ref.x.shape;
+    const k = ref.init.shape[0];
+    const result = kmeans(ref.x.values, dim, k, { init: ref.init.values, maxIter: ref.max_iter.values[0] });
+    expect(Array.from(result.labels)).toEqual(Array.from(ref.labels.values));
+    expect(Math.abs(result.inertia - ref.inertia.values[0])).toBeLessThanOrEqual(1e-4 * ref.inertia.values[0]);
+    expect(result.iterations).toBe(ref.iterations.values[0]);
+    expect(result.labels.length).toBe(n);
+  });
 
   it('k-means++ with nInit 10 reaches scikit-learn inertia, and finds separated blobs', () => {
     const blobs = readNamedArrays('clustering/plusplus-blobs.arrays');
@@ -57,13 +54,19 @@ describe('kmeans', () => {
 
   it('rejects bad input with clear errors', () => {
     const data = new Float32Array([0, 1, 2, 3, 4, 5]);
-    expect(() => kmeans(data, 2, 4)).toThrow(new InvalidArgumentError('k must be at most the number of points: k = 4, n = 3'));
+    expect(() => kmeans(data, 2, 4)).toThrow(
+      new InvalidArgumentError('k must be at most the number of points: k = 4, n = 3'),
+    );
     expect(() => kmeans(data, 2, 0)).toThrow('k must be an integer ≥ 1, got 0');
     expect(() => kmeans(data, 4, 1)).toThrow(DimensionMismatchError);
     expect(() => kmeans(new Float32Array(0), 2, 1)).toThrow('kmeans needs at least one point, got 0');
     expect(() => kmeans([0, NaN, 1, 1], 2, 1)).toThrow(NotFiniteError);
-    expect(() => kmeans(data, 2, 2, { init: [1, 2, 3] })).toThrow('initial centroids have 3 values; expected k x d = 2 x 2 = 4');
-    expect(() => kmeans(data, 2, 2, { metric: 'manhattan' as 'cosine' })).toThrow("metric must be 'euclidean' or 'cosine', got 'manhattan'");
+    expect(() => kmeans(data, 2, 2, { init: [1, 2, 3] })).toThrow(
+      'initial centroids have 3 values; expected k x d = 2 x 2 = 4',
+    );
+    expect(() => kmeans(data, 2, 2, { metric: 'manhattan' as 'cosine' })).toThrow(
+      "metric must be 'euclidean' or 'cosine', got 'manhattan'",
+    );
     expect(() => kmeans(data, 2, 2, { init: 'kmeans' as 'random' })).toThrow(InvalidArgumentError);
     expect(kmeans(data, 2, 3).inertia).toBe(0); // k = n
   });
@@ -74,7 +77,10 @@ describe('WASM clustering equals the native build bit for bit', () => {
   if (!existsSync(path)) throw new Error(`${path.pathname} is missing: \`npm test\` writes it from the native build`);
   const g = JSON.parse(readFileSync(path, 'utf8'));
   const data = Float32Array.from(g.data);
-  const same = (r: ReturnType<typeof kmeans>, want: { labels: number[]; centroids: number[]; inertia: number[]; iterations: number }) => {
+  const same = (
+    r: ReturnType<typeof kmeans>,
+    want: { labels: number[]; centroids: number[]; inertia: number[]; iterations: number },
+  ) => {
     expect(Array.from(r.labels)).toEqual(want.labels);
     expect(r.centroids).toEqual(Float32Array.from(want.centroids));
     expect(r.inertia).toBe(want.inertia[0]);
@@ -102,7 +108,9 @@ describe('silhouette, autoK, summaries, PCA', () => {
     const ref = readNamedArrays('clustering/silhouette-blobs.arrays');
     const dim = ref.x.shape[1];
     expect(Math.abs(silhouette(ref.x.values, dim, ref.labels.values) - ref.euclidean.values[0])).toBeLessThan(1e-5);
-    expect(Math.abs(silhouette(ref.x.values, dim, ref.labels.values, { metric: 'cosine' }) - ref.cosine.values[0])).toBeLessThan(1e-5);
+    expect(
+      Math.abs(silhouette(ref.x.values, dim, ref.labels.values, { metric: 'cosine' }) - ref.cosine.values[0]),
+    ).toBeLessThan(1e-5);
     expect(() => silhouette([0, 1, 2], 1, [0, 0, 0])).toThrow(
       'silhouette needs 2 <= number of clusters <= points - 1; got 1 clusters for 3 points',
     );
@@ -110,13 +118,15 @@ describe('silhouette, autoK, summaries, PCA', () => {
 
   it('is exact up to 5000 points and sampled with the seed above', () => {
     const n = 6000;
-    const data = Float32Array.from({ length: n * 2 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const data = Float32Array.from({ length: n * 2 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
     const labels = Int32Array.from({ length: n }, (_, i) => (data[i * 2] > 0 ? 1 : 0));
     const byDefault = silhouette(data, 2, labels);
     expect(byDefault).toBe(silhouette(data, 2, labels, { sampleSize: 5000, seed: 0 }));
     expect(byDefault).not.toBe(silhouette(data, 2, labels, { sampleSize: 0 }));
     const small = data.subarray(0, 1000 * 2);
-    expect(silhouette(small, 2, labels.subarray(0, 1000))).toBe(silhouette(small, 2, labels.subarray(0, 1000), { sampleSize: 0 }));
+    expect(silhouette(small, 2, labels.subarray(0, 1000))).toBe(
+      silhouette(small, 2, labels.subarray(0, 1000), { sampleSize: 0 }),
+    );
   });
 
   it('autoK picks the number of blobs and reports every score', () => {
@@ -125,7 +135,9 @@ describe('silhouette, autoK, summaries, PCA', () => {
     expect(result.bestK).toBe(ref.k.values[0]);
     expect(result.ks).toEqual([2, 3, 4, 5, 6, 7, 8]);
     expect(Math.max(...result.scores)).toBe(result.scores[result.bestK - 2]);
-    expect(() => autoK(ref.x.values, ref.x.shape[1], { kMin: 5, kMax: 3 })).toThrow('kMax must be an integer ≥ 5, got 3');
+    expect(() => autoK(ref.x.values, ref.x.shape[1], { kMin: 5, kMax: 3 })).toThrow(
+      'kMax must be an integer ≥ 5, got 3',
+    );
   });
 
   it('summaries give sizes, representatives and members closest first', () => {
@@ -145,7 +157,9 @@ describe('silhouette, autoK, summaries, PCA', () => {
       for (let j = 0; j < dim; j++) dot += pca.components[axis * dim + j] * ref.components.values[axis * dim + j];
       const sign = Math.sign(dot);
       for (let j = 0; j < dim; j++) {
-        expect(Math.abs(pca.components[axis * dim + j] - sign * ref.components.values[axis * dim + j])).toBeLessThan(1e-6);
+        expect(Math.abs(pca.components[axis * dim + j] - sign * ref.components.values[axis * dim + j])).toBeLessThan(
+          1e-6,
+        );
       }
       for (let i = 0; i < n; i++) {
         const want = sign * ref.coords.values[i * 2 + axis];
@@ -199,7 +213,10 @@ describe('clustering an index in place', () => {
   it('groups near duplicates', () => {
     const index = new EmbeddingIndex(3);
     index.addMany(['a', 'b', 'c', 'd'], [1, 0, 0, 0, 1, 0, 0.999, 0.04, 0, 0, 0.999, 0.04]);
-    expect(index.nearDuplicates(0.99)).toEqual([['a', 'c'], ['b', 'd']]);
+    expect(index.nearDuplicates(0.99)).toEqual([
+      ['a', 'c'],
+      ['b', 'd'],
+    ]);
     expect(index.nearDuplicates(0.9999)).toEqual([]);
     expect(() => index.nearDuplicates(1.5)).toThrow(InvalidArgumentError);
     index.delete();

@@ -36,7 +36,10 @@ describe('EmbeddingIndex', () => {
     for (const [n, d, k] of cases) {
       const data = randomVectors(n, d, n + d);
       const index = new EmbeddingIndex(d);
-      index.addMany(Array.from({ length: n }, (_, i) => i), data);
+      index.addMany(
+        Array.from({ length: n }, (_, i) => i),
+        data,
+      );
       for (let q = 0; q < 5; q++) {
         const query = randomVectors(1, d, 1000 * q + d);
         const ref = bruteForce(data, d, query, k);
@@ -71,7 +74,10 @@ describe('EmbeddingIndex', () => {
     const data = randomVectors(999, d, 3);
     for (const storage of ['float32', 'int8', 'int8-exact'] as const) {
       const index = new EmbeddingIndex(d, { storage });
-      index.addMany(Array.from({ length: 999 }, (_, i) => `item-${i}`), data);
+      index.addMany(
+        Array.from({ length: 999 }, (_, i) => `item-${i}`),
+        data,
+      );
       const queries = randomVectors(5, d, 4);
       const batch = index.searchBatch(queries, 7);
       expect(batch.length).toBe(5);
@@ -107,7 +113,7 @@ describe('EmbeddingIndex', () => {
 
   it('throws typed errors that state the numbers', () => {
     const index = new EmbeddingIndex(3);
-    const expectError = (fn: () => unknown, type: Function, message: string) => {
+    const expectError = (fn: () => unknown, type: new (...args: never[]) => Error, message: string) => {
       try {
         fn();
       } catch (error) {
@@ -121,20 +127,32 @@ describe('EmbeddingIndex', () => {
     expectError(() => index.search([1, 0, 0], 1), EmptyIndexError, 'the index is empty');
     index.add('a', [1, 0, 0]);
     expectError(() => index.add('a', [0, 1, 0]), DuplicateIdError, 'id "a" is already in the index');
-    expectError(() => index.addMany(['x', 'y'], [1, 0, 0]), DimensionMismatchError,
-      'got 3 floats for 2 ids; expected 2 x 3 = 6');
+    expectError(
+      () => index.addMany(['x', 'y'], [1, 0, 0]),
+      DimensionMismatchError,
+      'got 3 floats for 2 ids; expected 2 x 3 = 6',
+    );
     expectError(() => index.add('b', [0, NaN, 0]), NotFiniteError, 'vector 0 (id "b") has nan at dimension 1');
-    expectError(() => index.add('b', [0, 0, 0]), ZeroVectorError,
-      'vector 0 (id "b") is all zeros and cannot be normalised');
+    expectError(
+      () => index.add('b', [0, 0, 0]),
+      ZeroVectorError,
+      'vector 0 (id "b") is all zeros and cannot be normalised',
+    );
     expectError(() => index.search([1, 0], 1), DimensionMismatchError, 'query has 2 dims, index has 3');
     expectError(() => index.search([1, 0, 0], 0), InvalidArgumentError, 'k must be an integer ≥ 1, got 0');
     expectError(() => index.search([Infinity, 0, 0], 1), NotFiniteError, 'query 0 has inf at dimension 0');
     expectError(() => index.get(7), UnknownIdError, 'id 7 is not in the index');
-    expectError(() => index.add({} as unknown as string, [1, 1, 1]), InvalidArgumentError,
-      'id 0 must be a number or a string, got an object');
+    expectError(
+      () => index.add({} as unknown as string, [1, 1, 1]),
+      InvalidArgumentError,
+      'id 0 must be a number or a string, got an object',
+    );
     expectError(() => new EmbeddingIndex(0), InvalidArgumentError, 'dimension must be an integer ≥ 1, got 0');
-    expectError(() => new EmbeddingIndex(4, { storage: 'int4' as 'int8' }), InvalidArgumentError,
-      "storage must be 'float32', 'int8' or 'int8-exact', got 'int4'");
+    expectError(
+      () => new EmbeddingIndex(4, { storage: 'int4' as 'int8' }),
+      InvalidArgumentError,
+      "storage must be 'float32', 'int8' or 'int8-exact', got 'int4'",
+    );
     expect(index.search([1, 0, 0], 10).ids).toEqual(['a']); // k > size: size hits
     expect(index.size).toBe(1); // nothing failed changed the index
     index.delete();
@@ -145,7 +163,10 @@ describe('EmbeddingIndex', () => {
     const data = randomVectors(50, 16, 8);
     for (const storage of ['float32', 'int8', 'int8-exact'] as const) {
       const index = new EmbeddingIndex(16, { storage });
-      index.addMany(Array.from({ length: 50 }, (_, i) => (i % 2 ? i : `s${i}`)), data);
+      index.addMany(
+        Array.from({ length: 50 }, (_, i) => (i % 2 ? i : `s${i}`)),
+        data,
+      );
       const bytes = index.save();
       const loaded = await EmbeddingIndex.load(bytes);
       expect(loaded.storage).toBe(storage);
@@ -165,7 +186,10 @@ describe('EmbeddingIndex', () => {
     for (let at = 0; at < bytes.length; at++) {
       const bad = bytes.slice();
       bad[at] ^= 0x10;
-      const error = await EmbeddingIndex.load(bad).then(() => null, (e: unknown) => e);
+      const error = await EmbeddingIndex.load(bad).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error instanceof CorruptDataError || error instanceof UnsupportedVersionError).toBe(true);
     }
     for (let size = 0; size < bytes.length; size++) {
@@ -182,7 +206,10 @@ describe('EmbeddingIndex', () => {
     const raw = core();
     const cycle = () => {
       const index = new EmbeddingIndex(128, { storage: 'int8-exact' });
-      index.addMany(Array.from({ length: 200 }, (_, i) => `id-${i}`), randomVectors(200, 128, 1));
+      index.addMany(
+        Array.from({ length: 200 }, (_, i) => `id-${i}`),
+        randomVectors(200, 128, 1),
+      );
       index.searchBatch(randomVectors(3, 128, 2), 10);
       index.save();
       try {
@@ -204,7 +231,10 @@ describe('EmbeddingIndex', () => {
     const sizes = Object.fromEntries(
       (['float32', 'int8', 'int8-exact'] as const).map((storage) => {
         const index = new EmbeddingIndex(512, { storage });
-        index.addMany(Array.from({ length: 1000 }, (_, i) => i), randomVectors(1000, 512, 5));
+        index.addMany(
+          Array.from({ length: 1000 }, (_, i) => i),
+          randomVectors(1000, 512, 5),
+        );
         const perVector = index.memoryBytes / 1000;
         index.delete();
         return [storage, perVector];

@@ -12,9 +12,23 @@ const classes = Object.entries(errors).filter(
 describe('errors', () => {
   it('are all exported from the package, one class per kind, each with its code from its name', () => {
     expect(classes.map(([name]) => name).sort()).toEqual([
-      'ClipscopeError', 'CorruptDataError', 'DecodeError', 'DeletedError', 'DimensionMismatchError', 'DuplicateIdError',
-      'EmptyIndexError', 'InvalidArgumentError', 'LoadError', 'ModelInterfaceError', 'ModelLoadError', 'NotFiniteError',
-      'OutOfMemoryError', 'StorageError', 'UnknownIdError', 'UnsupportedVersionError', 'ZeroVectorError',
+      'ClipscopeError',
+      'CorruptDataError',
+      'DecodeError',
+      'DeletedError',
+      'DimensionMismatchError',
+      'DuplicateIdError',
+      'EmptyIndexError',
+      'InvalidArgumentError',
+      'LoadError',
+      'ModelInterfaceError',
+      'ModelLoadError',
+      'NotFiniteError',
+      'OutOfMemoryError',
+      'StorageError',
+      'UnknownIdError',
+      'UnsupportedVersionError',
+      'ZeroVectorError',
     ]);
     for (const [name, ErrorClass] of classes) {
       const error = new ErrorClass('what happened');
@@ -28,13 +42,21 @@ describe('errors', () => {
 
   it('cross the Worker boundary as the same class, code and message', () => {
     for (const [, ErrorClass] of classes) {
-      const back = deserializeError(structuredClone(serializeError(new ErrorClass('lost the thread')))) as errors.ClipscopeError;
+      const back = deserializeError(
+        structuredClone(serializeError(new ErrorClass('lost the thread'))),
+      ) as errors.ClipscopeError;
       expect(back).toBeInstanceOf(ErrorClass);
-      expect([back.name, back.code, back.message]).toEqual([new ErrorClass('').name, new ErrorClass('').code, 'lost the thread']);
+      expect([back.name, back.code, back.message]).toEqual([
+        new ErrorClass('').name,
+        new ErrorClass('').code,
+        'lost the thread',
+      ]);
     }
   });
 
   it('keep a code they do not know from the core, as a plain ClipscopeError', () => {
-    expect(() => errors.check({ errorCode: 'Unheard', message: 'new kind' })).toThrow(expect.objectContaining({ name: 'ClipscopeError', code: 'Unheard', message: 'new kind' }));
+    expect(() => errors.check({ errorCode: 'Unheard', message: 'new kind' })).toThrow(
+      expect.objectContaining({ name: 'ClipscopeError', code: 'Unheard', message: 'new kind' }),
+    );
   });
 });

@@ -9,7 +9,9 @@ import { core, init } from '../../dist/wasm/core.js';
 import { runHostileBattery, type HostileReport } from '../hostile/battery.js';
 import { EXPECTED_OUTCOMES } from '../hostile/expected.js';
 
-const merges = gunzipSync(readFileSync(new URL('../../models/clip-bpe/bpe_simple_vocab_16e6.txt.gz', import.meta.url))).toString('utf8');
+const merges = gunzipSync(
+  readFileSync(new URL('../../models/clip-bpe/bpe_simple_vocab_16e6.txt.gz', import.meta.url)),
+).toString('utf8');
 
 describe('hostile input in Node', () => {
   let report: HostileReport;

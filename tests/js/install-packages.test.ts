@@ -24,11 +24,18 @@ function stub(dir: string, name: string, body: string): void {
 }
 
 // A folder of stubs: every package in `installed` is reported installed, the others not.
-function stubs(options: { uid: number; installed?: string[]; withApt?: boolean; withSudo?: boolean }): { path: string; log: string } {
+function stubs(options: { uid: number; installed?: string[]; withApt?: boolean; withSudo?: boolean }): {
+  path: string;
+  log: string;
+} {
   const dir = mkdtempSync(join(work, 'bin-'));
   const log = join(dir, 'calls.log');
   const installed = (options.installed ?? []).join(' ');
-  stub(dir, 'dpkg-query', `for p in ${installed}; do [ "$p" = "\${@: -1}" ] && { printf installed; exit 0; }; done; printf not-installed`);
+  stub(
+    dir,
+    'dpkg-query',
+    `for p in ${installed}; do [ "$p" = "\${@: -1}" ] && { printf installed; exit 0; }; done; printf not-installed`,
+  );
   stub(dir, 'id', `echo ${options.uid}`);
   if (options.withSudo !== false) stub(dir, 'sudo', `echo "sudo $*" >> ${log}`);
   if (options.withApt !== false) stub(dir, 'apt-get', `echo "apt-get $*" >> ${log}`);
@@ -39,7 +46,11 @@ function stubs(options: { uid: number; installed?: string[]; withApt?: boolean; 
 // socket: bash would read ~/.bashrc, taking Node's socketpair for a remote shell).
 function requireDemoPackages(bin: { path: string }, env: Record<string, string> = {}) {
   const script = `source '${root}scripts/require-packages.sh'; require_packages demo "to build and serve the demo"; echo done`;
-  return spawnSync('/bin/bash', ['--norc', '-c', script], { env: { PATH: bin.path, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnSync('/bin/bash', ['--norc', '-c', script], {
+    env: { PATH: bin.path, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 const calls = (log: string) => {
@@ -57,7 +68,9 @@ describe('system packages', () => {
     const missing = DEMO_PACKAGES.filter((p) => p !== 'cmake' && p !== 'python3-pil');
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe('done');
-    expect(run.stderr.trim()).toBe(`clipscope: installing ${missing.join(' ')} (Debian packages needed to build and serve the demo)`);
+    expect(run.stderr.trim()).toBe(
+      `clipscope: installing ${missing.join(' ')} (Debian packages needed to build and serve the demo)`,
+    );
     expect(calls(bin.log)).toEqual(['apt-get update -qq', `apt-get install -y -qq ${missing.join(' ')}`]);
   });
 

@@ -47,13 +47,19 @@ np.save('f32.npy', a)
 np.save('f64.npy', a.astype(np.float64))
 json.dump(json.load(open('ids.json'))['ids'], open('ids-list.json', 'w'))`);
     for (const file of ['f32.npy', 'f64.npy']) {
-      const again = await importEmbeddings(readFileSync(join(work, file)), readFileSync(join(work, 'ids.json'), 'utf8'));
+      const again = await importEmbeddings(
+        readFileSync(join(work, file)),
+        readFileSync(join(work, 'ids.json'), 'utf8'),
+      );
       const query = randomVectors(1, 16, 9);
       expect(again.search(query, 5).ids).toEqual(index.search(query, 5).ids);
       expect(Array.from(again.get('photo-4.jpg'))).toEqual(Array.from(index.get('photo-4.jpg')));
       again.delete();
     }
-    const fromList = await importEmbeddings(readFileSync(join(work, 'f32.npy')), JSON.parse(readFileSync(join(work, 'ids-list.json'), 'utf8')));
+    const fromList = await importEmbeddings(
+      readFileSync(join(work, 'f32.npy')),
+      JSON.parse(readFileSync(join(work, 'ids-list.json'), 'utf8')),
+    );
     expect(fromList.size).toBe(20);
     fromList.delete();
   });

@@ -26,7 +26,9 @@ function importsOf(file: string): string[] {
 }
 
 describe('lib/ layers', () => {
-  const parts = readdirSync(lib, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const parts = readdirSync(lib, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
 
   it('has one folder per part, no loose modules but the entry', () => {
     expect(parts.sort()).toEqual(Object.keys(LAYERS).sort());

@@ -1,7 +1,10 @@
 // Reads the named-array files written by tests/reference/named_arrays.py.
 import { existsSync, readFileSync } from 'node:fs';
 
-export type NamedArrays = Record<string, { shape: number[]; values: Float64Array | Float32Array | Int32Array | Uint8Array }>;
+export type NamedArrays = Record<
+  string,
+  { shape: number[]; values: Float64Array | Float32Array | Int32Array | Uint8Array }
+>;
 
 export const referenceDir = new URL('../../build/reference/', import.meta.url);
 

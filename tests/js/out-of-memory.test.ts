@@ -16,7 +16,10 @@ describe('out of WebAssembly memory', () => {
     while (!failure && batches < 1000) {
       vectors.fill(batches + 1);
       try {
-        index.addMany(Array.from({ length: BATCH }, (_, i) => `${batches}-${i}`), vectors);
+        index.addMany(
+          Array.from({ length: BATCH }, (_, i) => `${batches}-${i}`),
+          vectors,
+        );
         batches++;
       } catch (error) {
         failure = error;
@@ -36,7 +39,10 @@ describe('out of WebAssembly memory', () => {
     index.delete();
     // The memory is back: a new index of the same size fits.
     const again = await EmbeddingIndex.create(DIM);
-    again.addMany(Array.from({ length: BATCH }, (_, i) => i), vectors);
+    again.addMany(
+      Array.from({ length: BATCH }, (_, i) => i),
+      vectors,
+    );
     expect(again.size).toBe(BATCH);
     again.delete();
   }, 180_000);

@@ -50,7 +50,9 @@ describe('npm package', () => {
       expect(files).toContain(required);
     }
     expect(files).toContain('dist/engine/worker.js');
-    expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
+    expect(
+      files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f)),
+    ).toEqual([]);
 
     // A consumer project installs the tarball and runs it from its own node_modules.
     const app = join(work, 'app');

@@ -27,7 +27,10 @@ describe.each(cases)('native parity: %s', (name) => {
   const g = JSON.parse(readFileSync(jsonPath, 'utf8')) as Golden;
   const nativeBytes = new Uint8Array(readFileSync(new URL(`${name}.bin`, golden)));
   const index = new EmbeddingIndex(g.dim, { storage: g.storage });
-  index.addMany(Array.from({ length: g.data.length / g.dim }, (_, i) => i), Float32Array.from(g.data));
+  index.addMany(
+    Array.from({ length: g.data.length / g.dim }, (_, i) => i),
+    Float32Array.from(g.data),
+  );
   const queries = Float32Array.from(g.queries);
   const nq = queries.length / g.dim;
 

@@ -24,7 +24,11 @@ const shapes = fileURLToPath(new URL('../../build/web/samples/shapes/', import.m
 
 // A valid input with a few bytes overwritten, inserted or cut off.
 function mutated(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
-  const edit = fc.record({ at: fc.nat({ max: valid.length }), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }), kind: fc.constantFrom('set', 'insert', 'cut') });
+  const edit = fc.record({
+    at: fc.nat({ max: valid.length }),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    kind: fc.constantFrom('set', 'insert', 'cut'),
+  });
   return fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => {
     let out = valid.slice();
     for (const { at, bytes, kind } of edits) {
@@ -54,13 +58,19 @@ function png(name: string): Uint8Array {
 
 describe('parsers under random and mutated input', () => {
   it('PNG: DecodeError or pixels of exactly width x height x channels', async () => {
-    const valid = readdirSync(shapes).filter((f) => f.endsWith('.png')).slice(0, 3).map(png);
+    const valid = readdirSync(shapes)
+      .filter((f) => f.endsWith('.png'))
+      .slice(0, 3)
+      .map(png);
     const input = fc.oneof(fc.uint8Array({ maxLength: 256 }), ...valid.map(mutated));
     await fc.assert(
       fc.asyncProperty(input, (bytes) =>
-        typedOrCorrect(() => decodeImage(bytes), (image) => {
-          expect(image.data.length).toBe(image.width * image.height * image.channels);
-        }),
+        typedOrCorrect(
+          () => decodeImage(bytes),
+          (image) => {
+            expect(image.data.length).toBe(image.width * image.height * image.channels);
+          },
+        ),
       ),
       { seed: SEED, numRuns: 300 },
     );
@@ -70,19 +80,50 @@ describe('parsers under random and mutated input', () => {
     // A JPEG start, an APP1 Exif segment of random length and content, then anything.
     const exif = fc
       .tuple(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(0x49, 0x4d), fc.uint8Array({ maxLength: 40 }))
-      .map(([head, order, rest]) => new Uint8Array([0xff, 0xd8, 0xff, 0xe1, 0, head.length + 16, 0x45, 0x78, 0x69, 0x66, 0, 0, order, order, ...head, ...rest]));
+      .map(
+        ([head, order, rest]) =>
+          new Uint8Array([
+            0xff,
+            0xd8,
+            0xff,
+            0xe1,
+            0,
+            head.length + 16,
+            0x45,
+            0x78,
+            0x69,
+            0x66,
+            0,
+            0,
+            order,
+            order,
+            ...head,
+            ...rest,
+          ]),
+      );
     fc.assert(
-      fc.property(fc.oneof(exif, fc.uint8Array({ maxLength: 64 }).map((b) => new Uint8Array([0xff, 0xd8, ...b]))), (bytes) => {
-        const orientation = jpegOrientation(bytes);
-        expect(Number.isInteger(orientation) && orientation >= 1 && orientation <= 8).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          exif,
+          fc.uint8Array({ maxLength: 64 }).map((b) => new Uint8Array([0xff, 0xd8, ...b])),
+        ),
+        (bytes) => {
+          const orientation = jpegOrientation(bytes);
+          expect(Number.isInteger(orientation) && orientation >= 1 && orientation <= 8).toBe(true);
+        },
+      ),
       { seed: SEED, numRuns: 3000 },
     );
   });
 
   it('image headers: undefined or whole non-negative sizes, never an exception', () => {
     const valid = png(readdirSync(shapes).find((f) => f.endsWith('.png'))!);
-    const signatures = [[0xff, 0xd8, 0xff], [0x47, 0x49, 0x46, 0x38], [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50], [0x42, 0x4d]];
+    const signatures = [
+      [0xff, 0xd8, 0xff],
+      [0x47, 0x49, 0x46, 0x38],
+      [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50],
+      [0x42, 0x4d],
+    ];
     const input = fc.oneof(
       fc.uint8Array({ maxLength: 64 }),
       mutated(valid),
@@ -101,23 +142,39 @@ describe('parsers under random and mutated input', () => {
   });
 
   it('.npy: CorruptDataError or the rows it declares', async () => {
-    const valid = encodeNpy(Float32Array.from({ length: 12 }, (_, i) => i / 3), 3, 4);
+    const valid = encodeNpy(
+      Float32Array.from({ length: 12 }, (_, i) => i / 3),
+      3,
+      4,
+    );
     const input = fc.oneof(fc.uint8Array({ maxLength: 200 }), mutated(valid));
     await fc.assert(
       fc.asyncProperty(input, (bytes) =>
-        typedOrCorrect(() => decodeNpy(bytes), ({ data, rows, cols }) => {
-          expect(data.length).toBe(rows * cols);
-        }),
+        typedOrCorrect(
+          () => decodeNpy(bytes),
+          ({ data, rows, cols }) => {
+            expect(data.length).toBe(rows * cols);
+          },
+        ),
       ),
       { seed: SEED, numRuns: 2000 },
     );
   });
 
   it('preprocessor configs: InvalidArgumentError or a preprocessor whose output size is what the config says', async () => {
-    const size = fc.oneof(fc.integer({ min: -5, max: 70000 }), fc.double(), fc.constantFrom(2 ** 31, 2 ** 32 + 1, 33554433));
+    const size = fc.oneof(
+      fc.integer({ min: -5, max: 70000 }),
+      fc.double(),
+      fc.constantFrom(2 ** 31, 2 ** 32 + 1, 33554433),
+    );
     const config = fc.record(
       {
-        size: fc.oneof(size, fc.record({ shortest_edge: size }), fc.record({ height: size, width: size }), fc.constant(null)),
+        size: fc.oneof(
+          size,
+          fc.record({ shortest_edge: size }),
+          fc.record({ height: size, width: size }),
+          fc.constant(null),
+        ),
         crop_size: fc.oneof(size, fc.record({ height: size, width: size })),
         resample: fc.oneof(fc.integer({ min: -1, max: 7 }), fc.constant('bicubic')),
         image_mean: fc.oneof(fc.array(fc.double(), { maxLength: 4 }), fc.double()),
@@ -126,14 +183,22 @@ describe('parsers under random and mutated input', () => {
       },
       { requiredKeys: [] },
     );
-    const json = fc.oneof(config, fc.jsonValue(), fc.string().map((s) => s as unknown));
+    const json = fc.oneof(
+      config,
+      fc.jsonValue(),
+      fc.string().map((s) => s as unknown),
+    );
     await fc.assert(
       fc.asyncProperty(json, (value) =>
-        typedOrCorrect(() => ImagePreprocessor.create(value as object), (preprocessor) => {
-          const out = preprocessor.outputSize(64, 48);
-          if (preprocessor.config.doCenterCrop) expect([out.width, out.height]).toEqual([preprocessor.config.cropWidth, preprocessor.config.cropHeight]);
-          preprocessor.delete();
-        }),
+        typedOrCorrect(
+          () => ImagePreprocessor.create(value as object),
+          (preprocessor) => {
+            const out = preprocessor.outputSize(64, 48);
+            if (preprocessor.config.doCenterCrop)
+              expect([out.width, out.height]).toEqual([preprocessor.config.cropWidth, preprocessor.config.cropHeight]);
+            preprocessor.delete();
+          },
+        ),
       ),
       { seed: SEED, numRuns: 500 },
     );
@@ -153,11 +218,22 @@ describe('parsers under random and mutated input', () => {
     const jsonFiles = ['config.json', 'preprocessor_config.json', 'tokenizer_config.json', 'tokenizer.json'];
     const encoder = new TextEncoder();
     const damaged = fc.oneof(
-      fc.record({ file: fc.constantFrom(...jsonFiles), bytes: fc.jsonValue().map((v) => encoder.encode(JSON.stringify(v) ?? '')) }),
-      fc.record({ file: fc.constantFrom(...jsonFiles.slice(0, 3)), bytes: fc.constant(0).chain(() => fc.constantFrom(...jsonFiles.slice(0, 3))).chain((f) => mutated(files[f])) }),
+      fc.record({
+        file: fc.constantFrom(...jsonFiles),
+        bytes: fc.jsonValue().map((v) => encoder.encode(JSON.stringify(v) ?? '')),
+      }),
+      fc.record({
+        file: fc.constantFrom(...jsonFiles.slice(0, 3)),
+        bytes: fc
+          .constant(0)
+          .chain(() => fc.constantFrom(...jsonFiles.slice(0, 3)))
+          .chain((f) => mutated(files[f])),
+      }),
       fc.record({
         file: fc.constant('config.json'),
-        bytes: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(2 ** 31 + 77, 2 ** 32, 0, 77)).map((n) => encoder.encode(JSON.stringify({ text_config: { max_position_embeddings: n } }))),
+        bytes: fc
+          .oneof(fc.integer(), fc.double(), fc.constantFrom(2 ** 31 + 77, 2 ** 32, 0, 77))
+          .map((n) => encoder.encode(JSON.stringify({ text_config: { max_position_embeddings: n } }))),
       }),
     );
     await fc.assert(

@@ -60,15 +60,24 @@ describe('preprocessing parity with Pillow + numpy', () => {
 
 describe('preprocessor_config.json', () => {
   it('reads the CLIP and SigLIP forms with transformers defaults', () => {
-    const clip = parsePreprocessorConfig(readFileSync(new URL('../fixtures/clip-vit-base-patch32.preprocessor_config.json', import.meta.url), 'utf8'));
+    const clip = parsePreprocessorConfig(
+      readFileSync(new URL('../fixtures/clip-vit-base-patch32.preprocessor_config.json', import.meta.url), 'utf8'),
+    );
     expect(clip).toMatchObject({ shortestEdge: 224, resample: 3, doCenterCrop: true, cropHeight: 224, cropWidth: 224 });
     expect(clip.imageMean).toEqual([0.48145466, 0.4578275, 0.40821073]);
-    const siglip = parsePreprocessorConfig({ size: { height: 384, width: 384 }, resample: 2, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] });
+    const siglip = parsePreprocessorConfig({
+      size: { height: 384, width: 384 },
+      resample: 2,
+      image_mean: [0.5, 0.5, 0.5],
+      image_std: [0.5, 0.5, 0.5],
+    });
     expect(siglip).toMatchObject({ shortestEdge: 0, resizeHeight: 384, resizeWidth: 384, doCenterCrop: false });
     const old = parsePreprocessorConfig({ size: 224, crop_size: 224 });
     expect(old).toMatchObject({ shortestEdge: 224, cropHeight: 224, cropWidth: 224, doCenterCrop: true });
     expect(() => new ImagePreprocessor({ resample: 0 })).toThrow('preprocessor config: resample 0 is not supported');
-    expect(() => parsePreprocessorConfig({ image_mean: [1, 2] })).toThrow('preprocessor config: image_mean must be 3 numbers');
+    expect(() => parsePreprocessorConfig({ image_mean: [1, 2] })).toThrow(
+      'preprocessor config: image_mean must be 3 numbers',
+    );
   });
 });
 
@@ -82,7 +91,12 @@ describe('batches', () => {
   });
 
   it('writes each image into its own slot, and reports bad ones without stopping', () => {
-    const images = [image(1), image(2, 60, 30, 4), { data: new Uint8Array(10), width: 50, height: 40, channels: 3 } as RawImage, image(3, 33, 77, 1)];
+    const images = [
+      image(1),
+      image(2, 60, 30, 4),
+      { data: new Uint8Array(10), width: 50, height: 40, channels: 3 } as RawImage,
+      image(3, 33, 77, 1),
+    ];
     const batch = preprocessor.preprocessBatch(images);
     expect(batch.dims).toEqual([3, 3, 32, 32]);
     expect(batch.indices).toEqual([0, 1, 3]);
@@ -97,7 +111,9 @@ describe('batches', () => {
   it('refuses images above the pixel limit and empty images', () => {
     const small = new ImagePreprocessor(parsePreprocessorConfig({}, { maxPixels: 1000 }));
     expect(() => small.preprocess(image(1))).toThrow('image of 50 x 40 pixels is above the limit of 1000 pixels');
-    expect(() => small.preprocess({ data: new Uint8Array(0), width: 0, height: 1, channels: 3 })).toThrow('image width must be an integer ≥ 1, got 0');
+    expect(() => small.preprocess({ data: new Uint8Array(0), width: 0, height: 1, channels: 3 })).toThrow(
+      'image width must be an integer ≥ 1, got 0',
+    );
     small.delete();
   });
 
@@ -142,7 +158,8 @@ describe('decoding in Node', () => {
     for (let p = 0; p < width * height; p++) {
       for (let c = 0; c < 3; c++) {
         const got = decoded.data[p * decoded.channels + (decoded.channels === 1 ? 0 : c)];
-        if (got !== want.values[p * 3 + c]) throw new Error(`${file}: pixel ${p} channel ${c} is ${got}, PIL says ${want.values[p * 3 + c]}`);
+        if (got !== want.values[p * 3 + c])
+          throw new Error(`${file}: pixel ${p} channel ${c} is ${got}, PIL says ${want.values[p * 3 + c]}`);
       }
     }
   });
@@ -150,7 +167,10 @@ describe('decoding in Node', () => {
   it('decodes a batch, reporting the files that fail and keeping the others', async () => {
     const png = readFileSync(new URL('224x224.png', dir));
     const result = await decodeImages([png, new Uint8Array(3), new URL('300x2.png', dir), png.subarray(0, 100)]);
-    expect(result.images.map((r) => [r.index, r.image.width, r.image.height])).toEqual([[0, 224, 224], [2, 300, 2]]);
+    expect(result.images.map((r) => [r.index, r.image.width, r.image.height])).toEqual([
+      [0, 224, 224],
+      [2, 300, 2],
+    ]);
     expect(result.failures.map((f) => [f.index, f.error.message])).toEqual([
       [1, 'not a PNG or JPEG image (unrecognised header)'],
       [3, 'PNG data is corrupt or truncated: a chunk runs past the end of the file (truncated)'],
@@ -180,12 +200,21 @@ describe('decoding in Node', () => {
     );
     const flipped = Uint8Array.from(png);
     flipped[100] ^= 1;
-    await expect(decodeImage(flipped)).rejects.toThrow('PNG data is corrupt or truncated: a chunk fails its CRC check (corrupt)');
-    await expect(decodeImage(new TextEncoder().encode('hello, not an image'))).rejects.toThrow('not a PNG or JPEG image (unrecognised header)');
+    await expect(decodeImage(flipped)).rejects.toThrow(
+      'PNG data is corrupt or truncated: a chunk fails its CRC check (corrupt)',
+    );
+    await expect(decodeImage(new TextEncoder().encode('hello, not an image'))).rejects.toThrow(
+      'not a PNG or JPEG image (unrecognised header)',
+    );
     const bomb = Uint8Array.from(png.subarray(0, 64));
-    new DataView(bomb.buffer).setUint32(16, 100000), new DataView(bomb.buffer).setUint32(20, 100000);
+    new DataView(bomb.buffer).setUint32(16, 100000);
+    new DataView(bomb.buffer).setUint32(20, 100000);
     expect(readImageHeader(bomb)).toEqual({ format: 'png', width: 100000, height: 100000 });
-    await expect(decodeImage(bomb)).rejects.toThrow('image of 100000 x 100000 pixels is above the limit of 50000000 pixels');
-    await expect(decodeImage(png, { maxPixels: 1000 })).rejects.toThrow('image of 640 x 480 pixels is above the limit of 1000 pixels');
+    await expect(decodeImage(bomb)).rejects.toThrow(
+      'image of 100000 x 100000 pixels is above the limit of 50000000 pixels',
+    );
+    await expect(decodeImage(png, { maxPixels: 1000 })).rejects.toThrow(
+      'image of 640 x 480 pixels is above the limit of 1000 pixels',
+    );
   });
 });

@@ -48,7 +48,9 @@ describe('ClipTokenizer', () => {
 
   it('pads a batch with the end token by default and masks the padding', () => {
     const batch = tokenizer.encodeBatch(['a photo of a cat', 'dog'], { contextLength: 8 });
-    expect(Array.from(batch.ids)).toEqual([49406, 320, 1125, 539, 320, 2368, 49407, 49407, 49406, 1929, 49407, 49407, 49407, 49407, 49407, 49407]);
+    expect(Array.from(batch.ids)).toEqual([
+      49406, 320, 1125, 539, 320, 2368, 49407, 49407, 49406, 1929, 49407, 49407, 49407, 49407, 49407, 49407,
+    ]);
     expect(Array.from(batch.attentionMask)).toEqual([1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0]);
   });
 

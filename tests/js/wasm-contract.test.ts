@@ -12,7 +12,11 @@ const source = fileURLToPath(new URL('../../lib/wasm/raw-module.ts', import.meta
 const GLUE = ['count_emval_handles', 'HEAP8'];
 // Methods every Embind class handle has.
 const CLASS_HANDLE = ['delete', 'isDeleted'];
-const CLASSES = { EmbeddingIndex: 'RawIndex', ClipTokenizer: 'RawTokenizer', ImagePreprocessor: 'RawPreprocessor' } as const;
+const CLASSES = {
+  EmbeddingIndex: 'RawIndex',
+  ClipTokenizer: 'RawTokenizer',
+  ImagePreprocessor: 'RawPreprocessor',
+} as const;
 
 const program = ts.createProgram([source], { strict: true, target: ts.ScriptTarget.ES2022, skipLibCheck: true });
 const checker = program.getTypeChecker();
@@ -44,7 +48,10 @@ function returnKeys(interfaceName: string, method: string): string[] {
   const parts = returned.isUnion() ? returned.types : [returned];
   const result = parts.filter((t) => !(t.flags & ts.TypeFlags.Undefined) && checker.typeToString(t) !== 'RawError');
   expect(result, `${interfaceName}.${method} returns one shape besides RawError`).toHaveLength(1);
-  return result[0].getProperties().map((p) => p.name).sort();
+  return result[0]
+    .getProperties()
+    .map((p) => p.name)
+    .sort();
 }
 
 // Embind checks the argument count: calling with none names the number it expects.
@@ -68,7 +75,9 @@ beforeAll(async () => {
 describe('the WASM contract', () => {
   it('declares exactly the functions the bindings register, with their arity', () => {
     const registered = Object.fromEntries(
-      Object.keys(m).filter((k) => typeof m[k] === 'function' && m[k].argCount !== undefined).map((k) => [k, m[k].argCount as number]),
+      Object.keys(m)
+        .filter((k) => typeof m[k] === 'function' && m[k].argCount !== undefined)
+        .map((k) => [k, m[k].argCount as number]),
     );
     const declared = methodsOf('RawModule');
     for (const name of GLUE) delete declared[name];
@@ -77,7 +86,9 @@ describe('the WASM contract', () => {
 
   it('declares exactly the methods of each bound class, with their arity', () => {
     for (const [className, interfaceName] of Object.entries(CLASSES)) {
-      const bound = Object.getOwnPropertyNames(m[className].prototype).filter((k) => k !== 'constructor').sort();
+      const bound = Object.getOwnPropertyNames(m[className].prototype)
+        .filter((k) => k !== 'constructor')
+        .sort();
       const declared = methodsOf(interfaceName);
       for (const name of CLASS_HANDLE) delete declared[name];
       expect(Object.keys(declared).sort(), interfaceName).toEqual(bound);
@@ -88,7 +99,10 @@ describe('the WASM contract', () => {
       }[className];
       for (const method of bound) {
         const handle = fresh();
-        expect(arityOf(() => handle[method]()), `${className}.${method}`).toBe(declared[method]);
+        expect(
+          arityOf(() => handle[method]()),
+          `${className}.${method}`,
+        ).toBe(declared[method]);
         handle.delete();
       }
     }
@@ -120,7 +134,9 @@ describe('the WASM contract', () => {
       ['RawTokenizer', 'encodeBatch', tokenizer.encodeBatch(['ab'], 4, 0)],
     ];
     for (const [interfaceName, method, result] of calls) {
-      expect(Object.keys(result as object).sort(), `${interfaceName}.${method}`).toEqual(returnKeys(interfaceName, method));
+      expect(Object.keys(result as object).sort(), `${interfaceName}.${method}`).toEqual(
+        returnKeys(interfaceName, method),
+      );
       for (const value of Object.values(result as object)) value?.delete?.();
     }
     index.delete();
@@ -129,7 +145,18 @@ describe('the WASM contract', () => {
 });
 
 const PREPROCESS = {
-  doResize: true, shortestEdge: 8, resizeHeight: 0, resizeWidth: 0, resample: 3, doCenterCrop: true, cropHeight: 8,
-  cropWidth: 8, doRescale: true, rescaleFactor: 1 / 255, doNormalize: true, imageMean: [0, 0, 0], imageStd: [1, 1, 1],
+  doResize: true,
+  shortestEdge: 8,
+  resizeHeight: 0,
+  resizeWidth: 0,
+  resample: 3,
+  doCenterCrop: true,
+  cropHeight: 8,
+  cropWidth: 8,
+  doRescale: true,
+  rescaleFactor: 1 / 255,
+  doNormalize: true,
+  imageMean: [0, 0, 0],
+  imageStd: [1, 1, 1],
   maxPixels: 1000,
 };

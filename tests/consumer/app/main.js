@@ -10,9 +10,15 @@ async function colourPng(rgb, seed) {
 }
 
 async function run() {
-  const engine = await ClipscopeWorker.create({ model: new URL('./models/clip-colors/', location.href).href, dtype: 'fp32' });
+  const engine = await ClipscopeWorker.create({
+    model: new URL('./models/clip-colors/', location.href).href,
+    dtype: 'fp32',
+  });
   const items = [];
-  for (const [name, rgb] of [['red', [220, 30, 30]], ['blue', [30, 40, 220]]]) {
+  for (const [name, rgb] of [
+    ['red', [220, 30, 30]],
+    ['blue', [30, 40, 220]],
+  ]) {
     for (let i = 0; i < 3; i++) items.push({ id: `${name}-${i}`, image: await colourPng(rgb, i) });
   }
   const added = await engine.addImages(items);

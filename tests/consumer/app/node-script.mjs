@@ -15,5 +15,11 @@ await engine.addImages([
 ]);
 const hits = await engine.searchByText('yellow', 1);
 const clusters = engine.cluster({ k: 2 });
-console.log(JSON.stringify({ top: hits.ids[0], clusters: clusters.clusters.map((c) => c.size).sort(), decode: typeof decodeImage }));
+console.log(
+  JSON.stringify({
+    top: hits.ids[0],
+    clusters: clusters.clusters.map((c) => c.size).sort(),
+    decode: typeof decodeImage,
+  }),
+);
 await engine.delete();

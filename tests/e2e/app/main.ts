@@ -24,8 +24,14 @@ async function colourPng(rgb: number[], width: number, height: number, seed: num
 // The hostile-input battery with the browser's own deflate and the repository's CLIP vocabulary.
 async function runHostile() {
   const deflate = async (data: Uint8Array) =>
-    new Uint8Array(await new Response(new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer());
-  const merges = await clipscope.gunzipText(await (await fetch('/models/clip-bpe/bpe_simple_vocab_16e6.txt.gz')).arrayBuffer());
+    new Uint8Array(
+      await new Response(
+        new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate')),
+      ).arrayBuffer(),
+    );
+  const merges = await clipscope.gunzipText(
+    await (await fetch('/models/clip-bpe/bpe_simple_vocab_16e6.txt.gz')).arrayBuffer(),
+  );
   await clipscope.init();
   return runHostileBattery(clipscope, core() as never, deflate, merges);
 }
