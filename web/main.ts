@@ -333,8 +333,7 @@ async function embedRun(run: AddRun): Promise<void> {
     // list every photo of the run that is not in the collection.
     const rest = todo.slice(from);
     const stored = new Set<string>();
-    for (const file of rest)
-      if (engine && (await engine.index<boolean>('has', photoId(file)))) stored.add(photoId(file));
+    for (const file of rest) if (engine && (await engine.index('has', photoId(file)))) stored.add(photoId(file));
     await recordStored(rest, stored);
     await persistEmbeddings();
     const reason = cancelled ? 'cancelled before it was added' : `not added: ${describe(error)}`;

@@ -41,7 +41,7 @@ async function makePhotos(count, width, height) {
 const now = () => performance.now();
 
 async function clipscopeRunner() {
-  const { ClipModel } = await import('clipscope');
+  const { ClipModel } = await import('clipscope/advanced');
   const model = await ClipModel.load(`${modelBase}${modelName}/`, {
     encoders: ['vision'],
     dtype: 'fp32',

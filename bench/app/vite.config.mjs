@@ -5,7 +5,12 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  resolve: { alias: { clipscope: fileURLToPath(new URL('../../dist/index.js', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^clipscope$/, replacement: fileURLToPath(new URL('../../dist/index.js', import.meta.url)) },
+      { find: /^clipscope\/advanced$/, replacement: fileURLToPath(new URL('../../dist/advanced.js', import.meta.url)) },
+    ],
+  },
   build: {
     outDir: fileURLToPath(new URL('../data/app', import.meta.url)),
     emptyOutDir: true,

@@ -10,12 +10,18 @@ import type {
 } from './clipscope.js';
 import type { EmbedProgress, ImageEmbeddings, LabelScore } from '../model/clip-model.js';
 import type { ImageSource } from '../images/decode.js';
-import type { Id, SearchResult, StorageType } from '../search/embedding-index.js';
+import type { EmbeddingIndex, Id, SearchResult, StorageType } from '../search/embedding-index.js';
 import type { DownloadProgress } from '../model/model-files.js';
 import type { BackendInfo, EncoderKind } from '../model/onnx-runtime.js';
 import { env } from '../wasm/core.js';
 import { runtimeSettings } from '../model/onnx-runtime.js';
-import { deserializeError, deserializeFailures, type Reply, type Request } from './worker-protocol.js';
+import {
+  deserializeError,
+  deserializeFailures,
+  type IndexMethod,
+  type Reply,
+  type Request,
+} from './worker-protocol.js';
 
 /** Options of {@link ClipscopeWorker.create}: those of the engine, plus an optional Worker. */
 export interface WorkerOptions extends Omit<ClipscopeOptions, 'onProgress' | 'signal'> {
@@ -201,10 +207,14 @@ export class ClipscopeWorker {
   }
 
   /**
-   * Calls an {@link EmbeddingIndex} method in the worker: `get`, `has`, `remove`, `search`,
-   * `searchBatch`, `kmeans`, `autoK`, `pca2d`, `nearDuplicates`, `save`, `clear`.
+   * Calls an {@link EmbeddingIndex} method in the worker (one of {@link INDEX_METHODS}: `get`,
+   * `has`, `remove`, `search`, `searchBatch`, `kmeans`, `autoK`, `pca2d`, `nearDuplicates`,
+   * `save`, `clear`), typed as the method itself: `await engine.index('has', 'a.jpg')` is a boolean.
    */
-  index<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
+  index<M extends IndexMethod>(
+    method: M,
+    ...args: Parameters<EmbeddingIndex[M]>
+  ): Promise<Awaited<ReturnType<EmbeddingIndex[M]>>> {
     return this.#call('index', [method, ...args]);
   }
 

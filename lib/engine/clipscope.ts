@@ -94,21 +94,22 @@ function isImageItem(value: unknown): value is ImageItem {
  */
 export class Clipscope {
   readonly model: ClipModel;
-  readonly index: EmbeddingIndex;
+  #index: EmbeddingIndex;
 
   private constructor(model: ClipModel, index: EmbeddingIndex) {
     this.model = model;
-    this.index = index;
+    this.#index = index;
+  }
+
+  /** The stored embeddings (replaced by `load`). */
+  get index(): EmbeddingIndex {
+    return this.#index;
   }
 
   /** Loads the model (see {@link ClipModel.load}) and creates an empty index. */
   static async create(options: ClipscopeOptions = {}): Promise<Clipscope> {
     const model = await ClipModel.load(options.model, options);
     // The embedding size is known once an encoder ran: probe with one text or tiny image.
-    if (!model.dim) {
-      if (model.files.text) await model.embedText('');
-      else await model.embedImage({ data: new Uint8Array(3), width: 1, height: 1, channels: 3 });
-    }
     return new Clipscope(model, await EmbeddingIndex.create(model.dim, options.index));
   }
 
@@ -246,7 +247,7 @@ export class Clipscope {
       throw new InvalidArgumentError(`saved embeddings have ${loaded.dim} dims, this model gives ${this.model.dim}`);
     }
     this.index.delete();
-    (this as { index: EmbeddingIndex }).index = loaded;
+    this.#index = loaded;
   }
 
   /** Frees the model and the index. */

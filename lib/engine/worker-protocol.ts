@@ -1,5 +1,6 @@
 // Messages between a page and the clipscope Worker, and errors across the boundary.
 import * as errors from '../common/errors.js';
+import type { EmbeddingIndex } from '../search/embedding-index.js';
 
 /** page → worker: a call (`call` numbers it) or the cancel of one. */
 export type Request =
@@ -64,3 +65,21 @@ export function deserializeFailures<T>(result: T): T {
   if (!Array.isArray(failures)) return result;
   return { ...result, failures: failures.map((f) => ({ ...f, error: deserializeError(f.error) })) };
 }
+
+/** The index methods the page may call in the Worker, stated once for both sides. */
+export const INDEX_METHODS = [
+  'get',
+  'has',
+  'remove',
+  'search',
+  'searchBatch',
+  'kmeans',
+  'autoK',
+  'pca2d',
+  'nearDuplicates',
+  'save',
+  'clear',
+] as const satisfies ReadonlyArray<keyof EmbeddingIndex>;
+
+/** One of {@link INDEX_METHODS}. */
+export type IndexMethod = (typeof INDEX_METHODS)[number];

@@ -4,7 +4,14 @@ import { Clipscope } from './clipscope.js';
 import { env } from '../wasm/core.js';
 import { runtimeSettings } from '../model/onnx-runtime.js';
 import type { ClipscopeOptions } from './clipscope.js';
-import { serializeError, serializeFailures, transferablesOf, type Reply, type Request } from './worker-protocol.js';
+import {
+  INDEX_METHODS,
+  serializeError,
+  serializeFailures,
+  transferablesOf,
+  type Reply,
+  type Request,
+} from './worker-protocol.js';
 
 declare const self: {
   onmessage: ((event: MessageEvent<Request>) => void) | null;
@@ -20,21 +27,6 @@ function ready(): Clipscope {
 }
 
 type Handler = (args: unknown[], signal: AbortSignal, progress: (value: unknown) => void) => unknown;
-
-// Index methods the page may call by name (everything else stays inside the worker).
-const INDEX_METHODS = new Set([
-  'get',
-  'has',
-  'remove',
-  'search',
-  'searchBatch',
-  'kmeans',
-  'autoK',
-  'pca2d',
-  'nearDuplicates',
-  'save',
-  'clear',
-]);
 
 const handlers: Record<string, Handler> = {
   async create([options, settings], _signal, progress) {
@@ -85,7 +77,7 @@ const handlers: Record<string, Handler> = {
     return { size: index.size, dim: index.dim, memoryBytes: index.memoryBytes, storage: index.storage };
   },
   index([name, ...args]) {
-    if (!INDEX_METHODS.has(name as string))
+    if (!(INDEX_METHODS as readonly string[]).includes(name as string))
       throw new Error(`index method ${String(name)} is not available from the page`);
     const index = ready().index as unknown as Record<string, (...a: unknown[]) => unknown>;
     return index[name as string](...args);

@@ -8,6 +8,7 @@ import {
   DecodeError,
   DeletedError,
   InvalidArgumentError,
+  ModelInterfaceError,
   ModelLoadError,
   NotFiniteError,
 } from '../common/errors.js';
@@ -141,6 +142,41 @@ function parseJson(bytes: Uint8Array, file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+function projectionDimOf(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65536) {
+    throw new ModelLoadError(
+      `config.json: projection_dim must be an integer from 1 to 65536, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+// The embedding size, read from the model: the encoders' output shapes ([batch, dim]), else
+// config.json's projection_dim. Nothing is run to find it.
+function embeddingDim(sessions: Partial<Record<EncoderKind, Encoder>>, projectionDim: number | undefined): number {
+  const found: Array<{ file: string; dim: number }> = [];
+  for (const [kind, encoder] of Object.entries(sessions) as Array<[EncoderKind, Encoder | undefined]>) {
+    const output = encoder?.session.outputMetadata?.find(
+      (o) => o.name === `${kind === 'vision' ? 'image' : 'text'}_embeds`,
+    );
+    const dim = output?.isTensor ? output.shape[output.shape.length - 1] : undefined;
+    if (typeof dim === 'number') found.push({ file: encoder!.file, dim });
+  }
+  if (found.length === 2 && found[0].dim !== found[1].dim) {
+    throw new ModelInterfaceError(
+      `${found[0].file} gives ${found[0].dim}-dimensional embeddings, ${found[1].file} ${found[1].dim}-dimensional: not one CLIP model`,
+    );
+  }
+  const dim = found[0]?.dim ?? projectionDim;
+  if (dim === undefined) {
+    throw new ModelLoadError(
+      "the embedding size is neither in the encoders' output shapes nor in config.json (projection_dim)",
+    );
+  }
+  return dim;
+}
+
 // The text encoder's row length from config.json: CLIP's 77 when absent, else within the
 // tokenizer's bound.
 function contextLengthOf(textConfig: unknown): number {
@@ -247,6 +283,8 @@ interface ModelParts {
   tokenizer?: ClipTokenizer;
   contextLength: number;
   padId: number;
+  /** config.json's projection_dim, when given. */
+  projectionDim?: number;
   vision?: { file: string; bytes: Uint8Array };
   text?: { file: string; bytes: Uint8Array };
 }
@@ -254,10 +292,12 @@ interface ModelParts {
 async function readModelParts(files: ModelFiles, options: ClipModelOptions): Promise<ModelParts> {
   const encoders = options.encoders ?? ['vision', 'text'];
   const dtype = options.dtype ?? 'quantized';
-  const config = await files.read('config.json', options);
+  const configBytes = await files.read('config.json', options);
+  const config = configBytes ? parseJson(configBytes, 'config.json') : {};
   const parts: ModelParts = {
-    contextLength: contextLengthOf(config ? parseJson(config, 'config.json').text_config : undefined),
+    contextLength: contextLengthOf(config.text_config),
     padId: 0,
+    projectionDim: projectionDimOf(config.projection_dim),
   };
   try {
     if (encoders.includes('vision')) {
@@ -323,9 +363,14 @@ async function releaseEncoders(encoders: Partial<Record<EncoderKind, Encoder | u
  * `delete()` (or `await using`) to free the sessions.
  */
 export class ClipModel {
-  readonly backend: BackendInfo;
-  /** Embedding size (512 for ViT-B/32). Known after the first run. */
-  dim = 0;
+  #backend: BackendInfo;
+  /** Embedding size (512 for ViT-B/32), from the encoders' output shapes or config.json. */
+  readonly dim: number;
+
+  /** Which backend runs the encoders, and why (after the WebGPU canary, when there was one). */
+  get backend(): BackendInfo {
+    return this.#backend;
+  }
   readonly logitScale: number;
   /** The onnx files in use, e.g. `{ vision: 'onnx/vision_model_quantized.onnx', ... }`. */
   readonly files: Partial<Record<EncoderKind, string>>;
@@ -348,8 +393,10 @@ export class ClipModel {
     padId: number;
     logitScale: number;
     maxPixels: number;
+    dim: number;
   }) {
-    this.backend = parts.backend;
+    this.#backend = parts.backend;
+    this.dim = parts.dim;
     this.#vision = parts.vision;
     this.#text = parts.text;
     this.#preprocessor = parts.preprocessor;
@@ -386,6 +433,7 @@ export class ClipModel {
         padId: parts.padId,
         logitScale: options.logitScale ?? CLIP_LOGIT_SCALE,
         maxPixels: options.maxPixels ?? 50_000_000,
+        dim: embeddingDim(sessions, parts.projectionDim),
       });
       if (backend.name === 'webgpu') await model.#checkWebGpu(parts, options.canaryMinCosine ?? 0.999);
       return model;
@@ -406,10 +454,9 @@ export class ClipModel {
       await releaseEncoders(reference);
       throw error;
     });
-    const self = this as { backend: BackendInfo };
     if (verdict.agree) {
       await releaseEncoders(reference);
-      self.backend = {
+      this.#backend = {
         ...this.backend,
         reason: `${this.backend.reason}; canary agrees with WASM (cosine ${verdict.cosine.toFixed(6)})`,
       };
@@ -418,7 +465,7 @@ export class ClipModel {
     await releaseEncoders(webgpu);
     this.#vision = reference.vision;
     this.#text = reference.text;
-    self.backend = {
+    this.#backend = {
       name: 'wasm',
       reason: `WebGPU output disagreed with WASM on the canary input (cosine ${verdict.cosine.toFixed(6)} < ${minCosine}); using WASM`,
       threads: this.backend.threads,
@@ -473,10 +520,13 @@ export class ClipModel {
   }
 
   // Unit-length rows in the core; rows that are not finite or zero become failures.
-  #normalize(raw: Float32Array, rows: number): { embeddings: Float32Array; ok: Uint8Array } {
-    const dim = raw.length / rows;
-    if (!this.dim) this.dim = dim;
-    const { embeddings, rowOk } = check(core().normalizeRows(raw, rows, dim));
+  #normalize(raw: Float32Array, rows: number, kind: EncoderKind): { embeddings: Float32Array; ok: Uint8Array } {
+    if (raw.length !== rows * this.dim) {
+      throw new ModelInterfaceError(
+        `the ${kind} encoder gave ${raw.length} floats for ${rows} inputs; the model says ${this.dim} per input`,
+      );
+    }
+    const { embeddings, rowOk } = check(core().normalizeRows(raw, rows, this.dim));
     return { embeddings, ok: rowOk };
   }
 
@@ -487,7 +537,7 @@ export class ClipModel {
     if (texts.length === 0) return new Float32Array(0);
     const output = await this.#text.session.run(this.#textFeeds(texts, this.#text));
     const raw = outputFloats(output.text_embeds);
-    const { embeddings, ok } = this.#normalize(raw, texts.length);
+    const { embeddings, ok } = this.#normalize(raw, texts.length, 'text');
     const bad = ok.indexOf(0);
     if (bad >= 0) throw new NotFiniteError(`text model output for "${texts[bad]}" is not finite or zero`);
     return embeddings;
@@ -553,7 +603,7 @@ export class ClipModel {
         const raw = outputFloats(output.image_embeds);
         timings.inference += now() - t;
         t = now();
-        const { embeddings, ok } = this.#normalize(raw, batch.indices.length);
+        const { embeddings, ok } = this.#normalize(raw, batch.indices.length, 'vision');
         const batchIndices: number[] = [];
         const batchRows: Float32Array[] = [];
         for (let r = 0; r < batch.indices.length; r++) {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClipModel } from '../../dist/index.js';
+import { ClipModel } from '../../dist/advanced.js';
 import { colourImage, COLOUR_GROUPS } from '../js/colour-images.js';
 import { launchChromium } from './browser.js';
 import { serveRepository } from '../../scripts/static-server.mjs';

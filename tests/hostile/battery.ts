@@ -2,9 +2,10 @@
 // Chromium: every call must end in a typed clipscope error (or an exact result), an index made
 // before must save the same bytes afterwards, and the WASM heap and Embind handles must not
 // grow. The report is plain data, so both runtimes can be compared with each other.
-import type * as Clipscope from '../../dist/index.js';
+import type * as Advanced from '../../dist/advanced.js';
+import type * as Main from '../../dist/index.js';
 
-type Api = typeof Clipscope;
+type Api = typeof Main & typeof Advanced;
 interface Core {
   heapBytesInUse(): number;
   count_emval_handles(): number;

@@ -6,15 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ClipModel,
-  Clipscope,
-  DecodeError,
-  ImagePreprocessor,
-  ModelInterfaceError,
-  ModelLoadError,
-  type RawImage,
-} from '../../dist/index.js';
+import { Clipscope, DecodeError, ModelInterfaceError, ModelLoadError } from '../../dist/index.js';
+import { ClipModel, ImagePreprocessor, type RawImage } from '../../dist/advanced.js';
 import { core } from '../../dist/wasm/core.js';
 import { colourImage, COLOUR_GROUPS } from './colour-images.js';
 
@@ -44,6 +37,8 @@ describe('ClipModel on the tiny model with the real interface', () => {
 
   it('loads the quantized files by default and reports the WASM backend and why', () => {
     expect(model.files).toEqual({ vision: 'onnx/vision_model_quantized.onnx', text: 'onnx/text_model_quantized.onnx' });
+    // The embedding size comes from the encoders' output shapes, before anything runs.
+    expect(model.dim).toBe(512);
     expect(model.backend).toEqual({
       name: 'wasm',
       reason: 'navigator.gpu is not available here (no WebGPU in this browser or context)',
@@ -256,6 +251,36 @@ describe('model files that are wrong', () => {
     await expect(ClipModel.load(join(models, 'wrong-interface'), { dtype: 'fp32' })).rejects.toThrow(
       new ModelInterfaceError(
         'onnx/vision_model.onnx has inputs [images] and outputs [features]; a CLIP vision model needs input pixel_values and output image_embeds',
+      ),
+    );
+  });
+
+  it('refuses numbers in config.json that are out of range, naming the field', async () => {
+    const edit = (change: (config: Record<string, any>) => void) => (f: string) => {
+      const config = JSON.parse(readFileSync(join(f, 'config.json'), 'utf8'));
+      change(config);
+      writeFileSync(join(f, 'config.json'), JSON.stringify(config));
+    };
+    await expect(
+      ClipModel.load(
+        variant(
+          'huge-projection',
+          edit((c) => (c.projection_dim = 2 ** 32)),
+        ),
+      ),
+    ).rejects.toThrow(
+      new ModelLoadError('config.json: projection_dim must be an integer from 1 to 65536, got 4294967296'),
+    );
+    await expect(
+      ClipModel.load(
+        variant(
+          'huge-context',
+          edit((c) => (c.text_config.max_position_embeddings = 2 ** 31 + 77)),
+        ),
+      ),
+    ).rejects.toThrow(
+      new ModelLoadError(
+        'config.json: text_config.max_position_embeddings must be an integer from 2 to 4096, got 2147483725',
       ),
     );
   });

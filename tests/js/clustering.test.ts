@@ -9,13 +9,9 @@ import {
   InvalidArgumentError,
   NotFiniteError,
   UnknownIdError,
-  autoK,
   init,
-  kmeans,
-  pca2d,
-  silhouette,
-  summarizeClusters,
 } from '../../dist/index.js';
+import { autoK, kmeans, pca2d, silhouette, summarizeClusters } from '../../dist/advanced.js';
 import { readNamedArrays } from './named-arrays.js';
 
 await init();

@@ -1,6 +1,6 @@
 // Coloured test images for the meaningful colour model: a solid colour with a little
 // deterministic noise, as RGB RawImages.
-import type { RawImage } from '../../dist/index.js';
+import type { RawImage } from '../../dist/advanced.js';
 import { rng } from './helpers.js';
 
 /** Groups the colour model separates; `word` is the text that should find them. */

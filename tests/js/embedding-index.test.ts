@@ -13,8 +13,8 @@ import {
   UnsupportedVersionError,
   ZeroVectorError,
   init,
-  kernelName,
 } from '../../dist/index.js';
+import { kernelName } from '../../dist/advanced.js';
 import { core } from '../../dist/wasm/core.js';
 import { bruteForce, randomVectors } from './helpers.js';
 

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import * as clipscope from '../../dist/index.js';
+import * as advanced from '../../dist/advanced.js';
+import * as main from '../../dist/index.js';
 import { core, init } from '../../dist/wasm/core.js';
 import { runHostileBattery, type HostileReport } from '../hostile/battery.js';
 import { EXPECTED_OUTCOMES } from '../hostile/expected.js';
@@ -18,7 +19,7 @@ describe('hostile input in Node', () => {
 
   it('ends every hostile call in a typed error or an exact result', async () => {
     await init();
-    report = await runHostileBattery(clipscope, core(), async (data) => deflateSync(data), merges);
+    report = await runHostileBattery({ ...main, ...advanced }, core(), async (data) => deflateSync(data), merges);
     expect(report.outcomes).toEqual(EXPECTED_OUTCOMES);
   }, 120_000);
 

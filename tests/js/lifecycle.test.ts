@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ClipTokenizer, DeletedError, EmbeddingIndex, ImagePreprocessor } from '../../dist/index.js';
+import { DeletedError, EmbeddingIndex } from '../../dist/index.js';
+import { ClipTokenizer, ImagePreprocessor } from '../../dist/advanced.js';
 import { core, init } from '../../dist/wasm/core.js';
 
 const merges = gunzipSync(

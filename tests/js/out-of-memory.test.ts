@@ -2,7 +2,8 @@
 // that did not fit is undone, and everything stored before stays. Its own file: the module's
 // memory stays grown for the rest of the file.
 import { describe, expect, it } from 'vitest';
-import { EmbeddingIndex, ImagePreprocessor, OutOfMemoryError } from '../../dist/index.js';
+import { EmbeddingIndex, OutOfMemoryError } from '../../dist/index.js';
+import { ImagePreprocessor } from '../../dist/advanced.js';
 
 const DIM = 65536;
 const BATCH = 64;

@@ -8,15 +8,15 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jpegOrientation } from '../../dist/images/image-header.js';
+import { ClipscopeError } from '../../dist/index.js';
 import {
   ClipModel,
-  ClipscopeError,
   decodeImage,
   decodeNpy,
   encodeNpy,
   ImagePreprocessor,
   readImageHeader,
-} from '../../dist/index.js';
+} from '../../dist/advanced.js';
 
 const SEED = 20261129;
 const models = fileURLToPath(new URL('../../build/models/', import.meta.url));

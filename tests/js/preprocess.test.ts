@@ -2,16 +2,15 @@
 // configs read from preprocessor_config.json, batches, bad input, memory, and decoding in Node.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DecodeError, init } from '../../dist/index.js';
 import {
-  DecodeError,
   ImagePreprocessor,
   decodeImage,
   decodeImages,
-  init,
   parsePreprocessorConfig,
   readImageHeader,
   type RawImage,
-} from '../../dist/index.js';
+} from '../../dist/advanced.js';
 import { core } from '../../dist/wasm/core.js';
 import { readNamedArrays, referenceDir, type NamedArrays } from './named-arrays.js';
 

@@ -2,7 +2,8 @@
 // 2100 more strings (tests/reference/clip_tokenizer_reference.py), batches and errors.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClipTokenizer, DeletedError, CorruptDataError, gunzipText } from '../../dist/index.js';
+import { DeletedError, CorruptDataError } from '../../dist/index.js';
+import { ClipTokenizer, gunzipText } from '../../dist/advanced.js';
 
 interface Case {
   text: string;

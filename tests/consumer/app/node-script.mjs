@@ -1,5 +1,6 @@
 // A Node script using the installed package: embed, search and cluster with a model folder.
-import { Clipscope, decodeImage } from 'clipscope';
+import { Clipscope } from 'clipscope';
+import { decodeImage } from 'clipscope/advanced';
 
 const model = process.argv[2];
 const engine = await Clipscope.create({ model, dtype: 'fp32' });

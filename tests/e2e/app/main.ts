@@ -1,6 +1,7 @@
 // A test page bundled by Vite like any app: it exposes the package for the browser tests to
 // drive (the model runs in clipscope's Worker or on the page).
-import * as clipscope from 'clipscope';
+import * as main from 'clipscope';
+import * as advanced from 'clipscope/advanced';
 import { core } from '../../../dist/wasm/core.js';
 import { runHostileBattery } from '../../hostile/battery.js';
 
@@ -20,6 +21,8 @@ async function colourPng(rgb: number[], width: number, height: number, seed: num
   context.putImageData(image, 0, 0);
   return canvas.convertToBlob({ type: 'image/png' });
 }
+
+const clipscope = { ...main, ...advanced };
 
 // The hostile-input battery with the browser's own deflate and the repository's CLIP vocabulary.
 async function runHostile() {

@@ -7,7 +7,13 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   resolve: {
-    alias: { clipscope: fileURLToPath(new URL('../../../dist/index.js', import.meta.url)) },
+    alias: [
+      { find: /^clipscope$/, replacement: fileURLToPath(new URL('../../../dist/index.js', import.meta.url)) },
+      {
+        find: /^clipscope\/advanced$/,
+        replacement: fileURLToPath(new URL('../../../dist/advanced.js', import.meta.url)),
+      },
+    ],
   },
   build: {
     outDir: fileURLToPath(new URL('../../../build/e2e-app', import.meta.url)),

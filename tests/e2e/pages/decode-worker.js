@@ -1,5 +1,6 @@
 // Decodes and preprocesses inside a Worker: the same package, no DOM.
-import { ImagePreprocessor, decodeImage, init } from '/dist/index.js';
+import { ImagePreprocessor, decodeImage } from '/dist/advanced.js';
+import { init } from '/dist/index.js';
 
 self.onmessage = async ({ data: { url, config } }) => {
   try {
