@@ -1,16 +1,8 @@
 // The engine in a Web Worker behind the same asynchronous API: the page stays responsive while
 // images are decoded, preprocessed and embedded.
-import type {
-  AddImagesResult,
-  ClipscopeOptions,
-  ClusterOptions,
-  ClusterResult,
-  ImageItem,
-  MapResult,
-} from './clipscope.js';
-import type { EmbedProgress, ImageEmbeddings, LabelScore } from '../model/clip-model.js';
-import type { ImageSource } from '../images/decode.js';
-import type { EmbeddingIndex, Id, SearchResult, StorageType } from '../search/embedding-index.js';
+import type { Clipscope, ClipscopeOptions, ImageItem } from './clipscope.js';
+import type { EmbedProgress } from '../model/clip-model.js';
+import type { EmbeddingIndex } from '../search/embedding-index.js';
 import type { DownloadProgress } from '../model/model-files.js';
 import type { BackendInfo, EncoderKind } from '../model/onnx-runtime.js';
 import { env } from '../wasm/core.js';
@@ -18,9 +10,13 @@ import { runtimeSettings } from '../model/onnx-runtime.js';
 import {
   deserializeError,
   deserializeFailures,
+  ENGINE_METHODS,
+  RUN_METHODS,
+  type EngineMethod,
   type IndexMethod,
   type Reply,
   type Request,
+  type RunMethod,
 } from './worker-protocol.js';
 
 /** Options of {@link ClipscopeWorker.create}: those of the engine, plus an optional Worker. */
@@ -70,9 +66,28 @@ function imageTransferables(images: readonly unknown[], transfer: boolean): Tran
 }
 
 /**
+ * An engine method as the page calls it in the Worker: the same arguments (a run's options may
+ * also ask to transfer the images) and a promise of the same result.
+ */
+type RemoteMethod<M extends EngineMethod> = (
+  ...args: M extends RunMethod
+    ? [images: Parameters<Clipscope[M]>[0], options?: WorkerEmbedOptions]
+    : Parameters<Clipscope[M]>
+) => Promise<Awaited<ReturnType<Clipscope[M]>>>;
+
+/** The engine's methods on {@link ClipscopeWorker}: those of {@link Clipscope}, asynchronous. */
+export type RemoteEngine = { [M in EngineMethod]: RemoteMethod<M> };
+
+// The proxy methods are installed from ENGINE_METHODS in the class's static block; this
+// declaration gives them their types.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ClipscopeWorker extends RemoteEngine {}
+
+/**
  * A {@link Clipscope} engine running in a Web Worker. Create with
  * `await ClipscopeWorker.create({ model, backend })`; `delete()` (or `await using`) ends the worker.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ClipscopeWorker {
   readonly backend: BackendInfo;
   readonly dim: number;
@@ -140,70 +155,36 @@ export class ClipscopeWorker {
     return call(this.#worker, this.#pending, this.#next, method, args, extra) as Promise<T>;
   }
 
-  /** Embeds and stores images in the worker; see {@link Clipscope.addImages}. */
-  addImages(items: readonly (ImageSource | ImageItem)[], options: WorkerEmbedOptions = {}): Promise<AddImagesResult> {
-    const { onProgress, signal, transfer, ...rest } = options;
-    return this.#call('addImages', [items, rest], {
-      progress: onProgress,
-      signal,
-      transfer: imageTransferables(items, transfer ?? false),
-    });
+  // One proxy method per engine method, from the one list the Worker serves as well.
+  static {
+    for (const method of ENGINE_METHODS) {
+      Object.defineProperty(ClipscopeWorker.prototype, method, {
+        configurable: true,
+        writable: true,
+        value(this: ClipscopeWorker, ...args: unknown[]) {
+          return this.#proxy(method, args);
+        },
+      });
+    }
   }
 
-  /** Embeds images without storing them. */
-  embedImages(images: readonly ImageSource[], options: WorkerEmbedOptions = {}): Promise<ImageEmbeddings> {
-    const { onProgress, signal, transfer, ...rest } = options;
-    return this.#call('embedImages', [images, rest], {
-      progress: onProgress,
-      signal,
-      transfer: imageTransferables(images, transfer ?? false),
-    });
-  }
-
-  embedTexts(texts: readonly string[]): Promise<Float32Array> {
-    return this.#call('embedTexts', [texts]);
-  }
-
-  searchByText(text: string, k: number): Promise<SearchResult> {
-    return this.#call('searchByText', [text, k]);
-  }
-
-  searchByImage(imageOrId: ImageSource | Id, k: number): Promise<SearchResult> {
-    return this.#call('searchByImage', [imageOrId, k]);
-  }
-
-  classify(imageOrId: ImageSource | Id, labels: readonly string[]): Promise<LabelScore[]> {
-    return this.#call('classify', [imageOrId, labels]);
-  }
-
-  /** Clusters the stored images; see {@link Clipscope.cluster}. */
-  cluster(options: ClusterOptions = {}): Promise<ClusterResult> {
-    return this.#call('cluster', [options]);
-  }
-
-  /** A 2-D map (PCA) of the stored images. */
-  map(): Promise<MapResult> {
-    return this.#call('map', []);
-  }
-
-  /** Groups of near-identical images (cosine ≥ threshold). */
-  nearDuplicates(threshold = 0.95): Promise<Id[][]> {
-    return this.#call('nearDuplicates', [threshold]);
-  }
-
-  /** The stored embeddings in clipscope's versioned index format. */
-  save(): Promise<Uint8Array> {
-    return this.#call('save', []);
-  }
-
-  /** Replaces the stored embeddings with saved ones. The bytes are moved to the worker. */
-  load(bytes: Uint8Array): Promise<void> {
-    return this.#call('load', [bytes], { transfer: bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [] });
-  }
-
-  /** Size, dimension, memory and storage of the worker's index. */
-  indexInfo(): Promise<{ size: number; dim: number; memoryBytes: number; storage: StorageType }> {
-    return this.#call('indexInfo', []);
+  // A run's callbacks and signal stay on the page (progress and cancel travel as messages);
+  // image buffers and saved bytes move to the worker instead of being copied.
+  #proxy(method: EngineMethod, args: unknown[]): Promise<unknown> {
+    if (RUN_METHODS.has(method)) {
+      const { onProgress, signal, transfer, ...rest } = (args[1] ?? {}) as WorkerEmbedOptions;
+      const images = Array.isArray(args[0]) ? args[0] : [];
+      return this.#call(method, [args[0], rest], {
+        progress: onProgress,
+        signal,
+        transfer: imageTransferables(images, transfer ?? false),
+      });
+    }
+    if (method === 'load') {
+      const bytes = args[0] as Uint8Array | undefined;
+      return this.#call(method, args, { transfer: bytes?.buffer instanceof ArrayBuffer ? [bytes.buffer] : [] });
+    }
+    return this.#call(method, args);
   }
 
   /**

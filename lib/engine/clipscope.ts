@@ -4,6 +4,7 @@ import {
   ClipModel,
   type ClipModelOptions,
   type EmbedOptions,
+  type ImageEmbeddings,
   type LabelScore,
   type StageTimings,
 } from '../model/clip-model.js';
@@ -14,6 +15,7 @@ import {
   type IndexOptions,
   type ItemCluster,
   type SearchResult,
+  type StorageType,
 } from '../search/embedding-index.js';
 import { ClipscopeError, InvalidArgumentError } from '../common/errors.js';
 import type { ModelSource } from '../model/model-files.js';
@@ -58,6 +60,15 @@ export interface ClusterResult {
 }
 
 /** A 2-D map of the stored images: item i of `ids` is at (coords[2i], coords[2i + 1]). */
+/** What {@link Clipscope.indexInfo} reports. */
+export interface IndexInfo {
+  size: number;
+  dim: number;
+  /** Bytes of WASM memory the embeddings, ids and lookup table hold. */
+  memoryBytes: number;
+  storage: StorageType;
+}
+
 export interface MapResult {
   ids: Id[];
   coords: Float32Array;
@@ -151,6 +162,22 @@ export class Clipscope {
     ];
     failures.sort((a, b) => a.index - b.index);
     return { added, failures, timings: embedded.timings };
+  }
+
+  /** Embeds images without storing them; see {@link ClipModel.embedImages}. */
+  embedImages(images: readonly ImageSource[], options: EmbedOptions = {}): Promise<ImageEmbeddings> {
+    return this.model.embedImages(images, options);
+  }
+
+  /** Embeds texts: `texts.length` unit rows of `dim` floats. */
+  embedTexts(texts: readonly string[]): Promise<Float32Array> {
+    return this.model.embedTexts(texts);
+  }
+
+  /** Size, dimension, memory and storage of the index. */
+  indexInfo(): IndexInfo {
+    const index = this.index;
+    return { size: index.size, dim: index.dim, memoryBytes: index.memoryBytes, storage: index.storage };
   }
 
   /** The k stored images closest to a text. */

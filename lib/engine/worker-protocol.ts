@@ -1,6 +1,7 @@
 // Messages between a page and the clipscope Worker, and errors across the boundary.
 import * as errors from '../common/errors.js';
 import type { EmbeddingIndex } from '../search/embedding-index.js';
+import type { Clipscope } from './clipscope.js';
 
 /** page → worker: a call (`call` numbers it) or the cancel of one. */
 export type Request =
@@ -83,3 +84,29 @@ export const INDEX_METHODS = [
 
 /** One of {@link INDEX_METHODS}. */
 export type IndexMethod = (typeof INDEX_METHODS)[number];
+
+/**
+ * The engine methods the Worker serves, stated once: `worker.ts` dispatches them to a
+ * {@link Clipscope}, `ClipscopeWorker` gets one proxy method for each.
+ */
+export const ENGINE_METHODS = [
+  'addImages',
+  'embedImages',
+  'embedTexts',
+  'searchByText',
+  'searchByImage',
+  'classify',
+  'cluster',
+  'map',
+  'nearDuplicates',
+  'save',
+  'load',
+  'indexInfo',
+] as const satisfies ReadonlyArray<keyof Clipscope>;
+
+/** One of {@link ENGINE_METHODS}. */
+export type EngineMethod = (typeof ENGINE_METHODS)[number];
+
+/** The methods whose second argument is an embedding run's options (signal and progress). */
+export type RunMethod = 'addImages' | 'embedImages';
+export const RUN_METHODS: ReadonlySet<EngineMethod> = new Set<RunMethod>(['addImages', 'embedImages']);

@@ -5,7 +5,9 @@ import { env } from '../wasm/core.js';
 import { runtimeSettings } from '../model/onnx-runtime.js';
 import type { ClipscopeOptions } from './clipscope.js';
 import {
+  ENGINE_METHODS,
   INDEX_METHODS,
+  RUN_METHODS,
   serializeError,
   serializeFailures,
   transferablesOf,
@@ -39,43 +41,6 @@ const handlers: Record<string, Handler> = {
     engine = await Clipscope.create({ ...(options as ClipscopeOptions), onProgress: progress });
     return { backend: engine.backend, dim: engine.model.dim, files: engine.model.files };
   },
-  addImages([items, options], signal, progress) {
-    return ready().addImages(items as never, { ...(options as object), signal, onProgress: progress });
-  },
-  embedImages([images, options], signal, progress) {
-    return ready().model.embedImages(images as never, { ...(options as object), signal, onProgress: progress });
-  },
-  embedTexts([texts]) {
-    return ready().model.embedTexts(texts as string[]);
-  },
-  searchByText([text, k]) {
-    return ready().searchByText(text as string, k as number);
-  },
-  searchByImage([imageOrId, k]) {
-    return ready().searchByImage(imageOrId as never, k as number);
-  },
-  classify([image, labels]) {
-    return ready().classify(image as never, labels as string[]);
-  },
-  cluster([options]) {
-    return ready().cluster(options as never);
-  },
-  map() {
-    return ready().map();
-  },
-  nearDuplicates([threshold]) {
-    return ready().nearDuplicates(threshold as number);
-  },
-  save() {
-    return ready().save();
-  },
-  load([bytes]) {
-    return ready().load(bytes as Uint8Array);
-  },
-  indexInfo() {
-    const index = ready().index;
-    return { size: index.size, dim: index.dim, memoryBytes: index.memoryBytes, storage: index.storage };
-  },
   index([name, ...args]) {
     if (!(INDEX_METHODS as readonly string[]).includes(name as string))
       throw new Error(`index method ${String(name)} is not available from the page`);
@@ -87,6 +52,15 @@ const handlers: Record<string, Handler> = {
     engine = undefined;
   },
 };
+
+// Every engine method, from the one list: a run's options get the call's signal and progress.
+for (const method of ENGINE_METHODS) {
+  handlers[method] = (args, signal, progress) => {
+    const call = [...args];
+    if (RUN_METHODS.has(method)) call[1] = { ...(call[1] as object), signal, onProgress: progress };
+    return (ready()[method] as (...a: unknown[]) => unknown)(...call);
+  };
+}
 
 self.onmessage = async (event: MessageEvent<Request>) => {
   const message = event.data;
