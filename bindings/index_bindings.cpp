@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "clustering_values.h"
 #include "embedding_index.h"
 #include "guard.h"
 #include "marshal.h"
+#include "row_source.h"
 #include "simd.h"
 #include "size_limits.h"
 
@@ -76,57 +76,35 @@ class IndexHandle {
     });
   }
 
-  // Clustering on the stored vectors, without copying them to JS. ids: undefined (every
-  // item) or an array of ids. Each result carries `ids`: the item of every row.
-  val KMeans(double k_in, const val& options, const val& ids) const {
-    size_t k = 0;
-    KMeansOptions parsed;
-    if (val error = ReadCount(k_in, "k", 1, kMaxClusters, &k); !error.isUndefined()) return error;
-    if (val error = KMeansOptionsFromJs(options, &parsed); !error.isUndefined()) return error;
+  // {ids, vectors}: the stored (normalised) vectors of ids (undefined: all, in storage order)
+  // in one Float32Array of ids.length x dim, or an error value.
+  val RowsCopy(const val& ids) const {
     return OnRows(ids, [&](const float* x, size_t n) {
-      auto result = clipscope::KMeans(x, n, index_.dim(), k, parsed);
-      return result.ok() ? KMeansToJs(result.value()) : ErrorValue(result.status());
+      val out = val::object();
+      out.set("vectors", CopyOut(x, n * index_.dim()));  // the rows exist: no overflow
+      return out;
     });
   }
 
-  val AutoK(double k_min_in, double k_max_in, const val& options, double sample_in,
-            const val& ids) const {
-    size_t k_min = 0, k_max = 0, sample = 0;
-    KMeansOptions parsed;
-    if (val error = ReadCount(k_min_in, "kMin", 2, kMaxClusters, &k_min); !error.isUndefined())
-      return error;
-    if (val error = ReadCount(k_max_in, "kMax", 2, kMaxClusters, &k_max); !error.isUndefined())
-      return error;
-    if (val error = ReadCount(sample_in, "sampleSize", 0, UINT32_MAX, &sample);
-        !error.isUndefined())
-      return error;
-    if (val error = KMeansOptionsFromJs(options, &parsed); !error.isUndefined()) return error;
-    return OnRows(ids, [&](const float* x, size_t n) {
-      auto result = clipscope::AutoK(x, n, index_.dim(), k_min, k_max, parsed, sample);
-      return result.ok() ? AutoKToJs(result.value()) : ErrorValue(result.status());
+  // {groups: id[][]} or an error value.
+  val NearDuplicates(float threshold) const {
+    return Guarded([&] {
+      auto groups = index_.NearDuplicates(threshold);
+      if (!groups.ok()) return ErrorValue(groups.status());
+      val out = val::array();
+      for (size_t g = 0; g < groups.value().size(); ++g) out.set(g, IdsToArray(groups.value()[g]));
+      val result = val::object();
+      result.set("groups", out);
+      return result;
     });
   }
 
-  val Summarize(const val& labels, const val& centroids, double k_in, double metric_in,
-                const val& ids) const {
-    size_t k = 0, metric = 0;
-    if (val error = ReadCount(k_in, "k", 1, kMaxClusters, &k); !error.isUndefined()) return error;
-    if (val error = ReadCount(metric_in, "metric", 0, 1, &metric); !error.isUndefined())
-      return error;
-    return OnRows(ids, [&](const float* x, size_t n) {
-      std::vector<int32_t> l = CopyIn<int32_t>(labels);
-      std::vector<float> c = CopyIn<float>(centroids);
-      if (l.size() != n || uint64_t(c.size()) != uint64_t(k) * index_.dim()) {
-        return ErrorValue(Status(ErrorCode::kDimensionMismatch,
-                                 "need one label per item and k x dim centroid values"));
-      }
-      for (int32_t label : l) {
-        if (label < 0 || size_t(label) >= k) return InvalidArgument("labels must be in [0, k)");
-      }
-      return SummariesToJs(SummarizeClusters(x, n, index_.dim(), l.data(), c.data(), k,
-                                             static_cast<Metric>(metric)));
-    });
-  }
+  const EmbeddingIndex& index() const { return index_; }
+  size_t Size() const { return index_.size(); }
+  size_t Dim() const { return index_.dim(); }
+  int StorageType() const { return static_cast<int>(index_.options().storage); }
+  size_t MemoryBytes() const { return index_.MemoryBytes(); }
+  void Clear() { index_.Clear(); }
 
  private:
   val SearchUnguarded(const val& queries, double k_in, const val& filter, bool batch) const {
@@ -162,44 +140,6 @@ class IndexHandle {
     return out;
   }
 
- public:
-  val Pca2d(const val& ids) const {
-    return OnRows(ids, [&](const float* x, size_t n) {
-      auto pca = PrincipalComponents2d(x, n, index_.dim());
-      return pca.ok() ? PcaToJs(pca.value()) : ErrorValue(pca.status());
-    });
-  }
-
-  // {ids, vectors}: the stored (normalised) vectors of ids (undefined: all, in storage order)
-  // in one Float32Array of ids.length x dim, or an error value.
-  val RowsCopy(const val& ids) const {
-    return OnRows(ids, [&](const float* x, size_t n) {
-      val out = val::object();
-      out.set("vectors", CopyOut(x, n * index_.dim()));  // the rows exist: no overflow
-      return out;
-    });
-  }
-
-  // {groups: id[][]} or an error value.
-  val NearDuplicates(float threshold) const {
-    return Guarded([&] {
-      auto groups = index_.NearDuplicates(threshold);
-      if (!groups.ok()) return ErrorValue(groups.status());
-      val out = val::array();
-      for (size_t g = 0; g < groups.value().size(); ++g) out.set(g, IdsToArray(groups.value()[g]));
-      val result = val::object();
-      result.set("groups", out);
-      return result;
-    });
-  }
-
-  size_t Size() const { return index_.size(); }
-  size_t Dim() const { return index_.dim(); }
-  int StorageType() const { return static_cast<int>(index_.options().storage); }
-  size_t MemoryBytes() const { return index_.MemoryBytes(); }
-  void Clear() { index_.Clear(); }
-
- private:
   template <typename Fn>
   val OnRows(const val& ids, Fn fn) const {
     return Guarded([&] {
@@ -254,6 +194,14 @@ val DeserializeIndex(const val& bytes) {
 
 std::string KernelName() { return simd::KernelName(); }
 
+}  // namespace
+
+const EmbeddingIndex& IndexOfHandle(const val& handle) {
+  return handle.as<IndexHandle*>(emscripten::allow_raw_pointers())->index();
+}
+
+namespace {
+
 // Bytes malloc has handed out and not taken back: what leak tests watch (the WASM memory's
 // size only ever grows, so it cannot show a leak that stays below its high-water mark).
 double HeapBytesInUse() { return double(mallinfo().uordblks); }
@@ -270,10 +218,6 @@ EMSCRIPTEN_BINDINGS(clipscope_index) {
       .function("contains", &IndexHandle::Contains)
       .function("search", &IndexHandle::Search)
       .function("serialize", &IndexHandle::Serialize)
-      .function("kmeans", &IndexHandle::KMeans)
-      .function("autoK", &IndexHandle::AutoK)
-      .function("summarize", &IndexHandle::Summarize)
-      .function("pca2d", &IndexHandle::Pca2d)
       .function("rows", &IndexHandle::RowsCopy)
       .function("nearDuplicates", &IndexHandle::NearDuplicates)
       .function("size", &IndexHandle::Size)

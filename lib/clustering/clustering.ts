@@ -1,7 +1,7 @@
 // Clustering and maps of embeddings, computed by the WASM core.
 import { core } from '../wasm/core.js';
 import { check } from '../common/errors.js';
-import type { RawAutoK, RawKMeans, RawKMeansOptions, RawPca, RawSummary } from '../wasm/raw-module.js';
+import type { RawAutoK, RawKMeans, RawKMeansOptions, RawPca, RawRows, RawSummary } from '../wasm/raw-module.js';
 import { integerAtLeast, invalid, toFloat32 } from '../common/validate.js';
 
 /** Distance for clustering: squared euclidean, or cosine (spherical k-means on unit vectors). */
@@ -176,9 +176,64 @@ export function toPca(raw: RawPca): Pca2dResult {
  * `DimensionMismatchError` when data or initial centroids do not fit dim.
  */
 export function kmeans(data: ArrayLike<number>, dim: number, k: number, options: KMeansOptions = {}): KMeansResult {
+  return kmeansOf(arrayRows(data, dim), k, options);
+}
+
+// The one clustering path: the functions below take rows from an array or from an index
+// alike (`EmbeddingIndex` passes its own, with ids), and the core's one adapter reads them.
+
+/** Rows from an array of n·dim numbers. */
+function arrayRows(data: ArrayLike<number>, dim: number): RawRows {
   integerAtLeast(dim, 1, 'dim');
+  return { data: toFloat32(data, 'data'), dim };
+}
+
+/** @internal */
+export function kmeansOf(rows: RawRows, k: number, options: KMeansOptions): KMeansResult & Partial<RowIds> {
   integerAtLeast(k, 1, 'k');
-  return toKMeans(check(core().kmeans(toFloat32(data, 'data'), dim, k, rawKMeansOptions(options))));
+  const raw = check(core().kmeans(rows, k, rawKMeansOptions(options)));
+  return { ...toKMeans(raw), ...idsOf(raw) };
+}
+
+/** @internal */
+export function autoKOf(rows: RawRows, options: AutoKOptions): AutoKResult & Partial<RowIds> {
+  const raw = check(core().autoK(rows, ...autoKArgs(options)));
+  return { ...toAutoK(raw), ...idsOf(raw) };
+}
+
+/** @internal */
+export function summariesOf(
+  rows: RawRows,
+  dim: number,
+  clustering: Pick<KMeansResult, 'labels' | 'centroids'>,
+  metric: Metric | undefined,
+): ClusterSummary[] & Partial<RowIds> {
+  const k = clustering.centroids.length / dim;
+  const raw = check(
+    core().summarizeClusters(
+      rows,
+      toInt32(clustering.labels),
+      toFloat32(clustering.centroids, 'centroids'),
+      k,
+      metricCode(metric),
+    ),
+  );
+  return Object.assign(toSummaries(raw), idsOf(raw));
+}
+
+/** @internal */
+export function pcaOf(rows: RawRows): Pca2dResult & Partial<RowIds> {
+  const raw = check(core().pca2d(rows));
+  return { ...toPca(raw), ...idsOf(raw) };
+}
+
+/** The item of every row, for rows that came from an index. */
+export interface RowIds {
+  ids: Array<number | string>;
+}
+
+function idsOf(raw: Partial<RowIds>): Partial<RowIds> {
+  return raw.ids ? { ids: raw.ids } : {};
 }
 
 /** Above this many points {@link silhouette} scores a seeded sample of this many by default. */
@@ -206,7 +261,7 @@ export function silhouette(
   labels: ArrayLike<number>,
   options: SilhouetteOptions = {},
 ): number {
-  integerAtLeast(dim, 1, 'dim');
+  const rows = arrayRows(data, dim);
   const n = Math.floor(data.length / dim);
   const sample = integerAtLeast(
     options.sampleSize ?? (n > SILHOUETTE_EXACT_LIMIT ? SILHOUETTE_EXACT_LIMIT : 0),
@@ -214,9 +269,7 @@ export function silhouette(
     'sampleSize',
   );
   const seed = integerAtLeast(options.seed ?? 0, 0, 'seed');
-  return check(
-    core().silhouette(toFloat32(data, 'data'), dim, toInt32(labels), metricCode(options.metric), sample, seed),
-  ).score;
+  return check(core().silhouette(rows, toInt32(labels), metricCode(options.metric), sample, seed)).score;
 }
 
 /** Options of {@link autoK}: the k range, KMeans options, and the silhouette sample. */
@@ -236,8 +289,7 @@ export function autoKArgs(options: AutoKOptions): [number, number, RawKMeansOpti
 
 /** KMeans for every k in [kMin, kMax] (default 2..10); picks the best silhouette. */
 export function autoK(data: ArrayLike<number>, dim: number, options: AutoKOptions = {}): AutoKResult {
-  integerAtLeast(dim, 1, 'dim');
-  return toAutoK(check(core().autoK(toFloat32(data, 'data'), dim, ...autoKArgs(options))));
+  return autoKOf(arrayRows(data, dim), options);
 }
 
 /** Size, representative and members (closest first) of each of the k clusters. */
@@ -247,24 +299,10 @@ export function summarizeClusters(
   clustering: Pick<KMeansResult, 'labels' | 'centroids'>,
   options: { metric?: Metric } = {},
 ): ClusterSummary[] {
-  integerAtLeast(dim, 1, 'dim');
-  const k = clustering.centroids.length / dim;
-  return toSummaries(
-    check(
-      core().summarizeClusters(
-        toFloat32(data, 'data'),
-        dim,
-        toInt32(clustering.labels),
-        toFloat32(clustering.centroids, 'centroids'),
-        k,
-        metricCode(options.metric),
-      ),
-    ),
-  );
+  return summariesOf(arrayRows(data, dim), dim, clustering, options.metric);
 }
 
 /** The first two principal components of `data` (n·dim numbers, n ≥ 2): a 2-D map. */
 export function pca2d(data: ArrayLike<number>, dim: number): Pca2dResult {
-  integerAtLeast(dim, 1, 'dim');
-  return toPca(check(core().pca2d(toFloat32(data, 'data'), dim)));
+  return pcaOf(arrayRows(data, dim));
 }

@@ -1,13 +1,9 @@
 // The embedding index: exact cosine search over vectors held in WASM memory, and clustering where they live.
 import {
-  autoKArgs,
-  metricCode,
-  rawKMeansOptions,
-  toAutoK,
-  toKMeans,
-  toPca,
-  toInt32,
-  toSummaries,
+  autoKOf,
+  kmeansOf,
+  pcaOf,
+  summariesOf,
   type AutoKOptions,
   type AutoKResult,
   type KMeansOptions,
@@ -17,7 +13,7 @@ import {
 } from '../clustering/clustering.js';
 import { core, init } from '../wasm/core.js';
 import { check } from '../common/errors.js';
-import type { RawHits, RawIds, RawIndex } from '../wasm/raw-module.js';
+import type { RawHits, RawIds, RawIndex, RawRows } from '../wasm/raw-module.js';
 import { checkId, describeType, integerAtLeast, invalid, toFloat32 } from '../common/validate.js';
 import { WasmObject } from '../wasm/wasm-object.js';
 
@@ -241,15 +237,12 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
    * is copied to JS. `int8` storage clusters the dequantised vectors.
    */
   kmeans(k: number, options: KMeansOptions & ItemSelection = {}): KMeansResult & ItemRows {
-    checkK(k);
-    const raw = check(this.raw.kmeans(k, rawKMeansOptions(options), optionalIds(options.ids)));
-    return { ...toKMeans(raw), ids: raw.ids };
+    return kmeansOf(this.#rows(options.ids), k, options) as KMeansResult & ItemRows;
   }
 
   /** {@link autoK} on the stored vectors (default k from 2 to 10, cosine recommended). */
   autoK(options: AutoKOptions & ItemSelection = {}): AutoKResult & ItemRows {
-    const raw = check(this.raw.autoK(...autoKArgs(options), optionalIds(options.ids)));
-    return { ...toAutoK(raw), ids: raw.ids };
+    return autoKOf(this.#rows(options.ids), options) as AutoKResult & ItemRows;
   }
 
   /** Size, representative and members of each cluster of a clustering from `kmeans`/`autoK`. */
@@ -257,28 +250,24 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
     clustering: Pick<KMeansResult, 'labels' | 'centroids'> & ItemRows,
     options: { metric?: Metric } = {},
   ): ItemCluster[] {
-    const k = clustering.centroids.length / this.dim;
-    const raw = check(
-      this.raw.summarize(
-        toInt32(clustering.labels),
-        toFloat32(clustering.centroids, 'centroids'),
-        k,
-        metricCode(options.metric),
-        toRawIds(clustering.ids),
-      ),
-    );
-    return toSummaries(raw).map((s) => ({
+    const summaries = summariesOf(this.#rows(clustering.ids), this.dim, clustering, options.metric);
+    const ids = summaries.ids!;
+    return summaries.map((s) => ({
       size: s.size,
-      representative: s.representative < 0 ? undefined : raw.ids[s.representative],
-      members: Array.from(s.members, (row) => raw.ids[row]),
+      representative: s.representative < 0 ? undefined : ids[s.representative],
+      members: Array.from(s.members, (row) => ids[row]),
       distances: s.distances,
     }));
   }
 
   /** A 2-D map (first two principal components) of the stored vectors. Needs 2 or more. */
   pca2d(options: ItemSelection = {}): Pca2dResult & ItemRows {
-    const raw = check(this.raw.pca2d(optionalIds(options.ids)));
-    return { ...toPca(raw), ids: raw.ids };
+    return pcaOf(this.#rows(options.ids)) as Pca2dResult & ItemRows;
+  }
+
+  // The stored vectors as clustering rows (all, or these ids): read in WASM, not copied to JS.
+  #rows(ids: Iterable<Id> | undefined): RawRows {
+    return { index: this.raw, ids: optionalIds(ids) };
   }
 
   /**

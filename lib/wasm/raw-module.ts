@@ -22,22 +22,6 @@ export interface RawIndex {
     batch: boolean,
   ): RawHits | RawError;
   serialize(): Uint8Array | RawError;
-  kmeans(k: number, options: RawKMeansOptions, ids: RawIds | undefined): (RawKMeans & WithIds) | RawError;
-  autoK(
-    kMin: number,
-    kMax: number,
-    options: RawKMeansOptions,
-    sampleSize: number,
-    ids: RawIds | undefined,
-  ): (RawAutoK & WithIds) | RawError;
-  summarize(
-    labels: Int32Array,
-    centroids: Float32Array,
-    k: number,
-    metric: number,
-    ids: RawIds | undefined,
-  ): (RawSummary[] & WithIds) | RawError;
-  pca2d(ids: RawIds | undefined): (RawPca & WithIds) | RawError;
   rows(ids: RawIds | undefined): ({ vectors: Float32Array } & WithIds) | RawError;
   nearDuplicates(threshold: number): { groups: Array<Array<number | string>> } | RawError;
   size(): number;
@@ -50,6 +34,12 @@ export interface RawIndex {
 }
 
 export type RawIds = Array<number | string> | Float64Array;
+
+/**
+ * Where clustering reads its rows: n × dim values, or an index's stored vectors (all, or the
+ * given ids; the result then says which item each row is).
+ */
+export type RawRows = { data: Float32Array; dim: number } | { index: RawIndex; ids?: RawIds };
 
 /** The row order of a clustering on index data: the item of every row. */
 export interface WithIds {
@@ -129,32 +119,29 @@ export interface RawModule {
   createIndex(dim: number, storage: number, rerankPool: number): { index: RawIndex } | RawError;
   deserializeIndex(bytes: Uint8Array): { index: RawIndex } | RawError;
   kernelName(): string;
-  kmeans(data: Float32Array, dim: number, k: number, options: RawKMeansOptions): RawKMeans | RawError;
+  kmeans(rows: RawRows, k: number, options: RawKMeansOptions): (RawKMeans & Partial<WithIds>) | RawError;
   silhouette(
-    data: Float32Array,
-    dim: number,
+    rows: RawRows,
     labels: Int32Array,
     metric: number,
     sampleSize: number,
     seed: number,
-  ): { score: number } | RawError;
+  ): ({ score: number } & Partial<WithIds>) | RawError;
   autoK(
-    data: Float32Array,
-    dim: number,
+    rows: RawRows,
     kMin: number,
     kMax: number,
     options: RawKMeansOptions,
     sampleSize: number,
-  ): RawAutoK | RawError;
+  ): (RawAutoK & Partial<WithIds>) | RawError;
   summarizeClusters(
-    data: Float32Array,
-    dim: number,
+    rows: RawRows,
     labels: Int32Array,
     centroids: Float32Array,
     k: number,
     metric: number,
-  ): RawSummary[] | RawError;
-  pca2d(data: Float32Array, dim: number): RawPca | RawError;
+  ): (RawSummary[] & Partial<WithIds>) | RawError;
+  pca2d(rows: RawRows): (RawPca & Partial<WithIds>) | RawError;
   createPreprocessor(config: object): { preprocessor: RawPreprocessor } | RawError;
   preprocessedSize(config: object, width: number, height: number): [number, number] | RawError;
   createTokenizer(merges: string, mergeCount: number): { tokenizer: RawTokenizer } | RawError;
