@@ -1,7 +1,7 @@
 // The engine in a Web Worker behind the same asynchronous API: the page stays responsive while
 // images are decoded, preprocessed and embedded.
 import type { Clipscope, ClipscopeOptions, ImageItem } from './clipscope.js';
-import type { EmbedProgress } from '../model/clip-model.js';
+import type { EmbedOptions, EmbedProgress } from '../model/clip-model.js';
 import type { EmbeddingIndex } from '../search/embedding-index.js';
 import type { DownloadProgress } from '../model/model-files.js';
 import type { BackendInfo, EncoderKind } from '../model/onnx-runtime.js';
@@ -34,6 +34,8 @@ export interface WorkerOptions extends Omit<ClipscopeOptions, 'onProgress' | 'si
 export interface WorkerEmbedOptions {
   batchSize?: number;
   onProgress?: (progress: EmbedProgress) => void;
+  /** Each batch's embeddings as it is finished (`embedImages`), copied from the worker. */
+  onBatch?: EmbedOptions['onBatch'];
   signal?: AbortSignal;
   /**
    * Transfer the ArrayBuffers of the images (raw pixels, encoded bytes) to the worker instead
@@ -172,10 +174,11 @@ export class ClipscopeWorker {
   // image buffers and saved bytes move to the worker instead of being copied.
   #proxy(method: EngineMethod, args: unknown[]): Promise<unknown> {
     if (RUN_METHODS.has(method)) {
-      const { onProgress, signal, transfer, ...rest } = (args[1] ?? {}) as WorkerEmbedOptions;
+      const { onProgress, onBatch, signal, transfer, ...rest } = (args[1] ?? {}) as WorkerEmbedOptions;
       const images = Array.isArray(args[0]) ? args[0] : [];
-      return this.#call(method, [args[0], rest], {
-        progress: onProgress,
+      type Update = { progress?: EmbedProgress; batch?: Parameters<NonNullable<WorkerEmbedOptions['onBatch']>>[0] };
+      return this.#call(method, [args[0], { ...rest, batches: onBatch !== undefined }], {
+        progress: (update: Update) => (update.batch ? onBatch?.(update.batch) : onProgress?.(update.progress!)),
         signal,
         transfer: imageTransferables(images, transfer ?? false),
       });

@@ -57,7 +57,16 @@ const handlers: Record<string, Handler> = {
 for (const method of ENGINE_METHODS) {
   handlers[method] = (args, signal, progress) => {
     const call = [...args];
-    if (RUN_METHODS.has(method)) call[1] = { ...(call[1] as object), signal, onProgress: progress };
+    if (RUN_METHODS.has(method)) {
+      // Progress and finished batches travel on the call's progress channel, told apart by key.
+      const { batches, ...options } = (call[1] ?? {}) as { batches?: boolean };
+      call[1] = {
+        ...options,
+        signal,
+        onProgress: (value: unknown) => progress({ progress: value }),
+        onBatch: batches ? (batch: unknown) => progress({ batch }) : undefined,
+      };
+    }
     return (ready()[method] as (...a: unknown[]) => unknown)(...call);
   };
 }

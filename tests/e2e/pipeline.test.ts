@@ -109,7 +109,13 @@ describe('in a Worker on the WASM backend (no WebGPU adapter)', () => {
       async (raw) => {
         const worker = (window as any).worker;
         const image = { data: new Uint8Array(raw.data), width: raw.width, height: raw.height, channels: 3 };
-        const result = await worker.embedImages([image], { transfer: true });
+        const batches: Array<{ indices: number[]; embeddings: Float32Array }> = [];
+        const result = await worker.embedImages([image], { transfer: true, onBatch: (b: any) => batches.push(b) });
+        // The batch handed over as it finished holds the same embedding as the result.
+        if (batches.length !== 1 || batches[0].indices[0] !== 0)
+          throw new Error(`onBatch gave ${JSON.stringify(batches.map((b) => b.indices))}`);
+        if (!batches[0].embeddings.every((v, i) => v === result.embeddings[i]))
+          throw new Error('onBatch embeddings differ');
         return Array.from(result.embeddings as Float32Array);
       },
       { data: Array.from(image.data), width: image.width, height: image.height },
