@@ -79,10 +79,12 @@ class IndexHandle {
   // {ids, vectors}: the stored (normalised) vectors of ids (undefined: all, in storage order)
   // in one Float32Array of ids.length x dim, or an error value.
   val RowsCopy(const val& ids) const {
-    return OnRows(ids, [&](const float* x, size_t n) {
+    return Guarded([&] {
+      Rows rows;
+      if (val error = ReadIndexRows(index_, ids, &rows); !error.isUndefined()) return error;
       val out = val::object();
-      out.set("vectors", CopyOut(x, n * index_.dim()));  // the rows exist: no overflow
-      return out;
+      out.set("vectors", CopyOut(rows.x, rows.n * rows.d));  // the rows exist: no overflow
+      return WithRowIds(out, rows);
     });
   }
 
@@ -138,23 +140,6 @@ class IndexHandle {
     out.set("scores", CopyOut(scores.data(), scores.size()));
     out.set("perQuery", hits.empty() ? 0 : hits.front().ids.size());
     return out;
-  }
-
-  template <typename Fn>
-  val OnRows(const val& ids, Fn fn) const {
-    return Guarded([&] {
-      std::vector<ItemId> wanted, row_ids;
-      std::string error;
-      const bool some = !ids.isUndefined() && !ids.isNull();
-      if (some && !ReadIds(ids, &wanted, &error)) return InvalidArgument(error);
-      std::vector<float> scratch;
-      auto rows = index_.Rows(some ? &wanted : nullptr, &scratch, &row_ids);
-      if (!rows.ok()) return ErrorValue(rows.status());
-      val out = fn(rows.value(), row_ids.size());
-      if (!out["errorCode"].isUndefined()) return out;
-      out.set("ids", IdsToArray(row_ids));
-      return out;
-    });
   }
 
   EmbeddingIndex index_;

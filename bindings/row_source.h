@@ -26,6 +26,10 @@ struct Rows {
 // Reads a source; undefined, or an error value.
 val ReadRows(const val& source, Rows* rows);
 
+// The stored vectors of `ids` (undefined or null: every item, in storage order) of an index;
+// undefined, or an error value.
+val ReadIndexRows(const EmbeddingIndex& index, const val& ids, Rows* rows);
+
 // The result with `ids` (the item of every row) when the rows came from an index; error values
 // pass through unchanged.
 val WithRowIds(val result, const Rows& rows);

@@ -80,15 +80,14 @@ export interface Pca2dResult {
 
 const metricCodes: Record<Metric, number> = { euclidean: 0, cosine: 1 };
 
-/** @internal */
-export function metricCode(metric: Metric | undefined): number {
+function metricCode(metric: Metric | undefined): number {
   const m = metric ?? 'euclidean';
   if (!Object.hasOwn(metricCodes, m)) invalid(`metric must be 'euclidean' or 'cosine', got '${m}'`);
   return metricCodes[m];
 }
 
-/** @internal Validated options with every default filled in. */
-export function rawKMeansOptions(options: KMeansOptions): RawKMeansOptions {
+/** Validated options with every default filled in. */
+function rawKMeansOptions(options: KMeansOptions): RawKMeansOptions {
   const init = options.init ?? 'k-means++';
   const given = typeof init !== 'string';
   if (!given && init !== 'k-means++' && init !== 'random') {
@@ -112,8 +111,7 @@ export function rawKMeansOptions(options: KMeansOptions): RawKMeansOptions {
 
 // Labels as Int32Array; any other value is checked first, since Int32Array.from would wrap
 // 2^32 + 1 into 1 and turn 2^31 negative.
-/** @internal */
-export function toInt32(values: ArrayLike<number>, what = 'labels'): Int32Array {
+function toInt32(values: ArrayLike<number>, what = 'labels'): Int32Array {
   if (values instanceof Int32Array) return values;
   if (!ArrayBuffer.isView(values) && !Array.isArray(values))
     invalid(`${what} must be an Int32Array or an array of integers`);
@@ -127,8 +125,7 @@ export function toInt32(values: ArrayLike<number>, what = 'labels'): Int32Array 
   return out;
 }
 
-/** @internal */
-export function toKMeans(raw: RawKMeans): KMeansResult {
+function toKMeans(raw: RawKMeans): KMeansResult {
   return {
     centroids: raw.centroids,
     labels: raw.labels,
@@ -138,8 +135,7 @@ export function toKMeans(raw: RawKMeans): KMeansResult {
   };
 }
 
-/** @internal */
-export function toAutoK(raw: RawAutoK): AutoKResult {
+function toAutoK(raw: RawAutoK): AutoKResult {
   return {
     ks: Array.from(raw.ks),
     scores: Array.from(raw.scores),
@@ -149,8 +145,7 @@ export function toAutoK(raw: RawAutoK): AutoKResult {
   };
 }
 
-/** @internal */
-export function toSummaries(raw: RawSummary[]): ClusterSummary[] {
+function toSummaries(raw: RawSummary[]): ClusterSummary[] {
   return Array.from(raw, (s) => ({
     size: s.size,
     representative: s.representative,
@@ -159,8 +154,7 @@ export function toSummaries(raw: RawSummary[]): ClusterSummary[] {
   }));
 }
 
-/** @internal */
-export function toPca(raw: RawPca): Pca2dResult {
+function toPca(raw: RawPca): Pca2dResult {
   return {
     coords: raw.coords,
     components: raw.components,
@@ -280,8 +274,7 @@ export interface AutoKOptions extends KMeansOptions {
   sampleSize?: number;
 }
 
-/** @internal */
-export function autoKArgs(options: AutoKOptions): [number, number, RawKMeansOptions, number] {
+function autoKArgs(options: AutoKOptions): [number, number, RawKMeansOptions, number] {
   const kMin = integerAtLeast(options.kMin ?? 2, 2, 'kMin');
   const kMax = integerAtLeast(options.kMax ?? 10, kMin, 'kMax');
   return [kMin, kMax, rawKMeansOptions(options), integerAtLeast(options.sampleSize ?? 2000, 0, 'sampleSize')];

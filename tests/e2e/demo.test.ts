@@ -6,17 +6,16 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
+import { startDemoServer } from './demo-page.js';
 
-const config = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
 const built = new URL('../../build/web/index.html', import.meta.url);
 const shapesDir = fileURLToPath(new URL('../../build/web/samples/shapes/', import.meta.url));
 const shots = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url));
 const COLOURS = ['red', 'green', 'blue', 'yellow'];
 
-let server: PreviewServer;
+let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -28,8 +27,8 @@ const colourOf = (id: string) => id.split('-')[0];
 
 beforeAll(async () => {
   if (!existsSync(built)) throw new Error('build/web is missing: `npm test` builds the demo first');
-  server = await preview({ configFile: config, preview: { port: 0, open: false }, logLevel: 'warn' });
-  url = server.resolvedUrls!.local[0];
+  server = await startDemoServer();
+  url = server.url;
   browser = await launchChromium();
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
   context.on('request', (request) => requests.push(request.url()));
@@ -45,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+  await server?.close();
 });
 
 async function resultIds(): Promise<string[]> {
