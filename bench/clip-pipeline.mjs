@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { serveRepository } from '../scripts/static-server.mjs';
+import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-flags.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, ratio } from './lib/stats.mjs';
 
@@ -46,17 +47,7 @@ log('building the benchmark page');
 execFileSync('npx', ['vite', 'build', '--config', 'bench/app/vite.config.mjs'], { cwd: root, stdio: 'inherit' });
 
 const server = await serveRepository();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
 
 async function measure(lib) {
   const page = await browser.newPage();

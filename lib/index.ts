@@ -34,9 +34,12 @@ export {
   deleteIndexFromIndexedDB,
   loadIndexFromIndexedDB,
   loadIndexFromOpfs,
+  loadIndexLocally,
+  saveIndexLocally,
   saveIndexToIndexedDB,
   saveIndexToOpfs,
 } from './persistence/persistence.js';
+export type { LocalSave } from './persistence/persistence.js';
 export { exportEmbeddings, importEmbeddings } from './persistence/interchange.js';
 export type { EmbeddingsExport } from './persistence/interchange.js';
 export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, clearModelCache } from './model/model-files.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: native C++ (release and ASan+UBSan), the fuzzers for a bounded time each, then the WASM
-# package with Vitest (Node) and the demo page in Chromium.
+# package with Vitest (Node) and the browser suites and demo page in Chromium, Firefox and WebKit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-packages.sh
@@ -53,5 +53,5 @@ npx tsc -p web/tsconfig.json
 npx vite build --config web/vite.config.ts --logLevel warn
 npx vite build --config tests/e2e/app/vite.config.ts --logLevel warn
 
-step "Vitest: package in Node, parity with native, pipeline and demo page in Chromium"
+step "Vitest: package in Node, parity with native, pipeline and demo page in Chromium, Firefox and WebKit"
 npx vitest run

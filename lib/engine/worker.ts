@@ -1,95 +1,25 @@
-// The clipscope Worker: one engine (model + index) answering the page's calls, so decoding,
-// preprocessing and inference never block the page. Started by ClipscopeWorker.
-import { Clipscope } from './clipscope.js';
-import { env } from '../wasm/core.js';
-import { runtimeSettings } from '../model/onnx-runtime.js';
-import type { ClipscopeOptions } from './clipscope.js';
-import {
-  ENGINE_METHODS,
-  INDEX_METHODS,
-  RUN_METHODS,
-  serializeError,
-  serializeFailures,
-  transferablesOf,
-  type Reply,
-  type Request,
-} from './worker-protocol.js';
+// The clipscope Worker's entry: started by ClipscopeWorker, it loads the engine and hands it the
+// messages that arrived meanwhile. It imports no code and exports nothing on purpose: bundlers
+// put helpers that other chunks import into an entry chunk, and WebKit evaluates a Worker's entry
+// module again when another module imports it, which started a second engine with no model.
+import type { Reply, Request } from './worker-protocol.js';
 
 declare const self: {
   onmessage: ((event: MessageEvent<Request>) => void) | null;
-  postMessage(message: Reply, transfer?: Transferable[]): void;
+  postMessage(message: Reply): void;
 };
 
-let engine: Clipscope | undefined;
-const running = new Map<number, AbortController>();
-
-function ready(): Clipscope {
-  if (!engine) throw new Error('the worker has no engine yet: call create first');
-  return engine;
-}
-
-type Handler = (args: unknown[], signal: AbortSignal, progress: (value: unknown) => void) => unknown;
-
-const handlers: Record<string, Handler> = {
-  async create([options, settings], _signal, progress) {
-    // The page's asset locations, absolute already: this module instance has its own settings.
-    const { wasmPaths, ortWasmPaths } = settings as { wasmPaths?: string; ortWasmPaths?: string };
-    if (wasmPaths) env.wasmPaths = wasmPaths;
-    if (ortWasmPaths) runtimeSettings.ortWasmPaths = ortWasmPaths;
-    await engine?.delete();
-    engine = undefined;
-    engine = await Clipscope.create({ ...(options as ClipscopeOptions), onProgress: progress });
-    return { backend: engine.backend, dim: engine.model.dim, files: engine.model.files };
+const queued: Array<MessageEvent<Request>> = [];
+self.onmessage = (event) => queued.push(event);
+import('./worker-main.js').then(
+  ({ serve }) => serve(queued),
+  (error: unknown) => {
+    // Every call, queued or later, gets the reason instead of waiting for ever.
+    const message = `the clipscope worker could not load its engine: ${error instanceof Error ? error.message : String(error)}`;
+    const refuse = ({ data }: MessageEvent<Request>) => {
+      if (data.type === 'call') self.postMessage({ call: data.call, error: { name: 'Error', message } });
+    };
+    self.onmessage = refuse;
+    queued.forEach(refuse);
   },
-  index([name, ...args]) {
-    if (!(INDEX_METHODS as readonly string[]).includes(name as string))
-      throw new Error(`index method ${String(name)} is not available from the page`);
-    const index = ready().index as unknown as Record<string, (...a: unknown[]) => unknown>;
-    return index[name as string](...args);
-  },
-  async delete() {
-    await engine?.delete();
-    engine = undefined;
-  },
-};
-
-// Every engine method, from the one list: a run's options get the call's signal and progress.
-for (const method of ENGINE_METHODS) {
-  handlers[method] = (args, signal, progress) => {
-    const call = [...args];
-    if (RUN_METHODS.has(method)) {
-      // Progress and finished batches travel on the call's progress channel, told apart by key.
-      const { batches, ...options } = (call[1] ?? {}) as { batches?: boolean };
-      call[1] = {
-        ...options,
-        signal,
-        onProgress: (value: unknown) => progress({ progress: value }),
-        onBatch: batches ? (batch: unknown) => progress({ batch }) : undefined,
-      };
-    }
-    return (ready()[method] as (...a: unknown[]) => unknown)(...call);
-  };
-}
-
-self.onmessage = async (event: MessageEvent<Request>) => {
-  const message = event.data;
-  if (message.type === 'cancel') {
-    running.get(message.call)?.abort(new DOMException(message.reason, 'AbortError'));
-    return;
-  }
-  const controller = new AbortController();
-  running.set(message.call, controller);
-  try {
-    const handler = handlers[message.method];
-    if (!handler) throw new Error(`unknown method ${message.method}`);
-    const result = serializeFailures(
-      await handler(message.args, controller.signal, (progress) => self.postMessage({ call: message.call, progress })),
-    );
-    // Results (embeddings, saved bytes) are not needed here afterwards: moved, not copied.
-    self.postMessage({ call: message.call, result }, transferablesOf(result));
-  } catch (error) {
-    self.postMessage({ call: message.call, error: serializeError(error) });
-  } finally {
-    running.delete(message.call);
-  }
-};
+);

@@ -69,10 +69,19 @@ export async function deleteIndexFromIndexedDB(key: string): Promise<void> {
   await withStore('readwrite', (store) => store.delete(key));
 }
 
-async function opfsRoot(): Promise<FileSystemDirectoryHandle> {
+/** Why this context cannot write OPFS files, or undefined if it can (feature detection only). */
+function opfsMissing(): string | undefined {
   const storage = (globalThis.navigator as Navigator | undefined)?.storage;
-  if (!storage?.getDirectory) throw new StorageError('the origin-private file system (OPFS) is not available here');
-  return storage.getDirectory();
+  if (!storage?.getDirectory) return 'the origin-private file system (OPFS) is not available here';
+  if (typeof FileSystemFileHandle === 'undefined' || !('createWritable' in FileSystemFileHandle.prototype))
+    return 'OPFS files cannot be written from this context (no FileSystemFileHandle.createWritable)';
+  return undefined;
+}
+
+async function opfsRoot(): Promise<FileSystemDirectoryHandle> {
+  const missing = opfsMissing();
+  if (missing) throw new StorageError(missing);
+  return navigator.storage.getDirectory();
 }
 
 /** Writes an index (or its saved bytes) to a file of the origin-private file system. */
@@ -91,12 +100,39 @@ export async function saveIndexToOpfs(index: EmbeddingIndex | Uint8Array, fileNa
 /** The index in an OPFS file, or undefined if there is no such file. */
 export async function loadIndexFromOpfs(fileName: string): Promise<EmbeddingIndex | undefined> {
   let bytes: Uint8Array;
+  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+  if (!storage?.getDirectory) throw new StorageError('the origin-private file system (OPFS) is not available here');
   try {
-    const file = await (await opfsRoot()).getFileHandle(fileName);
+    const file = await (await storage.getDirectory()).getFileHandle(fileName);
     bytes = new Uint8Array(await (await file.getFile()).arrayBuffer());
   } catch (error) {
     if ((error as DOMException).name === 'NotFoundError') return undefined;
     throw error instanceof StorageError ? error : storageError(`could not read ${fileName} from OPFS`, error);
   }
   return EmbeddingIndex.load(bytes);
+}
+
+/** Where {@link saveIndexLocally} put an index, and why there. */
+export interface LocalSave {
+  storage: 'opfs' | 'indexeddb';
+  reason: string;
+}
+
+/**
+ * Stores an index on this device where it fits best: OPFS where this context can write files,
+ * else IndexedDB, with the reason (feature detection, not the browser's name).
+ */
+export async function saveIndexLocally(index: EmbeddingIndex | Uint8Array, name: string): Promise<LocalSave> {
+  const missing = opfsMissing();
+  if (missing) {
+    await saveIndexToIndexedDB(index, name);
+    return { storage: 'indexeddb', reason: `${missing}; stored in IndexedDB` };
+  }
+  await saveIndexToOpfs(index, name);
+  return { storage: 'opfs', reason: 'OPFS can write files here' };
+}
+
+/** The index {@link saveIndexLocally} stored under `name`, or undefined if there is none. */
+export async function loadIndexLocally(name: string): Promise<EmbeddingIndex | undefined> {
+  return opfsMissing() ? loadIndexFromIndexedDB(name) : loadIndexFromOpfs(name);
 }

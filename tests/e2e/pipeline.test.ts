@@ -1,35 +1,33 @@
-// The CLIP pipeline in Chromium, bundled by Vite (tests/e2e/app): in clipscope's Worker on the
-// WASM backend, on WebGPU with Chromium's software adapter, the fallback when there is no
-// adapter or the canary disagrees, offline loading from Cache Storage, and bad model URLs.
-import { existsSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+// The CLIP pipeline in every engine (Chromium, Firefox, WebKit), bundled by Vite (tests/e2e/app):
+// in clipscope's Worker on the WASM backend, cancel, offline loading from Cache Storage, bad model
+// URLs, CORS, threads under COOP/COEP, a strict CSP and self-hosted runtime files; WebGPU where the
+// engine has an adapter (Chromium's software one), with its fallbacks.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClipModel } from '../../dist/advanced.js';
 import { colourImage, COLOUR_GROUPS } from '../js/colour-images.js';
-import { launchChromium } from './browser.js';
+import { ENGINES, launchEngine, type EngineBrowser, type EngineName, type EnginePage } from './engines/index.js';
+import { appReady, openApp, requireApp } from './app-page.js';
 import { serveRepository } from '../../scripts/static-server.mjs';
 
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
-const app = '/build/e2e-app/index.html';
 
-let server: Awaited<ReturnType<typeof serveRepository>>;
+// Why each engine runs on WASM here, as clipscope detects it (no user-agent involved): Chromium has
+// navigator.gpu but no adapter without a GPU; Debian's Firefox ESR and WebKitGTK ship no WebGPU.
+const NO_WEBGPU: Record<EngineName, string> = {
+  chromium: 'navigator.gpu.requestAdapter() returned null (no usable GPU adapter)',
+  firefox: 'navigator.gpu is not available here (no WebGPU in this browser or context)',
+  webkit: 'navigator.gpu is not available here (no WebGPU in this browser or context)',
+};
+
+type Server = Awaited<ReturnType<typeof serveRepository>>;
+let server: Server;
 
 beforeAll(async () => {
-  if (!existsSync(new URL('../../build/e2e-app/index.html', import.meta.url)))
-    throw new Error('build/e2e-app is missing: npm test builds it');
+  requireApp();
   server = await serveRepository();
 });
 afterAll(() => server?.close());
-
-async function openApp(browser: Browser): Promise<Page> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  await page.goto(server.url + app);
-  await page.getByText('ready').waitFor();
-  expect(errors).toEqual([]);
-  return page;
-}
 
 // Runs in the page: the groups' images as PNG blobs, ids "<group>-<k>", plus a corrupt file.
 const addColourImages = async ({
@@ -76,90 +74,311 @@ const addColourImages = async ({
   };
 };
 
-describe('in a Worker on the WASM backend (no WebGPU adapter)', () => {
-  let browser: Browser;
-  let page: Page;
+describe.each(ENGINES)('%s', (engine) => {
+  let browser: EngineBrowser;
   beforeAll(async () => {
-    browser = await launchChromium();
-    page = await openApp(browser);
+    browser = await launchEngine(engine);
   });
   afterAll(() => browser?.close());
 
-  it('falls back to WASM, says why, and embeds, searches and reports the corrupt file', async () => {
-    const result = await page.evaluate(addColourImages, {
-      groups: COLOUR_GROUPS,
-      model: '/build/models/clip-colors/',
-      backend: 'auto',
+  describe('in a Worker on the WASM backend', () => {
+    let page: EnginePage;
+    beforeAll(async () => {
+      page = await openApp(browser, server.url);
     });
-    expect(result.backend.name).toBe('wasm');
-    expect(result.backend.reason).toBe('navigator.gpu.requestAdapter() returned null (no usable GPU adapter)');
-    expect(result.added).toBe(COLOUR_GROUPS.length * 3);
-    expect(result.size).toBe(COLOUR_GROUPS.length * 3);
-    expect(result.failures).toEqual([['corrupt.jpg', 'DecodeError', expect.stringMatching(/^not a decodable image/)]]);
-    expect(result.progress).toEqual([4, 8, 12, 16]);
-    expect(result.red.map((id: string) => id.split('-')[0])).toEqual(['red', 'red', 'red']);
-    expect([...result.similar].sort()).toEqual(['green-1', 'green-2']);
-    // The page kept running its own timers while the worker embedded.
-    expect(result.ticks).toBeGreaterThan(0);
-  });
 
-  it('gives the same embeddings in the browser worker as in Node', async () => {
-    const image = colourImage([200, 120, 30], 90, 70, 7);
-    const inBrowser: number[] = await page.evaluate(
-      async (raw) => {
+    it('falls back to WASM, says why, and embeds, searches and reports the corrupt file', async () => {
+      const result = await page.evaluate(addColourImages, {
+        groups: COLOUR_GROUPS,
+        model: '/build/models/clip-colors/',
+        backend: 'auto',
+      });
+      expect(result.backend.name).toBe('wasm');
+      expect(result.backend.reason).toBe(NO_WEBGPU[engine]);
+      expect(result.added).toBe(COLOUR_GROUPS.length * 3);
+      expect(result.size).toBe(COLOUR_GROUPS.length * 3);
+      expect(result.failures).toEqual([
+        ['corrupt.jpg', 'DecodeError', expect.stringMatching(/^not a decodable image/)],
+      ]);
+      expect(result.progress).toEqual([4, 8, 12, 16]);
+      expect(result.red.map((id: string) => id.split('-')[0])).toEqual(['red', 'red', 'red']);
+      expect([...result.similar].sort()).toEqual(['green-1', 'green-2']);
+      // The page kept running its own timers while the worker embedded.
+      expect(result.ticks).toBeGreaterThan(0);
+    });
+
+    it('gives the same embeddings in the browser worker as in Node', async () => {
+      const image = colourImage([200, 120, 30], 90, 70, 7);
+      const inBrowser: number[] = await page.evaluate(
+        async (raw) => {
+          const worker = (window as any).worker;
+          const image = { data: new Uint8Array(raw.data), width: raw.width, height: raw.height, channels: 3 };
+          const batches: Array<{ indices: number[]; embeddings: Float32Array }> = [];
+          const result = await worker.embedImages([image], { transfer: true, onBatch: (b: any) => batches.push(b) });
+          // The batch handed over as it finished holds the same embedding as the result.
+          if (batches.length !== 1 || batches[0].indices[0] !== 0)
+            throw new Error(`onBatch gave ${JSON.stringify(batches.map((b) => b.indices))}`);
+          if (!batches[0].embeddings.every((v, i) => v === result.embeddings[i]))
+            throw new Error('onBatch embeddings differ');
+          return Array.from(result.embeddings as Float32Array);
+        },
+        { data: Array.from(image.data), width: image.width, height: image.height },
+      );
+      const model = await ClipModel.load(new URL('../../build/models/clip-colors/', import.meta.url).pathname);
+      const inNode = await model.embedImage(image);
+      await model.delete();
+      expect(inBrowser.length).toBe(512);
+      let worst = 0;
+      for (let i = 0; i < 512; i++) worst = Math.max(worst, Math.abs(inBrowser[i] - inNode[i]));
+      expect(worst).toBeLessThan(1e-6);
+    });
+
+    it('cancels an embedding run in the worker with an AbortSignal', async () => {
+      const outcome = await page.evaluate(async () => {
+        const { colourPng } = window as any;
         const worker = (window as any).worker;
-        const image = { data: new Uint8Array(raw.data), width: raw.width, height: raw.height, channels: 3 };
-        const batches: Array<{ indices: number[]; embeddings: Float32Array }> = [];
-        const result = await worker.embedImages([image], { transfer: true, onBatch: (b: any) => batches.push(b) });
-        // The batch handed over as it finished holds the same embedding as the result.
-        if (batches.length !== 1 || batches[0].indices[0] !== 0)
-          throw new Error(`onBatch gave ${JSON.stringify(batches.map((b) => b.indices))}`);
-        if (!batches[0].embeddings.every((v, i) => v === result.embeddings[i]))
-          throw new Error('onBatch embeddings differ');
-        return Array.from(result.embeddings as Float32Array);
-      },
-      { data: Array.from(image.data), width: image.width, height: image.height },
-    );
-    const model = await ClipModel.load(new URL('../../build/models/clip-colors/', import.meta.url).pathname);
-    const inNode = await model.embedImage(image);
-    await model.delete();
-    expect(inBrowser.length).toBe(512);
-    let worst = 0;
-    for (let i = 0; i < 512; i++) worst = Math.max(worst, Math.abs(inBrowser[i] - inNode[i]));
-    expect(worst).toBeLessThan(1e-6);
+        const items = [];
+        for (let i = 0; i < 24; i++) items.push({ id: `cancel-${i}`, image: await colourPng([0, 0, 200], 64, 64, i) });
+        const controller = new AbortController();
+        const before = (await worker.indexInfo()).size;
+        try {
+          await worker.addImages(items, {
+            batchSize: 4,
+            signal: controller.signal,
+            onProgress: (p: any) => p.done === 8 && controller.abort(),
+          });
+          return 'finished';
+        } catch (error: any) {
+          const after = (await worker.indexInfo()).size;
+          return `${error.name} after ${after - before}`;
+        }
+      });
+      // The two batches finished before the cancel reached the worker are kept; the rest are not.
+      expect(outcome).toMatch(/^AbortError after (8|12)$/);
+    });
   });
 
-  it('cancels an embedding run in the worker with an AbortSignal', async () => {
-    const outcome = await page.evaluate(async () => {
-      const { colourPng } = window as any;
-      const worker = (window as any).worker;
-      const items = [];
-      for (let i = 0; i < 24; i++) items.push({ id: `cancel-${i}`, image: await colourPng([0, 0, 200], 64, 64, i) });
-      const controller = new AbortController();
-      const before = (await worker.indexInfo()).size;
-      try {
-        await worker.addImages(items, {
-          batchSize: 4,
-          signal: controller.signal,
-          onProgress: (p: any) => p.done === 8 && controller.abort(),
+  describe('loading model files from a URL', () => {
+    it('caches the downloaded files and loads them again with the network blocked', async () => {
+      const context = await browser.newContext();
+      const page = await openApp(context, server.url);
+      const load = () =>
+        page.evaluate(async () => {
+          const { clipscope } = window as any;
+          const seen: Record<string, { loaded: number; total: number | undefined; fromCache: boolean }> = {};
+          const model = await clipscope.ClipModel.load(new URL('/build/models/clip-tiny/', location.href).href, {
+            onProgress: (p: any) => (seen[p.file] = { loaded: p.loaded, total: p.total, fromCache: p.fromCache }),
+          });
+          const embedding = Array.from((await model.embedText('a photo of a dog')) as Float32Array).slice(0, 8);
+          await model.delete();
+          return { seen, embedding };
         });
-        return 'finished';
-      } catch (error: any) {
-        const after = (await worker.indexInfo()).size;
-        return `${error.name} after ${after - before}`;
+      const first = await load();
+      const vision = readFileSync(
+        new URL('../../build/models/clip-tiny/onnx/vision_model_quantized.onnx', import.meta.url),
+      ).length;
+      expect(first.seen['onnx/vision_model_quantized.onnx']).toEqual({
+        loaded: vision,
+        total: vision,
+        fromCache: false,
+      });
+
+      // The model folder is cut off as a dropped network would be; nothing under it is even asked for.
+      server.cutOff('/build/models/');
+      const asked = server.requests.length;
+      // WebKitGTK's automation browser keeps its data in memory only, and its Cache Storage loses
+      // entries across a reload (the cache's name stays): there the offline load runs in the same page.
+      if (engine !== 'webkit') {
+        await page.reload();
+        await appReady(page);
       }
+      const second = await load().finally(() => server.cutOff(undefined));
+      expect(server.requests.slice(asked).filter((path) => path.startsWith('/build/models/'))).toEqual([]);
+      expect(Object.values(second.seen).every((p) => p.fromCache)).toBe(true);
+      expect(second.embedding).toEqual(first.embedding);
+
+      // With the cache cleared and no network, the error says what could not be fetched.
+      server.cutOff('/build/models/');
+      const offline = await page.evaluate(async () => {
+        const { clipscope } = window as any;
+        await clipscope.clearModelCache();
+        try {
+          await clipscope.ClipModel.load(new URL('/build/models/clip-tiny/', location.href).href);
+          return 'loaded';
+        } catch (error: any) {
+          return `${error.name}: ${error.message}`;
+        }
+      });
+      server.cutOff(undefined);
+      expect(offline).toMatch(
+        /^ModelLoadError: could not fetch http:\/\/127\.0\.0\.1:\d+\/build\/models\/clip-tiny\/config\.json: the network is unreachable or the server does not allow this page to read it \(CORS/,
+      );
+      await context.close();
     });
-    // The two batches finished before the cancel reached the worker are kept; the rest are not.
-    expect(outcome).toMatch(/^AbortError after (8|12)$/);
+
+    it('names the missing file of a wrong URL (404)', async () => {
+      const page = await openApp(browser, server.url);
+      const message = await page.evaluate(async () => {
+        const { clipscope } = window as any;
+        try {
+          await clipscope.ClipModel.load(new URL('/build/models/no-such-model/', location.href).href, {
+            cache: false,
+            encoders: ['vision'],
+          });
+          return 'loaded';
+        } catch (error: any) {
+          return `${error.name}: ${error.message}`;
+        }
+      });
+      expect(message).toMatch(
+        /^ModelLoadError: http:\/\/127\.0\.0\.1:\d+\/build\/models\/no-such-model\/ has no preprocessor_config\.json$/,
+      );
+      await page.close();
+    });
+  });
+
+  describe('cross-origin', () => {
+    let plain: Server;
+    let open: Server;
+    let isolated: Server;
+    beforeAll(async () => {
+      plain = await serveRepository();
+      open = await serveRepository({ cors: true });
+      isolated = await serveRepository({ crossOriginIsolated: true });
+    });
+    afterAll(async () => {
+      await Promise.all([plain?.close(), open?.close(), isolated?.close()]);
+    });
+
+    const loadFrom = (page: EnginePage, base: string) =>
+      page.evaluate(async (url) => {
+        const { clipscope } = window as any;
+        try {
+          const model = await clipscope.ClipModel.load(url, { cache: false, encoders: ['text'] });
+          const n = (await model.embedText('a red car')).length;
+          await model.delete();
+          return `loaded ${n}`;
+        } catch (error: any) {
+          return `${error.name}: ${error.message}`;
+        }
+      }, base);
+
+    it('explains a model server that does not allow cross-origin reads, and loads from one that does', async () => {
+      const page = await openApp(browser, server.url);
+      expect(await loadFrom(page, `${plain.url}/build/models/clip-tiny/`)).toMatch(
+        /^ModelLoadError: could not fetch http:\/\/127\.0\.0\.1:\d+\/build\/models\/clip-tiny\/config\.json: the network is unreachable or the server does not allow this page to read it \(CORS: it must send Access-Control-Allow-Origin\)/,
+      );
+      expect(await loadFrom(page, `${open.url}/build/models/clip-tiny/`)).toBe('loaded 512');
+      await page.close();
+    });
+
+    it('uses WASM threads when the page is cross-origin isolated, with the same embeddings', async () => {
+      const page = await openApp(browser, isolated.url);
+      const result = await page.evaluate(async () => {
+        const { clipscope, colourPng } = window as any;
+        const images = [];
+        for (let i = 0; i < 4; i++) images.push(await colourPng([i * 60, 90, 200 - i * 40], 100, 80, i + 1));
+        const threaded = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'wasm' });
+        const single = await clipscope.ClipscopeWorker.create({
+          model: '/build/models/clip-tiny/',
+          backend: 'wasm',
+          threads: 1,
+        });
+        const a = await threaded.embedImages(images);
+        const b = await single.embedImages(images);
+        let worst = 0;
+        for (let i = 0; i < a.embeddings.length; i++)
+          worst = Math.max(worst, Math.abs(a.embeddings[i] - b.embeddings[i]));
+        const out = {
+          isolated: crossOriginIsolated,
+          cores: navigator.hardwareConcurrency,
+          threaded: threaded.backend,
+          single: single.backend,
+          worst,
+        };
+        await threaded.delete();
+        await single.delete();
+        return out;
+      });
+      expect(result.isolated).toBe(true);
+      expect(result.threaded.threads).toBe(Math.min(4, result.cores));
+      expect(result.single.threads).toBe(1);
+      expect(result.worst).toBeLessThan(1e-5);
+      await page.close();
+    });
+  });
+
+  describe('under a strict Content-Security-Policy', () => {
+    // No 'unsafe-eval': only compiling WebAssembly is allowed ('wasm-unsafe-eval').
+    const CSP =
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob: data:";
+    let strict: Server;
+    beforeAll(async () => {
+      strict = await serveRepository({ csp: `${CSP}; report-uri /csp-report` });
+    });
+    afterAll(() => strict?.close());
+
+    it('embeds, tokenizes and searches on the page and in the Worker with no CSP violation', async () => {
+      const page = await openApp(browser, strict.url);
+      const result = await page.evaluate(async () => {
+        const { clipscope, colourPng } = window as any;
+        const seen: string[] = [];
+        document.addEventListener('securitypolicyviolation', (event) =>
+          seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+        );
+        const red = await colourPng([220, 30, 30], 64, 64, 1);
+        const model = await clipscope.ClipModel.load('/build/models/clip-colors/', { dtype: 'fp32', cache: false });
+        const onPage = (await model.classify(red, ['red', 'green', 'blue']))[0].label;
+        await model.delete();
+        const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
+        await worker.addImages([
+          { id: 'red', image: red },
+          { id: 'green', image: await colourPng([30, 200, 40], 64, 64, 2) },
+        ]);
+        const inWorker = (await worker.searchByText('green', 1)).ids[0];
+        await worker.delete();
+        return { onPage, inWorker, seen };
+      });
+      expect(result).toEqual({ onPage: 'red', inWorker: 'green', seen: [] });
+      // Violations anywhere (the Worker included) are reported to the server by the browser.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(strict.cspReports).toEqual([]);
+      await page.close();
+    });
+  });
+
+  describe('self-hosted asset locations', () => {
+    it("fetches onnxruntime-web's files from runtimeSettings.ortWasmPaths, also in the Worker", async () => {
+      const context = await browser.newContext();
+      const page = await openApp(context, server.url);
+      const asked = server.requests.length;
+      const backend = await page.evaluate(async () => {
+        const { clipscope } = window as any;
+        clipscope.runtimeSettings.ortWasmPaths = '/node_modules/onnxruntime-web/dist/';
+        const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
+        const out = worker.backend.name;
+        await worker.delete();
+        return out;
+      });
+      expect(backend).toBe('wasm');
+      const requests = server.requests.slice(asked);
+      expect(requests).toContain('/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm');
+      expect(
+        requests.filter(
+          (path) => /ort-wasm-simd-threaded[^/]*\.wasm$/.test(path) && !path.startsWith('/node_modules/'),
+        ),
+      ).toEqual([]);
+      await page.close();
+    });
   });
 });
 
-describe('on WebGPU (Chromium software adapter)', () => {
-  let browser: Browser;
-  let page: Page;
+describe.runIf(ENGINES.includes('chromium'))('on WebGPU (Chromium software adapter)', () => {
+  let browser: EngineBrowser;
+  let page: EnginePage;
   beforeAll(async () => {
-    browser = await launchChromium(WEBGPU_FLAGS);
-    page = await openApp(browser);
+    browser = await launchEngine('chromium', { chromiumArgs: WEBGPU_FLAGS });
+    page = await openApp(browser, server.url);
   });
   afterAll(() => browser?.close());
 
@@ -210,240 +429,5 @@ describe('on WebGPU (Chromium software adapter)', () => {
     expect(backend.reason).toMatch(
       /^WebGPU output disagreed with WASM on the canary input \(cosine [\d.]+ < 1\.5\); using WASM$/,
     );
-  });
-});
-
-describe('loading model files from a URL', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(() => browser?.close());
-
-  it('caches the downloaded files and loads them again with the network blocked', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url + app);
-    await page.getByText('ready').waitFor();
-    const load = () =>
-      page.evaluate(async () => {
-        const { clipscope } = window as any;
-        const seen: Record<string, { loaded: number; total: number | undefined; fromCache: boolean }> = {};
-        const model = await clipscope.ClipModel.load(new URL('/build/models/clip-tiny/', location.href).href, {
-          onProgress: (p: any) => (seen[p.file] = { loaded: p.loaded, total: p.total, fromCache: p.fromCache }),
-        });
-        const embedding = Array.from((await model.embedText('a photo of a dog')) as Float32Array).slice(0, 8);
-        await model.delete();
-        return { seen, embedding };
-      });
-    const first = await load();
-    const vision = readFileSync(
-      new URL('../../build/models/clip-tiny/onnx/vision_model_quantized.onnx', import.meta.url),
-    ).length;
-    expect(first.seen['onnx/vision_model_quantized.onnx']).toEqual({ loaded: vision, total: vision, fromCache: false });
-
-    const modelRequests: string[] = [];
-    await context.route('**/build/models/**', (route) => {
-      modelRequests.push(route.request().url());
-      return route.abort('internetdisconnected');
-    });
-    await page.reload();
-    await page.getByText('ready').waitFor();
-    const second = await load();
-    expect(modelRequests).toEqual([]);
-    expect(Object.values(second.seen).every((p) => p.fromCache)).toBe(true);
-    expect(second.embedding).toEqual(first.embedding);
-
-    // With the cache cleared and no network, the error says what could not be fetched.
-    const offline = await page.evaluate(async () => {
-      const { clipscope } = window as any;
-      await clipscope.clearModelCache();
-      try {
-        await clipscope.ClipModel.load(new URL('/build/models/clip-tiny/', location.href).href);
-        return 'loaded';
-      } catch (error: any) {
-        return `${error.name}: ${error.message}`;
-      }
-    });
-    expect(offline).toMatch(
-      /^ModelLoadError: could not fetch http:\/\/127\.0\.0\.1:\d+\/build\/models\/clip-tiny\/config\.json: the network is unreachable or the server does not allow this page to read it \(CORS/,
-    );
-    await context.close();
-  });
-
-  it('names the missing file of a wrong URL (404)', async () => {
-    const page = await openApp(browser);
-    const message = await page.evaluate(async () => {
-      const { clipscope } = window as any;
-      try {
-        await clipscope.ClipModel.load(new URL('/build/models/no-such-model/', location.href).href, {
-          cache: false,
-          encoders: ['vision'],
-        });
-        return 'loaded';
-      } catch (error: any) {
-        return `${error.name}: ${error.message}`;
-      }
-    });
-    expect(message).toMatch(
-      /^ModelLoadError: http:\/\/127\.0\.0\.1:\d+\/build\/models\/no-such-model\/ has no preprocessor_config\.json$/,
-    );
-    await page.close();
-  });
-});
-
-describe('cross-origin', () => {
-  let browser: Browser;
-  let plain: Awaited<ReturnType<typeof serveRepository>>;
-  let open: Awaited<ReturnType<typeof serveRepository>>;
-  let isolated: Awaited<ReturnType<typeof serveRepository>>;
-  beforeAll(async () => {
-    browser = await launchChromium();
-    plain = await serveRepository();
-    open = await serveRepository({ cors: true });
-    isolated = await serveRepository({ crossOriginIsolated: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([plain?.close(), open?.close(), isolated?.close()]);
-  });
-
-  const loadFrom = (page: Page, base: string) =>
-    page.evaluate(async (url) => {
-      const { clipscope } = window as any;
-      try {
-        const model = await clipscope.ClipModel.load(url, { cache: false, encoders: ['text'] });
-        const n = (await model.embedText('a red car')).length;
-        await model.delete();
-        return `loaded ${n}`;
-      } catch (error: any) {
-        return `${error.name}: ${error.message}`;
-      }
-    }, base);
-
-  it('explains a model server that does not allow cross-origin reads, and loads from one that does', async () => {
-    const page = await openApp(browser);
-    expect(await loadFrom(page, `${plain.url}/build/models/clip-tiny/`)).toMatch(
-      /^ModelLoadError: could not fetch http:\/\/127\.0\.0\.1:\d+\/build\/models\/clip-tiny\/config\.json: the network is unreachable or the server does not allow this page to read it \(CORS: it must send Access-Control-Allow-Origin\)/,
-    );
-    expect(await loadFrom(page, `${open.url}/build/models/clip-tiny/`)).toBe('loaded 512');
-    await page.close();
-  });
-
-  it('uses WASM threads when the page is cross-origin isolated, with the same embeddings', async () => {
-    const page = await browser.newPage();
-    await page.goto(isolated.url + app);
-    await page.getByText('ready').waitFor();
-    const result = await page.evaluate(async () => {
-      const { clipscope, colourPng } = window as any;
-      const images = [];
-      for (let i = 0; i < 4; i++) images.push(await colourPng([i * 60, 90, 200 - i * 40], 100, 80, i + 1));
-      const threaded = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'wasm' });
-      const single = await clipscope.ClipscopeWorker.create({
-        model: '/build/models/clip-tiny/',
-        backend: 'wasm',
-        threads: 1,
-      });
-      const a = await threaded.embedImages(images);
-      const b = await single.embedImages(images);
-      let worst = 0;
-      for (let i = 0; i < a.embeddings.length; i++)
-        worst = Math.max(worst, Math.abs(a.embeddings[i] - b.embeddings[i]));
-      const out = {
-        isolated: crossOriginIsolated,
-        cores: navigator.hardwareConcurrency,
-        threaded: threaded.backend,
-        single: single.backend,
-        worst,
-      };
-      await threaded.delete();
-      await single.delete();
-      return out;
-    });
-    expect(result.isolated).toBe(true);
-    expect(result.threaded.threads).toBe(Math.min(4, result.cores));
-    expect(result.single.threads).toBe(1);
-    expect(result.worst).toBeLessThan(1e-5);
-    await page.close();
-  });
-});
-
-describe('under a strict Content-Security-Policy', () => {
-  // No 'unsafe-eval': only compiling WebAssembly is allowed ('wasm-unsafe-eval').
-  const CSP =
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob: data:";
-  let browser: Browser;
-  let strict: Awaited<ReturnType<typeof serveRepository>>;
-  beforeAll(async () => {
-    browser = await launchChromium();
-    strict = await serveRepository({ csp: CSP });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await strict?.close();
-  });
-
-  it('embeds, tokenizes and searches on the page and in the Worker with no CSP violation', async () => {
-    const page = await browser.newPage();
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-    });
-    await page.goto(strict.url + app);
-    await page.getByText('ready').waitFor();
-    const result = await page.evaluate(async () => {
-      const { clipscope, colourPng } = window as any;
-      const seen: string[] = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        seen.push(`${event.violatedDirective} ${event.blockedURI}`),
-      );
-      const red = await colourPng([220, 30, 30], 64, 64, 1);
-      const model = await clipscope.ClipModel.load('/build/models/clip-colors/', { dtype: 'fp32', cache: false });
-      const onPage = (await model.classify(red, ['red', 'green', 'blue']))[0].label;
-      await model.delete();
-      const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
-      await worker.addImages([
-        { id: 'red', image: red },
-        { id: 'green', image: await colourPng([30, 200, 40], 64, 64, 2) },
-      ]);
-      const inWorker = (await worker.searchByText('green', 1)).ids[0];
-      await worker.delete();
-      return { onPage, inWorker, seen };
-    });
-    expect(result).toEqual({ onPage: 'red', inWorker: 'green', seen: [] });
-    expect(violations).toEqual([]);
-    await page.close();
-  });
-});
-
-describe('self-hosted asset locations', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(() => browser?.close());
-
-  it("fetches onnxruntime-web's files from runtimeSettings.ortWasmPaths, also in the Worker", async () => {
-    const page = await browser.newPage();
-    const requests: string[] = [];
-    page.on('request', (request) => requests.push(new URL(request.url()).pathname));
-    // Workers' requests are seen through the context.
-    page.context().on('request', (request) => requests.push(new URL(request.url()).pathname));
-    await page.goto(server.url + app);
-    await page.getByText('ready').waitFor();
-    const backend = await page.evaluate(async () => {
-      const { clipscope } = window as any;
-      clipscope.runtimeSettings.ortWasmPaths = '/node_modules/onnxruntime-web/dist/';
-      const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
-      const out = worker.backend.name;
-      await worker.delete();
-      return out;
-    });
-    expect(backend).toBe('wasm');
-    expect(requests).toContain('/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm');
-    expect(
-      requests.filter((path) => /ort-wasm-simd-threaded[^/]*\.wasm$/.test(path) && !path.startsWith('/node_modules/')),
-    ).toEqual([]);
-    await page.close();
   });
 });

@@ -1,0 +1,49 @@
+// Debian's Chromium through playwright-core, with the flags this sandbox needs.
+import { existsSync } from 'node:fs';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, chromiumPath } from '../../../scripts/chromium-flags.mjs';
+import type { EngineBrowser, EngineContext, EnginePage, LaunchOptions, PageOptions } from './engine.js';
+
+export async function launchChromiumEngine(options: LaunchOptions = {}): Promise<EngineBrowser> {
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: sudo apt-get install -y chromium`);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [...CHROMIUM_FLAGS, ...(options.chromiumArgs ?? [])],
+    ...(options.proxy ? { proxy: { server: options.proxy } } : {}),
+  });
+  const newContext = async (): Promise<EngineContext> => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    return {
+      newPage: async (pageOptions) => wrapPage(context, await context.newPage(), pageOptions),
+      close: () => context.close(),
+    };
+  };
+  let shared: EngineContext | undefined;
+  return {
+    name: 'chromium',
+    version: browser.version(),
+    newContext,
+    newPage: async (pageOptions) => (shared ??= await newContext()).newPage(pageOptions),
+    close: () => browser.close(),
+  };
+}
+
+async function wrapPage(_context: BrowserContext, page: Page, options: PageOptions = {}): Promise<EnginePage> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  if (options.viewport) await page.setViewportSize(options.viewport);
+  return {
+    engine: 'chromium',
+    goto: async (url) => void (await page.goto(url)),
+    reload: async () => void (await page.reload()),
+    evaluate: (fn: any, arg?: any) => page.evaluate(fn, arg),
+    click: (selector) => page.click(selector),
+    fill: (selector, text) => page.fill(selector, text),
+    pressEnter: (selector) => page.press(selector, 'Enter'),
+    setInputFiles: (selector, paths) => page.setInputFiles(selector, paths),
+    screenshot: async (path) => void (await page.screenshot({ path, fullPage: true })),
+    setViewport: (width, height) => page.setViewportSize({ width, height }),
+    errors: async () => [...errors],
+    close: () => page.close(),
+  };
+}
