@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['tests/js/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/consumer/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // Starting a browser (Firefox, WebKit under Xvfb) can take a while on a loaded 2-core machine.
+    hookTimeout: 60_000,
   },
 });

@@ -13,10 +13,18 @@ export interface SavedIndex {
 
 const DB_NAME = 'clipscope-demo';
 
+// Thumbnails are stored as bytes, not Blobs: WebKit refuses Blobs in IndexedDB where its storage
+// is memory-only (private browsing, automation), failing the write with no error object.
+interface StoredPhoto {
+  id: string;
+  name: string;
+  thumb: { bytes: ArrayBuffer; type: string } | Blob;
+}
+
 function request<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
+    r.onerror = () => reject(r.error ?? new Error('the browser refused the IndexedDB request without a reason'));
   });
 }
 
@@ -39,8 +47,10 @@ async function transact<T>(
     const tx = db.transaction(stores, mode);
     const done = new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
+      const failed = () =>
+        reject(tx.error ?? new Error('the browser refused to store the collection without a reason'));
+      tx.onerror = failed;
+      tx.onabort = failed;
     });
     const result = await work(tx);
     await done;
@@ -50,16 +60,25 @@ async function transact<T>(
   }
 }
 
-export function savePhotos(photos: PhotoRecord[]): Promise<void> {
-  return transact(['photos'], 'readwrite', (tx) => {
-    for (const photo of photos) tx.objectStore('photos').put(photo);
+export async function savePhotos(photos: PhotoRecord[]): Promise<void> {
+  // Read before the transaction: it would commit while waiting for the bytes.
+  const rows: StoredPhoto[] = await Promise.all(
+    photos.map(async (p) => ({ ...p, thumb: { bytes: await p.thumb.arrayBuffer(), type: p.thumb.type } })),
+  );
+  await transact(['photos'], 'readwrite', (tx) => {
+    for (const row of rows) tx.objectStore('photos').put(row);
   });
 }
 
-export function loadPhotos(): Promise<PhotoRecord[]> {
-  return transact(['photos'], 'readonly', (tx) =>
-    request(tx.objectStore('photos').getAll() as IDBRequest<PhotoRecord[]>),
+export async function loadPhotos(): Promise<PhotoRecord[]> {
+  const rows = await transact(['photos'], 'readonly', (tx) =>
+    request(tx.objectStore('photos').getAll() as IDBRequest<StoredPhoto[]>),
   );
+  // Collections saved before thumbnails were bytes hold Blobs: both read back.
+  return rows.map((row) => ({
+    ...row,
+    thumb: row.thumb instanceof Blob ? row.thumb : new Blob([row.thumb.bytes], { type: row.thumb.type }),
+  }));
 }
 
 export function saveIndex(index: SavedIndex): Promise<void> {

@@ -328,7 +328,7 @@ async function embedRun(run: AddRun): Promise<void> {
       `Added ${todo.length - failed} photos in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `; ${failed} could not be added (see below)` : ''}.`,
     );
   } catch (error) {
-    const cancelled = (error as Error).name === 'AbortError';
+    const cancelled = (error as Error | null)?.name === 'AbortError';
     // A cancelled chunk keeps what the engine stored before the cancel: record those too, and
     // list every photo of the run that is not in the collection.
     const rest = todo.slice(from);

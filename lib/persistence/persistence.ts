@@ -7,7 +7,9 @@ const DATABASE = 'clipscope';
 const STORE = 'indexes';
 
 function storageError(what: string, error: unknown): StorageError {
-  return new StorageError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  // Browsers may fail a request with a null error (WebKit refusing a write in memory-only storage).
+  const reason = error instanceof Error ? error.message : error == null ? 'the browser gave no reason' : String(error);
+  return new StorageError(`${what}: ${reason}`);
 }
 
 function bytesOf(index: EmbeddingIndex | Uint8Array): Uint8Array {

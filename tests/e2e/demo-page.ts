@@ -1,11 +1,27 @@
-// Shared by the demo's end-to-end tests: the built demo served by Vite's preview server, a page
-// with the bundled test model loaded, and photos generated in the page and dropped on it.
+// Shared by the demo's end-to-end tests: the built demo served by Vite's preview server, the
+// engine started with every request outside loopback refused (and listed), a page with the
+// bundled test model loaded, and photos generated in the page and dropped on it.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { expect } from 'vitest';
+import {
+  launchEngine,
+  waitInPage,
+  type EngineBrowser,
+  type EngineContext,
+  type EngineName,
+  type EnginePage,
+} from './engines/index.js';
+import { text } from './engines/dom.js';
+import { startOutsideProxy } from './engines/outside-proxy.js';
 
 const config = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
+
+export function requireDemo(): void {
+  if (!existsSync(new URL('../../build/web/index.html', import.meta.url)))
+    throw new Error('build/web is missing: `npm test` builds the demo first');
+}
 
 export async function startDemoServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const server: PreviewServer = await preview({
@@ -19,29 +35,46 @@ export async function startDemoServer(): Promise<{ url: string; close: () => Pro
   };
 }
 
-/** A fresh context (its own IndexedDB) with the demo open, the hub unreachable, and page errors collected. */
-export async function openDemo(
-  browser: Browser,
-  url: string,
-): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-  await context.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]');
-  return { context, page, errors };
+/** The engine with no network but loopback: `outside` lists what the pages tried to reach. */
+export async function launchOffline(
+  engine: EngineName,
+): Promise<{ browser: EngineBrowser; outside: string[]; close: () => Promise<void> }> {
+  const proxy = await startOutsideProxy();
+  const browser = await launchEngine(engine, { proxy: proxy.url });
+  return {
+    browser,
+    outside: proxy.requests,
+    close: async () => {
+      await browser.close();
+      await proxy.close();
+    },
+  };
 }
 
-export async function loadTestModel(page: Page): Promise<void> {
-  await page.check('input[name="model"][value="test"]');
+/** A fresh context (its own IndexedDB) with the demo open. */
+export async function openDemo(
+  browser: EngineBrowser,
+  url: string,
+): Promise<{ context: EngineContext; page: EnginePage }> {
+  const context = await browser.newContext();
+  const page = await context.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.goto(url);
+  await demoReady(page);
+  return { context, page };
+}
+
+export async function demoReady(page: EnginePage): Promise<void> {
+  await waitInPage(page, () => document.body.dataset.ready === 'true');
+}
+
+export async function loadTestModel(page: EnginePage): Promise<void> {
+  await page.click('input[name="model"][value="test"]');
   await page.click('#load-model');
-  await expect.poll(() => page.textContent('#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
+  await expect.poll(() => text(page, '#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
 }
 
 /** Drops `count` small PNGs of different colours, named `${prefix}${i}.png`. */
-export async function dropGenerated(page: Page, count: number, prefix = 'photo-'): Promise<void> {
+export async function dropGenerated(page: EnginePage, count: number, prefix = 'photo-'): Promise<void> {
   await page.evaluate(
     async ({ count, prefix }) => {
       const transfer = new DataTransfer();

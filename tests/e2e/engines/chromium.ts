@@ -1,5 +1,5 @@
 // Debian's Chromium through playwright-core, with the flags this sandbox needs.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../../scripts/chromium-flags.mjs';
 import type { EngineBrowser, EngineContext, EnginePage, LaunchOptions, PageOptions } from './engine.js';
@@ -9,7 +9,7 @@ export async function launchChromiumEngine(options: LaunchOptions = {}): Promise
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [...CHROMIUM_FLAGS, ...(options.chromiumArgs ?? [])],
-    ...(options.proxy ? { proxy: { server: options.proxy } } : {}),
+    ...(options.proxy ? { proxy: { server: options.proxy, bypass: 'localhost,127.0.0.1' } } : {}),
   });
   const newContext = async (): Promise<EngineContext> => {
     const context = await browser.newContext({ acceptDownloads: true });
@@ -31,6 +31,7 @@ export async function launchChromiumEngine(options: LaunchOptions = {}): Promise
 async function wrapPage(_context: BrowserContext, page: Page, options: PageOptions = {}): Promise<EnginePage> {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('dialog', (dialog) => void dialog.accept());
   if (options.viewport) await page.setViewportSize(options.viewport);
   return {
     engine: 'chromium',
@@ -41,6 +42,11 @@ async function wrapPage(_context: BrowserContext, page: Page, options: PageOptio
     fill: (selector, text) => page.fill(selector, text),
     pressEnter: (selector) => page.press(selector, 'Enter'),
     setInputFiles: (selector, paths) => page.setInputFiles(selector, paths),
+    download: async (selector) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+      const path = await download.path();
+      return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+    },
     screenshot: async (path) => void (await page.screenshot({ path, fullPage: true })),
     setViewport: (width, height) => page.setViewportSize({ width, height }),
     errors: async () => [...errors],

@@ -1,7 +1,9 @@
 // Debian's Firefox ESR through puppeteer-core over WebDriver BiDi (Firefox's own remote agent:
 // no geckodriver, no downloaded browser).
-import { existsSync } from 'node:fs';
-import puppeteer, { type Page } from 'puppeteer-core';
+import { existsSync, statSync } from 'node:fs';
+import puppeteer, { type ElementHandle, type Page } from 'puppeteer-core';
+import { COLLECT_PAGE_ERRORS, downloadInPage, pickInPage } from './engine.js';
+import { pickedFiles } from './picked-files.js';
 import type { EngineBrowser, EngineContext, EnginePage, LaunchOptions, PageOptions } from './engine.js';
 
 export const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -49,14 +51,25 @@ export async function launchFirefoxEngine(options: LaunchOptions = {}): Promise<
 }
 
 async function wrapPage(page: Page, options: PageOptions = {}): Promise<EnginePage> {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
+  // Uncaught errors are collected by the page itself from before its scripts run: BiDi's log
+  // events would also bring the console's network messages (a refused CORS request, say).
+  await page.evaluateOnNewDocument(COLLECT_PAGE_ERRORS);
+  const earlier: string[] = [];
+  const seen = async () => (await page.evaluate(() => (window as any).__pageErrors ?? [])) as string[];
+  const leave = async () => void earlier.push(...(await seen().catch(() => [])));
+  page.on('dialog', (dialog) => void dialog.accept());
   page.setDefaultTimeout(120_000);
   if (options.viewport) await page.setViewport(options.viewport);
-  return {
+  const wrapped: EnginePage = {
     engine: 'firefox',
-    goto: async (url) => void (await page.goto(url)),
-    reload: async () => void (await page.reload()),
+    goto: async (url) => {
+      await leave();
+      await page.goto(url);
+    },
+    reload: async () => {
+      await leave();
+      await page.reload();
+    },
     evaluate: (fn: any, arg?: any) => page.evaluate(fn, arg),
     click: (selector) => page.click(selector),
     fill: (selector, text) => page.locator(selector).fill(text),
@@ -65,13 +78,17 @@ async function wrapPage(page: Page, options: PageOptions = {}): Promise<EnginePa
       await page.keyboard.press('Enter');
     },
     setInputFiles: async (selector, paths) => {
+      // Files through BiDi's input.setFiles; a folder through the page (BiDi cannot pick one).
+      if (paths.some((path) => statSync(path).isDirectory())) return pickInPage(wrapped, selector, pickedFiles(paths));
       const input = await page.$(selector);
       if (!input) throw new Error(`no element ${selector}`);
-      await (input as any).uploadFile(...paths);
+      await (input as ElementHandle<HTMLInputElement>).uploadFile(...paths);
     },
+    download: (selector) => downloadInPage(wrapped, selector),
     screenshot: async (path) => void (await page.screenshot({ path, fullPage: true })),
     setViewport: (width, height) => page.setViewport({ width, height }),
-    errors: async () => [...errors],
+    errors: async () => [...earlier, ...(await seen())],
     close: () => page.close(),
   };
+  return wrapped;
 }

@@ -22,3 +22,12 @@ export async function startOutsideProxy(): Promise<{ url: string; requests: stri
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+// The browsers' own services (updates, settings, sign-in, autofill), reached through the proxy
+// by the browser itself whatever the page does; not the page's requests.
+const BROWSER_SERVICES = /(^|\.)(googleapis\.com|google\.com|gvt1\.com|mozilla\.(com|net|org)|firefox\.com)$/;
+
+/** The requests of `requests` that are not the browser's own. */
+export function pageRequests(requests: string[]): string[] {
+  return requests.filter((url) => !BROWSER_SERVICES.test(new URL(url).hostname));
+}

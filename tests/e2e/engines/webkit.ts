@@ -2,11 +2,11 @@
 // MiniBrowser under Xvfb. The driver serves one session, so each page is its own driver, session
 // and browser, with its own storage.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { basename } from 'node:path';
 import type { EngineBrowser, EngineContext, EnginePage, LaunchOptions, PageOptions } from './engine.js';
-import { COLLECT_PAGE_ERRORS } from './engine.js';
+import { COLLECT_PAGE_ERRORS, downloadInPage, pickInPage } from './engine.js';
+import { pickedFiles } from './picked-files.js';
 import { startXvfb } from './xvfb.js';
 
 export const webkitDriverPath = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
@@ -60,8 +60,14 @@ async function startSession(
   const created = await call('POST', '/session', {
     capabilities: {
       alwaysMatch: {
-        'webkitgtk:browserOptions': { binary: miniBrowserPath, args: ['--automation'] },
-        ...(proxy ? { proxy: { proxyType: 'manual', httpProxy: proxy, sslProxy: proxy, noProxy: ['127.0.0.1'] } } : {}),
+        'webkitgtk:browserOptions': {
+          binary: miniBrowserPath,
+          args: [
+            '--automation',
+            ...(proxy ? [`--proxy=http://${proxy}`, '--ignore-host=127.0.0.1', '--ignore-host=localhost'] : []),
+          ],
+        },
+        unhandledPromptBehavior: 'accept',
       },
     },
   });
@@ -166,22 +172,10 @@ function webkitPage(call: Call, end: () => Promise<void>): EnginePage {
     },
     pressEnter: async (selector) =>
       void (await call('POST', `/element/${await find(selector)}/value`, { text: '\uE007' })),
-    setInputFiles: async (selector, paths) => {
-      // WebKitWebDriver cannot type paths into a file input; the files are handed to the input
-      // as the page would get them from the picker (a DataTransfer's FileList) and it is told they changed.
-      const files = paths.map((path) => ({ name: basename(path), bytes: [...readFileSync(path)] }));
-      await evaluate(
-        ({ selector, files }: { selector: string; files: Array<{ name: string; bytes: number[] }> }) => {
-          const input = document.querySelector(selector) as HTMLInputElement;
-          const transfer = new DataTransfer();
-          for (const file of files) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name));
-          input.files = transfer.files;
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-          input.dispatchEvent(new Event('change', { bubbles: true }));
-        },
-        { selector, files },
-      );
-    },
+    // WebKitWebDriver can neither type paths into a file input nor report downloads: both
+    // go through the page.
+    setInputFiles: (selector, paths) => pickInPage(page, selector, pickedFiles(paths)),
+    download: (selector) => downloadInPage(page, selector),
     screenshot: async (path) => writeFileSync(path, Buffer.from(await call('GET', '/screenshot'), 'base64')),
     setViewport: async (width, height) => void (await call('POST', '/window/rect', { width, height })),
     errors: async () => [...lastErrors, ...(await evaluate(() => (window as any).__pageErrors ?? []))],
