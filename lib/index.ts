@@ -40,6 +40,8 @@ export {
   saveIndexToOpfs,
 } from './persistence/persistence.js';
 export type { LocalSave } from './persistence/persistence.js';
+export { capabilities } from './engine/capabilities.js';
+export type { Capabilities, Capability } from './engine/capabilities.js';
 export { exportEmbeddings, importEmbeddings } from './persistence/interchange.js';
 export type { EmbeddingsExport } from './persistence/interchange.js';
 export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, clearModelCache } from './model/model-files.js';

@@ -16,6 +16,7 @@ npm run --silent lint
 step "reference results from scikit-learn, Pillow, numpy and CLIP's tokenizer"
 /usr/bin/python3 tests/reference/make_clustering_refs.py build/reference/clustering
 /usr/bin/python3 tests/reference/make_preprocess_refs.py build/reference/preprocess
+/usr/bin/python3 tests/reference/make_format_fixtures.py build/reference/formats
 /usr/bin/python3 tests/reference/clip_tokenizer_reference.py build/reference/tokenizer
 
 step "test models (python3-onnx)"

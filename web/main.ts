@@ -124,10 +124,12 @@ async function loadModel(key: ModelKey): Promise<void> {
     modelKey = key;
     await previous?.delete();
     localStorage.setItem('clipscope-demo-model', key);
-    const { name, reason, threads } = engine.backend;
+    const { name, reason, threads, threadsReason } = engine.backend;
+    // One thread is worth explaining: the page could be faster where threads work.
     say(
       $('backend'),
-      `Running on ${name === 'webgpu' ? 'WebGPU' : `WebAssembly (${threads} thread${threads > 1 ? 's' : ''})`}: ${reason}.`,
+      `Running on ${name === 'webgpu' ? 'WebGPU' : `WebAssembly (${threads} thread${threads > 1 ? 's' : ''})`}: ${reason}.` +
+        (threads === 1 ? ` One thread: ${threadsReason}.` : ''),
     );
     say(status, `Model ready (${engine.files.vision ?? ''}, ${engine.dim}-dimensional embeddings).`);
     await restoreEmbeddings();

@@ -19,11 +19,16 @@ async function checkRgbaCopy(): Promise<boolean> {
   }
 }
 
+/** Whether VideoFrame.copyTo converts to RGBA here (checked once on a known pixel). */
+export async function rgbaCopyWorks(): Promise<boolean> {
+  if (typeof VideoFrame === 'undefined') return false;
+  rgbaCopySupported ??= checkRgbaCopy();
+  return rgbaCopySupported;
+}
+
 /** RGBA bytes (width × height × 4) of a bitmap via VideoFrame, or undefined where unsupported. */
 export async function copyBitmapRgba(bitmap: ImageBitmap): Promise<Uint8Array | undefined> {
-  if (typeof VideoFrame === 'undefined') return undefined;
-  rgbaCopySupported ??= checkRgbaCopy();
-  if (!(await rgbaCopySupported)) return undefined;
+  if (!(await rgbaCopyWorks())) return undefined;
   const { width, height } = bitmap;
   const frame = new VideoFrame(bitmap, { timestamp: 0 });
   try {

@@ -1,7 +1,7 @@
 // Turning what a page or a script has (files, blobs, bitmaps, canvases, URLs, bytes) into
 // 8-bit pixels for the preprocessor, with the same guards everywhere.
 import { ClipscopeError, DecodeError, InvalidArgumentError } from '../common/errors.js';
-import { jpegOrientation, readImageHeader } from './image-header.js';
+import { jpegOrientation, readImageHeader, sniffImageFormat } from './image-header.js';
 import { importNodeOnly, readFileUrl } from '../common/node-only.js';
 import { copyBitmapRgba } from './bitmap-pixels.js';
 import { decodePng } from './png.js';
@@ -82,9 +82,14 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
       premultiplyAlpha: 'none',
     });
   } catch (error) {
-    return fail(
-      `not a decodable image${header ? ` (${header.format} data is corrupt or truncated)` : ''}: ${String(error)}`,
-    );
+    // A format this browser decodes elsewhere is damaged; another format it may not decode at all.
+    const format = sniffImageFormat(head);
+    if (header) return fail(`not a decodable image (${header.format} data is corrupt or truncated): ${String(error)}`);
+    if (format)
+      return fail(
+        `not a decodable image: this browser cannot decode ${format} images, or the file is damaged (${String(error)})`,
+      );
+    return fail(`not a decodable image: ${String(error)}`);
   }
   try {
     return await bitmapPixels(bitmap, maxPixels);
@@ -98,7 +103,14 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
 async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): Promise<RawImage> {
   if (bytes.length === 0) fail('file is empty');
   const header = readImageHeader(bytes);
-  if (!header) fail('not a PNG or JPEG image (unrecognised header)');
+  if (!header) {
+    const format = sniffImageFormat(bytes);
+    fail(
+      format
+        ? `${format} images cannot be decoded in Node; use PNG or JPEG`
+        : 'not a PNG or JPEG image (unrecognised header)',
+    );
+  }
   checkSize(header.width, header.height, maxPixels);
   if (header.format === 'png') return decodePng(bytes);
   if (header.format === 'jpeg') {

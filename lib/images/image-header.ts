@@ -40,6 +40,36 @@ function jpegSize(b: Uint8Array): { width: number; height: number } | undefined 
   return undefined;
 }
 
+const ISO_BRANDS: Record<string, string> = {
+  avif: 'AVIF',
+  avis: 'AVIF',
+  heic: 'HEIC',
+  heix: 'HEIC',
+  heim: 'HEIC',
+  heis: 'HEIC',
+  hevc: 'HEIC',
+  mif1: 'HEIF',
+  msf1: 'HEIF',
+};
+
+/**
+ * The name of an image format from its first bytes (more formats than {@link readImageHeader}
+ * reads sizes of), to say which format a browser could not decode; undefined if unknown.
+ */
+export function sniffImageFormat(b: Uint8Array): string | undefined {
+  const header = readImageHeader(b);
+  if (header) return header.format === 'jpeg' ? 'JPEG' : header.format.toUpperCase().replace('WEBP', 'WebP');
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || ascii(0, 4) === 'MM\0*'))
+    return 'TIFF';
+  if (b.length >= 12 && ascii(4, 8) === 'ftyp') return ISO_BRANDS[ascii(8, 12)] ?? 'HEIF';
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0x0a) return 'JPEG XL';
+  if (b.length >= 12 && ascii(4, 8) === 'JXL ') return 'JPEG XL';
+  if (b.length >= 4 && ascii(0, 4) === '8BPS') return 'PSD';
+  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 1 && b[3] === 0) return 'ICO';
+  return undefined;
+}
+
 /** The format and size of PNG, JPEG, GIF, WebP or BMP bytes; undefined for anything else. */
 export function readImageHeader(b: Uint8Array): ImageHeader | undefined {
   if (b.length >= 24 && u32be(b, 0) === 0x89504e47 && u32be(b, 12) === 0x49484452) {

@@ -26,8 +26,8 @@ import {
   chooseBackend,
   checkInterface,
   createSession,
-  defaultThreads,
   outputFloats,
+  resolveThreads,
   type Ort,
   type BackendChoice,
   type BackendInfo,
@@ -47,7 +47,10 @@ export interface ClipModelOptions {
   backend?: BackendChoice;
   /** Default `'quantized'` (the files Transformers.js uses by default). */
   dtype?: ModelDtype;
-  /** WASM threads. Default: up to 4 when the page is cross-origin isolated, else 1. */
+  /**
+   * WASM threads. Default: up to 4 where the context allows threads (cross-origin isolated,
+   * shared memory, Workers), else 1; `backend.threadsReason` says which.
+   */
   threads?: number;
   /** Expected sizes / SHA-256 of files; a mismatch is a ModelLoadError. */
   manifest?: ModelManifest;
@@ -416,8 +419,8 @@ export class ClipModel {
    */
   static async load(source: ModelSource = DEFAULT_MODEL_URL, options: ClipModelOptions = {}): Promise<ClipModel> {
     await init();
-    const threads = integerAtLeast(options.threads ?? defaultThreads(), 1, 'threads');
-    const backend = await chooseBackend(options.backend ?? 'auto', threads);
+    const requested = options.threads === undefined ? undefined : integerAtLeast(options.threads, 1, 'threads');
+    const backend = await chooseBackend(options.backend ?? 'auto', resolveThreads(requested));
     const parts = await readModelParts(modelFiles(source), options);
     let sessions: Partial<Record<EncoderKind, Encoder>> = {};
     try {
@@ -469,6 +472,7 @@ export class ClipModel {
       name: 'wasm',
       reason: `WebGPU output disagreed with WASM on the canary input (cosine ${verdict.cosine.toFixed(6)} < ${minCosine}); using WASM`,
       threads: this.backend.threads,
+      threadsReason: this.backend.threadsReason,
     };
   }
 

@@ -13,6 +13,8 @@ export interface BackendInfo {
   reason: string;
   /** WASM threads (1 without cross-origin isolation). */
   threads: number;
+  /** Why that many threads: what the context allows, detected, or what was requested. */
+  threadsReason: string;
 }
 
 /** Package-wide onnxruntime-web settings; set them before the first model loads. */
@@ -31,11 +33,47 @@ export const runtimeSettings: RuntimeSettings = {};
 const scope = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
 const isBrowser = scope.document !== undefined || scope.WorkerGlobalScope !== undefined;
 
-/** Threads ORT may use: several only where SharedArrayBuffer works (cross-origin isolated pages). */
-export function defaultThreads(): number {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  if (!isBrowser || !isolated) return 1;
-  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+/** What {@link threadSupport} looks at: the global scope's features (a parameter for the tests). */
+export interface ThreadScope {
+  crossOriginIsolated?: boolean;
+  SharedArrayBuffer?: unknown;
+  Worker?: unknown;
+  WebAssembly?: { Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => unknown };
+  navigator?: { hardwareConcurrency?: number };
+}
+
+/** Most threads used by default: leaves the page's own work a core on larger machines. */
+const MAX_DEFAULT_THREADS = 4;
+
+/**
+ * How many WASM threads onnxruntime-web can use in this context, and why: several only where
+ * each thing its threads need is there (feature detection, never the browser's name).
+ */
+export function threadSupport(
+  scope: ThreadScope = globalThis as ThreadScope,
+  browser = isBrowser,
+): { threads: number; reason: string } {
+  const one = (reason: string) => ({ threads: 1, reason });
+  if (!browser) return one('outside a browser onnxruntime-web runs its WASM backend on one thread');
+  if (scope.crossOriginIsolated !== true)
+    return one(
+      'the page is not cross-origin isolated (it needs the COOP and COEP headers), so WASM threads are unavailable',
+    );
+  if (typeof scope.SharedArrayBuffer !== 'function')
+    return one('SharedArrayBuffer is missing although the page is cross-origin isolated');
+  try {
+    new scope.WebAssembly!.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch (error) {
+    return one(`shared WebAssembly memory cannot be created here (${String(error)})`);
+  }
+  if (typeof scope.Worker !== 'function')
+    return one('this context cannot start Workers, which onnxruntime-web runs its threads in');
+  const cores = Math.max(1, Math.floor(scope.navigator?.hardwareConcurrency ?? 1));
+  const threads = Math.min(MAX_DEFAULT_THREADS, cores);
+  return {
+    threads,
+    reason: `cross-origin isolated, ${cores} core${cores > 1 ? 's' : ''}: ${threads} thread${threads > 1 ? 's' : ''}`,
+  };
 }
 
 const modules: Partial<Record<'webgpu' | 'wasm', Promise<typeof Ort>>> = {};
@@ -79,12 +117,32 @@ export async function webgpuUnavailableReason(): Promise<string | undefined> {
   }
 }
 
+/**
+ * Threads for a model: the requested count where threads work here, else one; the default
+ * where none is requested. With the reason.
+ */
+export function resolveThreads(requested: number | undefined): { threads: number; reason: string } {
+  const support = threadSupport();
+  if (requested === undefined) return support;
+  if (requested === 1) return { threads: 1, reason: 'requested' };
+  if (support.threads === 1 && isBrowser)
+    return { threads: 1, reason: `${requested} requested, but ${support.reason}` };
+  return { threads: requested, reason: 'requested' };
+}
+
 /** Picks the backend for a choice; WebGPU requested where it is unusable is an error. */
-export async function chooseBackend(choice: BackendChoice, threads: number): Promise<BackendInfo> {
+export async function chooseBackend(
+  choice: BackendChoice,
+  wanted: { threads: number; reason: string },
+): Promise<BackendInfo> {
   const pick = async (name: 'webgpu' | 'wasm', reason: string): Promise<BackendInfo> => {
-    const wasmThreads = configureWasm(await loadOrt(name), threads);
-    if (name === 'webgpu') configureWasm(await loadOrt('wasm'), threads); // the canary's reference
-    return { name, reason, threads: wasmThreads };
+    const threads = configureWasm(await loadOrt(name), wanted.threads);
+    if (name === 'webgpu') configureWasm(await loadOrt('wasm'), wanted.threads); // the canary's reference
+    const threadsReason =
+      threads === wanted.threads
+        ? wanted.reason
+        : `onnxruntime-web already runs with ${threads} thread${threads > 1 ? 's' : ''} here (the first model's setting holds)`;
+    return { name, reason, threads, threadsReason };
   };
   if (choice === 'wasm') return pick('wasm', 'requested');
   const unavailable = await webgpuUnavailableReason();

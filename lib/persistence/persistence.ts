@@ -72,7 +72,7 @@ export async function deleteIndexFromIndexedDB(key: string): Promise<void> {
 }
 
 /** Why this context cannot write OPFS files, or undefined if it can (feature detection only). */
-function opfsMissing(): string | undefined {
+export function opfsMissing(): string | undefined {
   const storage = (globalThis.navigator as Navigator | undefined)?.storage;
   if (!storage?.getDirectory) return 'the origin-private file system (OPFS) is not available here';
   if (typeof FileSystemFileHandle === 'undefined' || !('createWritable' in FileSystemFileHandle.prototype))

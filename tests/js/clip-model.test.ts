@@ -43,6 +43,7 @@ describe('ClipModel on the tiny model with the real interface', () => {
       name: 'wasm',
       reason: 'navigator.gpu is not available here (no WebGPU in this browser or context)',
       threads: 1,
+      threadsReason: 'outside a browser onnxruntime-web runs its WASM backend on one thread',
     });
   });
 

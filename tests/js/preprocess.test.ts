@@ -205,6 +205,14 @@ describe('decoding in Node', () => {
     await expect(decodeImage(new TextEncoder().encode('hello, not an image'))).rejects.toThrow(
       'not a PNG or JPEG image (unrecognised header)',
     );
+    // Formats Node does not decode are named.
+    const formats = new URL('../formats/', dir);
+    await expect(decodeImage(readFileSync(new URL('lossless.tiff', formats)))).rejects.toThrow(
+      'TIFF images cannot be decoded in Node; use PNG or JPEG',
+    );
+    await expect(decodeImage(readFileSync(new URL('lossless.avif', formats)))).rejects.toThrow(
+      'AVIF images cannot be decoded in Node; use PNG or JPEG',
+    );
     const bomb = Uint8Array.from(png.subarray(0, 64));
     new DataView(bomb.buffer).setUint32(16, 100000);
     new DataView(bomb.buffer).setUint32(20, 100000);

@@ -1,0 +1,90 @@
+"""Images in every format the browsers may decode, with the pixels Pillow decodes from each.
+
+Writes to the folder given: for each fixture the file and <file>.arrays holding Pillow's RGB
+pixels. Lossless formats (PNG, GIF from a 200-colour image, BMP, lossless WebP, lossless AVIF
+by avifenc) must decode to the source exactly; JPEGs (photo-like, three chroma subsamplings,
+progressive, grayscale) show how close each engine's decoder comes to Pillow's (libjpeg-turbo);
+TIFF is a format most browsers cannot decode. AVIF's reference is libavif's avifdec
+(Pillow has no AVIF decoder here).
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+from PIL import Image
+
+from named_arrays import write_arrays
+
+
+def photo(width, height, seed):
+    """Smooth gradients, soft blobs, an edge and sensor-like noise: what cameras produce."""
+    rng = np.random.RandomState(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    image = np.stack([
+        120 + 100 * np.sin(x / 37.0 + seed),
+        90 + 80 * np.cos(y / 23.0),
+        140 + 90 * np.sin((x + y) / 51.0),
+    ], axis=-1)
+    for _ in range(6):
+        cx, cy, r = rng.uniform(0, width), rng.uniform(0, height), rng.uniform(8, 40)
+        blob = np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * r * r))[..., None]
+        image = image * (1 - blob) + rng.uniform(0, 255, 3) * blob
+    image[:, width // 2:width // 2 + 2] = 250
+    image += rng.normal(0, 6, image.shape)
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def palette_image(width, height):
+    """At most 200 colours, so a GIF holds it exactly."""
+    y, x = np.mgrid[0:height, 0:width]
+    index = ((x // 3) * 7 + (y // 2) * 13) % 200
+    colours = np.random.RandomState(5).randint(0, 256, (200, 3)).astype(np.uint8)
+    return colours[index]
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    lossless = photo(61, 47, 1)
+    written = []
+
+    def save(name, image, **options):
+        path = os.path.join(out, name)
+        image.save(path, **options)
+        written.append(name)
+
+    save("lossless.png", Image.fromarray(lossless))
+    save("lossless.bmp", Image.fromarray(lossless))
+    save("lossless.webp", Image.fromarray(lossless), lossless=True)
+    save("lossless.tiff", Image.fromarray(lossless))
+    save("palette.gif", Image.fromarray(palette_image(61, 47)).quantize(colors=256, dither=Image.Dither.NONE))
+    # avifenc (libavif-bin): lossless is 4:4:4 with the identity matrix, so RGB survives exactly.
+    subprocess.run(
+        ["avifenc", "--lossless", "-j", "1", os.path.join(out, "lossless.png"), os.path.join(out, "lossless.avif")],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    written.append("lossless.avif")
+
+    picture = Image.fromarray(photo(320, 240, 2))
+    for name, subsampling in (("420", 2), ("422", 1), ("444", 0)):
+        save(f"photo-{name}.jpg", picture, quality=90, subsampling=subsampling)
+    save("photo-progressive.jpg", picture, quality=90, progressive=True)
+    save("photo-gray.jpg", picture.convert("L"), quality=90)
+
+    for name in written:
+        path = os.path.join(out, name)
+        if name.endswith(".avif"):
+            # Pillow has no AVIF decoder here: libavif's own avifdec decodes it.
+            decoded = path + ".png"
+            subprocess.run(["avifdec", path, decoded], check=True, stdout=subprocess.DEVNULL)
+            path = decoded
+        with Image.open(path) as image:
+            pixels = np.asarray(image.convert("RGB"))
+        if name.startswith("lossless"):
+            assert np.array_equal(pixels, lossless), f"{name} is not lossless"
+        write_arrays(os.path.join(out, f"{name}.arrays"), pixels=pixels)
+
+
+if __name__ == "__main__":
+    main()
