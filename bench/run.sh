@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
 # sections of bench/RESULTS.md.
-# Usage: npm run bench [-- index|kmeans|near-duplicates|preprocess|pipeline [options]]
+# Usage: npm run bench [-- index|kmeans|near-duplicates|preprocess|pipeline|engines [options]]
 #        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md: checks the harness)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,13 +20,23 @@ cmake --build --preset native-release --target clipscope_bench clipscope_kmeans_
 which=${1:-all}
 [ $# -gt 0 ] && shift
 run() { node --max-old-space-size=8192 "bench/$1.mjs" --out bench/RESULTS.md "${@:2}"; }
+# Embeddings of the same files in Chromium, Firefox and WebKit (a measurement, with the
+# ViT-B/32-shaped model and the format fixtures).
+engines_measure() {
+  /usr/bin/python3 tests/reference/make_format_fixtures.py build/reference/formats
+  [ -f bench/data/models/clip-vit-b32-random/onnx/vision_model.onnx ] ||
+    /usr/bin/python3 models/generate_test_models.py bench/data/models --vit-b32
+  npx vite build --config tests/e2e/app/vite.config.ts --logLevel warn
+  npx vitest run --config bench/engines/vitest.config.ts
+}
 case "$which" in
   index) run index-search "$@" ;;
   kmeans) run kmeans "$@" ;;
   preprocess) run preprocess "$@" ;;
   near-duplicates) run near-duplicates "$@" ;;
   pipeline) run clip-pipeline "$@" ;;
-  all) run index-search && run kmeans && run near-duplicates && run preprocess && run clip-pipeline &&
+  engines) engines_measure ;;
+  all) run index-search && run kmeans && run near-duplicates && run preprocess && run clip-pipeline && engines_measure &&
     node bench/chart.mjs --results bench/RESULTS.md --out bench/results.svg ;;
   smoke)
     out=${1:-build/bench-smoke/RESULTS.md}

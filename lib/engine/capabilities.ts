@@ -54,7 +54,11 @@ export async function capabilities(): Promise<Capabilities> {
     threads: { available: threads.threads > 1, count: threads.threads, detail: threads.reason },
     imageDecoding: decoding
       ? { available: true, detail: 'createImageBitmap and OffscreenCanvas decode images here' }
-      : { available: false, detail: 'no createImageBitmap/OffscreenCanvas here: pass decoded pixels (RawImage)' },
+      : {
+          available: false,
+          detail:
+            'no createImageBitmap/OffscreenCanvas here: clipscope decodes PNG and JPEG itself; other formats need decoded pixels (RawImage)',
+        },
     videoFrameCopy: copy
       ? { available: true, detail: 'decoded pixels are read with VideoFrame.copyTo' }
       : {
