@@ -1,8 +1,11 @@
 // Turning what a page or a script has (files, blobs, bitmaps, canvases, URLs, bytes) into
 // 8-bit pixels for the preprocessor, with the same guards everywhere.
 import { ClipscopeError, DecodeError, InvalidArgumentError } from '../common/errors.js';
-import { jpegOrientation, readImageHeader, sniffImageFormat } from './image-header.js';
-import { importNodeOnly, readFileUrl } from '../common/node-only.js';
+import { readImageHeader, sniffImageFormat } from './image-header.js';
+import { readFileUrl } from '../common/node-only.js';
+import { checkSize, fail } from './decode-checks.js';
+import { decodeBytesInNode } from './node-decode.js';
+export { orient } from './orient.js';
 import { copyBitmapRgba } from './bitmap-pixels.js';
 import { decodePng } from './png.js';
 import { DEFAULT_MAX_PIXELS } from './preprocess.js';
@@ -26,17 +29,6 @@ export type ImageSource =
 export interface DecodeOptions {
   /** Refuse images with more pixels, before decoding them. Default 50 megapixels. */
   maxPixels?: number;
-}
-
-function fail(message: string): never {
-  throw new DecodeError(message);
-}
-
-function checkSize(width: number, height: number, maxPixels: number): void {
-  if (!(width > 0 && height > 0)) fail(`image is empty (${width} x ${height})`);
-  if (width * height > maxPixels) {
-    fail(`image of ${width} x ${height} pixels is above the limit of ${maxPixels} pixels`);
-  }
 }
 
 const isBrowser =
@@ -98,92 +90,6 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
   }
 }
 
-// Node: PNG with clipscope's decoder and JPEG with jpeg-js (pure JS, loaded only here),
-// EXIF orientation applied as in transformers' load_image.
-async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): Promise<RawImage> {
-  if (bytes.length === 0) fail('file is empty');
-  const header = readImageHeader(bytes);
-  if (!header) {
-    const format = sniffImageFormat(bytes);
-    fail(
-      format
-        ? `${format} images cannot be decoded in Node; use PNG or JPEG`
-        : 'not a PNG or JPEG image (unrecognised header)',
-    );
-  }
-  checkSize(header.width, header.height, maxPixels);
-  if (header.format === 'png') return decodePng(bytes);
-  if (header.format === 'jpeg') {
-    const jpeg = await importNodeOnly<typeof import('jpeg-js')>('jpeg-js');
-    let decoded: { width: number; height: number; data: Uint8Array };
-    try {
-      decoded = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: false,
-        maxResolutionInMP: Math.ceil(maxPixels / 1e6),
-        maxMemoryUsageInMB: Math.max(512, Math.ceil((maxPixels * 4) / 1e6)),
-      });
-    } catch (error) {
-      return fail(`JPEG data is corrupt or truncated: ${String((error as Error).message ?? error)}`);
-    }
-    return orient(
-      { data: decoded.data, width: decoded.width, height: decoded.height, channels: 3 },
-      jpegOrientation(bytes),
-    );
-  }
-  return fail(`${header.format} images are decoded in browsers only; in Node use PNG or JPEG`);
-}
-
-/** Applies an EXIF orientation (1..8) to pixels: what browsers and PIL's exif_transpose do. */
-export function orient(image: RawImage, orientation: number): RawImage {
-  if (orientation <= 1 || orientation > 8) return image;
-  const { width: w, height: h, channels: c } = image;
-  const stride = image.stride ?? w * c;
-  const swap = orientation >= 5;
-  const ow = swap ? h : w;
-  const oh = swap ? w : h;
-  const out = new Uint8Array(ow * oh * c);
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      // source coordinates for each orientation (EXIF 2.3, Table 4)
-      let sx: number;
-      let sy: number;
-      switch (orientation) {
-        case 2:
-          sx = w - 1 - x;
-          sy = y;
-          break;
-        case 3:
-          sx = w - 1 - x;
-          sy = h - 1 - y;
-          break;
-        case 4:
-          sx = x;
-          sy = h - 1 - y;
-          break;
-        case 5:
-          sx = y;
-          sy = x;
-          break;
-        case 6:
-          sx = y;
-          sy = h - 1 - x;
-          break;
-        case 7:
-          sx = w - 1 - y;
-          sy = h - 1 - x;
-          break;
-        default:
-          sx = w - 1 - y;
-          sy = x;
-          break; // 8
-      }
-      for (let k = 0; k < c; k++) out[(y * ow + x) * c + k] = image.data[sy * stride + sx * c + k];
-    }
-  }
-  return { data: out, width: ow, height: oh, channels: c };
-}
-
 async function bytesOfUrl(url: URL): Promise<Uint8Array> {
   if (url.protocol === 'file:') {
     return readFileUrl(url);
@@ -194,12 +100,13 @@ async function bytesOfUrl(url: URL): Promise<Uint8Array> {
 }
 
 /**
- * Decodes an image to 8-bit pixels. PNG files are decoded by clipscope everywhere (exact
- * pixels: canvas would premultiply alpha). In browsers and Workers other files (JPEG, WebP,
- * GIF, BMP) go through `createImageBitmap` (EXIF orientation applied, no color-space
- * conversion, no premultiplied alpha) and an OffscreenCanvas; ImageBitmap, ImageData, <img>
- * and canvases are read directly. Node: PNG and JPEG (jpeg-js, EXIF orientation applied)
- * from bytes, Blobs, file: URLs, paths and http(s) URLs.
+ * Decodes an image to 8-bit pixels. In browsers and Workers PNG files are decoded by clipscope
+ * (exact pixels: canvas would premultiply alpha) and other files (JPEG, WebP, AVIF, GIF, BMP)
+ * go through `createImageBitmap` (EXIF orientation applied, no color-space conversion, no
+ * premultiplied alpha) and an OffscreenCanvas; ImageBitmap, ImageData, <img> and canvases are
+ * read directly. Node: PNG by clipscope; JPEG, WebP, GIF, AVIF and TIFF through the optional
+ * dependency `sharp` (libjpeg-turbo: Pillow's JPEG pixels), EXIF orientation applied, from
+ * bytes, Blobs, file: URLs, paths and http(s) URLs.
  * Throws `DecodeError` for empty, truncated, corrupt, unsupported or too large images.
  */
 export async function decodeImage(source: ImageSource, options: DecodeOptions = {}): Promise<RawImage> {

@@ -6,6 +6,8 @@ export interface ImageHeader {
   format: 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
   width: number;
   height: number;
+  /** JPEG only: colour components in the frame (1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK). */
+  components?: number;
 }
 
 function u16be(b: Uint8Array, at: number): number {
@@ -21,7 +23,7 @@ function u32le(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 }
 
-function jpegSize(b: Uint8Array): { width: number; height: number } | undefined {
+function jpegSize(b: Uint8Array): { width: number; height: number; components: number } | undefined {
   let at = 2;
   while (at + 9 < b.length) {
     if (b[at] !== 0xff) return undefined;
@@ -33,7 +35,7 @@ function jpegSize(b: Uint8Array): { width: number; height: number } | undefined 
     const length = u16be(b, at + 2);
     // SOF0..SOF15 carry the size, except DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: u16be(b, at + 5), width: u16be(b, at + 7) };
+      return { height: u16be(b, at + 5), width: u16be(b, at + 7), components: b[at + 9] };
     }
     at += 2 + length;
   }

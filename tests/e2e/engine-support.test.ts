@@ -29,6 +29,8 @@ const JPEGS: Record<string, string> = {
   '4:4:4': 'photo-444.jpg',
   progressive: 'photo-progressive.jpg',
   grayscale: 'photo-gray.jpg',
+  'restart markers': 'photo-restart.jpg',
+  CMYK: 'photo-cmyk.jpg',
 };
 
 let plain: Awaited<ReturnType<typeof serveRepository>>;
@@ -163,7 +165,7 @@ describe.each(ENGINES)('%s', (engine) => {
     });
   });
 
-  it("decodes JPEGs of every subsampling, progressive and grayscale to exactly Pillow's pixels", async () => {
+  it("decodes JPEGs of every subsampling, progressive, grayscale, with restart markers and CMYK to exactly Pillow's pixels", async () => {
     const page = await openPackagePage(browser, plain.url);
     const outcomes: Record<string, string> = {};
     for (const [variant, file] of Object.entries(JPEGS)) outcomes[variant] = await decodeFixture(page, file);

@@ -14,7 +14,7 @@ export interface Measured {
   jpegExact: string[];
 }
 
-export const JPEG_VARIANTS = ['4:2:0', '4:2:2', '4:4:4', 'progressive', 'grayscale'];
+export const JPEG_VARIANTS = ['4:2:0', '4:2:2', '4:4:4', 'progressive', 'grayscale', 'restart markers', 'CMYK'];
 
 /** The checked cells of an engine's row, after its name and the version tested. */
 export function matrixCells(m: Measured): string[] {

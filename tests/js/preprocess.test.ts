@@ -171,7 +171,7 @@ describe('decoding in Node', () => {
       [2, 300, 2],
     ]);
     expect(result.failures.map((f) => [f.index, f.error.message])).toEqual([
-      [1, 'not a PNG or JPEG image (unrecognised header)'],
+      [1, 'not a decodable image (unrecognised header)'],
       [3, 'PNG data is corrupt or truncated: a chunk runs past the end of the file (truncated)'],
     ]);
   });
@@ -203,15 +203,7 @@ describe('decoding in Node', () => {
       'PNG data is corrupt or truncated: a chunk fails its CRC check (corrupt)',
     );
     await expect(decodeImage(new TextEncoder().encode('hello, not an image'))).rejects.toThrow(
-      'not a PNG or JPEG image (unrecognised header)',
-    );
-    // Formats Node does not decode are named.
-    const formats = new URL('../formats/', dir);
-    await expect(decodeImage(readFileSync(new URL('lossless.tiff', formats)))).rejects.toThrow(
-      'TIFF images cannot be decoded in Node; use PNG or JPEG',
-    );
-    await expect(decodeImage(readFileSync(new URL('lossless.avif', formats)))).rejects.toThrow(
-      'AVIF images cannot be decoded in Node; use PNG or JPEG',
+      'not a decodable image (unrecognised header)',
     );
     const bomb = Uint8Array.from(png.subarray(0, 64));
     new DataView(bomb.buffer).setUint32(16, 100000);

@@ -3,7 +3,8 @@
 Writes to the folder given: for each fixture the file and <file>.arrays holding Pillow's RGB
 pixels. Lossless formats (PNG, GIF from a 200-colour image, BMP, lossless WebP, lossless AVIF
 by avifenc) must decode to the source exactly; JPEGs (photo-like, three chroma subsamplings,
-progressive, grayscale) show how close each engine's decoder comes to Pillow's (libjpeg-turbo);
+progressive, grayscale, restart markers by cjpeg, CMYK) show how close each decoder comes to
+Pillow's (libjpeg-turbo);
 TIFF is a format most browsers cannot decode. AVIF's reference is libavif's avifdec
 (Pillow has no AVIF decoder here).
 """
@@ -71,6 +72,14 @@ def main():
         save(f"photo-{name}.jpg", picture, quality=90, subsampling=subsampling)
     save("photo-progressive.jpg", picture, quality=90, progressive=True)
     save("photo-gray.jpg", picture.convert("L"), quality=90)
+    save("photo-cmyk.jpg", picture.convert("CMYK"), quality=90)
+    # Restart markers every MCU row: Pillow cannot write them, libjpeg-turbo's cjpeg can.
+    ppm = os.path.join(out, "photo.ppm")
+    picture.save(ppm)
+    with open(os.path.join(out, "photo-restart.jpg"), "wb") as jpeg:
+        subprocess.run(["cjpeg", "-quality", "90", "-restart", "1", ppm], check=True, stdout=jpeg)
+    os.remove(ppm)
+    written.append("photo-restart.jpg")
 
     for name in written:
         path = os.path.join(out, name)

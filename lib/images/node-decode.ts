@@ -1,0 +1,85 @@
+// Decoding in Node. PNG with clipscope's own decoder (Pillow's pixels, channels as stored,
+// inflation bounded by the header, precise errors); JPEG, WebP, GIF (first frame), AVIF and TIFF
+// through sharp (libvips, whose JPEG decoder is libjpeg-turbo's, as Pillow's is: the same
+// pixels), an optional dependency loaded only here. EXIF orientation is applied to JPEGs as in
+// transformers' load_image.
+import { jpegOrientation, readImageHeader, sniffImageFormat } from './image-header.js';
+import { importNodeOnly } from '../common/node-only.js';
+import { checkSize, fail } from './decode-checks.js';
+import { decodePng } from './png.js';
+import { orient } from './orient.js';
+import type { RawImage } from './raw-image.js';
+
+type Sharp = typeof import('sharp').default;
+let sharpModule: Promise<Sharp | undefined> | undefined;
+
+function loadSharp(): Promise<Sharp | undefined> {
+  sharpModule ??= importNodeOnly<{ default: Sharp }>('sharp').then(
+    ({ default: sharp }) => {
+      sharp.cache(false); // decoded images are used once: keep no copies
+      return sharp;
+    },
+    () => undefined,
+  );
+  return sharpModule;
+}
+
+export async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): Promise<RawImage> {
+  if (bytes.length === 0) fail('file is empty');
+  const header = readImageHeader(bytes);
+  const format = sniffImageFormat(bytes);
+  if (header) checkSize(header.width, header.height, maxPixels);
+  if (header?.format === 'png') return decodePng(bytes);
+  if (!format) fail('not a decodable image (unrecognised header)');
+  if (
+    format === 'BMP' ||
+    format === 'HEIC' ||
+    format === 'HEIF' ||
+    format === 'PSD' ||
+    format === 'ICO' ||
+    format === 'JPEG XL'
+  )
+    fail(`${format} images cannot be decoded in Node; use JPEG, PNG, WebP, GIF, AVIF or TIFF`);
+  const sharp = await loadSharp();
+  if (!sharp) fail(`${format} images in Node need the optional dependency sharp (npm install sharp)`);
+  // CMYK JPEGs become RGB as Pillow makes them (a plain inversion, no colour profile), so the
+  // pixels match Python pipelines; sharp would convert through a CMYK profile.
+  const cmyk = header?.format === 'jpeg' && header.components === 4;
+  let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
+  try {
+    // The pixel limit holds for formats whose size the header check did not read (AVIF, TIFF).
+    const pipeline = sharp(bytes, { limitInputPixels: maxPixels, sequentialRead: true, autoOrient: false });
+    decoded = await (
+      cmyk ? pipeline.pipelineColourspace('cmyk').toColourspace('cmyk') : pipeline.removeAlpha().toColourspace('srgb')
+    )
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/pixel limit/i.test(message)) fail(`${format} image is above the limit of ${maxPixels} pixels`);
+    return fail(`${format} data is corrupt or truncated: ${message}`);
+  }
+  const { data, info } = decoded;
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const image: RawImage = {
+    data: cmyk ? cmykToRgbAsPillow(pixels, info.width * info.height) : pixels,
+    width: info.width,
+    height: info.height,
+    channels: (cmyk ? 3 : info.channels) as 3,
+  };
+  return header?.format === 'jpeg' ? orient(image, jpegOrientation(bytes)) : image;
+}
+
+// Pillow's cmyk2rgb (Convert.c): each channel is (255 - k) - c·(255 - k)/255, rounded as
+// its MULDIV255 rounds.
+function cmykToRgbAsPillow(cmyk: Uint8Array, pixels: number): Uint8Array {
+  const rgb = new Uint8Array(pixels * 3);
+  for (let p = 0; p < pixels; p++) {
+    const nk = 255 - cmyk[p * 4 + 3];
+    for (let c = 0; c < 3; c++) {
+      const t = cmyk[p * 4 + c] * nk + 128;
+      rgb[p * 3 + c] = nk - (((t >> 8) + t) >> 8);
+    }
+  }
+  return rgb;
+}
