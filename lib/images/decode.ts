@@ -5,6 +5,7 @@ import { readImageHeader, sniffImageFormat } from './image-header.js';
 import { readFileUrl } from '../common/node-only.js';
 import { checkSize, fail } from './decode-checks.js';
 import { decodeBytesInNode } from './node-decode.js';
+import { decodeHeif, isHeifFormat } from './heif.js';
 export { orient } from './orient.js';
 import { copyBitmapRgba } from './bitmap-pixels.js';
 import { decodePng } from './png.js';
@@ -64,6 +65,10 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
   const header = readImageHeader(head);
   if (header) checkSize(header.width, header.height, maxPixels);
   if (header?.format === 'png') return decodePng(new Uint8Array(await blob.arrayBuffer()));
+  // HEIC through libheif in every browser, so every engine gives the same pixels (most cannot
+  // decode it at all).
+  const sniffed = sniffImageFormat(head);
+  if (isHeifFormat(sniffed)) return decodeHeif(new Uint8Array(await blob.arrayBuffer()), maxPixels, sniffed!);
   let bitmap: ImageBitmap;
   try {
     // EXIF orientation applied; no color-space conversion or premultiplication, so the pixels
@@ -75,7 +80,7 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
     });
   } catch (error) {
     // A format this browser decodes elsewhere is damaged; another format it may not decode at all.
-    const format = sniffImageFormat(head);
+    const format = sniffed;
     if (header) return fail(`not a decodable image (${header.format} data is corrupt or truncated): ${String(error)}`);
     if (format)
       return fail(
@@ -104,7 +109,8 @@ async function bytesOfUrl(url: URL): Promise<Uint8Array> {
  * (exact pixels: canvas would premultiply alpha) and other files (JPEG, WebP, AVIF, GIF, BMP)
  * go through `createImageBitmap` (EXIF orientation applied, no color-space conversion, no
  * premultiplied alpha) and an OffscreenCanvas; ImageBitmap, ImageData, <img> and canvases are
- * read directly. Node: PNG by clipscope; JPEG, WebP, GIF, AVIF and TIFF through the optional
+ * read directly. HEIC/HEIF everywhere through libheif (loaded when one is met). Node: PNG by
+ * clipscope; JPEG, WebP, GIF, AVIF and TIFF through the optional
  * dependency `sharp` (libjpeg-turbo: Pillow's JPEG pixels), EXIF orientation applied, from
  * bytes, Blobs, file: URLs, paths and http(s) URLs.
  * Throws `DecodeError` for empty, truncated, corrupt, unsupported or too large images.

@@ -7,6 +7,7 @@ import { jpegOrientation, readImageHeader, sniffImageFormat } from './image-head
 import { importNodeOnly } from '../common/node-only.js';
 import { checkSize, fail } from './decode-checks.js';
 import { decodePng } from './png.js';
+import { decodeHeif, isHeifFormat } from './heif.js';
 import { orient } from './orient.js';
 import type { RawImage } from './raw-image.js';
 
@@ -31,15 +32,9 @@ export async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): P
   if (header) checkSize(header.width, header.height, maxPixels);
   if (header?.format === 'png') return decodePng(bytes);
   if (!format) fail('not a decodable image (unrecognised header)');
-  if (
-    format === 'BMP' ||
-    format === 'HEIC' ||
-    format === 'HEIF' ||
-    format === 'PSD' ||
-    format === 'ICO' ||
-    format === 'JPEG XL'
-  )
-    fail(`${format} images cannot be decoded in Node; use JPEG, PNG, WebP, GIF, AVIF or TIFF`);
+  if (isHeifFormat(format)) return decodeHeif(bytes, maxPixels, format);
+  if (format === 'BMP' || format === 'PSD' || format === 'ICO' || format === 'JPEG XL')
+    fail(`${format} images cannot be decoded in Node; use JPEG, PNG, WebP, GIF, AVIF, HEIC or TIFF`);
   const sharp = await loadSharp();
   if (!sharp) fail(`${format} images in Node need the optional dependency sharp (npm install sharp)`);
   // CMYK JPEGs become RGB as Pillow makes them (a plain inversion, no colour profile), so the

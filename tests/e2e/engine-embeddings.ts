@@ -1,5 +1,6 @@
 // The same image files embedded in a browser engine and in Node: the page decodes each file with
-// the browser's decoder, Node embeds Pillow's pixels of it, both with one WASM thread. Shared by
+// the browser's decoder (HEIC with libheif, loaded on demand), Node embeds Pillow's pixels of it
+// (heif-convert's for HEIC), both with one WASM thread. Shared by
 // the test (the small test model) and the measurement with the ViT-B/32-shaped model (bench/).
 import { ClipModel } from '../../dist/advanced.js';
 import { readNamedArrays } from '../js/named-arrays.js';
@@ -12,6 +13,7 @@ export const EMBEDDED_FIXTURES = [
   'photo-444.jpg',
   'photo-progressive.jpg',
   'photo-gray.jpg',
+  'heic-444-rotated.heic',
 ];
 
 /** Embeddings of the fixtures on the page (model at `modelUrl`, served with the fixtures). */
@@ -32,6 +34,11 @@ export function embedInPage(page: EnginePage, modelUrl: string, dtype: string): 
         out.push(Array.from((await model.embedImage(blob)) as Float32Array));
       }
       await model.delete();
+      // The Worker decodes HEIC too (its own libheif, loaded there on demand).
+      const worker = await clipscope.ClipscopeWorker.create({ model: modelUrl, backend: 'wasm', threads: 1, dtype });
+      const heic = await (await fetch('/build/reference/formats/heic-444-rotated.heic')).blob();
+      out.push(Array.from((await worker.embedImages([heic])).embeddings as Float32Array));
+      await worker.delete();
       return out;
     },
     { modelUrl, files: EMBEDDED_FIXTURES, dtype },

@@ -40,7 +40,7 @@ describe("decoding in Node equals Pillow's pixels", () => {
 
   it('names BMP as a format Node does not decode', async () => {
     await expect(decodeImage(readFileSync(new URL('lossless.bmp', formats)))).rejects.toThrow(
-      'BMP images cannot be decoded in Node; use JPEG, PNG, WebP, GIF, AVIF or TIFF',
+      'BMP images cannot be decoded in Node; use JPEG, PNG, WebP, GIF, AVIF, HEIC or TIFF',
     );
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sniffImageFormat } from '../../dist/images/image-header.js';
 import { jpegOrientation } from '../../dist/images/image-header.js';
 import { ClipscopeError } from '../../dist/index.js';
 import {
@@ -123,6 +124,8 @@ describe('parsers under random and mutated input', () => {
       [0x47, 0x49, 0x46, 0x38],
       [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50],
       [0x42, 0x4d],
+      [0x49, 0x49, 0x2a, 0],
+      [0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70], // ISO BMFF "ftyp": HEIC, HEIF, AVIF
     ];
     const input = fc.oneof(
       fc.uint8Array({ maxLength: 64 }),
@@ -136,6 +139,11 @@ describe('parsers under random and mutated input', () => {
           expect(Number.isInteger(header.width) && header.width >= 0).toBe(true);
           expect(Number.isInteger(header.height) && header.height >= 0).toBe(true);
         }
+        // The format sniffer names a known format or nothing, never throws.
+        const format = sniffImageFormat(bytes);
+        expect(
+          format === undefined || /^(PNG|JPEG|GIF|WebP|BMP|TIFF|AVIF|HEIC|HEIF|JPEG XL|PSD|ICO)$/.test(format),
+        ).toBe(true);
       }),
       { seed: SEED, numRuns: 2000 },
     );

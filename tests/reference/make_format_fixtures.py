@@ -15,6 +15,7 @@ import sys
 import numpy as np
 from PIL import Image
 
+from heif_transform import add_transformations, imir, irot
 from named_arrays import write_arrays
 
 
@@ -67,6 +68,27 @@ def main():
     )
     written.append("lossless.avif")
 
+    # HEIC by Debian's heif-enc (x265) from known PNGs: 4:2:0 and 4:4:4, odd sizes, with alpha.
+    # The reference is heif-convert's decode (libheif + libde265), as Pillow reads no HEIC here.
+    rgba = np.concatenate([photo(45, 33, 4), np.tile(np.arange(45, dtype=np.uint8)[None, :, None] * 5, (33, 1, 1))], axis=-1)
+    Image.fromarray(rgba).save(os.path.join(out, "rgba.png"))
+    heics = {
+        "heic-420.heic": ("lossless.png", []),
+        "heic-444.heic": ("lossless.png", ["-p", "chroma=444"]),
+        "heic-alpha.heic": ("rgba.png", []),
+    }
+    for name, (source, options) in heics.items():
+        subprocess.run(["heif-enc", "-q", "90", *options, "-o", os.path.join(out, name), os.path.join(out, source)],
+                       check=True, stdout=subprocess.DEVNULL)
+        written.append(name)
+    # A phone's rotated, mirrored photo: irot (90° counter-clockwise) and imir added to the file.
+    for source, name in (("heic-420.heic", "heic-420-rotated.heic"), ("heic-444.heic", "heic-444-rotated.heic")):
+        with open(os.path.join(out, source), "rb") as plain:
+            turned = add_transformations(plain.read(), [irot(1), imir(0)])
+        with open(os.path.join(out, name), "wb") as rotated:
+            rotated.write(turned)
+        written.append(name)
+
     picture = Image.fromarray(photo(320, 240, 2))
     for name, subsampling in (("420", 2), ("422", 1), ("444", 0)):
         save(f"photo-{name}.jpg", picture, quality=90, subsampling=subsampling)
@@ -87,6 +109,10 @@ def main():
             # Pillow has no AVIF decoder here: libavif's own avifdec decodes it.
             decoded = path + ".png"
             subprocess.run(["avifdec", path, decoded], check=True, stdout=subprocess.DEVNULL)
+            path = decoded
+        if name.endswith(".heic"):
+            decoded = path + ".png"
+            subprocess.run(["heif-convert", path, decoded], check=True, stdout=subprocess.DEVNULL)
             path = decoded
         with Image.open(path) as image:
             pixels = np.asarray(image.convert("RGB"))

@@ -19,6 +19,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../../../build/e2e-app', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
+    // onnxruntime-web's runtime and libheif (loaded only for HEIC files) are large single chunks.
+    chunkSizeWarningLimit: 2500,
   },
   worker: { format: 'es' },
   logLevel: 'warn',
