@@ -165,6 +165,13 @@ describe.each(ENGINES)('%s', (engine) => {
     });
   });
 
+  it('decodes the first frame of an animated GIF', async () => {
+    const page = await openPackagePage(browser, plain.url);
+    const outcome = await decodeFixture(page, 'animated.gif');
+    await page.close();
+    expect(outcome).toBe('exact');
+  });
+
   it("decodes JPEGs of every subsampling, progressive, grayscale, with restart markers and CMYK to exactly Pillow's pixels", async () => {
     const page = await openPackagePage(browser, plain.url);
     const outcomes: Record<string, string> = {};

@@ -354,6 +354,24 @@ describe.each(ENGINES)('%s', (engine) => {
       expect(strict.cspReports).toEqual([]);
       await page.close();
     });
+
+    it('decodes a HEIC file with libheif under the same policy, on the page and in the Worker', async () => {
+      const page = await openApp(browser, strict.url);
+      const sizes = await page.evaluate(async () => {
+        const { clipscope } = window as any;
+        const heic = await (await fetch('/build/reference/formats/heic-444-rotated.heic')).blob();
+        const image = await clipscope.decodeImage(heic);
+        const worker = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-colors/', dtype: 'fp32' });
+        const inWorker = (await worker.embedImages([heic])).embeddings.length;
+        await worker.delete();
+        return [image.width, image.height, inWorker];
+      });
+      expect(sizes).toEqual([47, 61, 512]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(strict.cspReports).toEqual([]);
+      expect(await page.errors()).toEqual([]);
+      await page.close();
+    });
   });
 
   describe('self-hosted asset locations', () => {

@@ -1,6 +1,6 @@
 // Decoding in Node equals Pillow: JPEGs of every subsampling, progressive, grayscale, with
 // restart markers and CMYK decode (through sharp's libjpeg-turbo, CMYK made RGB as Pillow does)
-// to exactly Pillow's pixels, as do lossless WebP, GIF, AVIF and TIFF; BMP is refused, named.
+// to exactly Pillow's pixels, as do lossless WebP, GIF (an animation's first frame), AVIF and TIFF; BMP is refused, named.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../dist/advanced.js';
@@ -32,6 +32,7 @@ describe("decoding in Node equals Pillow's pixels", () => {
     'lossless.png',
     'lossless.webp',
     'palette.gif',
+    'animated.gif',
     'lossless.avif',
     'lossless.tiff',
   ])('%s exactly', async (file) => {

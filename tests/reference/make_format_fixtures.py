@@ -61,6 +61,11 @@ def main():
     save("lossless.webp", Image.fromarray(lossless), lossless=True)
     save("lossless.tiff", Image.fromarray(lossless))
     save("palette.gif", Image.fromarray(palette_image(61, 47)).quantize(colors=256, dither=Image.Dither.NONE))
+    # An animation: decoders give its first frame (the second is its mirror image).
+    first = Image.fromarray(palette_image(61, 47)).quantize(colors=256, dither=Image.Dither.NONE)
+    second = first.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    first.save(os.path.join(out, "animated.gif"), save_all=True, append_images=[second], duration=100, loop=0)
+    written.append("animated.gif")
     # avifenc (libavif-bin): lossless is 4:4:4 with the identity matrix, so RGB survives exactly.
     subprocess.run(
         ["avifenc", "--lossless", "-j", "1", os.path.join(out, "lossless.png"), os.path.join(out, "lossless.avif")],
