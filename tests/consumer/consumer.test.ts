@@ -99,6 +99,11 @@ describe('an app that installed the tarball', () => {
     180_000,
   );
 
+  it('installs the clipscope command', () => {
+    const help = execFileSync('npx', ['--no-install', 'clipscope', '--help'], { cwd: app, encoding: 'utf8' });
+    expect(help).toMatch(/^Usage: clipscope index <folder> \[options\]/);
+  });
+
   it('runs in a Node script', () => {
     const out = JSON.parse(
       execFileSync('node', ['node-script.mjs', join(root, 'build/models/clip-colors')], { cwd: app, encoding: 'utf8' }),

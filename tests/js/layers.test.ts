@@ -18,6 +18,7 @@ export const LAYERS: Record<string, string[]> = {
   model: ['common', 'wasm', 'images', 'text'],
   persistence: ['common', 'wasm', 'search'],
   engine: ['common', 'wasm', 'clustering', 'search', 'images', 'text', 'model', 'persistence'],
+  cli: ['common', 'wasm', 'clustering', 'search', 'images', 'text', 'model', 'persistence', 'engine'],
 };
 
 function importsOf(file: string): string[] {
