@@ -1,5 +1,7 @@
 // Export and import of a whole collection as one file: thumbnails, ids and the embeddings
-// (clipscope's versioned index format), with the model they belong to.
+// (clipscope's versioned index format), with the model they belong to. Import also reads a bare
+// index file, as `clipscope index <folder>` writes: its photos get name tiles for thumbnails.
+import { EmbeddingIndex } from 'clipscope';
 import type { PhotoRecord, SavedIndex } from './collection-store.js';
 
 const FORMAT = 'clipscope-collection';
@@ -47,8 +49,48 @@ export async function exportCollection(photos: PhotoRecord[], index: SavedIndex)
   return new Blob([JSON.stringify(file)], { type: 'application/json' });
 }
 
-/** Reads an exported collection; throws a plain message for anything else. */
-export async function importCollection(blob: Blob): Promise<{ photos: PhotoRecord[]; index: SavedIndex }> {
+const INDEX_MAGIC = 'CLIPSIDX';
+
+// A tile with the photo's name, for photos known only by their embeddings.
+async function nameTile(name: string): Promise<Blob> {
+  const canvas = new OffscreenCanvas(160, 120);
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = '#d8dde3';
+  context.fillRect(0, 0, 160, 120);
+  context.fillStyle = '#334';
+  context.font = '13px sans-serif';
+  context.textAlign = 'center';
+  context.fillText(name.length > 22 ? `…${name.slice(-21)}` : name, 80, 64, 150);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+// A bare index (the command line's): the ids are the photos' paths; it belongs to the model
+// loaded now, which must be the one it was made with (the dimensions are checked on load).
+async function importIndexFile(blob: Blob, modelKey: string): Promise<{ photos: PhotoRecord[]; index: SavedIndex }> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const index = await EmbeddingIndex.load(bytes);
+  let ids: string[];
+  try {
+    ids = index.rows().ids.map(String);
+  } finally {
+    index.delete();
+  }
+  const photos = await Promise.all(
+    ids.map(async (id) => ({ id, name: id.split('/').pop() ?? id, thumb: await nameTile(id.split('/').pop() ?? id) })),
+  );
+  return { photos, index: { modelKey, bytes } };
+}
+
+/**
+ * Reads an exported collection, or a bare index file (given to `modelKey`); throws a plain
+ * message for anything else.
+ */
+export async function importCollection(
+  blob: Blob,
+  modelKey: string,
+): Promise<{ photos: PhotoRecord[]; index: SavedIndex }> {
+  const head = new Uint8Array(await blob.slice(0, INDEX_MAGIC.length).arrayBuffer());
+  if (String.fromCharCode(...head) === INDEX_MAGIC) return importIndexFile(blob, modelKey);
   let file: CollectionFile;
   try {
     file = JSON.parse(await blob.text());

@@ -568,7 +568,7 @@ async function importFile(file: File): Promise<void> {
   if (currentRun)
     return say(status, 'Wait until the photos being added are in (or cancel them) before importing.', true);
   try {
-    const collection = await importCollection(file);
+    const collection = await importCollection(file, modelKey ?? savedModelKey ?? 'default');
     let choice: ImportChoice = 'replace';
     if (photos.size > 0) {
       const ours = savedModelKey ?? modelKey;

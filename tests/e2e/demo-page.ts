@@ -70,7 +70,8 @@ export async function demoReady(page: EnginePage): Promise<void> {
 export async function loadTestModel(page: EnginePage): Promise<void> {
   await page.click('input[name="model"][value="test"]');
   await page.click('#load-model');
-  await expect.poll(() => text(page, '#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
+  // Generous: on a loaded 2-core machine a browser can be slow to fetch and start the model.
+  await expect.poll(() => text(page, '#model-status'), { timeout: 90_000 }).toMatch(/^Model ready/);
 }
 
 /** Drops `count` small PNGs of different colours, named `${prefix}${i}.png`. */

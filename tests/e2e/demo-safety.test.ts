@@ -1,7 +1,9 @@
 // The demo never loses work: photos added while a run is going are queued and all end up in
 // the collection; an import asks before it touches the collection (cancel, merge, replace);
 // a model that fails to load leaves the working one in place. Each case failed before its fix.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type EnginePage } from './engines/index.js';
@@ -11,9 +13,23 @@ import { dropGenerated, launchOffline, loadTestModel, openDemo, requireDemo, sta
 const shapes = fileURLToPath(new URL('../../build/web/samples/shapes/', import.meta.url));
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 
+// The command line's index of the sample shapes, made with the demo's test model.
+const cliIndex = fileURLToPath(new URL('../../build/cli-demo/shapes.clipscope-index', import.meta.url));
+
 beforeAll(async () => {
   requireDemo();
   server = await startDemoServer();
+  rmSync(dirname(cliIndex), { recursive: true, force: true });
+  mkdirSync(dirname(cliIndex), { recursive: true });
+  execFileSync('node', [
+    fileURLToPath(new URL('../../dist/cli/clipscope.js', import.meta.url)),
+    'index',
+    shapes,
+    '--model',
+    fileURLToPath(new URL('../../build/models/clip-colors', import.meta.url)),
+    '--output',
+    cliIndex,
+  ]);
 });
 afterAll(() => server?.close());
 
@@ -115,6 +131,22 @@ describe.each(ENGINES)('the demo never loses work in %s', (engine) => {
     expect(await page.errors()).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('imports an index made by `clipscope index <folder>`, photos shown by name, searchable', async () => {
+    const { context, page } = await openDemo(offline.browser, server.url);
+    await loadTestModel(page);
+    await page.setInputFiles('#import-file', [cliIndex]);
+    await expect.poll(() => text(page, '#embed-status')).toBe('Imported 16 photos.');
+    expect(await gridCount(page)).toBe('16');
+    await page.fill('#query', 'red');
+    await page.pressEnter('#query');
+    await expect
+      .poll(async () => (await dataIds(page, '#results li')).slice(0, 4).map((id) => id.split('-')[0]))
+      .toEqual(['red', 'red', 'red', 'red']);
+    await page.screenshot(`${shots}demo-imported-index.png`);
+    expect(await page.errors()).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('keeps the working model when another one fails to load', async () => {
     const { context, page } = await openDemo(offline.browser, server.url);
