@@ -102,13 +102,41 @@ async function readBody(response: Response, file: string, options: FetchOptions)
   return bytes;
 }
 
-async function openCache(): Promise<Cache | undefined> {
-  if (typeof caches === 'undefined') return undefined;
+// A cache operation that does not answer (seen in Firefox right after a reload) must not hang
+// the model's loading: past this time the file is downloaded instead, and the cache is left
+// alone until the page reloads.
+const CACHE_TIMEOUT_MS = 8000;
+let cacheStalled = false;
+
+async function withinCacheTime<T>(operation: Promise<T>): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      cacheStalled = true;
+      resolve(undefined);
+    }, CACHE_TIMEOUT_MS);
+  });
   try {
-    return await caches.open(MODEL_CACHE_NAME);
-  } catch {
-    return undefined; // e.g. an opaque origin: work without a cache
+    return await Promise.race([operation.catch(() => undefined), stalled]);
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+async function openCache(): Promise<Cache | undefined> {
+  if (typeof caches === 'undefined' || cacheStalled) return undefined;
+  // Undefined where the origin has no cache (an opaque origin): work without one.
+  return withinCacheTime(caches.open(MODEL_CACHE_NAME));
+}
+
+async function readCached(cache: Cache | undefined, url: string): Promise<Uint8Array | undefined> {
+  if (!cache) return undefined;
+  return withinCacheTime(
+    (async () => {
+      const cached = await cache.match(url);
+      return cached ? new Uint8Array(await cached.arrayBuffer()) : undefined;
+    })(),
+  );
 }
 
 class RemoteFiles implements ModelFiles {
@@ -124,9 +152,9 @@ class RemoteFiles implements ModelFiles {
   async read(path: string, options: FetchOptions = {}): Promise<Uint8Array | undefined> {
     const url = new URL(path, this.#base).href;
     const cache = options.cache === false ? undefined : await openCache();
-    const cached = await cache?.match(url);
-    if (cached) {
-      const bytes = new Uint8Array(await cached.arrayBuffer());
+    const cachedBytes = await readCached(cache, url);
+    if (cachedBytes) {
+      const bytes = cachedBytes;
       options.onProgress?.({ file: path, loaded: bytes.length, total: bytes.length, fromCache: true });
       await verify(path, bytes, options.manifest);
       return bytes;
@@ -153,10 +181,13 @@ class RemoteFiles implements ModelFiles {
     const bytes = await readBody(response, path, options);
     await verify(path, bytes, options.manifest);
     // Stored only once complete and verified, so the cache never holds a partial file.
-    await cache?.put(
-      url,
-      new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Length': String(bytes.length) } }),
-    );
+    if (cache && !cacheStalled)
+      await withinCacheTime(
+        cache.put(
+          url,
+          new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Length': String(bytes.length) } }),
+        ),
+      );
     return bytes;
   }
 }

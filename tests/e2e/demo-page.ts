@@ -64,7 +64,8 @@ export async function openDemo(
 }
 
 export async function demoReady(page: EnginePage): Promise<void> {
-  await waitInPage(page, () => document.body.dataset.ready === 'true');
+  // The page reloads the collection's model before it says it is ready.
+  await waitInPage(page, () => document.body.dataset.ready === 'true', 60_000);
 }
 
 export async function loadTestModel(page: EnginePage): Promise<void> {
