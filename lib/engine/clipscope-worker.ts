@@ -6,7 +6,7 @@ import type { EmbeddingIndex } from '../search/embedding-index.js';
 import type { DownloadProgress } from '../model/model-files.js';
 import type { BackendInfo, EncoderKind } from '../model/onnx-runtime.js';
 import { env } from '../wasm/core.js';
-import { runtimeSettings } from '../model/onnx-runtime.js';
+import { runtimeSettings, THREADS_STALLED } from '../model/onnx-runtime.js';
 import {
   deserializeError,
   deserializeFailures,
@@ -112,8 +112,24 @@ export class ClipscopeWorker {
     this.files = info.files;
   }
 
-  /** Starts the worker and loads the model in it. Model files may be URLs, a FileList or bytes. */
+  /**
+   * Starts the worker and loads the model in it. Model files may be URLs, a FileList or bytes.
+   * Where WASM threads fail to start (onnxruntime-web can hang for good doing so, as in Firefox
+   * after a reload), a new worker with one thread takes over and `backend.threadsReason` says so
+   * (not when `threads` or your own `worker` is given: then the error is thrown).
+   */
   static async create(options: WorkerOptions = {}): Promise<ClipscopeWorker> {
+    try {
+      return await ClipscopeWorker.#start(options);
+    } catch (error) {
+      const stalled = error instanceof Error && error.message.startsWith(THREADS_STALLED);
+      if (!stalled || options.threads !== undefined || options.worker) throw error;
+      const why = `${(error as Error).message.replace(/; load with threads: 1$/, '')}: running on one thread`;
+      return ClipscopeWorker.#start({ ...options, threads: 1 }, why);
+    }
+  }
+
+  static async #start(options: WorkerOptions, threadsReason?: string): Promise<ClipscopeWorker> {
     const { worker: given, onProgress, ...engineOptions } = options;
     const worker = given ?? new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'clipscope' });
     const pending = new Map<number, Pending>();
@@ -140,13 +156,16 @@ export class ClipscopeWorker {
     const absolute = (url: string | URL | undefined) =>
       url === undefined ? undefined : new URL(String(url), globalThis.location?.href).href;
     const settings = { wasmPaths: absolute(env.wasmPaths), ortWasmPaths: absolute(runtimeSettings.ortWasmPaths) };
-    const info = await call(worker, pending, next, 'create', [engineOptions, settings], { progress: onProgress });
-    return new ClipscopeWorker(
-      worker,
-      pending,
-      next,
-      info as { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> },
-    );
+    let info: unknown;
+    try {
+      info = await call(worker, pending, next, 'create', [engineOptions, settings], { progress: onProgress });
+    } catch (error) {
+      if (!given) worker.terminate(); // a worker of ours that could not start its engine is of no use
+      throw error;
+    }
+    const started = info as { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> };
+    if (threadsReason) started.backend = { ...started.backend, threadsReason };
+    return new ClipscopeWorker(worker, pending, next, started);
   }
 
   #call<T>(

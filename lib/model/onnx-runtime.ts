@@ -173,6 +173,52 @@ function notOnnxReason(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** The start of the message of the error that says WASM threads did not start (see below). */
+export const THREADS_STALLED = 'WASM threads did not start';
+const THREADS_START_TIMEOUT_MS = 10_000;
+
+// An identity model of one float (69 bytes), to start onnxruntime-web's runtime on its own.
+const PROBE_MODEL = 'CAg6OwoQCgF4EgF5IghJZGVudGl0eRIFcHJvYmVaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAN';
+const runtimeStarted = new WeakMap<typeof Ort, Promise<void>>();
+
+/**
+ * Starts onnxruntime-web's WASM runtime with a tiny model first. With threads it can hang for
+ * good (seen in Firefox after a reload, about every other time under load): past a limit that
+ * does not depend on the model's size this throws an error starting with {@link THREADS_STALLED},
+ * and a new Worker with one thread is the way out (ClipscopeWorker takes it by itself).
+ */
+function startRuntime(ort: typeof Ort): Promise<void> {
+  let started = runtimeStarted.get(ort);
+  if (!started) {
+    const threads = threadsOf.get(ort) ?? 1;
+    const probe = ort.InferenceSession.create(
+      Uint8Array.from(atob(PROBE_MODEL), (c) => c.charCodeAt(0)),
+      {
+        executionProviders: ['wasm'],
+      },
+    ).then((session) => session.release());
+    started =
+      threads > 1
+        ? Promise.race([
+            probe,
+            new Promise<void>((_, reject) =>
+              setTimeout(
+                () =>
+                  reject(
+                    new ModelLoadError(
+                      `${THREADS_STALLED} within ${THREADS_START_TIMEOUT_MS / 1000} s (onnxruntime-web with ${threads} threads); load with threads: 1`,
+                    ),
+                  ),
+                THREADS_START_TIMEOUT_MS,
+              ),
+            ),
+          ])
+        : probe;
+    runtimeStarted.set(ort, started);
+  }
+  return started;
+}
+
 /** An inference session over model bytes; clear errors for files that are not usable ONNX. */
 export async function createSession(
   bytes: Uint8Array,
@@ -181,8 +227,14 @@ export async function createSession(
 ): Promise<{ session: Ort.InferenceSession; ort: typeof Ort }> {
   const reason = notOnnxReason(bytes);
   if (reason) throw new ModelLoadError(`${file} ${reason}`);
+  let ort: typeof Ort;
   try {
-    const ort = await loadOrt(backend);
+    ort = await loadOrt(backend);
+  } catch (error) {
+    throw new ModelLoadError(`onnxruntime-web (${backend}) could not be loaded: ${String(error)}`);
+  }
+  if (backend === 'wasm') await startRuntime(ort);
+  try {
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',

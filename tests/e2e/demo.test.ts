@@ -97,14 +97,23 @@ describe.each(ENGINES)('demo page in %s', (engine) => {
     // The demo server sends COOP/COEP, so the page is cross-origin isolated and WASM uses threads
     // where it can (WebKitGTK has no SharedArrayBuffer: one thread, and the page says why).
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    const threads = engine === 'webkit' ? 1 : await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency));
+    const cores = await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency));
+    // Firefox's threaded runtime may not start (pipeline.test.ts): then one thread, and why.
+    const stalledThreads = engine === 'firefox' && /\(1 thread\)/.test((await text(page, '#backend')) ?? '');
+    const threads = engine === 'webkit' || stalledThreads ? 1 : cores;
     const gpu =
       engine === 'chromium'
         ? 'navigator.gpu.requestAdapter() returned null (no usable GPU adapter)'
         : 'navigator.gpu is not available here (no WebGPU in this browser or context)';
     const oneThread =
       threads === 1
-        ? ` One thread: ${engine === 'webkit' ? 'SharedArrayBuffer is missing although the page is cross-origin isolated' : 'cross-origin isolated, 1 core: 1 thread'}.`
+        ? ` One thread: ${
+            engine === 'webkit'
+              ? 'SharedArrayBuffer is missing although the page is cross-origin isolated'
+              : stalledThreads
+                ? `WASM threads did not start within 10 s (onnxruntime-web with ${cores} threads): running on one thread`
+                : 'cross-origin isolated, 1 core: 1 thread'
+          }.`
         : '';
     expect(await text(page, '#backend')).toBe(
       `Running on WebAssembly (${threads} thread${threads > 1 ? 's' : ''}): ${gpu}.${oneThread}`,
