@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClipModel } from '../../dist/advanced.js';
 import { EmbeddingIndex } from '../../dist/index.js';
+import type { IndexFolderResult } from '../../dist/cli/index-folder.js';
 import { serveRepository } from '../../scripts/static-server.mjs';
 import { launchEngine } from '../e2e/engines/index.js';
 import { openApp, requireApp } from '../e2e/app-page.js';
@@ -21,16 +22,7 @@ const cli = `${root}dist/cli/clipscope.js`;
 const shapes = `${root}build/web/samples/shapes/`;
 const COPIES = 25;
 
-interface Result {
-  found: number;
-  added: string[];
-  updated: string[];
-  removed: string[];
-  unchanged: number;
-  failures: Array<{ id: string; error: string }>;
-  links: string[];
-  stopped: boolean;
-}
+type Result = IndexFolderResult;
 
 function run(args: string[]): { status: number | null; result: Result; stderr: string } {
   const out = spawnSync('node', [cli, 'index', folder, '--model', model, '--output', output, '--json', ...args], {
