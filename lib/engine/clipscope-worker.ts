@@ -6,7 +6,10 @@ import type { EmbeddingIndex } from '../search/embedding-index.js';
 import type { DownloadProgress } from '../model/model-files.js';
 import type { BackendInfo, EncoderKind } from '../model/onnx-runtime.js';
 import { env } from '../wasm/core.js';
-import { runtimeSettings, THREADS_STALLED } from '../model/onnx-runtime.js';
+import { runtimeSettings, threadSupport, THREADS_STALLED } from '../model/onnx-runtime.js';
+
+/** How long a starting engine may show no progress before its threads are taken as stalled. */
+const SILENCE_MS = 30_000;
 import {
   deserializeError,
   deserializeFailures,
@@ -124,7 +127,11 @@ export class ClipscopeWorker {
     } catch (error) {
       const stalled = error instanceof Error && error.message.startsWith(THREADS_STALLED);
       if (!stalled || options.threads !== undefined || options.worker) throw error;
-      const why = `${(error as Error).message.replace(/; load with threads: 1$/, '')}: running on one thread`;
+      // "WASM threads did not start within 10 s (…)" or "… (no progress for 30 s)".
+      const what = (error as Error).message
+        .replace(/; load with threads: 1$/, '')
+        .replace(/: the engine showed no progress for (\d+) s$/, ' (no progress for $1 s)');
+      const why = `${what}: running on one thread`;
       return ClipscopeWorker.#start({ ...options, threads: 1 }, why);
     }
   }
@@ -156,12 +163,34 @@ export class ClipscopeWorker {
     const absolute = (url: string | URL | undefined) =>
       url === undefined ? undefined : new URL(String(url), globalThis.location?.href).href;
     const settings = { wasmPaths: absolute(env.wasmPaths), ortWasmPaths: absolute(runtimeSettings.ortWasmPaths) };
+    // With threads, onnxruntime-web can also hang after the runtime started (Firefox): a worker
+    // that shows no sign of life for this long is taken as stalled (a download reports progress).
+    const watch = options.threads === undefined && !given && threadSupport().threads > 1;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stalled: (error: Error) => void = () => {};
+    const silence = new Promise<never>((_, reject) => (stalled = reject));
+    const rearm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => stalled(new Error(`${THREADS_STALLED}: the engine showed no progress for ${SILENCE_MS / 1000} s`)),
+        SILENCE_MS,
+      );
+    };
     let info: unknown;
     try {
-      info = await call(worker, pending, next, 'create', [engineOptions, settings], { progress: onProgress });
+      const creating = call(worker, pending, next, 'create', [engineOptions, settings], {
+        progress: (value: never) => {
+          if (watch) rearm();
+          onProgress?.(value);
+        },
+      });
+      if (watch) rearm();
+      info = await (watch ? Promise.race([creating, silence]) : creating);
     } catch (error) {
       if (!given) worker.terminate(); // a worker of ours that could not start its engine is of no use
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
     const started = info as { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> };
     if (threadsReason) started.backend = { ...started.backend, threadsReason };

@@ -111,7 +111,8 @@ describe.each(ENGINES)('demo page in %s', (engine) => {
             engine === 'webkit'
               ? 'SharedArrayBuffer is missing although the page is cross-origin isolated'
               : stalledThreads
-                ? `WASM threads did not start within 10 s (onnxruntime-web with ${cores} threads): running on one thread`
+                ? ((await text(page, '#backend'))!.match(/One thread: (WASM threads did not start.*)\.$/)?.[1] ??
+                  'missing')
                 : 'cross-origin isolated, 1 core: 1 thread'
           }.`
         : '';
