@@ -196,7 +196,12 @@ function startRuntime(ort: typeof Ort): Promise<void> {
       {
         executionProviders: ['wasm'],
       },
-    ).then((session) => session.release());
+    ).then(
+      (session) => session.release(),
+      (error: unknown) => {
+        throw new ModelLoadError(`onnxruntime-web's WASM runtime could not start: ${String(error)}`);
+      },
+    );
     started =
       threads > 1
         ? Promise.race([
