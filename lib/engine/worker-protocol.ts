@@ -86,7 +86,7 @@ export const INDEX_METHODS = [
 export type IndexMethod = (typeof INDEX_METHODS)[number];
 
 /**
- * The engine methods the Worker serves, stated once: `worker.ts` dispatches them to a
+ * The engine methods the Worker serves, stated once: `worker-main.ts` dispatches them to a
  * {@link Clipscope}, `ClipscopeWorker` gets one proxy method for each.
  */
 export const ENGINE_METHODS = [

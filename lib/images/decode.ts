@@ -67,7 +67,7 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
   if (header?.format === 'png') return decodePng(new Uint8Array(await blob.arrayBuffer()));
   // HEIC through libheif in every browser, so every engine gives the same pixels (most cannot
   // decode it at all).
-  const sniffed = sniffImageFormat(head);
+  const sniffed = sniffImageFormat(head, header);
   if (isHeifFormat(sniffed)) return decodeHeif(new Uint8Array(await blob.arrayBuffer()), maxPixels, sniffed!);
   let bitmap: ImageBitmap;
   try {
@@ -80,11 +80,10 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
     });
   } catch (error) {
     // A format this browser decodes elsewhere is damaged; another format it may not decode at all.
-    const format = sniffed;
     if (header) return fail(`not a decodable image (${header.format} data is corrupt or truncated): ${String(error)}`);
-    if (format)
+    if (sniffed)
       return fail(
-        `not a decodable image: this browser cannot decode ${format} images, or the file is damaged (${String(error)})`,
+        `not a decodable image: this browser cannot decode ${sniffed} images, or the file is damaged (${String(error)})`,
       );
     return fail(`not a decodable image: ${String(error)}`);
   }

@@ -56,10 +56,10 @@ const ISO_BRANDS: Record<string, string> = {
 
 /**
  * The name of an image format from its first bytes (more formats than {@link readImageHeader}
- * reads sizes of), to say which format a browser could not decode; undefined if unknown.
+ * reads sizes of), to say which format a browser could not decode; undefined if unknown. Pass
+ * the header when it was read already.
  */
-export function sniffImageFormat(b: Uint8Array): string | undefined {
-  const header = readImageHeader(b);
+export function sniffImageFormat(b: Uint8Array, header = readImageHeader(b)): string | undefined {
   if (header) return header.format === 'jpeg' ? 'JPEG' : header.format.toUpperCase().replace('WEBP', 'WebP');
   const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
   if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || ascii(0, 4) === 'MM\0*'))

@@ -28,7 +28,7 @@ function loadSharp(): Promise<Sharp | undefined> {
 export async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): Promise<RawImage> {
   if (bytes.length === 0) fail('file is empty');
   const header = readImageHeader(bytes);
-  const format = sniffImageFormat(bytes);
+  const format = sniffImageFormat(bytes, header);
   if (header) checkSize(header.width, header.height, maxPixels);
   if (header?.format === 'png') return decodePng(bytes);
   if (!format) fail('not a decodable image (unrecognised header)');

@@ -1,6 +1,7 @@
 // Finding, fetching and caching the files of a CLIP model in the Hugging Face / Transformers.js
 // repository layout: onnx/{vision,text}_model{,_quantized,_fp16}.onnx, preprocessor_config.json,
 // config.json and tokenizer.json (or vocab.json + merges.txt).
+import { withinTime } from '../common/time-limit.js';
 import { throwIfAborted } from '../common/abort.js';
 import { ModelLoadError } from '../common/errors.js';
 import { importNodeOnly } from '../common/node-only.js';
@@ -108,19 +109,15 @@ async function readBody(response: Response, file: string, options: FetchOptions)
 const CACHE_TIMEOUT_MS = 8000;
 let cacheStalled = false;
 
-async function withinCacheTime<T>(operation: Promise<T>): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stalled = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => {
+function withinCacheTime<T>(operation: Promise<T>): Promise<T | undefined> {
+  return withinTime(
+    operation.catch(() => undefined),
+    CACHE_TIMEOUT_MS,
+    () => {
       cacheStalled = true;
-      resolve(undefined);
-    }, CACHE_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([operation.catch(() => undefined), stalled]);
-  } finally {
-    clearTimeout(timer);
-  }
+      return undefined;
+    },
+  );
 }
 
 async function openCache(): Promise<Cache | undefined> {
@@ -152,12 +149,11 @@ class RemoteFiles implements ModelFiles {
   async read(path: string, options: FetchOptions = {}): Promise<Uint8Array | undefined> {
     const url = new URL(path, this.#base).href;
     const cache = options.cache === false ? undefined : await openCache();
-    const cachedBytes = await readCached(cache, url);
-    if (cachedBytes) {
-      const bytes = cachedBytes;
-      options.onProgress?.({ file: path, loaded: bytes.length, total: bytes.length, fromCache: true });
-      await verify(path, bytes, options.manifest);
-      return bytes;
+    const cached = await readCached(cache, url);
+    if (cached) {
+      options.onProgress?.({ file: path, loaded: cached.length, total: cached.length, fromCache: true });
+      await verify(path, cached, options.manifest);
+      return cached;
     }
     throwIfAborted(options.signal);
     let response: Response;

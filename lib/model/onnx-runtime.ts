@@ -2,6 +2,7 @@
 // else WASM), thread count, checks of the model files and of their inputs/outputs.
 import type * as Ort from 'onnxruntime-web';
 import { ModelInterfaceError, ModelLoadError } from '../common/errors.js';
+import { withinTime } from '../common/time-limit.js';
 
 /** Which execution provider runs the encoders. `'auto'`: WebGPU when usable, else WASM. */
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
@@ -204,20 +205,11 @@ function startRuntime(ort: typeof Ort): Promise<void> {
     );
     started =
       threads > 1
-        ? Promise.race([
-            probe,
-            new Promise<void>((_, reject) =>
-              setTimeout(
-                () =>
-                  reject(
-                    new ModelLoadError(
-                      `${THREADS_STALLED} within ${THREADS_START_TIMEOUT_MS / 1000} s (onnxruntime-web with ${threads} threads); load with threads: 1`,
-                    ),
-                  ),
-                THREADS_START_TIMEOUT_MS,
-              ),
-            ),
-          ])
+        ? withinTime(probe, THREADS_START_TIMEOUT_MS, () => {
+            throw new ModelLoadError(
+              `${THREADS_STALLED} within ${THREADS_START_TIMEOUT_MS / 1000} s (onnxruntime-web with ${threads} threads); load with threads: 1`,
+            );
+          })
         : probe;
     runtimeStarted.set(ort, started);
   }

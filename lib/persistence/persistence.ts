@@ -71,17 +71,24 @@ export async function deleteIndexFromIndexedDB(key: string): Promise<void> {
   await withStore('readwrite', (store) => store.delete(key));
 }
 
+const NO_OPFS = 'the origin-private file system (OPFS) is not available here';
+
+const opfsStorage = (): StorageManager | undefined => {
+  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+  return storage?.getDirectory ? storage : undefined;
+};
+
 /** Why this context cannot write OPFS files, or undefined if it can (feature detection only). */
 export function opfsMissing(): string | undefined {
-  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
-  if (!storage?.getDirectory) return 'the origin-private file system (OPFS) is not available here';
+  if (!opfsStorage()) return NO_OPFS;
   if (typeof FileSystemFileHandle === 'undefined' || !('createWritable' in FileSystemFileHandle.prototype))
     return 'OPFS files cannot be written from this context (no FileSystemFileHandle.createWritable)';
   return undefined;
 }
 
-async function opfsRoot(): Promise<FileSystemDirectoryHandle> {
-  const missing = opfsMissing();
+// The OPFS root, to write files (which needs createWritable) or only to read them.
+async function opfsRoot(toWrite: boolean): Promise<FileSystemDirectoryHandle> {
+  const missing = toWrite ? opfsMissing() : opfsStorage() ? undefined : NO_OPFS;
   if (missing) throw new StorageError(missing);
   return navigator.storage.getDirectory();
 }
@@ -90,7 +97,7 @@ async function opfsRoot(): Promise<FileSystemDirectoryHandle> {
 export async function saveIndexToOpfs(index: EmbeddingIndex | Uint8Array, fileName: string): Promise<void> {
   const bytes = bytesOf(index);
   try {
-    const file = await (await opfsRoot()).getFileHandle(fileName, { create: true });
+    const file = await (await opfsRoot(true)).getFileHandle(fileName, { create: true });
     const writable = await file.createWritable();
     await writable.write(bytes as Uint8Array<ArrayBuffer>);
     await writable.close(); // the file is replaced only now, whole
@@ -102,10 +109,8 @@ export async function saveIndexToOpfs(index: EmbeddingIndex | Uint8Array, fileNa
 /** The index in an OPFS file, or undefined if there is no such file. */
 export async function loadIndexFromOpfs(fileName: string): Promise<EmbeddingIndex | undefined> {
   let bytes: Uint8Array;
-  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
-  if (!storage?.getDirectory) throw new StorageError('the origin-private file system (OPFS) is not available here');
   try {
-    const file = await (await storage.getDirectory()).getFileHandle(fileName);
+    const file = await (await opfsRoot(false)).getFileHandle(fileName);
     bytes = new Uint8Array(await (await file.getFile()).arrayBuffer());
   } catch (error) {
     if ((error as DOMException).name === 'NotFoundError') return undefined;

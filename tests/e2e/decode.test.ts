@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNamedArrays } from '../js/named-arrays.js';
-import { ENGINES, launchEngine, waitInPage, type EngineBrowser, type EnginePage } from './engines/index.js';
+import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from './engines/index.js';
+import { openPackagePage } from './app-page.js';
 import { serveRepository } from '../../scripts/static-server.mjs';
 
 let server: Awaited<ReturnType<typeof serveRepository>>;
@@ -33,10 +34,7 @@ describe.each(ENGINES)('decoding in %s', (engine) => {
 
   beforeAll(async () => {
     browser = await launchEngine(engine);
-    page = await browser.newPage();
-    await page.goto(`${server.url}/tests/e2e/pages/decode.html`);
-    await waitInPage(page, () => (window as unknown as { ready?: Promise<boolean> }).ready);
-    await page.evaluate(() => (window as unknown as { ready: Promise<boolean> }).ready);
+    page = await openPackagePage(browser, server.url);
   });
 
   afterAll(() => browser?.close());

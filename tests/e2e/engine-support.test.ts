@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNamedArrays } from '../js/named-arrays.js';
 import { serveRepository } from '../../scripts/static-server.mjs';
-import { ENGINES, launchEngine, waitInPage, type EngineBrowser, type EnginePage } from './engines/index.js';
+import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from './engines/index.js';
+import { openPackagePage } from './app-page.js';
 import { JPEG_VARIANTS, matrixCells, readmeRow, type Measured } from './support-matrix.js';
 
 const formatsDir = new URL('../../build/reference/formats/', import.meta.url);
@@ -46,14 +47,6 @@ afterAll(async () => {
   await plain?.close();
   await isolated?.close();
 });
-
-async function openPackagePage(browser: EngineBrowser, origin: string): Promise<EnginePage> {
-  const page = await browser.newPage();
-  await page.goto(`${origin}/tests/e2e/pages/decode.html`);
-  await waitInPage(page, () => (window as unknown as { ready?: Promise<boolean> }).ready);
-  await page.evaluate(() => (window as unknown as { ready: Promise<boolean> }).ready);
-  return page;
-}
 
 const capabilitiesOnPageAndInWorker = (page: EnginePage) =>
   page.evaluate(async () => {

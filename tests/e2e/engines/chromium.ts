@@ -1,6 +1,6 @@
 // Debian's Chromium through playwright-core, with the flags this sandbox needs.
 import { existsSync, readFileSync } from 'node:fs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../../scripts/chromium-flags.mjs';
 import type { EngineBrowser, EngineContext, EnginePage, LaunchOptions, PageOptions } from './engine.js';
 
@@ -14,7 +14,7 @@ export async function launchChromiumEngine(options: LaunchOptions = {}): Promise
   const newContext = async (): Promise<EngineContext> => {
     const context = await browser.newContext({ acceptDownloads: true });
     return {
-      newPage: async (pageOptions) => wrapPage(context, await context.newPage(), pageOptions),
+      newPage: async (pageOptions) => wrapPage(await context.newPage(), pageOptions),
       close: () => context.close(),
     };
   };
@@ -28,7 +28,7 @@ export async function launchChromiumEngine(options: LaunchOptions = {}): Promise
   };
 }
 
-async function wrapPage(_context: BrowserContext, page: Page, options: PageOptions = {}): Promise<EnginePage> {
+async function wrapPage(page: Page, options: PageOptions = {}): Promise<EnginePage> {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('dialog', (dialog) => void dialog.accept());
