@@ -1,7 +1,7 @@
 // Decoding in Node. PNG with clipscope's own decoder (Pillow's pixels, channels as stored,
 // inflation bounded by the header, precise errors); JPEG, WebP, GIF (first frame), AVIF and TIFF
-// through sharp (libvips, whose JPEG decoder is libjpeg-turbo's, as Pillow's is: the same
-// pixels), an optional dependency loaded only here. EXIF orientation is applied to JPEGs as in
+// through sharp (libvips; its JPEG decoder is mozjpeg, libjpeg-turbo's decoding code as
+// Pillow's is: the same pixels), an optional dependency loaded only here. EXIF orientation is applied to JPEGs as in
 // transformers' load_image.
 import { jpegOrientation, readImageHeader, sniffImageFormat } from './image-header.js';
 import { importNodeOnly } from '../common/node-only.js';
