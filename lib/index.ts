@@ -16,7 +16,14 @@ export type {
   ClusterResult,
   ImageItem,
   MapResult,
+  QueryOptions,
+  SearchQuery,
 } from './engine/clipscope.js';
+export type { QueryResult } from './search/ranked-search.js';
+export { DEFAULT_RELEVANCE_TOLERANCE } from './search/ranked-search.js';
+export { parseQuery, composeQuery, DEFAULT_EXCLUDE_WEIGHT } from './search/query.js';
+export type { ParsedQuery } from './search/query.js';
+export { PHOTO_VOCABULARY } from './text/photo-vocabulary.js';
 export type { EmbedOptions, EmbedProgress } from './model/clip-model.js';
 export type { ImageSource } from './images/decode.js';
 export { EmbeddingIndex } from './search/embedding-index.js';

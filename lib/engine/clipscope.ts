@@ -21,6 +21,11 @@ import { ClipscopeError, InvalidArgumentError } from '../common/errors.js';
 import type { ModelSource } from '../model/model-files.js';
 import type { BackendInfo } from '../model/onnx-runtime.js';
 import { describeType, integerAtLeast, invalid } from '../common/validate.js';
+import { PHOTO_VOCABULARY } from '../text/photo-vocabulary.js';
+import { LabelSet } from '../search/label-set.js';
+import { composeQuery, parseQuery } from '../search/query.js';
+import { rankedSearch, type QueryResult } from '../search/ranked-search.js';
+import { clusterNames } from '../search/cluster-names.js';
 
 /** Options of {@link Clipscope.create}: the model's, plus where it is and the index's. */
 export interface ClipscopeOptions extends ClipModelOptions {
@@ -45,6 +50,32 @@ export interface ClusterOptions {
   kMax?: number;
   /** Same seed, same clusters. Default 0. */
   seed?: number;
+}
+
+/**
+ * What {@link Clipscope.search} looks for: a text (where `-word` and `-"a phrase"` are
+ * excluded terms), a photo (a stored id or an image), or both.
+ */
+export interface SearchQuery {
+  text?: string;
+  image?: ImageSource | Id;
+  /** More terms to stay away from. */
+  exclude?: readonly string[];
+  /** Weight of each excluded term against what is looked for, 0..1. Default 0.5. */
+  excludeWeight?: number;
+}
+
+/** Options of {@link Clipscope.search}. */
+export interface QueryOptions {
+  /** Results wanted at most. Default 24. */
+  k?: number;
+  /**
+   * How far (cosine) the query text may fall below a photo's best vocabulary label and still
+   * count as describing it. Default 0.025; Infinity keeps every ranked photo.
+   */
+  tolerance?: number;
+  /** Ranked candidates judged at most. Default 2048. */
+  maxCandidates?: number;
 }
 
 /** Clusters of the stored images (spherical k-means on the embeddings). */
@@ -106,6 +137,9 @@ function isImageItem(value: unknown): value is ImageItem {
 export class Clipscope {
   readonly model: ClipModel;
   #index: EmbeddingIndex;
+  // The vocabulary's embeddings, made when first needed (search with text, cluster names).
+  #labels: Promise<LabelSet> | undefined;
+  #vocabulary: readonly string[] = PHOTO_VOCABULARY;
 
   private constructor(model: ClipModel, index: EmbeddingIndex) {
     this.model = model;
@@ -261,6 +295,93 @@ export class Clipscope {
     return this.index.nearDuplicates(threshold);
   }
 
+  /**
+   * Searches with a text, a photo or both, best first, keeping only the photos the text
+   * describes (see {@link QueryOptions.tolerance}): `"beach"`, `"beach -people"`,
+   * `{ text: 'at night', image: 'IMG_0042.jpg' }`. A nonsense text gets no results.
+   */
+  async search(query: string | SearchQuery, options: QueryOptions = {}): Promise<QueryResult> {
+    const q: SearchQuery = typeof query === 'string' ? { text: query } : query;
+    if (typeof q !== 'object' || q === null) invalid(`query must be a string or an object, got ${describeType(q)}`);
+    if (q.text !== undefined && typeof q.text !== 'string')
+      invalid(`query text must be a string, got ${describeType(q.text)}`);
+    const k = integerAtLeast(options.k ?? 24, 1, 'k');
+    const tolerance = options.tolerance ?? undefined;
+    if (tolerance !== undefined && !(tolerance >= 0)) invalid(`tolerance must be 0 or more, got ${tolerance}`);
+    const maxCandidates =
+      options.maxCandidates === undefined ? undefined : integerAtLeast(options.maxCandidates, 1, 'maxCandidates');
+    const parsed = parseQuery(q.text ?? '');
+    const extra = q.exclude ?? [];
+    if (!Array.isArray(extra) || extra.some((term) => typeof term !== 'string' || !term.trim()))
+      invalid('exclude must be an array of non-empty strings');
+    const exclude = [...parsed.exclude, ...extra.map((term) => term.trim())];
+    const texts = parsed.text ? [parsed.text, ...exclude] : exclude;
+    const dim = this.model.dim;
+    const embedded = texts.length ? await this.model.embedTexts(texts) : new Float32Array(0);
+    const row = (i: number) => embedded.subarray(i * dim, (i + 1) * dim);
+    const text = parsed.text ? row(0) : undefined;
+    const excluded = exclude.map((_, j) => row(j + (text ? 1 : 0)));
+    let image: Float32Array | undefined;
+    let leaveOut: Id | undefined;
+    if (q.image !== undefined) {
+      const byId = typeof q.image === 'number' || typeof q.image === 'string';
+      if (byId && this.index.has(q.image as Id)) {
+        image = this.index.get(q.image as Id);
+        leaveOut = q.image as Id;
+      } else if (typeof q.image === 'number') {
+        throw new InvalidArgumentError(`no stored item has id ${q.image}`);
+      } else {
+        image = await this.model.embedImage(q.image as ImageSource);
+      }
+    }
+    const include = [text, image].filter((v): v is Float32Array => v !== undefined);
+    if (!include.length)
+      invalid(
+        exclude.length
+          ? 'the query only excludes: give something to look for'
+          : 'the query is empty: give a text or a photo',
+      );
+    const vector = composeQuery(include, excluded, dim, q.excludeWeight);
+    // Only a text alone is judged for relevance: with a photo, the photo anchors the query.
+    const judged = image ? undefined : text;
+    const labels = judged || excluded.length ? await this.#labelSet() : undefined;
+    const ranked = { vector, text: judged, exclude: excluded, leaveOut };
+    return rankedSearch(this.index, labels, ranked, k, tolerance, maxCandidates);
+  }
+
+  /**
+   * A name for each cluster: the vocabulary label closest to its centroid, no two clusters
+   * named alike while labels last ('' for an empty cluster).
+   */
+  async nameClusters(result: Pick<ClusterResult, 'clusters'>): Promise<string[]> {
+    return clusterNames(this.index, await this.#labelSet(), result.clusters);
+  }
+
+  /** Replaces the vocabulary (labels for search relevance and cluster names); none: the built-in one. */
+  async useVocabulary(labels: readonly string[] = PHOTO_VOCABULARY): Promise<void> {
+    const next = await LabelSet.create(labels, this.model.dim, (texts) => this.model.embedTexts(texts));
+    const previous = this.#labels;
+    this.#labels = Promise.resolve(next);
+    this.#vocabulary = next.labels;
+    (await previous?.catch(() => undefined))?.delete();
+  }
+
+  /** The labels in use (the built-in {@link PHOTO_VOCABULARY} unless replaced). */
+  get vocabulary(): readonly string[] {
+    return this.#vocabulary;
+  }
+
+  #labelSet(): Promise<LabelSet> {
+    if (!this.#labels) {
+      const making = LabelSet.create(this.#vocabulary, this.model.dim, (texts) => this.model.embedTexts(texts));
+      this.#labels = making;
+      making.catch(() => {
+        if (this.#labels === making) this.#labels = undefined; // try again next time
+      });
+    }
+    return this.#labels;
+  }
+
   /** The stored embeddings and ids in clipscope's versioned index format. */
   save(): Uint8Array {
     return this.index.save();
@@ -279,6 +400,9 @@ export class Clipscope {
 
   /** Frees the model and the index. */
   async delete(): Promise<void> {
+    const labels = this.#labels;
+    this.#labels = undefined;
+    (await labels?.catch(() => undefined))?.delete();
     await this.model.delete();
     this.index.delete();
   }
