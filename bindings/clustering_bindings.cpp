@@ -6,6 +6,7 @@
 #include "marshal.h"
 #include "row_source.h"
 #include "size_limits.h"
+#include "umap_layout.h"
 
 namespace clipscope::bindings {
 namespace {
@@ -102,6 +103,25 @@ val PcaRows(const val& source) {
   });
 }
 
+// {coords: Float32Array} or an error value. neighbours, epochs (0: automatic) and seed are
+// range-checked here and again by the core.
+val UmapRows(const val& source, double neighbours_in, double epochs_in, double seed_in) {
+  size_t neighbours = 0, epochs = 0;
+  int64_t seed = 0;
+  if (val e = ReadCount(neighbours_in, "neighbours", 2, 200, &neighbours); !e.isUndefined())
+    return e;
+  if (val e = ReadCount(epochs_in, "epochs", 0, 5000, &epochs); !e.isUndefined()) return e;
+  if (val e = ReadInt(seed_in, "seed", 0, (int64_t(1) << 53) - 1, &seed); !e.isUndefined())
+    return e;
+  return OnRows(source, [&](const Rows& r) {
+    auto layout = UmapLayout(r.x, r.n, r.d, {neighbours, int(epochs), uint64_t(seed)});
+    if (!layout.ok()) return ErrorValue(layout.status());
+    val out = val::object();
+    out.set("coords", CopyOut(layout.value().data(), layout.value().size()));
+    return out;
+  });
+}
+
 }  // namespace
 }  // namespace clipscope::bindings
 
@@ -112,4 +132,5 @@ EMSCRIPTEN_BINDINGS(clipscope_clustering) {
   emscripten::function("autoK", &AutoKRows);
   emscripten::function("summarizeClusters", &SummarizeRows);
   emscripten::function("pca2d", &PcaRows);
+  emscripten::function("umap2d", &UmapRows);
 }

@@ -24,6 +24,7 @@ export {
   pca2d,
   silhouette,
   summarizeClusters,
+  umap2d,
 } from './clustering/clustering.js';
 export type {
   AutoKOptions,
@@ -34,6 +35,8 @@ export type {
   Metric,
   Pca2dResult,
   SilhouetteOptions,
+  Umap2dResult,
+  UmapOptions,
 } from './clustering/clustering.js';
 export { decodeNpy, encodeNpy } from './persistence/interchange.js';
 export { kernelName } from './wasm/info.js';

@@ -15,6 +15,7 @@ export type {
   ClusterOptions,
   ClusterResult,
   ImageItem,
+  MapOptions,
   MapResult,
   QueryOptions,
   SearchQuery,

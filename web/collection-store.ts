@@ -1,9 +1,12 @@
-// The collection in IndexedDB: a thumbnail per photo (the photos stay the user's files) and the
-// embeddings in clipscope's index format, with the model they came from.
+// The collection in IndexedDB: a thumbnail and a larger preview per photo (the photos stay the
+// user's files), the embeddings in clipscope's index format with the model they came from, and
+// the folder the user let the page remember (File System Access API, where there is one).
 export interface PhotoRecord {
   id: string;
   name: string;
   thumb: Blob;
+  /** A larger copy for the viewer when the original is out of reach. */
+  preview?: Blob;
 }
 
 export interface SavedIndex {
@@ -28,11 +31,20 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
+interface StoredPreview {
+  id: string;
+  bytes: ArrayBuffer;
+  type: string;
+}
+
+// Version 2 added the previews; a version 1 database keeps its photos and embeddings.
 function open(): Promise<IDBDatabase> {
-  const opening = indexedDB.open(DB_NAME, 1);
+  const opening = indexedDB.open(DB_NAME, 2);
   opening.onupgradeneeded = () => {
-    opening.result.createObjectStore('photos', { keyPath: 'id' });
-    opening.result.createObjectStore('state');
+    const db = opening.result;
+    if (!db.objectStoreNames.contains('photos')) db.createObjectStore('photos', { keyPath: 'id' });
+    if (!db.objectStoreNames.contains('state')) db.createObjectStore('state');
+    if (!db.objectStoreNames.contains('previews')) db.createObjectStore('previews', { keyPath: 'id' });
   };
   return request(opening);
 }
@@ -63,11 +75,57 @@ async function transact<T>(
 export async function savePhotos(photos: PhotoRecord[]): Promise<void> {
   // Read before the transaction: it would commit while waiting for the bytes.
   const rows: StoredPhoto[] = await Promise.all(
-    photos.map(async (p) => ({ ...p, thumb: { bytes: await p.thumb.arrayBuffer(), type: p.thumb.type } })),
+    photos.map(async (p) => ({
+      id: p.id,
+      name: p.name,
+      thumb: { bytes: await p.thumb.arrayBuffer(), type: p.thumb.type },
+    })),
   );
-  await transact(['photos'], 'readwrite', (tx) => {
+  const previews: StoredPreview[] = await Promise.all(
+    photos
+      .filter((p) => p.preview)
+      .map(async (p) => ({ id: p.id, bytes: await p.preview!.arrayBuffer(), type: p.preview!.type })),
+  );
+  await transact(['photos', 'previews'], 'readwrite', (tx) => {
     for (const row of rows) tx.objectStore('photos').put(row);
+    for (const row of previews) tx.objectStore('previews').put(row);
   });
+}
+
+export async function loadPreview(id: string): Promise<Blob | undefined> {
+  const row = await transact(['previews'], 'readonly', (tx) =>
+    request(tx.objectStore('previews').get(id) as IDBRequest<StoredPreview | undefined>),
+  );
+  return row && new Blob([row.bytes], { type: row.type });
+}
+
+/** The stored records (with previews) of `ids`, for putting them back after a removal. */
+export async function loadPhotoRecords(ids: readonly string[]): Promise<PhotoRecord[]> {
+  const wanted = new Set(ids);
+  const photos = (await loadPhotos()).filter((p) => wanted.has(p.id));
+  return Promise.all(photos.map(async (p) => ({ ...p, preview: await loadPreview(p.id) })));
+}
+
+export function removePhotos(ids: readonly string[]): Promise<void> {
+  return transact(['photos', 'previews'], 'readwrite', (tx) => {
+    for (const id of ids) {
+      tx.objectStore('photos').delete(id);
+      tx.objectStore('previews').delete(id);
+    }
+  });
+}
+
+/** The folder the user let the page remember, and its name. */
+export function saveFolderHandle(handle: FileSystemDirectoryHandle): Promise<void> {
+  return transact(['state'], 'readwrite', (tx) => {
+    tx.objectStore('state').put(handle, 'folder');
+  });
+}
+
+export function loadFolderHandle(): Promise<FileSystemDirectoryHandle | undefined> {
+  return transact(['state'], 'readonly', (tx) =>
+    request(tx.objectStore('state').get('folder') as IDBRequest<FileSystemDirectoryHandle | undefined>),
+  );
 }
 
 export async function loadPhotos(): Promise<PhotoRecord[]> {
@@ -76,7 +134,8 @@ export async function loadPhotos(): Promise<PhotoRecord[]> {
   );
   // Collections saved before thumbnails were bytes hold Blobs: both read back.
   return rows.map((row) => ({
-    ...row,
+    id: row.id,
+    name: row.name,
     thumb: row.thumb instanceof Blob ? row.thumb : new Blob([row.thumb.bytes], { type: row.thumb.type }),
   }));
 }
@@ -93,10 +152,11 @@ export function loadIndex(): Promise<SavedIndex | undefined> {
   );
 }
 
-/** Removes the thumbnails and embeddings (the cached model files stay). */
+/** Removes the thumbnails, previews and embeddings (the cached model files stay). */
 export function clearCollection(): Promise<void> {
-  return transact(['photos', 'state'], 'readwrite', (tx) => {
+  return transact(['photos', 'previews', 'state'], 'readwrite', (tx) => {
     tx.objectStore('photos').clear();
+    tx.objectStore('previews').clear();
     tx.objectStore('state').clear();
   });
 }

@@ -31,3 +31,8 @@ export async function filesFromDrop(data: DataTransfer): Promise<File[]> {
   for (const entry of entries) await walk(entry, '', out);
   return out;
 }
+
+/** A photo's id: its path in the folder it came from, else its name. */
+export function photoId(file: File): string {
+  return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
+}

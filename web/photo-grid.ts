@@ -1,12 +1,13 @@
 // A virtualised grid of thumbnails: only the rows in view (plus a margin) exist in the DOM, so
-// thousands of photos scroll smoothly. Cells are buttons (keyboard: Tab, Enter).
+// thousands of photos scroll smoothly. Cells are buttons (keyboard: Tab, Enter) and stretch so
+// the columns fill the width (two at least, on a phone).
 export interface GridPhoto {
   id: string;
   name: string;
   url: string;
 }
 
-const CELL = 112;
+const MIN_CELL = 104;
 const GAP = 8;
 
 export class PhotoGrid {
@@ -45,13 +46,14 @@ export class PhotoGrid {
 
   #render(): void {
     const width = this.#element.clientWidth || 600;
-    const columns = Math.max(1, Math.floor((width - GAP) / (CELL + GAP)));
+    const columns = Math.max(2, Math.floor((width - GAP) / (MIN_CELL + GAP)));
+    const size = Math.floor((width - GAP * (columns + 1)) / columns);
     const rows = Math.ceil(this.#photos.length / columns);
     const top = this.#element.scrollTop;
-    const first = Math.max(0, Math.floor(top / (CELL + GAP)) - 2);
-    const last = Math.min(rows, Math.ceil((top + this.#element.clientHeight) / (CELL + GAP)) + 2);
+    const first = Math.max(0, Math.floor(top / (size + GAP)) - 2);
+    const last = Math.min(rows, Math.ceil((top + this.#element.clientHeight) / (size + GAP)) + 2);
     const spacer = document.createElement('div');
-    spacer.style.height = `${rows * (CELL + GAP) + GAP}px`;
+    spacer.style.height = `${rows * (size + GAP) + GAP}px`;
     const cells: HTMLElement[] = [spacer];
     for (let row = first; row < last; row++) {
       for (let col = 0; col < columns; col++) {
@@ -60,15 +62,16 @@ export class PhotoGrid {
         const cell = document.createElement('button');
         cell.type = 'button';
         cell.className = photo.id === this.#selected ? 'cell selected' : 'cell';
+        if (photo.id === this.#selected) cell.setAttribute('aria-current', 'true');
         cell.setAttribute('role', 'listitem');
         cell.dataset.id = photo.id;
         cell.title = photo.name;
-        cell.style.transform = `translate(${GAP + col * (CELL + GAP)}px, ${GAP + row * (CELL + GAP)}px)`;
-        cell.style.left = '0';
-        cell.style.top = '0';
+        cell.setAttribute('aria-label', photo.name);
+        cell.style.transform = `translate(${GAP + col * (size + GAP)}px, ${GAP + row * (size + GAP)}px)`;
+        cell.style.width = cell.style.height = `${size}px`;
         const img = document.createElement('img');
         img.src = photo.url;
-        img.alt = photo.name;
+        img.alt = '';
         img.loading = 'lazy';
         cell.append(img);
         cell.addEventListener('click', () => this.#onPick(photo.id));

@@ -24,7 +24,10 @@ export default defineConfig({
   base: './',
   publicDir: fileURLToPath(new URL('../build/demo-public', import.meta.url)),
   resolve: {
-    alias: { clipscope: fileURLToPath(new URL('../dist/index.js', import.meta.url)) },
+    alias: [
+      { find: /^clipscope\/advanced$/, replacement: fileURLToPath(new URL('../dist/advanced.js', import.meta.url)) },
+      { find: /^clipscope$/, replacement: fileURLToPath(new URL('../dist/index.js', import.meta.url)) },
+    ],
   },
   build: {
     outDir: fileURLToPath(new URL('../build/web', import.meta.url)),

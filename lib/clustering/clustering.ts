@@ -221,6 +221,28 @@ export function pcaOf(rows: RawRows): Pca2dResult & Partial<RowIds> {
   return { ...toPca(raw), ...idsOf(raw) };
 }
 
+/** Options of a UMAP layout ({@link umap2d}). */
+export interface UmapOptions {
+  /** Neighbours each point keeps near it, itself included (umap-learn's n_neighbors). Default 15. */
+  neighbours?: number;
+  /** Passes of gradient descent; 0 or absent: 500 up to 4,096 points, else 200. */
+  epochs?: number;
+  /** Same seed, same layout (on one platform). Default 0. */
+  seed?: number;
+}
+
+/** A neighbourhood-preserving 2-D layout. */
+export interface Umap2dResult {
+  /** n·2 values: point i is at (coords[2i], coords[2i + 1]), centred on 0. */
+  coords: Float32Array;
+}
+
+/** @internal */
+export function umapOf(rows: RawRows, options: UmapOptions = {}): Umap2dResult & Partial<RowIds> {
+  const raw = check(core().umap2d(rows, options.neighbours ?? 15, options.epochs ?? 0, options.seed ?? 0));
+  return { coords: raw.coords, ...idsOf(raw) };
+}
+
 /** The item of every row, for rows that came from an index. */
 export interface RowIds {
   ids: Array<number | string>;
@@ -293,6 +315,15 @@ export function summarizeClusters(
   options: { metric?: Metric } = {},
 ): ClusterSummary[] {
   return summariesOf(arrayRows(data, dim), dim, clustering, options.metric);
+}
+
+/**
+ * A UMAP layout of `data` (n·dim numbers, n ≥ 3): each point's nearest neighbours stay near
+ * it, as umap-learn lays them out with its defaults. Costs seconds at 10,000 points: see
+ * bench/RESULTS.md.
+ */
+export function umap2d(data: ArrayLike<number>, dim: number, options: UmapOptions = {}): Umap2dResult {
+  return umapOf(arrayRows(data, dim), options);
 }
 
 /** The first two principal components of `data` (n·dim numbers, n ≥ 2): a 2-D map. */

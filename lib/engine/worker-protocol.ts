@@ -71,6 +71,8 @@ export function deserializeFailures<T>(result: T): T {
 export const INDEX_METHODS = [
   'get',
   'has',
+  'rows',
+  'addMany',
   'remove',
   'search',
   'searchBatch',

@@ -4,12 +4,15 @@ import {
   kmeansOf,
   pcaOf,
   summariesOf,
+  umapOf,
   type AutoKOptions,
   type AutoKResult,
   type KMeansOptions,
   type KMeansResult,
   type Metric,
   type Pca2dResult,
+  type Umap2dResult,
+  type UmapOptions,
 } from '../clustering/clustering.js';
 import { core, init } from '../wasm/core.js';
 import { check } from '../common/errors.js';
@@ -263,6 +266,11 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
   /** A 2-D map (first two principal components) of the stored vectors. Needs 2 or more. */
   pca2d(options: ItemSelection = {}): Pca2dResult & ItemRows {
     return pcaOf(this.#rows(options.ids)) as Pca2dResult & ItemRows;
+  }
+
+  /** A UMAP layout of the stored vectors (all, or `options.ids`; at least 3), computed where they live. */
+  umap2d(options: UmapOptions & ItemSelection = {}): Umap2dResult & ItemRows {
+    return umapOf(this.#rows(options.ids), options) as Umap2dResult & ItemRows;
   }
 
   // The stored vectors as clustering rows (all, or these ids): read in WASM, not copied to JS.

@@ -142,6 +142,12 @@ export interface RawModule {
     metric: number,
   ): (RawSummary[] & Partial<WithIds>) | RawError;
   pca2d(rows: RawRows): (RawPca & Partial<WithIds>) | RawError;
+  umap2d(
+    rows: RawRows,
+    neighbours: number,
+    epochs: number,
+    seed: number,
+  ): ({ coords: Float32Array } & Partial<WithIds>) | RawError;
   createPreprocessor(config: object): { preprocessor: RawPreprocessor } | RawError;
   preprocessedSize(config: object, width: number, height: number): [number, number] | RawError;
   createTokenizer(merges: string, mergeCount: number): { tokenizer: RawTokenizer } | RawError;

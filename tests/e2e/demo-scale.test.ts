@@ -71,7 +71,9 @@ describe.each(ENGINES)('many photos in %s', (engine) => {
     expect(await text(page, '#memory')).toMatch(new RegExp(`^${COUNT} photos embedded · [\\d.]+ MB of embeddings`));
     await page.fill('#query', 'green');
     await page.pressEnter('#query');
-    await expect.poll(() => count(page, '#results li')).toBe(12);
+    // Best first, only what the word describes: the first page of the greens.
+    await expect.poll(() => count(page, '#results li')).toBeGreaterThan(0);
+    expect(await count(page, '#results li')).toBeLessThanOrEqual(24);
     await page.evaluate(() => {
       const grid = document.getElementById('grid')!;
       grid.scrollTop = grid.scrollHeight;

@@ -1,0 +1,225 @@
+#include "umap_layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "neighbours.h"
+#include "pca.h"
+#include "random.h"
+
+namespace clipscope {
+namespace {
+
+// The curve 1 / (1 + a d^(2b)) that umap-learn fits for min_dist 0.1, spread 1.
+constexpr float kA = 1.5769434603f;
+constexpr float kB = 0.8950608781f;
+constexpr int kNegativeSamples = 5;
+// Above this many points 200 epochs instead of 500 (umap-learn's rule, at 10,000): the layout
+// settles as well, in 2.5 times less time.
+constexpr size_t kManyPoints = 4096;
+
+// x^kB for x > 0 as 2^(kB log2 x), both from the float's bits with Paul Mineiro's
+// "fastapprox" formulas (relative error about 1e-4, far below the noise of stochastic gradient
+// descent; std::pow made the layout four times slower).
+inline float PowB(float x) {
+  uint32_t bits;
+  std::memcpy(&bits, &x, 4);
+  const uint32_t mantissa_bits = (bits & 0x007FFFFFu) | 0x3F000000u;
+  float mantissa;
+  std::memcpy(&mantissa, &mantissa_bits, 4);
+  const float log2x =
+      float(bits) * 1.1920928955078125e-7f - 124.22551499f - 1.498030302f * mantissa - 1.72587999f / (0.3520887068f + mantissa);
+  const float p = std::max(kB * log2x, -126.0f);
+  const float z = p - float(int32_t(p)) + (p < 0 ? 1.0f : 0.0f);
+  const uint32_t out_bits = uint32_t(8388608.0f * (p + 121.2740575f + 27.7280233f / (4.84252568f - z) - 1.49012907f * z));
+  float out;
+  std::memcpy(&out, &out_bits, 4);
+  return out;
+}
+
+// Negative samples come from xorshift32 scaled by a multiply (Random::Below's 64-bit modulo
+// was most of the layout's time).
+class FastRandom {
+ public:
+  explicit FastRandom(uint64_t seed) : state_(uint32_t(Random(seed).Next()) | 1u) {}
+  uint32_t Below(uint32_t n) {
+    state_ ^= state_ << 13;
+    state_ ^= state_ >> 17;
+    state_ ^= state_ << 5;
+    return uint32_t((uint64_t(state_) * n) >> 32);
+  }
+
+ private:
+  uint32_t state_;
+};
+
+struct Edge {
+  uint32_t head, tail;
+  float weight;
+};
+
+// umap-learn's smooth_knn_dist: each row's distance to its nearest neighbour (rho) and the
+// scale sigma that makes its memberships exp(-(d - rho) / sigma) sum to log2(neighbours).
+void MembershipsOfRow(const float* distance, size_t k, float mean_distance, float* weight) {
+  const double target = std::log2(double(k + 1));
+  const double rho = distance[0];
+  double low = 0, high = INFINITY, sigma = 1;
+  for (int step = 0; step < 64; ++step) {
+    double sum = 0;
+    for (size_t j = 0; j < k; ++j) {
+      const double gap = double(distance[j]) - rho;
+      sum += gap > 0 ? std::exp(-gap / sigma) : 1.0;
+    }
+    if (std::fabs(sum - target) < 1e-5) break;
+    if (sum > target) {
+      high = sigma;
+      sigma = (low + high) / 2;
+    } else {
+      low = sigma;
+      sigma = high == INFINITY ? sigma * 2 : (low + high) / 2;
+    }
+  }
+  sigma = std::max(sigma, 1e-3 * double(mean_distance));  // umap-learn's MIN_K_DIST_SCALE
+  for (size_t j = 0; j < k; ++j) {
+    const double gap = double(distance[j]) - rho;
+    weight[j] = float(gap > 0 ? std::exp(-gap / sigma) : 1.0);
+  }
+}
+
+// The fuzzy union A + A^T - A * A^T of the directed neighbour memberships, each undirected
+// edge listed once per direction (both ends move).
+std::vector<Edge> FuzzyGraph(const Neighbours& nn, size_t n) {
+  const size_t k = nn.k;
+  double mean = 0;
+  for (float v : nn.distance) mean += v;
+  mean /= double(nn.distance.size());
+  std::vector<float> weight(n * k);
+  for (size_t i = 0; i < n; ++i) MembershipsOfRow(&nn.distance[i * k], k, float(mean), &weight[i * k]);
+  struct Directed {
+    uint32_t low, high;
+    float weight;
+    bool forward;  // low -> high
+  };
+  std::vector<Directed> all;
+  all.reserve(n * k);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t m = 0; m < k; ++m) {
+      const uint32_t j = nn.index[i * k + m];
+      if (j == i || (m > 0 && nn.index[i * k + m - 1] == j)) continue;  // repeated: counted once
+      all.push_back({std::min(uint32_t(i), j), std::max(uint32_t(i), j), weight[i * k + m], i < j});
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const Directed& a, const Directed& b) {
+    return a.low != b.low ? a.low < b.low : a.high != b.high ? a.high < b.high : a.forward < b.forward;
+  });
+  std::vector<Edge> edges;
+  for (size_t at = 0; at < all.size();) {
+    float forward = 0, backward = 0;
+    size_t end = at;
+    for (; end < all.size() && all[end].low == all[at].low && all[end].high == all[at].high; ++end)
+      (all[end].forward ? forward : backward) = all[end].weight;
+    const float w = forward + backward - forward * backward;
+    edges.push_back({all[at].low, all[at].high, w});
+    edges.push_back({all[at].high, all[at].low, w});
+    at = end;
+  }
+  return edges;
+}
+
+}  // namespace
+
+Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d, const UmapOptions& options) {
+  if (n < 3 || d == 0)
+    return Status(ErrorCode::kInvalidArgument, "a UMAP layout needs at least 3 points, got " + std::to_string(n));
+  if (options.neighbours < 2 || options.neighbours > 200)
+    return Status(ErrorCode::kInvalidArgument, "neighbours must be between 2 and 200");
+  if (options.epochs != 0 && (options.epochs < 10 || options.epochs > 5000))
+    return Status(ErrorCode::kInvalidArgument, "epochs must be 0 (automatic) or between 10 and 5000");
+  for (size_t i = 0; i < n * d; ++i) {
+    if (!std::isfinite(x[i])) return Status(ErrorCode::kNotFinite, "point " + std::to_string(i / d) + " holds NaN or Inf");
+  }
+  const int epochs = options.epochs ? options.epochs : n <= kManyPoints ? 500 : 200;
+  const size_t k = std::min(n - 1, options.neighbours - 1);  // the point itself is the first of umap-learn's
+  // Wide rows are searched, and the start is found, in a random projection (neighbours.h).
+  std::vector<float> projected;
+  if (d > kProjectedDims) projected = RandomProjection(x, n, d, options.seed);
+  std::vector<Edge> edges = FuzzyGraph(NearestNeighbours(x, n, d, k, projected.data(), options.seed), n);
+
+  // Edges are sampled in proportion to their weight: the strongest every epoch. umap-learn drops
+  // those too weak to be sampled once.
+  float strongest = 0;
+  for (const Edge& e : edges) strongest = std::max(strongest, e.weight);
+  edges.erase(std::remove_if(edges.begin(), edges.end(),
+                             [&](const Edge& e) { return e.weight < strongest / float(epochs); }),
+              edges.end());
+  const size_t m = edges.size();
+  std::vector<float> every(m), next(m), every_negative(m), next_negative(m);
+  for (size_t e = 0; e < m; ++e) {
+    every[e] = next[e] = strongest / edges[e].weight;
+    every_negative[e] = next_negative[e] = every[e] / kNegativeSamples;
+  }
+
+  // Start: the first two principal components (of the projection: much cheaper, as good a
+  // start), each scaled to [0, 10].
+  auto pca = projected.empty() ? PrincipalComponents2d(x, n, d) : PrincipalComponents2d(projected.data(), n, kProjectedDims);
+  if (!pca.ok()) return pca.status();
+  std::vector<float> y(pca.value().coords);
+  for (int axis = 0; axis < 2; ++axis) {
+    float low = INFINITY, high = -INFINITY;
+    for (size_t i = 0; i < n; ++i) low = std::min(low, y[2 * i + axis]), high = std::max(high, y[2 * i + axis]);
+    const float scale = high > low ? 10 / (high - low) : 0;
+    for (size_t i = 0; i < n; ++i) y[2 * i + axis] = (y[2 * i + axis] - low) * scale;
+  }
+
+  FastRandom rng(options.seed ^ 0x5DEECE66Dull);
+  auto clip = [](float g) { return std::clamp(g, -4.0f, 4.0f); };
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    const float alpha = 1.0f - float(epoch) / float(epochs);
+    for (size_t e = 0; e < m; ++e) {
+      if (next[e] > float(epoch)) continue;
+      float* head = &y[2 * size_t(edges[e].head)];
+      float* tail = &y[2 * size_t(edges[e].tail)];
+      float dx = head[0] - tail[0], dy = head[1] - tail[1];
+      float d2 = dx * dx + dy * dy;
+      if (d2 > 0) {
+        // -2ab d^(2(b-1)) / (1 + a d^(2b)).
+        const float powered = PowB(d2);
+        const float coefficient = -2 * kA * kB * powered / d2 / (kA * powered + 1);
+        const float gx = clip(coefficient * dx), gy = clip(coefficient * dy);
+        head[0] += gx * alpha, head[1] += gy * alpha;
+        tail[0] -= gx * alpha, tail[1] -= gy * alpha;
+      }
+      next[e] += every[e];
+      const int negatives = int((float(epoch) - next_negative[e]) / every_negative[e]);
+      // The repulsions of one sample's negatives are computed from the same head position and
+      // applied together: independent of each other, they run in parallel in the CPU (one after
+      // another, each waited on the last: three times slower).
+      float rx = 0, ry = 0;
+      const float hx = head[0], hy = head[1];
+      for (int s = 0; s < negatives; ++s) {
+        const uint32_t other = rng.Below(uint32_t(n));
+        if (other == edges[e].head) continue;
+        const float* far = &y[2 * size_t(other)];
+        dx = hx - far[0], dy = hy - far[1];
+        d2 = dx * dx + dy * dy;
+        float gx = 4, gy = 4;  // coinciding points: pushed apart at the clip
+        if (d2 > 0) {
+          const float coefficient = 2 * kB / ((0.001f + d2) * (kA * PowB(d2) + 1));
+          gx = clip(coefficient * dx), gy = clip(coefficient * dy);
+        }
+        rx += gx, ry += gy;
+      }
+      head[0] += rx * alpha, head[1] += ry * alpha;
+      next_negative[e] += float(negatives) * every_negative[e];
+    }
+  }
+  double cx = 0, cy = 0;
+  for (size_t i = 0; i < n; ++i) cx += y[2 * i], cy += y[2 * i + 1];
+  cx /= double(n), cy /= double(n);
+  for (size_t i = 0; i < n; ++i) y[2 * i] -= float(cx), y[2 * i + 1] -= float(cy);
+  return y;
+}
+
+}  // namespace clipscope
