@@ -1,5 +1,6 @@
 // Property-based fuzzing (fast-check, seeded) of the TypeScript parsers of outside bytes: PNG,
-// image headers, EXIF orientation, .npy, preprocessor configs and a model's JSON files. On random and mutated
+// image headers, EXIF orientation, .npy, preprocessor configs, a model's JSON files and typed
+// search queries. On random and mutated
 // valid inputs each must give a typed clipscope error or a correct result, never another
 // exception (the test's time limit bounds the time).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -9,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sniffImageFormat } from '../../dist/images/image-header.js';
 import { jpegOrientation } from '../../dist/images/image-header.js';
-import { ClipscopeError } from '../../dist/index.js';
+import { ClipscopeError, parseQuery } from '../../dist/index.js';
 import {
   ClipModel,
   decodeImage,
@@ -258,4 +259,26 @@ describe('parsers under random and mutated input', () => {
       { seed: SEED, numRuns: 40 },
     );
   }, 180_000);
+
+  it('search queries: every term kept once, in order, quotes and "-" never lost or doubled', () => {
+    const piece = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('-', '"', '-"', ' ', '  ', '\t', '-x', '"a b"', '-"c d"', '--', 'é', '🙂'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        const parsed = parseQuery(text);
+        expect(typeof parsed.text).toBe('string');
+        for (const term of parsed.exclude) expect(term.length).toBeGreaterThan(0);
+        // Nothing is invented: every word of the result comes from the text.
+        for (const word of [...parsed.text.split(' '), ...parsed.exclude.join(' ').split(' ')])
+          expect(text).toContain(word);
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+    // A long query is one pass (the test's time limit would catch a quadratic one).
+    const long = '-a "b c" d '.repeat(20_000);
+    expect(parseQuery(long).exclude).toHaveLength(20_000);
+  });
 });
