@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
 # sections of bench/RESULTS.md.
-# Usage: npm run bench [-- index|kmeans|near-duplicates|preprocess|pipeline|engines [options]]
+# Usage: npm run bench [-- index|kmeans|near-duplicates|layout|preprocess|pipeline|engines [options]]
 #        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md: checks the harness)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,9 +34,10 @@ case "$which" in
   kmeans) run kmeans "$@" ;;
   preprocess) run preprocess "$@" ;;
   near-duplicates) run near-duplicates "$@" ;;
+  layout) run layout "$@" ;;
   pipeline) run clip-pipeline "$@" ;;
   engines) engines_measure ;;
-  all) run index-search && run kmeans && run near-duplicates && run preprocess && run clip-pipeline && engines_measure &&
+  all) run index-search && run kmeans && run near-duplicates && run layout && run preprocess && run clip-pipeline && engines_measure &&
     node bench/chart.mjs --results bench/RESULTS.md --out bench/results.svg ;;
   smoke)
     out=${1:-build/bench-smoke/RESULTS.md}
@@ -45,6 +46,7 @@ case "$which" in
     node bench/index-search.mjs --sizes 500 --queries 5 --runs 1 --out "$out"
     node bench/kmeans.mjs --sizes 600 --ks 4 --runs 1 --out "$out"
     node bench/near-duplicates.mjs --sizes 300 --runs 1 --out "$out"
+    node bench/layout.mjs --size 300 --large 400 --runs 1 --out "$out"
     node bench/preprocess.mjs --sizes 64x48 --runs 1 --out "$out"
     node bench/clip-pipeline.mjs --images 4 --runs 1 --batch 2 --models-dir build/models --model clip-tiny --out "$out"
     node bench/chart.mjs --results "$out" --out "${out%.md}.svg" ;;

@@ -66,7 +66,8 @@ std::vector<std::vector<Candidate>> InvertedFile(const float* x, size_t n, size_
   std::vector<Candidate> near(lists);
   for (size_t i = 0; i < n; ++i) {
     const float* row = x + i * d;
-    for (size_t c = 0; c < lists; ++c) near[c] = {simd::SquaredDistance(row, centroids + c * d, d), uint32_t(c)};
+    for (size_t c = 0; c < lists; ++c)
+      near[c] = {simd::SquaredDistance(row, centroids + c * d, d), uint32_t(c)};
     std::partial_sort(near.begin(), near.begin() + kProbedLists, near.end());
     Nearest best(count);
     for (size_t probe = 0; probe < kProbedLists; ++probe) {
@@ -90,7 +91,8 @@ std::vector<float> RandomProjection(const float* x, size_t n, size_t d, uint64_t
   }
   std::vector<float> projected(n * p);
   for (size_t i = 0; i < n; ++i)
-    for (size_t c = 0; c < p; ++c) projected[i * p + c] = simd::Dot(x + i * d, &directions[c * d], d);
+    for (size_t c = 0; c < p; ++c)
+      projected[i * p + c] = simd::Dot(x + i * d, &directions[c * d], d);
   return projected;
 }
 
@@ -101,9 +103,9 @@ Neighbours NearestNeighbours(const float* x, size_t n, size_t d, size_t k, const
   const size_t search_d = wide ? kProjectedDims : d;
   // In the projected space 3k candidates, ranked below by their exact distances.
   const size_t candidates = search == x ? k : std::min(n - 1, 3 * k);
-  std::vector<std::vector<Candidate>> lists = n <= kExhaustiveNeighbours
-                                                  ? Exhaustive(search, n, search_d, candidates)
-                                                  : InvertedFile(search, n, search_d, candidates, seed);
+  std::vector<std::vector<Candidate>> lists =
+      n <= kExhaustiveNeighbours ? Exhaustive(search, n, search_d, candidates)
+                                 : InvertedFile(search, n, search_d, candidates, seed);
   Neighbours out;
   out.k = k;
   out.index.assign(n * k, 0);
@@ -111,7 +113,8 @@ Neighbours NearestNeighbours(const float* x, size_t n, size_t d, size_t k, const
   for (size_t i = 0; i < n; ++i) {
     std::vector<Candidate>& list = lists[i];
     if (search != x)
-      for (auto& [distance, j] : list) distance = simd::SquaredDistance(x + i * d, x + size_t(j) * d, d);
+      for (auto& [distance, j] : list)
+        distance = simd::SquaredDistance(x + i * d, x + size_t(j) * d, d);
     std::sort(list.begin(), list.end());
     // An inverted file can find fewer than k (tiny lists): the row's last neighbour repeats.
     for (size_t m = 0; m < k && !list.empty(); ++m) {

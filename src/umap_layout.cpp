@@ -29,11 +29,12 @@ inline float PowB(float x) {
   const uint32_t mantissa_bits = (bits & 0x007FFFFFu) | 0x3F000000u;
   float mantissa;
   std::memcpy(&mantissa, &mantissa_bits, 4);
-  const float log2x =
-      float(bits) * 1.1920928955078125e-7f - 124.22551499f - 1.498030302f * mantissa - 1.72587999f / (0.3520887068f + mantissa);
+  const float log2x = float(bits) * 1.1920928955078125e-7f - 124.22551499f -
+                      1.498030302f * mantissa - 1.72587999f / (0.3520887068f + mantissa);
   const float p = std::max(kB * log2x, -126.0f);
   const float z = p - float(int32_t(p)) + (p < 0 ? 1.0f : 0.0f);
-  const uint32_t out_bits = uint32_t(8388608.0f * (p + 121.2740575f + 27.7280233f / (4.84252568f - z) - 1.49012907f * z));
+  const uint32_t out_bits =
+      uint32_t(8388608.0f * (p + 121.2740575f + 27.7280233f / (4.84252568f - z) - 1.49012907f * z));
   float out;
   std::memcpy(&out, &out_bits, 4);
   return out;
@@ -96,7 +97,8 @@ std::vector<Edge> FuzzyGraph(const Neighbours& nn, size_t n) {
   for (float v : nn.distance) mean += v;
   mean /= double(nn.distance.size());
   std::vector<float> weight(n * k);
-  for (size_t i = 0; i < n; ++i) MembershipsOfRow(&nn.distance[i * k], k, float(mean), &weight[i * k]);
+  for (size_t i = 0; i < n; ++i)
+    MembershipsOfRow(&nn.distance[i * k], k, float(mean), &weight[i * k]);
   struct Directed {
     uint32_t low, high;
     float weight;
@@ -112,7 +114,9 @@ std::vector<Edge> FuzzyGraph(const Neighbours& nn, size_t n) {
     }
   }
   std::sort(all.begin(), all.end(), [](const Directed& a, const Directed& b) {
-    return a.low != b.low ? a.low < b.low : a.high != b.high ? a.high < b.high : a.forward < b.forward;
+    return a.low != b.low     ? a.low < b.low
+           : a.high != b.high ? a.high < b.high
+                              : a.forward < b.forward;
   });
   std::vector<Edge> edges;
   for (size_t at = 0; at < all.size();) {
@@ -130,22 +134,28 @@ std::vector<Edge> FuzzyGraph(const Neighbours& nn, size_t n) {
 
 }  // namespace
 
-Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d, const UmapOptions& options) {
+Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d,
+                                      const UmapOptions& options) {
   if (n < 3 || d == 0)
-    return Status(ErrorCode::kInvalidArgument, "a UMAP layout needs at least 3 points, got " + std::to_string(n));
+    return Status(ErrorCode::kInvalidArgument,
+                  "a UMAP layout needs at least 3 points, got " + std::to_string(n));
   if (options.neighbours < 2 || options.neighbours > 200)
     return Status(ErrorCode::kInvalidArgument, "neighbours must be between 2 and 200");
   if (options.epochs != 0 && (options.epochs < 10 || options.epochs > 5000))
-    return Status(ErrorCode::kInvalidArgument, "epochs must be 0 (automatic) or between 10 and 5000");
+    return Status(ErrorCode::kInvalidArgument,
+                  "epochs must be 0 (automatic) or between 10 and 5000");
   for (size_t i = 0; i < n * d; ++i) {
-    if (!std::isfinite(x[i])) return Status(ErrorCode::kNotFinite, "point " + std::to_string(i / d) + " holds NaN or Inf");
+    if (!std::isfinite(x[i]))
+      return Status(ErrorCode::kNotFinite, "point " + std::to_string(i / d) + " holds NaN or Inf");
   }
   const int epochs = options.epochs ? options.epochs : n <= kManyPoints ? 500 : 200;
-  const size_t k = std::min(n - 1, options.neighbours - 1);  // the point itself is the first of umap-learn's
+  const size_t k =
+      std::min(n - 1, options.neighbours - 1);  // the point itself is the first of umap-learn's
   // Wide rows are searched, and the start is found, in a random projection (neighbours.h).
   std::vector<float> projected;
   if (d > kProjectedDims) projected = RandomProjection(x, n, d, options.seed);
-  std::vector<Edge> edges = FuzzyGraph(NearestNeighbours(x, n, d, k, projected.data(), options.seed), n);
+  std::vector<Edge> edges =
+      FuzzyGraph(NearestNeighbours(x, n, d, k, projected.data(), options.seed), n);
 
   // Edges are sampled in proportion to their weight: the strongest every epoch. umap-learn drops
   // those too weak to be sampled once.
@@ -163,12 +173,14 @@ Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d, const 
 
   // Start: the first two principal components (of the projection: much cheaper, as good a
   // start), each scaled to [0, 10].
-  auto pca = projected.empty() ? PrincipalComponents2d(x, n, d) : PrincipalComponents2d(projected.data(), n, kProjectedDims);
+  auto pca = projected.empty() ? PrincipalComponents2d(x, n, d)
+                               : PrincipalComponents2d(projected.data(), n, kProjectedDims);
   if (!pca.ok()) return pca.status();
   std::vector<float> y(pca.value().coords);
   for (int axis = 0; axis < 2; ++axis) {
     float low = INFINITY, high = -INFINITY;
-    for (size_t i = 0; i < n; ++i) low = std::min(low, y[2 * i + axis]), high = std::max(high, y[2 * i + axis]);
+    for (size_t i = 0; i < n; ++i)
+      low = std::min(low, y[2 * i + axis]), high = std::max(high, y[2 * i + axis]);
     const float scale = high > low ? 10 / (high - low) : 0;
     for (size_t i = 0; i < n; ++i) y[2 * i + axis] = (y[2 * i + axis] - low) * scale;
   }

@@ -21,6 +21,7 @@ struct UmapOptions {
 
 // x: n * d finite floats, n >= 3. Returns n * 2 coordinates centred on 0. Deterministic for a
 // seed on a platform.
-Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d, const UmapOptions& options);
+Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d,
+                                      const UmapOptions& options);
 
 }  // namespace clipscope

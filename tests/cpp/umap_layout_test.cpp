@@ -1,6 +1,8 @@
 // The UMAP layout and its nearest neighbours: projected and inverted-file candidates find the
 // exact neighbours, clusters stay apart in the layout with each point among its own, the same
 // seed gives the same layout, coinciding points and tiny inputs work, bad options are named.
+#include "umap_layout.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +12,6 @@
 
 #include "neighbours.h"
 #include "random.h"
-#include "umap_layout.h"
 
 namespace clipscope {
 namespace {
@@ -43,12 +44,14 @@ std::vector<float> Blobs(size_t clusters, size_t per, size_t d, uint64_t seed) {
   return x;
 }
 
-std::vector<uint32_t> ExactNeighbours(const std::vector<float>& x, size_t n, size_t d, size_t i, size_t k) {
+std::vector<uint32_t> ExactNeighbours(const std::vector<float>& x, size_t n, size_t d, size_t i,
+                                      size_t k) {
   std::vector<std::pair<double, uint32_t>> all;
   for (size_t j = 0; j < n; ++j) {
     if (j == i) continue;
     double s = 0;
-    for (size_t c = 0; c < d; ++c) s += (x[i * d + c] - x[j * d + c]) * double(x[i * d + c] - x[j * d + c]);
+    for (size_t c = 0; c < d; ++c)
+      s += (x[i * d + c] - x[j * d + c]) * double(x[i * d + c] - x[j * d + c]);
     all.push_back({s, uint32_t(j)});
   }
   std::sort(all.begin(), all.end());
@@ -73,19 +76,31 @@ double Recall(const std::vector<float>& x, size_t n, size_t d, const Neighbours&
 TEST(NearestNeighbours, ProjectedCandidatesFindTheExactNeighbours) {
   const size_t n = 400, d = 256, k = 14;
   std::vector<float> x = Blobs(8, n / 8, d, 3);
-  EXPECT_GE(Recall(x, n, d, NearestNeighbours(x.data(), n, d, k, RandomProjection(x.data(), n, d, 0).data(), 0), 1), 0.97);
+  EXPECT_GE(
+      Recall(x, n, d,
+             NearestNeighbours(x.data(), n, d, k, RandomProjection(x.data(), n, d, 0).data(), 0),
+             1),
+      0.97);
 }
 
 TEST(NearestNeighbours, TheInvertedFileFindsTheExactNeighbours) {
   const size_t n = 6000, d = 128, k = 14;  // above kExhaustiveNeighbours
   std::vector<float> x = Blobs(40, n / 40, d, 4);
-  EXPECT_GE(Recall(x, n, d, NearestNeighbours(x.data(), n, d, k, RandomProjection(x.data(), n, d, 0).data(), 0), 97), 0.95);
+  EXPECT_GE(
+      Recall(x, n, d,
+             NearestNeighbours(x.data(), n, d, k, RandomProjection(x.data(), n, d, 0).data(), 0),
+             97),
+      0.95);
 }
 
 TEST(NearestNeighbours, NarrowRowsAreExact) {
   const size_t n = 200, d = 8, k = 10;
   std::vector<float> x = Blobs(4, n / 4, d, 5);
-  EXPECT_EQ(Recall(x, n, d, NearestNeighbours(x.data(), n, d, k, RandomProjection(x.data(), n, d, 0).data(), 0), 1), 1.0);
+  EXPECT_EQ(
+      Recall(x, n, d,
+             NearestNeighbours(x.data(), n, d, k, RandomProjection(x.data(), n, d, 0).data(), 0),
+             1),
+      1.0);
 }
 
 TEST(UmapLayout, KeepsClustersApartAndNeighboursTogether) {
@@ -124,10 +139,12 @@ TEST(UmapLayout, CoincidingPointsAndTinyInputsGiveFiniteLayouts) {
 
 TEST(UmapLayout, RefusesBadInputByName) {
   std::vector<float> x(40, 1.0f);
-  EXPECT_EQ(UmapLayout(x.data(), 2, 2, {}).status().message(), "a UMAP layout needs at least 3 points, got 2");
+  EXPECT_EQ(UmapLayout(x.data(), 2, 2, {}).status().message(),
+            "a UMAP layout needs at least 3 points, got 2");
   UmapOptions options;
   options.neighbours = 1;
-  EXPECT_EQ(UmapLayout(x.data(), 10, 4, options).status().message(), "neighbours must be between 2 and 200");
+  EXPECT_EQ(UmapLayout(x.data(), 10, 4, options).status().message(),
+            "neighbours must be between 2 and 200");
   options = {};
   options.epochs = 5;
   EXPECT_EQ(UmapLayout(x.data(), 10, 4, options).status().message(),
