@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
 # sections of bench/RESULTS.md.
-# Usage: npm run bench [-- index|kmeans|near-duplicates|layout|preprocess|pipeline|engines [options]]
+# Usage: npm run bench [-- index|kmeans|near-duplicates|layout|demo-scale|preprocess|pipeline|engines [options]]
 #        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md: checks the harness)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,7 @@ case "$which" in
   preprocess) run preprocess "$@" ;;
   near-duplicates) run near-duplicates "$@" ;;
   layout) run layout "$@" ;;
+  demo-scale) npx tsc -p web/tsconfig.json && npx vite build --config web/vite.config.ts --logLevel warn && run demo-scale "$@" ;;
   pipeline) run clip-pipeline "$@" ;;
   engines) engines_measure ;;
   all) run index-search && run kmeans && run near-duplicates && run layout && run preprocess && run clip-pipeline && engines_measure &&

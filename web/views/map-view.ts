@@ -11,6 +11,7 @@ import { GROUP_COLOURS } from './clusters-view.js';
 
 const THUMB = 40; // on-screen size of a thumbnail at zoom 1, CSS pixels
 const BITMAPS_KEPT = 3000; // decoded thumbnails kept for drawing (least recently used go)
+const MAX_PICTURES = 1500; // thumbnails drawn at most; more photos in view are drawn as squares
 const MIN_SCALE = 0.5;
 const MAX_SCALE = 40;
 
@@ -296,17 +297,24 @@ export class MapView {
     const groupOf = this.#store.state.clusters?.groupOf;
     const size = Math.max(6, THUMB * Math.sqrt(this.#scale));
     const half = size / 2;
-    let drawn = 0;
+    const visible: Array<[Point, number, number]> = [];
     for (const p of this.#points) {
       const [x, y] = this.#toScreen(p);
-      if (x < -half || y < -half || x > w + half || y > h + half) continue;
+      if (x >= -half && y >= -half && x <= w + half && y <= h + half) visible.push([p, x, y]);
+    }
+    // Thumbnails while few enough are in view to decode and draw; else a small square per photo
+    // in its group's colour (zooming in brings the thumbnails).
+    const pictures = visible.length <= MAX_PICTURES && size >= 12;
+    const mark = pictures ? size : 4;
+    for (const [p, x, y] of visible) {
       const group = groupOf?.get(p.id);
       context.fillStyle = group === undefined ? '#64748b' : GROUP_COLOURS[group % GROUP_COLOURS.length];
-      context.fillRect(x - half - 2, y - half - 2, size + 4, size + 4);
-      const bitmap = size >= 12 ? this.#bitmap(p.id) : undefined;
+      context.fillRect(x - mark / 2 - 2, y - mark / 2 - 2, mark + 4, mark + 4);
+      const bitmap = pictures ? this.#bitmap(p.id) : undefined;
       if (bitmap) context.drawImage(bitmap, x - half, y - half, size, size);
-      drawn++;
     }
+    const drawn = visible.length;
+    canvas.dataset.pictures = String(pictures);
     // The centre mark: Enter opens the photo nearest it.
     if (document.activeElement === canvas) {
       context.strokeStyle = '#111827';
