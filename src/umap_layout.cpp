@@ -8,52 +8,40 @@
 #include "neighbours.h"
 #include "pca.h"
 #include "random.h"
+#include "umap_forces.h"
 
 namespace clipscope {
 namespace {
 
-// The curve 1 / (1 + a d^(2b)) that umap-learn fits for min_dist 0.1, spread 1.
-constexpr float kA = 1.5769434603f;
-constexpr float kB = 0.8950608781f;
 constexpr int kNegativeSamples = 5;
 // Above this many points 200 epochs instead of 500 (umap-learn's rule, at 10,000): the layout
 // settles as well, in 2.5 times less time.
 constexpr size_t kManyPoints = 4096;
 
-// x^kB for x > 0 as 2^(kB log2 x), both from the float's bits with Paul Mineiro's
-// "fastapprox" formulas (relative error about 1e-4, far below the noise of stochastic gradient
-// descent; std::pow made the layout four times slower).
-inline float PowB(float x) {
-  uint32_t bits;
-  std::memcpy(&bits, &x, 4);
-  const uint32_t mantissa_bits = (bits & 0x007FFFFFu) | 0x3F000000u;
-  float mantissa;
-  std::memcpy(&mantissa, &mantissa_bits, 4);
-  const float log2x = float(bits) * 1.1920928955078125e-7f - 124.22551499f -
-                      1.498030302f * mantissa - 1.72587999f / (0.3520887068f + mantissa);
-  const float p = std::max(kB * log2x, -126.0f);
-  const float z = p - float(int32_t(p)) + (p < 0 ? 1.0f : 0.0f);
-  const uint32_t out_bits =
-      uint32_t(8388608.0f * (p + 121.2740575f + 27.7280233f / (4.84252568f - z) - 1.49012907f * z));
-  float out;
-  std::memcpy(&out, &out_bits, 4);
-  return out;
-}
-
 // Negative samples come from xorshift32 scaled by a multiply (Random::Below's 64-bit modulo
 // was most of the layout's time).
+// Four independent streams, so four samples are drawn at once (one stream's steps wait on
+// each other).
 class FastRandom {
  public:
-  explicit FastRandom(uint64_t seed) : state_(uint32_t(Random(seed).Next()) | 1u) {}
-  uint32_t Below(uint32_t n) {
-    state_ ^= state_ << 13;
-    state_ ^= state_ >> 17;
-    state_ ^= state_ << 5;
-    return uint32_t((uint64_t(state_) * n) >> 32);
+  explicit FastRandom(uint64_t seed) {
+    Random seeds(seed);
+    for (uint32_t& s : state_) s = uint32_t(seeds.Next()) | 1u;
+  }
+  uint32_t Below(uint32_t n) { return Step(0, n); }
+  void Below4(uint32_t n, uint32_t out[4]) {
+    for (int l = 0; l < 4; ++l) out[l] = Step(l, n);
   }
 
  private:
-  uint32_t state_;
+  uint32_t Step(int lane, uint32_t n) {
+    uint32_t& s = state_[lane];
+    s ^= s << 13;
+    s ^= s >> 17;
+    s ^= s << 5;
+    return uint32_t((uint64_t(s) * n) >> 32);
+  }
+  uint32_t state_[4];
 };
 
 struct Edge {
@@ -210,17 +198,17 @@ Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d,
       // another, each waited on the last: three times slower).
       float rx = 0, ry = 0;
       const float hx = head[0], hy = head[1];
-      for (int s = 0; s < negatives; ++s) {
+      int s = 0;
+      for (; s + 4 <= negatives; s += 4) {  // four at once where the CPU has vectors
+        uint32_t others[4];
+        rng.Below4(uint32_t(n), others);
+        Repel4(hx, hy, y.data(), others, edges[e].head, &rx, &ry);
+      }
+      for (; s < negatives; ++s) {
         const uint32_t other = rng.Below(uint32_t(n));
         if (other == edges[e].head) continue;
-        const float* far = &y[2 * size_t(other)];
-        dx = hx - far[0], dy = hy - far[1];
-        d2 = dx * dx + dy * dy;
-        float gx = 4, gy = 4;  // coinciding points: pushed apart at the clip
-        if (d2 > 0) {
-          const float coefficient = 2 * kB / ((0.001f + d2) * (kA * PowB(d2) + 1));
-          gx = clip(coefficient * dx), gy = clip(coefficient * dy);
-        }
+        float gx, gy;
+        Repel(hx - y[2 * size_t(other)], hy - y[2 * size_t(other) + 1], &gx, &gy);
         rx += gx, ry += gy;
       }
       head[0] += rx * alpha, head[1] += ry * alpha;
