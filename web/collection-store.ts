@@ -99,11 +99,29 @@ export async function loadPreview(id: string): Promise<Blob | undefined> {
   return row && new Blob([row.bytes], { type: row.type });
 }
 
-/** The stored records (with previews) of `ids`, for putting them back after a removal. */
+// A stored row's thumbnail: collections saved before thumbnails were bytes hold Blobs.
+function thumbOf(row: StoredPhoto): Blob {
+  return row.thumb instanceof Blob ? row.thumb : new Blob([row.thumb.bytes], { type: row.thumb.type });
+}
+
+/** The stored records (with previews) of `ids`, read one by one, for putting them back after a removal. */
 export async function loadPhotoRecords(ids: readonly string[]): Promise<PhotoRecord[]> {
-  const wanted = new Set(ids);
-  const photos = (await loadPhotos()).filter((p) => wanted.has(p.id));
-  return Promise.all(photos.map(async (p) => ({ ...p, preview: await loadPreview(p.id) })));
+  const rows = await transact(['photos', 'previews'], 'readonly', (tx) =>
+    Promise.all(
+      ids.map(async (id) => ({
+        photo: await request(tx.objectStore('photos').get(id) as IDBRequest<StoredPhoto | undefined>),
+        preview: await request(tx.objectStore('previews').get(id) as IDBRequest<StoredPreview | undefined>),
+      })),
+    ),
+  );
+  return rows
+    .filter((row) => row.photo)
+    .map(({ photo, preview }) => ({
+      id: photo!.id,
+      name: photo!.name,
+      thumb: thumbOf(photo!),
+      preview: preview && new Blob([preview.bytes], { type: preview.type }),
+    }));
 }
 
 export function removePhotos(ids: readonly string[]): Promise<void> {
@@ -115,41 +133,41 @@ export function removePhotos(ids: readonly string[]): Promise<void> {
   });
 }
 
-/** The folder the user let the page remember, and its name. */
-export function saveFolderHandle(handle: FileSystemDirectoryHandle): Promise<void> {
+// One value of the 'state' store: the embeddings ('index') or the remembered folder ('folder').
+function saveState(key: string, value: unknown): Promise<void> {
   return transact(['state'], 'readwrite', (tx) => {
-    tx.objectStore('state').put(handle, 'folder');
+    tx.objectStore('state').put(value, key);
   });
 }
 
-export function loadFolderHandle(): Promise<FileSystemDirectoryHandle | undefined> {
+function loadState<T>(key: string): Promise<T | undefined> {
   return transact(['state'], 'readonly', (tx) =>
-    request(tx.objectStore('state').get('folder') as IDBRequest<FileSystemDirectoryHandle | undefined>),
+    request(tx.objectStore('state').get(key) as IDBRequest<T | undefined>),
   );
+}
+
+/** The folder the user let the page remember, and its name. */
+export function saveFolderHandle(handle: FileSystemDirectoryHandle): Promise<void> {
+  return saveState('folder', handle);
+}
+
+export function loadFolderHandle(): Promise<FileSystemDirectoryHandle | undefined> {
+  return loadState<FileSystemDirectoryHandle>('folder');
 }
 
 export async function loadPhotos(): Promise<PhotoRecord[]> {
   const rows = await transact(['photos'], 'readonly', (tx) =>
     request(tx.objectStore('photos').getAll() as IDBRequest<StoredPhoto[]>),
   );
-  // Collections saved before thumbnails were bytes hold Blobs: both read back.
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    thumb: row.thumb instanceof Blob ? row.thumb : new Blob([row.thumb.bytes], { type: row.thumb.type }),
-  }));
+  return rows.map((row) => ({ id: row.id, name: row.name, thumb: thumbOf(row) }));
 }
 
 export function saveIndex(index: SavedIndex): Promise<void> {
-  return transact(['state'], 'readwrite', (tx) => {
-    tx.objectStore('state').put(index, 'index');
-  });
+  return saveState('index', index);
 }
 
 export function loadIndex(): Promise<SavedIndex | undefined> {
-  return transact(['state'], 'readonly', (tx) =>
-    request(tx.objectStore('state').get('index') as IDBRequest<SavedIndex | undefined>),
-  );
+  return loadState<SavedIndex>('index');
 }
 
 /** Removes the thumbnails, previews and embeddings (the cached model files stay). */

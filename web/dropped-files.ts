@@ -36,3 +36,17 @@ export async function filesFromDrop(data: DataTransfer): Promise<File[]> {
 export function photoId(file: File): string {
   return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
 }
+
+/** Marks `target` while files are dragged over it and hands what is dropped to `onFiles`. */
+export function acceptDrops(target: HTMLElement, onFiles: (files: File[]) => void): void {
+  target.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    target.classList.add('over');
+  });
+  target.addEventListener('dragleave', () => target.classList.remove('over'));
+  target.addEventListener('drop', (event) => {
+    event.preventDefault();
+    target.classList.remove('over');
+    void filesFromDrop(event.dataTransfer!).then(onFiles);
+  });
+}

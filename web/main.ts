@@ -4,7 +4,7 @@
 // persist in IndexedDB; the photos themselves stay the user's files.
 import { Collection } from './collection.js';
 import { loadIndex, loadPhotos } from './collection-store.js';
-import { filesFromDrop, photoId } from './dropped-files.js';
+import { acceptDrops, photoId } from './dropped-files.js';
 import { Store, initialState, type TabName } from './store.js';
 import { $ } from './ui.js';
 import { ClustersView } from './views/clusters-view.js';
@@ -33,19 +33,9 @@ new Tabs($('view-tabs'), store, (tab: TabName) => store.set({ tab }));
 initUndoToast();
 
 // A single photo dropped on the search area searches with it; anything else is added.
-const searchArea = $('view-photos');
-searchArea.addEventListener('dragover', (event) => {
-  event.preventDefault();
-  searchArea.classList.add('over');
-});
-searchArea.addEventListener('dragleave', () => searchArea.classList.remove('over'));
-searchArea.addEventListener('drop', (event) => {
-  event.preventDefault();
-  searchArea.classList.remove('over');
-  void filesFromDrop(event.dataTransfer!).then((files) => {
-    if (files.length === 1) void search.show({ image: files[0] }, `Most similar to the dropped ${files[0].name}`);
-    else photos.add(files.map((file) => ({ id: photoId(file), file })));
-  });
+acceptDrops($('view-photos'), (files) => {
+  if (files.length === 1) void search.show({ image: files[0] }, `Most similar to the dropped ${files[0].name}`);
+  else photos.add(files.map((file) => ({ id: photoId(file), file })));
 });
 
 async function start(): Promise<void> {

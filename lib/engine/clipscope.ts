@@ -237,17 +237,24 @@ export class Clipscope {
    */
   async searchByImage(imageOrId: ImageSource | Id, k: number): Promise<SearchResult> {
     integerAtLeast(k, 1, 'k');
-    if ((typeof imageOrId === 'number' || typeof imageOrId === 'string') && this.index.has(imageOrId)) {
-      const found = this.index.search(this.index.get(imageOrId), Math.min(k + 1, this.index.size));
+    const { vector, storedId } = await this.#imageVector(imageOrId);
+    if (storedId !== undefined) {
+      const found = this.index.search(vector, Math.min(k + 1, this.index.size));
       const keep = found.ids
         .map((id, i) => i)
-        .filter((i) => found.ids[i] !== imageOrId)
+        .filter((i) => found.ids[i] !== storedId)
         .slice(0, k);
       return { ids: keep.map((i) => found.ids[i]), scores: Float32Array.from(keep, (i) => found.scores[i]) };
     }
+    return this.index.search(vector, Math.min(k, Math.max(1, this.index.size)));
+  }
+
+  // A stored item's vector (and its id, which searches leave out), or the image's embedding.
+  async #imageVector(imageOrId: ImageSource | Id): Promise<{ vector: Float32Array; storedId?: Id }> {
+    if ((typeof imageOrId === 'number' || typeof imageOrId === 'string') && this.index.has(imageOrId))
+      return { vector: this.index.get(imageOrId), storedId: imageOrId };
     if (typeof imageOrId === 'number') throw new InvalidArgumentError(`no stored item has id ${imageOrId}`);
-    const query = await this.model.embedImage(imageOrId);
-    return this.index.search(query, Math.min(k, Math.max(1, this.index.size)));
+    return { vector: await this.model.embedImage(imageOrId) };
   }
 
   /** Zero-shot classification of an image, or of a stored item by id, over text labels. */
@@ -336,19 +343,9 @@ export class Clipscope {
     const row = (i: number) => embedded.subarray(i * dim, (i + 1) * dim);
     const text = parsed.text ? row(0) : undefined;
     const excluded = exclude.map((_, j) => row(j + (text ? 1 : 0)));
-    let image: Float32Array | undefined;
-    let leaveOut: Id | undefined;
-    if (q.image !== undefined) {
-      const byId = typeof q.image === 'number' || typeof q.image === 'string';
-      if (byId && this.index.has(q.image as Id)) {
-        image = this.index.get(q.image as Id);
-        leaveOut = q.image as Id;
-      } else if (typeof q.image === 'number') {
-        throw new InvalidArgumentError(`no stored item has id ${q.image}`);
-      } else {
-        image = await this.model.embedImage(q.image as ImageSource);
-      }
-    }
+    const photo = q.image === undefined ? undefined : await this.#imageVector(q.image);
+    const image = photo?.vector;
+    const leaveOut = photo?.storedId;
     const include = [text, image].filter((v): v is Float32Array => v !== undefined);
     if (!include.length)
       invalid(

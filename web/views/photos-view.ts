@@ -5,7 +5,7 @@
 import type { EmbedProgress } from 'clipscope';
 import type { Collection } from '../collection.js';
 import { savePhotos, type PhotoRecord } from '../collection-store.js';
-import { filesFromDrop, isImageFile, photoId } from '../dropped-files.js';
+import { acceptDrops, isImageFile, photoId } from '../dropped-files.js';
 import { canRememberFolders, pickRememberedFolder, rememberOriginals } from '../originals.js';
 import { PhotoGrid } from '../photo-grid.js';
 import type { Store } from '../store.js';
@@ -57,19 +57,7 @@ export class PhotosView {
     $('photo-folder').addEventListener('change', fromInput);
     $('load-samples').addEventListener('click', () => void this.#loadSamples());
     $('cancel').addEventListener('click', () => this.cancel());
-    const zone = $('drop-zone');
-    zone.addEventListener('dragover', (event) => {
-      event.preventDefault();
-      zone.classList.add('over');
-    });
-    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-    zone.addEventListener('drop', (event) => {
-      event.preventDefault();
-      zone.classList.remove('over');
-      void filesFromDrop(event.dataTransfer!).then((files) =>
-        this.add(files.map((file) => ({ id: photoId(file), file }))),
-      );
-    });
+    acceptDrops($('drop-zone'), (files) => this.add(files.map((file) => ({ id: photoId(file), file }))));
     store.subscribe((state, changed) => {
       if (changed.has('photos')) this.#refresh();
       if (changed.has('tab') && state.tab === 'photos') this.grid.refresh();
