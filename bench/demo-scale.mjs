@@ -3,7 +3,7 @@
 // to its neighbourhood layout, and frame times while the grid scrolls and the map pans.
 // Each collection is imported as one index file (as the command line writes them): photos of
 // 1,000 colours (embedded by the bundled colour model in Node), each photo's embedding that of
-// its colour plus a little seeded noise; the demo draws a name tile for each.
+// its colour plus a little seeded noise; the demo shows them by name (they have no pictures).
 //
 // Usage: node bench/demo-scale.mjs [--sizes 10000,50000] [--runs 3] [--out FILE]
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -58,9 +58,8 @@ async function collectionFile(n, colours) {
     for (let j = 0; j < dim; j++) vectors[i * dim + j] = embeddings[c * dim + j] + noise();
   }
   index.addMany(ids, vectors);
-  // A bare index file, as `clipscope index <folder>` writes it: the demo imports it with name
-  // tiles for thumbnails. (A JSON collection file of 50,000 photos, its index in base64,
-  // crashes the tab on import: see bench/RESULTS.md.)
+  // A bare index file, as `clipscope index <folder>` writes it: the demo shows its photos by
+  // name on a shared placeholder.
   const path = `${dataDir}collection-${n}.idx`;
   writeFileSync(path, index.save());
   index.delete();
@@ -181,7 +180,7 @@ const markdown = [
   '',
   `Command: \`npm run bench -- demo-scale\` (\`node bench/demo-scale.mjs --sizes ${args.sizes} --runs ${runs}\`).`,
   `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores; Chromium ${browser.version()} headless, software rendering (no GPU), 1280×900.`,
-  'Each collection is imported as one index file (as `clipscope index` writes them): photos of 1,000 colours embedded by the bundled colour model (each photo its colour plus a little noise); the demo draws a name tile per photo. Times include rendering: until the results or groups are in the page and a frame has been drawn.',
+  'Each collection is imported as one index file (as `clipscope index` writes them): photos of 1,000 colours embedded by the bundled colour model (each photo its colour plus a little noise); the demo shows each photo by name on one shared placeholder picture (as for any index the command line writes). Times include rendering: until the results or groups are in the page and a frame has been drawn.',
   '',
   '| photos | import (s) | text query → results, ms (min / median) | group (k = 8) → groups, ms (min / median) | map: PCA at once, UMAP after (s) | grid scrolling, frame ms (median / p95) | map panning, frame ms (median / p95) | map zoomed in, panning, frame ms (median / p95) |',
   '|---|---|---|---|---|---|---|---|',

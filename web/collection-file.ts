@@ -1,6 +1,6 @@
 // Export and import of a whole collection as one file: thumbnails, ids and the embeddings
 // (clipscope's versioned index format), with the model they belong to. Import also reads a bare
-// index file, as `clipscope index <folder>` writes: its photos get name tiles for thumbnails.
+// index file, as `clipscope index <folder>` writes: its photos are shown by name (no-picture.ts).
 import { EmbeddingIndex } from 'clipscope';
 import type { PhotoRecord, SavedIndex } from './collection-store.js';
 
@@ -11,7 +11,8 @@ interface CollectionFile {
   format: typeof FORMAT;
   version: number;
   modelKey: string;
-  photos: Array<{ id: string; name: string; thumb: string }>;
+  /** `thumb` (a data URL) is absent for photos known only by their embeddings. */
+  photos: Array<{ id: string; name: string; thumb?: string }>;
   index: string;
 }
 
@@ -46,7 +47,7 @@ export async function exportCollection(photos: PhotoRecord[], index: SavedIndex)
     version: VERSION,
     modelKey: index.modelKey,
     photos: await Promise.all(
-      photos.map(async (p) => ({ id: p.id, name: p.name, thumb: await blobToDataUrl(p.thumb) })),
+      photos.map(async (p) => ({ id: p.id, name: p.name, ...(p.thumb && { thumb: await blobToDataUrl(p.thumb) }) })),
     ),
     index: toBase64(index.bytes),
   };
@@ -55,23 +56,9 @@ export async function exportCollection(photos: PhotoRecord[], index: SavedIndex)
 
 const INDEX_MAGIC = 'CLIPSIDX';
 
-// A tile with the photo's name, for photos known only by their embeddings.
-// One canvas per tile in flight: a few dozen at a time (50,000 at once ran the tab out of memory).
-const TILES_AT_ONCE = 32;
-
-async function nameTile(name: string, canvas = new OffscreenCanvas(160, 120)): Promise<Blob> {
-  const context = canvas.getContext('2d')!;
-  context.fillStyle = '#d8dde3';
-  context.fillRect(0, 0, 160, 120);
-  context.fillStyle = '#334';
-  context.font = '13px sans-serif';
-  context.textAlign = 'center';
-  context.fillText(name.length > 22 ? `…${name.slice(-21)}` : name, 80, 64, 150);
-  return canvas.convertToBlob({ type: 'image/png' });
-}
-
-// A bare index (the command line's): the ids are the photos' paths; it belongs to the model
-// loaded now, which must be the one it was made with (the dimensions are checked on load).
+// A bare index (the command line's): the ids are the photos' paths, the names their file names
+// (shown as name tiles); it belongs to the model loaded now, which must be the one it was made
+// with (the dimensions are checked on load).
 async function importIndexFile(blob: Blob, modelKey: string): Promise<{ photos: PhotoRecord[]; index: SavedIndex }> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const index = await EmbeddingIndex.load(bytes);
@@ -81,13 +68,7 @@ async function importIndexFile(blob: Blob, modelKey: string): Promise<{ photos: 
   } finally {
     index.delete();
   }
-  const photos: PhotoRecord[] = [];
-  const canvases = Array.from({ length: TILES_AT_ONCE }, () => new OffscreenCanvas(160, 120));
-  for (let from = 0; from < ids.length; from += TILES_AT_ONCE) {
-    const batch = ids.slice(from, from + TILES_AT_ONCE);
-    const tiles = await Promise.all(batch.map((id, i) => nameTile(id.split('/').pop() ?? id, canvases[i])));
-    batch.forEach((id, i) => photos.push({ id, name: id.split('/').pop() ?? id, thumb: tiles[i] }));
-  }
+  const photos = ids.map((id) => ({ id, name: id.split('/').pop() || id }));
   return { photos, index: { modelKey, bytes } };
 }
 
@@ -110,6 +91,10 @@ export async function importCollection(
   if (file?.format !== FORMAT) throw new Error('this file is not a clipscope collection');
   if (file.version !== VERSION)
     throw new Error(`collection format version ${file.version} is not supported (expected ${VERSION})`);
-  const photos = file.photos.map((p) => ({ id: p.id, name: p.name, thumb: dataUrlToBlob(p.thumb) }));
+  const photos = file.photos.map((p) => ({
+    id: p.id,
+    name: p.name,
+    ...(p.thumb && { thumb: dataUrlToBlob(p.thumb) }),
+  }));
   return { photos, index: { modelKey: file.modelKey, bytes: fromBase64(file.index) } };
 }

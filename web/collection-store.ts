@@ -4,7 +4,8 @@
 export interface PhotoRecord {
   id: string;
   name: string;
-  thumb: Blob;
+  /** Absent for a photo known only by its embedding (imported from an index file). */
+  thumb?: Blob;
   /** A larger copy for the viewer when the original is out of reach. */
   preview?: Blob;
 }
@@ -21,7 +22,7 @@ const DB_NAME = 'clipscope-demo';
 interface StoredPhoto {
   id: string;
   name: string;
-  thumb: { bytes: ArrayBuffer; type: string } | Blob;
+  thumb?: { bytes: ArrayBuffer; type: string } | Blob;
 }
 
 function request<T>(r: IDBRequest<T>): Promise<T> {
@@ -72,24 +73,31 @@ async function transact<T>(
   }
 }
 
+// Photos per transaction: a bounded number of blobs read at once and of writes pending, however
+// large the collection (one transaction of 50,000 never finished).
+const PHOTOS_PER_WRITE = 500;
+
 export async function savePhotos(photos: PhotoRecord[]): Promise<void> {
-  // Read before the transaction: it would commit while waiting for the bytes.
-  const rows: StoredPhoto[] = await Promise.all(
-    photos.map(async (p) => ({
-      id: p.id,
-      name: p.name,
-      thumb: { bytes: await p.thumb.arrayBuffer(), type: p.thumb.type },
-    })),
-  );
-  const previews: StoredPreview[] = await Promise.all(
-    photos
-      .filter((p) => p.preview)
-      .map(async (p) => ({ id: p.id, bytes: await p.preview!.arrayBuffer(), type: p.preview!.type })),
-  );
-  await transact(['photos', 'previews'], 'readwrite', (tx) => {
-    for (const row of rows) tx.objectStore('photos').put(row);
-    for (const row of previews) tx.objectStore('previews').put(row);
-  });
+  for (let from = 0; from < photos.length; from += PHOTOS_PER_WRITE) {
+    const chunk = photos.slice(from, from + PHOTOS_PER_WRITE);
+    // Read before the transaction: it would commit while waiting for the bytes.
+    const rows: StoredPhoto[] = await Promise.all(
+      chunk.map(async (p) => ({
+        id: p.id,
+        name: p.name,
+        ...(p.thumb && { thumb: { bytes: await p.thumb.arrayBuffer(), type: p.thumb.type } }),
+      })),
+    );
+    const previews: StoredPreview[] = await Promise.all(
+      chunk
+        .filter((p) => p.preview)
+        .map(async (p) => ({ id: p.id, bytes: await p.preview!.arrayBuffer(), type: p.preview!.type })),
+    );
+    await transact(['photos', 'previews'], 'readwrite', (tx) => {
+      for (const row of rows) tx.objectStore('photos').put(row);
+      for (const row of previews) tx.objectStore('previews').put(row);
+    });
+  }
 }
 
 export async function loadPreview(id: string): Promise<Blob | undefined> {
@@ -100,7 +108,8 @@ export async function loadPreview(id: string): Promise<Blob | undefined> {
 }
 
 // A stored row's thumbnail: collections saved before thumbnails were bytes hold Blobs.
-function thumbOf(row: StoredPhoto): Blob {
+function thumbOf(row: StoredPhoto): Blob | undefined {
+  if (!row.thumb) return undefined;
   return row.thumb instanceof Blob ? row.thumb : new Blob([row.thumb.bytes], { type: row.thumb.type });
 }
 

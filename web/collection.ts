@@ -9,6 +9,7 @@ import {
   savePhotos,
   type PhotoRecord,
 } from './collection-store.js';
+import { NO_PICTURE_URL } from './no-picture.js';
 
 /** What a removal took away: enough to put it back. */
 export interface Removed {
@@ -28,7 +29,12 @@ export class Collection {
   add(records: PhotoRecord[]): void {
     if (!records.length) return;
     const photos = new Map(this.#store.state.photos);
-    for (const r of records) photos.set(r.id, { id: r.id, name: r.name, thumbUrl: URL.createObjectURL(r.thumb) });
+    for (const r of records)
+      photos.set(r.id, {
+        id: r.id,
+        name: r.name,
+        thumbUrl: r.thumb ? URL.createObjectURL(r.thumb) : NO_PICTURE_URL,
+      });
     this.#store.set({ photos, clusters: undefined });
   }
 

@@ -5,6 +5,8 @@ export interface GridPhoto {
   id: string;
   name: string;
   url: string;
+  /** Written over the picture: the name of a photo that has none. */
+  caption?: string;
 }
 
 const MIN_CELL = 104;
@@ -74,6 +76,12 @@ export class PhotoGrid {
         img.alt = '';
         img.loading = 'lazy';
         cell.append(img);
+        if (photo.caption) {
+          const caption = document.createElement('span');
+          caption.className = 'cell-name';
+          caption.textContent = photo.caption;
+          cell.append(caption);
+        }
         cell.addEventListener('click', () => this.#onPick(photo.id));
         cells.push(cell);
       }

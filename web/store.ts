@@ -8,7 +8,7 @@ export type TabName = 'photos' | 'clusters' | 'map' | 'duplicates';
 export interface Photo {
   id: string;
   name: string;
-  /** Object URL of the stored thumbnail. */
+  /** Object URL of the stored thumbnail, or NO_PICTURE_URL (no-picture.ts). */
   thumbUrl: string;
 }
 

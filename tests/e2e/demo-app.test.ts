@@ -4,11 +4,12 @@
 // keys), keyboard access, axe-core on every view, and the phone layout. Screenshots go to
 // test-results/e2e/app/.
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../scripts/chromium-flags.mjs';
+import { GROUP_COLOURS } from '../../web/group-colours.js';
 import { requireDemo, startDemoServer } from './demo-page.js';
 import { pageRequests, startOutsideProxy } from './engines/outside-proxy.js';
 
@@ -406,6 +407,44 @@ describe('the demo as a photo app (Chromium)', () => {
     await noSeriousViolations('phone');
     await page.screenshot({ path: `${shots}phone.png`, fullPage: true });
     await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
+  it('maps thousands of photos as a square each in its group colour, written into the pixels', async () => {
+    // An index of 2,000 photos as `clipscope index` writes it: too many in view for thumbnails.
+    const { EmbeddingIndex } = await import('../../dist/index.js');
+    const index = await EmbeddingIndex.create(512);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
+    index.addMany(
+      Array.from({ length: 2000 }, (_, i) => `many/${i}.jpg`),
+      Float32Array.from({ length: 2000 * 512 }, random),
+    );
+    const file = `${shots}many.clipscope-index`;
+    writeFileSync(file, index.save());
+    index.delete();
+    await page.setInputFiles('#import-file', file);
+    await page.click('#import-replace');
+    await expect.poll(() => page.getAttribute('#grid', 'data-count'), { timeout: 30_000 }).toBe('2000');
+    await page.click('#tab-map');
+    await expect.poll(() => page.getAttribute('#map', 'data-points'), { timeout: 30_000 }).toBe('2000');
+    await expect.poll(() => page.getAttribute('#map', 'data-pictures')).toBe('false');
+    const colours = await page.evaluate(() => {
+      const canvas = document.getElementById('map') as HTMLCanvasElement;
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen: Record<string, number> = {};
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (pixels[i + 3] === 0) continue;
+        const hex = `#${[pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+        seen[hex] = (seen[hex] ?? 0) + 1;
+      }
+      return seen;
+    });
+    // Opaque squares in the palette only (slate: in no group), covering at least a few hundred
+    // photos' worth of 8-pixel squares (they overlap).
+    const palette = [...GROUP_COLOURS, '#64748b'].map((hex) => `${hex}ff`);
+    expect(Object.keys(colours).filter((hex) => !palette.includes(hex))).toEqual([]);
+    expect(Object.values(colours).reduce((a, b) => a + b, 0)).toBeGreaterThan(300 * 64);
+    await page.screenshot({ path: `${shots}map-squares.png` });
   });
 
   it('raised no page error and reached nothing outside localhost but the model check', () => {

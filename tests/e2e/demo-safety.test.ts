@@ -138,6 +138,30 @@ describe.each(ENGINES)('the demo never loses work in %s', (engine) => {
     await page.setInputFiles('#import-file', [cliIndex]);
     await expect.poll(() => text(page, '#embed-status')).toBe('Imported 16 photos.');
     expect(await gridCount(page)).toBe('16');
+    // Photos without pictures share one placeholder and show their file names as text.
+    const tiles = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLImageElement>('#grid .cell img')].map((img) => ({
+          name: (img.parentElement as HTMLElement).title,
+          caption: img.parentElement?.querySelector('.cell-name')?.textContent,
+          src: img.src,
+          drawn: img.complete && img.naturalWidth === 160,
+        })),
+      );
+    await expect.poll(async () => (await tiles()).every((tile) => tile.drawn)).toBe(true);
+    const shown = await tiles();
+    expect(shown).toHaveLength(16);
+    expect(new Set(shown.map((tile) => tile.src)).size).toBe(1);
+    expect(shown[0].src).toMatch(/^data:image\/svg\+xml;/);
+    for (const tile of shown) expect(tile.caption).toBe(tile.name);
+    expect(shown.map((tile) => tile.name)).toContain('blue-circle.png');
+    // Stored as records without pictures: a reload brings back the same tiles.
+    await page.reload();
+    await expect.poll(() => gridCount(page)).toBe('16');
+    await expect
+      .poll(async () => (await tiles()).map((tile) => tile.name).sort())
+      .toEqual(shown.map((tile) => tile.name).sort());
+    await expect.poll(() => text(page, '#model-status'), { timeout: 90_000 }).toMatch(/^Model ready/);
     await page.fill('#query', 'red');
     await page.pressEnter('#query');
     await expect

@@ -4,29 +4,13 @@
 // words; the silhouette numbers are behind a disclosure.
 import type { ClusterResult } from 'clipscope';
 import type { Collection } from '../collection.js';
+import { GROUP_COLOURS } from '../group-colours.js';
 import type { ClusterGroup, Clusters, Store } from '../store.js';
 import { thumbList } from '../thumb-list.js';
 import { $, describe, plural, say } from '../ui.js';
 
 const SHOWN_PER_GROUP = 30;
 const K_MAX = 12;
-
-/** Cluster colours of the map and the swatches; each group also shows its number. */
-// Dark enough for white numbers on them (contrast 4.5:1 at least).
-export const GROUP_COLOURS = [
-  '#1d4ed8',
-  '#b91c1c',
-  '#15803d',
-  '#b45309',
-  '#6d28d9',
-  '#0e7490',
-  '#be185d',
-  '#4d7c0f',
-  '#7e22ce',
-  '#c2410c',
-  '#0f766e',
-  '#374151',
-];
 
 export class ClustersView {
   readonly #store: Store;

@@ -9,6 +9,7 @@ import { acceptDrops, isImageFile, photoId } from '../dropped-files.js';
 import { canRememberFolders, pickRememberedFolder, rememberOriginals } from '../originals.js';
 import { PhotoGrid } from '../photo-grid.js';
 import type { Store } from '../store.js';
+import { NO_PICTURE_URL } from '../no-picture.js';
 import { makeThumbnails } from '../thumbnails.js';
 import { $, describe, pickerButton, plural, say } from '../ui.js';
 
@@ -78,7 +79,12 @@ export class PhotosView {
 
   #refresh(): void {
     const photos = [...this.#store.state.photos.values()];
-    this.grid.photos = photos.map((p) => ({ id: p.id, name: p.name, url: p.thumbUrl }));
+    this.grid.photos = photos.map((p) => ({
+      id: p.id,
+      name: p.name,
+      url: p.thumbUrl,
+      ...(p.thumbUrl === NO_PICTURE_URL && { caption: p.name }),
+    }));
     $('empty').hidden = photos.length > 0;
   }
 
