@@ -28,6 +28,12 @@ export { PHOTO_VOCABULARY } from './text/photo-vocabulary.js';
 export type { EmbedOptions, EmbedProgress } from './model/clip-model.js';
 export type { ImageSource } from './images/decode.js';
 export { EmbeddingIndex } from './search/embedding-index.js';
+export { ApproximateIndex, MAX_LISTS } from './search/approximate-index.js';
+export type {
+  ApproximateIndexInfo,
+  ApproximateIndexOptions,
+  ApproximateSearchOptions,
+} from './search/approximate-index.js';
 export type {
   Id,
   IndexOptions,

@@ -36,10 +36,10 @@ step "native results for the WASM parity test"
 rm -rf build/golden && mkdir -p build/golden
 build/native-release/tests/cpp/clipscope_golden build/golden
 
-step "fuzzers under ASan+UBSan (libFuzzer, ${fuzz_seconds}s each): index loader, preprocessing, tokenizer"
+step "fuzzers under ASan+UBSan (libFuzzer, ${fuzz_seconds}s each): index loaders, preprocessing, tokenizer"
 cmake --preset native-fuzz >/dev/null
 cmake --build --preset native-fuzz
-for target in index_loader preprocess tokenizer; do
+for target in index_loader ivf_loader preprocess tokenizer; do
   rm -rf "build/fuzz-corpus/$target" && mkdir -p "build/fuzz-corpus/$target"
   cp tests/fuzz/corpus/"$target"/* "build/fuzz-corpus/$target/"
   echo "-- $target"

@@ -10,7 +10,7 @@
 #include "simd.h"
 #include "size_limits.h"
 #include "top_k.h"
-#include "utf8.h"
+#include "vector_checks.h"
 
 namespace clipscope {
 namespace {
@@ -20,38 +20,6 @@ namespace {
 constexpr size_t kBlockBytes = 256 * 1024;
 
 std::string Str(size_t n) { return std::to_string(n); }
-
-// Index of the first non-finite value in x[0..d), or d.
-size_t FirstNonFinite(const float* x, size_t d) {
-  for (size_t i = 0; i < d; ++i) {
-    if (!std::isfinite(x[i])) return i;
-  }
-  return d;
-}
-
-// Sum of squares in double: the norm of a float vector without overflow or cancellation.
-double SquaredNorm(const float* x, size_t d) {
-  double sum = 0;
-  for (size_t i = 0; i < d; ++i) sum += double(x[i]) * double(x[i]);
-  return sum;
-}
-
-Status CheckVector(const float* x, size_t d, const std::string& what) {
-  size_t bad = FirstNonFinite(x, d);
-  if (bad != d) {
-    return Status(ErrorCode::kNotFinite,
-                  what + " has " + std::to_string(x[bad]) + " at dimension " + Str(bad));
-  }
-  if (SquaredNorm(x, d) == 0) {
-    return Status(ErrorCode::kZeroVector, what + " is all zeros and cannot be normalised");
-  }
-  return Status::Ok();
-}
-
-void Normalize(const float* x, size_t d, float* out) {
-  const double inverse = 1.0 / std::sqrt(SquaredNorm(x, d));
-  for (size_t i = 0; i < d; ++i) out[i] = static_cast<float>(x[i] * inverse);
-}
 
 }  // namespace
 
@@ -76,12 +44,7 @@ Status EmbeddingIndex::CheckNewIds(const std::vector<ItemId>& ids) const {
   std::unordered_set<ItemId> batch_ids;
   for (size_t i = 0; i < ids.size(); ++i) {
     const ItemId& id = ids[i];
-    if (const double* number = std::get_if<double>(&id); number && !std::isfinite(*number)) {
-      return Status(ErrorCode::kInvalidArgument, "id " + Str(i) + " is not a finite number");
-    }
-    if (const std::string* text = std::get_if<std::string>(&id); text && !IsValidUtf8(*text)) {
-      return Status(ErrorCode::kInvalidArgument, "id " + Str(i) + " is not valid UTF-8 text");
-    }
+    if (Status valid = CheckIdValue(id, i); !valid.ok()) return valid;
     if (slot_of_.count(id)) {
       return Status(ErrorCode::kDuplicateId, "id " + DescribeId(id) + " is already in the index");
     }

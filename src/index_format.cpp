@@ -21,6 +21,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "byte_io.h"
 #include "crc32.h"
 #include "embedding_index.h"
 
@@ -30,54 +31,7 @@ namespace {
 constexpr char kMagic[8] = {'C', 'L', 'I', 'P', 'S', 'I', 'D', 'X'};
 constexpr uint32_t kVersion = 1;
 constexpr size_t kHeaderSize = 28;
-constexpr uint8_t kNumberId = 0, kStringId = 1;
-
-class Writer {
- public:
-  void Bytes(const void* p, size_t n) {
-    const uint8_t* b = static_cast<const uint8_t*>(p);
-    out_.insert(out_.end(), b, b + n);
-  }
-  // The core targets little-endian machines (x86, ARM, WASM), so values are copied as they are.
-  template <typename T>
-  void Value(T v) {
-    Bytes(&v, sizeof v);
-  }
-  std::vector<uint8_t>& out() { return out_; }
-
- private:
-  std::vector<uint8_t> out_;
-};
-
-class Reader {
- public:
-  Reader(const uint8_t* p, size_t n) : p_(p), left_(n) {}
-  bool Bytes(void* dst, size_t n) {
-    if (n > left_) return false;
-    std::memcpy(dst, p_, n);
-    p_ += n, left_ -= n;
-    return true;
-  }
-  template <typename T>
-  bool Value(T* v) {
-    return Bytes(v, sizeof *v);
-  }
-  const uint8_t* Take(size_t n) {
-    if (n > left_) return nullptr;
-    const uint8_t* at = p_;
-    p_ += n, left_ -= n;
-    return at;
-  }
-  size_t left() const { return left_; }
-
- private:
-  const uint8_t* p_;
-  size_t left_;
-};
-
-Status Corrupt(const std::string& why) {
-  return Status(ErrorCode::kCorruptData, "index data is corrupt: " + why);
-}
+Status Corrupt(const std::string& why) { return Reader::CorruptData(why); }
 
 }  // namespace
 
@@ -96,16 +50,7 @@ std::vector<uint8_t> EmbeddingIndex::Serialize() const {
   w.Bytes("\0\0\0", 3);
   w.Value<uint64_t>(size());
   for (uint32_t slot : order) {
-    const ItemId& id = ids_[slot];
-    if (const double* number = std::get_if<double>(&id)) {
-      w.Value<uint8_t>(kNumberId);
-      w.Value<double>(*number);
-    } else {
-      const std::string& text = std::get<std::string>(id);
-      w.Value<uint8_t>(kStringId);
-      w.Value<uint32_t>(static_cast<uint32_t>(text.size()));
-      w.Bytes(text.data(), text.size());
-    }
+    w.Id(ids_[slot]);
   }
   for (uint32_t slot : order) {
     if (has_floats()) {
@@ -167,21 +112,9 @@ Result<EmbeddingIndex> EmbeddingIndex::Deserialize(const uint8_t* bytes, size_t 
   std::vector<ItemId> ids;
   ids.reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
-    uint8_t kind = 0;
-    if (!r.Value(&kind)) return Corrupt("ids end early");
-    if (kind == kNumberId) {
-      double number = 0;
-      if (!r.Value(&number)) return Corrupt("ids end early");
-      ids.emplace_back(number);
-    } else if (kind == kStringId) {
-      uint32_t length = 0;
-      if (!r.Value(&length)) return Corrupt("ids end early");
-      const uint8_t* text = r.Take(length);
-      if (!text) return Corrupt("id " + std::to_string(i) + " is longer than the data");
-      ids.emplace_back(std::string(reinterpret_cast<const char*>(text), length));
-    } else {
-      return Corrupt("id " + std::to_string(i) + " has unknown kind " + std::to_string(kind));
-    }
+    ItemId id;
+    if (Status read = r.Id(i, &id); !read.ok()) return read;
+    ids.push_back(std::move(id));
   }
   Status unique = index.CheckNewIds(ids);
   if (!unique.ok()) return Corrupt(unique.message());

@@ -61,7 +61,8 @@ const storageCodes: Record<StorageType, number> = { float32: 0, int8: 1, 'int8-e
 const storageNames: StorageType[] = ['float32', 'int8', 'int8-exact'];
 
 // All-number ids cross as one Float64Array copy instead of one call per id.
-function toRawIds(ids: readonly Id[]): RawIds {
+/** @internal */
+export function toRawIds(ids: readonly Id[]): RawIds {
   if (ids.every((id) => typeof id === 'number')) return Float64Array.from(ids as number[]);
   return ids.map((id, i) => checkId(id, `id ${i}`));
 }
@@ -106,7 +107,8 @@ export interface ItemCluster {
   distances: Float32Array;
 }
 
-function toResults(raw: RawHits, queries: number): SearchResult[] {
+/** @internal */
+export function toResults(raw: RawHits, queries: number): SearchResult[] {
   const out: SearchResult[] = [];
   for (let q = 0; q < queries; q++) {
     const from = q * raw.perQuery;

@@ -35,6 +35,36 @@ export interface RawIndex {
 
 export type RawIds = Array<number | string> | Float64Array;
 
+export interface RawIvfInfo {
+  size: number;
+  dim: number;
+  lists: number;
+  nprobe: number;
+  trained: boolean;
+  trainedSize: number;
+  keepFloats: boolean;
+  memoryBytes: number;
+}
+
+export interface RawIvfIndex {
+  add(ids: RawIds, vectors: Float32Array): RawError | undefined;
+  remove(ids: RawIds): RawError | undefined;
+  get(id: number | string): { vector: Float32Array } | RawError;
+  contains(id: number | string): boolean;
+  train(): RawError | undefined;
+  search(
+    queries: Float32Array,
+    k: number,
+    nprobe: number,
+    filter: Array<number | string> | undefined,
+  ): RawHits | RawError;
+  serialize(): Uint8Array | RawError;
+  info(): RawIvfInfo;
+  clear(): void;
+  delete(): void;
+  isDeleted(): boolean;
+}
+
 /**
  * Where clustering reads its rows: n × dim values, or an index's stored vectors (all, or the
  * given ids; the result then says which item each row is).
@@ -118,6 +148,15 @@ export interface RawPreprocessor {
 export interface RawModule {
   createIndex(dim: number, storage: number, rerankPool: number): { index: RawIndex } | RawError;
   deserializeIndex(bytes: Uint8Array): { index: RawIndex } | RawError;
+  createIvfIndex(
+    dim: number,
+    lists: number,
+    nprobe: number,
+    keepFloats: boolean,
+    rerankPool: number,
+    seed: number,
+  ): { index: RawIvfIndex } | RawError;
+  deserializeIvfIndex(bytes: Uint8Array): { index: RawIvfIndex } | RawError;
   kernelName(): string;
   kmeans(rows: RawRows, k: number, options: RawKMeansOptions): (RawKMeans & Partial<WithIds>) | RawError;
   silhouette(

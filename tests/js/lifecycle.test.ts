@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DeletedError, EmbeddingIndex } from '../../dist/index.js';
+import { ApproximateIndex, DeletedError, EmbeddingIndex } from '../../dist/index.js';
 import { ClipTokenizer, ImagePreprocessor } from '../../dist/advanced.js';
 import { core, init } from '../../dist/wasm/core.js';
 
@@ -18,6 +18,7 @@ describe('objects holding WASM memory', () => {
     const heap = core().heapBytesInUse();
     const made = [
       [await EmbeddingIndex.create(8), 'EmbeddingIndex', (o: EmbeddingIndex) => o.size],
+      [await ApproximateIndex.create(8), 'ApproximateIndex', (o: ApproximateIndex) => o.size],
       [await ClipTokenizer.fromMerges(merges), 'ClipTokenizer', (o: ClipTokenizer) => o.encode('a cat')],
       [
         await ImagePreprocessor.create(),

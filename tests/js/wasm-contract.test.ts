@@ -14,6 +14,7 @@ const GLUE = ['count_emval_handles', 'HEAP8'];
 const CLASS_HANDLE = ['delete', 'isDeleted'];
 const CLASSES = {
   EmbeddingIndex: 'RawIndex',
+  IvfIndex: 'RawIvfIndex',
   ClipTokenizer: 'RawTokenizer',
   ImagePreprocessor: 'RawPreprocessor',
 } as const;
@@ -93,6 +94,7 @@ describe('the WASM contract', () => {
       expect(Object.keys(declared).sort(), interfaceName).toEqual(bound);
       const fresh = {
         EmbeddingIndex: () => m.createIndex(3, 0, 0).index,
+        IvfIndex: () => m.createIvfIndex(3, 0, 0, false, 0, 0).index,
         ClipTokenizer: () => m.createTokenizer('a b\n', 1).tokenizer,
         ImagePreprocessor: () => m.createPreprocessor(PREPROCESS).preprocessor,
       }[className];
@@ -113,11 +115,18 @@ describe('the WASM contract', () => {
     const index = m.createIndex(2, 0, 0).index;
     index.add(['a', 'b', 'c', 'd'], Float32Array.from([1, 0, 0, 1, 1, 1, 1, 2]));
     const tokenizer = m.createTokenizer('a b\n', 1).tokenizer;
+    const ivf = m.createIvfIndex(2, 0, 0, true, 0, 0).index;
+    ivf.add(['a', 'b'], Float32Array.from([1, 0, 0, 1]));
     const arrayRows = { data, dim: 2 };
     const indexRows = { index };
     const calls: Array<[string, string, unknown]> = [
       ['RawModule', 'createIndex', m.createIndex(2, 0, 0)],
       ['RawModule', 'deserializeIndex', m.deserializeIndex(index.serialize())],
+      ['RawModule', 'createIvfIndex', m.createIvfIndex(2, 0, 0, false, 0, 0)],
+      ['RawModule', 'deserializeIvfIndex', m.deserializeIvfIndex(ivf.serialize())],
+      ['RawIvfIndex', 'search', ivf.search(Float32Array.from([1, 0]), 2, 0, undefined)],
+      ['RawIvfIndex', 'get', ivf.get('a')],
+      ['RawIvfIndex', 'info', ivf.info()],
       ['RawModule', 'kmeans', m.kmeans(arrayRows, 2, kmeansOptions)],
       ['RawModule', 'kmeans', m.kmeans(indexRows, 2, kmeansOptions)],
       ['RawModule', 'silhouette', m.silhouette(arrayRows, Int32Array.from([0, 0, 1, 1, 1]), 0, 0, 0)],

@@ -1,0 +1,175 @@
+// Embind bindings of the approximate (inverted-file) index, shaped like the exact index's
+// (index_bindings.cpp): marshal JS values, call the core, return errors as values. No DOM here.
+#include <emscripten/bind.h>
+
+#include <string>
+#include <vector>
+
+#include "guard.h"
+#include "ivf_index.h"
+#include "marshal.h"
+#include "size_limits.h"
+
+namespace clipscope::bindings {
+namespace {
+
+val HitsValue(const std::vector<Hits>& hits) {
+  std::vector<float> scores;
+  std::vector<ItemId> ids;
+  for (const Hits& h : hits) {
+    ids.insert(ids.end(), h.ids.begin(), h.ids.end());
+    scores.insert(scores.end(), h.scores.begin(), h.scores.end());
+  }
+  // Hits per query can differ in count only when the index is smaller than k: the same for all.
+  val out = val::object();
+  out.set("ids", IdsToArray(ids));
+  out.set("scores", CopyOut(scores.data(), scores.size()));
+  out.set("perQuery", hits.empty() ? 0 : hits.front().ids.size());
+  return out;
+}
+
+class IvfHandle {
+ public:
+  explicit IvfHandle(IvfIndex index) : index_(std::move(index)) {}
+
+  val Add(const val& ids, const val& vectors) {
+    return Guarded([&] {
+      std::vector<ItemId> parsed;
+      std::string error;
+      if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
+      std::vector<float> floats = CopyIn<float>(vectors);
+      Status status = index_.Add(parsed, floats.data(), floats.size());
+      return status.ok() ? val::undefined() : ErrorValue(status);
+    });
+  }
+
+  val Remove(const val& ids) {
+    return Guarded([&] {
+      std::vector<ItemId> parsed;
+      std::string error;
+      if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
+      Status status = index_.Remove(parsed);
+      return status.ok() ? val::undefined() : ErrorValue(status);
+    });
+  }
+
+  val Get(const val& id) const {
+    return Guarded([&] {
+      ItemId parsed;
+      if (!ReadId(id, &parsed)) return InvalidArgument("id is neither a number nor a string");
+      auto vector = index_.Get(parsed);
+      if (!vector.ok()) return ErrorValue(vector.status());
+      val out = val::object();
+      out.set("vector", CopyOut(vector.value().data(), vector.value().size()));
+      return out;
+    });
+  }
+
+  bool Contains(const val& id) const {
+    ItemId parsed;
+    return ReadId(id, &parsed) && index_.Contains(parsed);
+  }
+
+  val Train() {
+    return Guarded([&] {
+      Status status = index_.Train();
+      return status.ok() ? val::undefined() : ErrorValue(status);
+    });
+  }
+
+  // {ids, scores, perQuery} or an error value; queries back to back, filter undefined or ids.
+  val Search(const val& queries, double k_in, double nprobe_in, const val& filter) const {
+    return Guarded([&] {
+      size_t k = 0, nprobe = 0;
+      if (val e = ReadCount(k_in, "k", 1, kMaxSearchK, &k); !e.isUndefined()) return e;
+      if (val e = ReadCount(nprobe_in, "nprobe", 0, IvfIndex::kMaxLists, &nprobe); !e.isUndefined())
+        return e;
+      std::vector<ItemId> filter_ids;
+      std::string error;
+      const bool filtered = !filter.isUndefined() && !filter.isNull();
+      if (filtered && !ReadIds(filter, &filter_ids, &error))
+        return InvalidArgument("filter " + error);
+      std::vector<float> floats = CopyIn<float>(queries);
+      auto hits = index_.SearchBatch(floats.data(), floats.size(), int(k), nprobe,
+                                     filtered ? &filter_ids : nullptr);
+      return hits.ok() ? HitsValue(hits.value()) : ErrorValue(hits.status());
+    });
+  }
+
+  val Serialize() const {
+    return Guarded([&] {
+      std::vector<uint8_t> bytes = index_.Serialize();
+      return CopyOut(bytes.data(), bytes.size());
+    });
+  }
+
+  // {size, dim, lists, nprobe, trained, trainedSize, keepFloats, memoryBytes}
+  val Info() const {
+    val out = val::object();
+    out.set("size", double(index_.size()));
+    out.set("dim", double(index_.dim()));
+    out.set("lists", double(index_.lists()));
+    out.set("nprobe", double(index_.default_nprobe()));
+    out.set("trained", index_.trained());
+    out.set("trainedSize", double(index_.trained_size()));
+    out.set("keepFloats", index_.options().keep_floats);
+    out.set("memoryBytes", double(index_.MemoryBytes()));
+    return out;
+  }
+
+  void Clear() { index_.Clear(); }
+
+ private:
+  IvfIndex index_;
+};
+
+val Created(Result<IvfIndex> created) {
+  if (!created.ok()) return ErrorValue(created.status());
+  val out = val::object();
+  out.set("index", val(IvfHandle(std::move(created.value()))));
+  return out;
+}
+
+// {index} or an error value.
+val CreateIvfIndex(double dim_in, double lists_in, double nprobe_in, bool keep_floats,
+                   double rerank_pool_in, double seed_in) {
+  return Guarded([&] {
+    size_t dim = 0, lists = 0, nprobe = 0, pool = 0, seed = 0;
+    if (val e = ReadCount(dim_in, "dimension", 1, kMaxDim, &dim); !e.isUndefined()) return e;
+    if (val e = ReadCount(lists_in, "lists", 0, IvfIndex::kMaxLists, &lists); !e.isUndefined())
+      return e;
+    if (val e = ReadCount(nprobe_in, "nprobe", 0, IvfIndex::kMaxLists, &nprobe); !e.isUndefined())
+      return e;
+    if (val e = ReadCount(rerank_pool_in, "rerankPool", 0, kMaxRerankPool, &pool); !e.isUndefined())
+      return e;
+    if (val e = ReadCount(seed_in, "seed", 0, UINT32_MAX, &seed); !e.isUndefined()) return e;
+    IvfOptions options{lists, nprobe, keep_floats, pool, seed};
+    return Created(IvfIndex::Create(dim, options));
+  });
+}
+
+val DeserializeIvfIndex(const val& bytes) {
+  return Guarded([&] {
+    std::vector<uint8_t> data = CopyIn<uint8_t>(bytes);
+    return Created(IvfIndex::Deserialize(data.data(), data.size()));
+  });
+}
+
+}  // namespace
+}  // namespace clipscope::bindings
+
+EMSCRIPTEN_BINDINGS(clipscope_ivf) {
+  using namespace clipscope::bindings;
+  emscripten::class_<IvfHandle>("IvfIndex")
+      .function("add", &IvfHandle::Add)
+      .function("remove", &IvfHandle::Remove)
+      .function("get", &IvfHandle::Get)
+      .function("contains", &IvfHandle::Contains)
+      .function("train", &IvfHandle::Train)
+      .function("search", &IvfHandle::Search)
+      .function("serialize", &IvfHandle::Serialize)
+      .function("info", &IvfHandle::Info)
+      .function("clear", &IvfHandle::Clear);
+  emscripten::function("createIvfIndex", &CreateIvfIndex);
+  emscripten::function("deserializeIvfIndex", &DeserializeIvfIndex);
+}

@@ -1,0 +1,169 @@
+// The approximate index: an inverted file in the core (src/ivf_index.h) for collections too
+// large to scan whole on every query — a million photos in one tab.
+import { check } from '../common/errors.js';
+import { checkId, describeType, integerAtLeast, integerInRange, invalid, toFloat32 } from '../common/validate.js';
+import { core, init } from '../wasm/core.js';
+import type { RawIvfIndex } from '../wasm/raw-module.js';
+import { WasmObject } from '../wasm/wasm-object.js';
+import { toRawIds, toResults, type Id, type SearchOptions, type SearchResult } from './embedding-index.js';
+
+/** The most lists an approximate index can have. */
+export const MAX_LISTS = 65536;
+
+/** Options of a new approximate index. */
+export interface ApproximateIndexOptions {
+  /** Lists of the inverted file. Default: about √size, chosen at each training. */
+  lists?: number;
+  /** Lists a query scans. Default: a sixteenth of the lists (at least 1). */
+  nprobe?: number;
+  /**
+   * Keep each vector's float32 copy (4·dim bytes more per vector) so that the best candidates
+   * are re-ranked exactly: scores are exact cosines. Default false: re-ranked against the int8
+   * codes (scores within about 3·10⁻⁴).
+   */
+  exactScores?: boolean;
+  /** How many int8 candidates are re-ranked. Default max(4·k, 64). */
+  rerankPool?: number;
+  /** Same seed, same lists. Default 0. */
+  seed?: number;
+}
+
+/** Options of one approximate search. */
+export interface ApproximateSearchOptions extends SearchOptions {
+  /** Lists to scan for this query (more: slower, closer to exact). Default: the index's. */
+  nprobe?: number;
+}
+
+/** What an approximate index holds and how it is split. */
+export interface ApproximateIndexInfo {
+  size: number;
+  dim: number;
+  /** Lists of the inverted file (1 while untrained). */
+  lists: number;
+  /** Lists a query scans by default. */
+  nprobe: number;
+  trained: boolean;
+  /** How many vectors the index held at its last training (0: never trained). */
+  trainedSize: number;
+  exactScores: boolean;
+  /** Bytes of WASM memory held: codes, float copies, ids, lists and centroids. */
+  memoryBytes: number;
+}
+
+/**
+ * An approximate index of embeddings: vectors are split into lists by the nearest of k-means
+ * centroids and stored as int8 codes (dim + ~30 bytes per vector, about 540 at 512 dims); a
+ * query scans only the `nprobe` lists nearest to it. Same ids, filters, errors and
+ * `searchBatch` as {@link EmbeddingIndex}.
+ *
+ * It needs no separate training step: below 20,000 vectors it is one list scanned whole; it
+ * trains itself when it reaches 20,000, again whenever it has grown four times since, and when
+ * the vectors added since the last training sit 25% farther from their lists than the trained
+ * ones (once they are a tenth of the collection). `train()` retrains at once.
+ */
+export class ApproximateIndex extends WasmObject<RawIvfIndex> {
+  static async create(dim: number, options: ApproximateIndexOptions = {}): Promise<ApproximateIndex> {
+    await init();
+    return new ApproximateIndex(createRaw(dim, options));
+  }
+
+  /** Restores an index from `save()` bytes. Throws `CorruptDataError` / `UnsupportedVersionError`. */
+  static async load(bytes: Uint8Array): Promise<ApproximateIndex> {
+    await init();
+    if (!(bytes instanceof Uint8Array)) invalid('saved index must be a Uint8Array');
+    return new ApproximateIndex(check(core().deserializeIvfIndex(bytes)).index);
+  }
+
+  private constructor(raw: RawIvfIndex) {
+    super(raw, 'ApproximateIndex');
+  }
+
+  get dim(): number {
+    return this.raw.info().dim;
+  }
+
+  get size(): number {
+    return this.raw.info().size;
+  }
+
+  get memoryBytes(): number {
+    return this.raw.info().memoryBytes;
+  }
+
+  info(): ApproximateIndexInfo {
+    const { keepFloats, ...rest } = this.raw.info();
+    return { ...rest, exactScores: keepFloats };
+  }
+
+  add(id: Id, vector: ArrayLike<number>): void {
+    this.addMany([id], toFloat32(vector, 'vector'));
+  }
+
+  /** Adds vectors back to back (ids.length·dim floats), all or none; may train the index first. */
+  addMany(ids: readonly Id[], vectors: ArrayLike<number>): void {
+    if (!Array.isArray(ids)) invalid(`ids must be an array, got ${describeType(ids)}`);
+    check(this.raw.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
+  }
+
+  /** Removes ids, all or none: throws `UnknownIdError` and removes nothing if one is unknown. */
+  remove(ids: Id | readonly Id[]): void {
+    check(this.raw.remove(toRawIds(Array.isArray(ids) ? ids : [ids as Id])));
+  }
+
+  has(id: Id): boolean {
+    return this.raw.contains(checkId(id));
+  }
+
+  /** The stored vector: the float32 copy with `exactScores`, else the dequantised codes. */
+  get(id: Id): Float32Array {
+    return check(this.raw.get(checkId(id))).vector;
+  }
+
+  /** Trains the lists on the stored vectors now and redistributes them. */
+  train(): void {
+    check(this.raw.train());
+  }
+
+  /**
+   * The k most similar stored vectors found in the `nprobe` nearest lists. With a filter the
+   * listed ids are scored directly (all of them, not only those in the probed lists).
+   */
+  search(query: ArrayLike<number>, k: number, options: ApproximateSearchOptions = {}): SearchResult {
+    return this.#search(toFloat32(query, 'query'), k, options)[0];
+  }
+
+  /** `search` for many queries given back to back (count·dim floats). */
+  searchBatch(queries: ArrayLike<number>, k: number, options: ApproximateSearchOptions = {}): SearchResult[] {
+    return this.#search(toFloat32(queries, 'queries'), k, options);
+  }
+
+  #search(queries: Float32Array, k: number, options: ApproximateSearchOptions): SearchResult[] {
+    integerAtLeast(k, 1, 'k');
+    const nprobe = options.nprobe === undefined ? 0 : integerInRange(options.nprobe, 1, MAX_LISTS, 'nprobe');
+    const filter = options.filter === undefined ? undefined : [...options.filter].map((id) => checkId(id, 'filter id'));
+    const raw = check(this.raw.search(queries, k, nprobe, filter));
+    return toResults(raw, Math.floor(queries.length / this.dim));
+  }
+
+  /** The index in clipscope's versioned, checksummed format; `ApproximateIndex.load` reads it. */
+  save(): Uint8Array {
+    return check(this.raw.serialize());
+  }
+
+  clear(): void {
+    this.raw.clear();
+  }
+}
+
+function createRaw(dim: number, options: ApproximateIndexOptions): RawIvfIndex {
+  if (typeof options !== 'object' || options === null)
+    invalid(`options must be an object, got ${describeType(options)}`);
+  integerAtLeast(dim, 1, 'dimension');
+  const lists = options.lists === undefined ? 0 : integerInRange(options.lists, 1, MAX_LISTS, 'lists');
+  const nprobe = options.nprobe === undefined ? 0 : integerInRange(options.nprobe, 1, MAX_LISTS, 'nprobe');
+  const pool = integerAtLeast(options.rerankPool ?? 0, 0, 'rerankPool');
+  const seed = integerInRange(options.seed ?? 0, 0, 2 ** 32 - 1, 'seed');
+  if (options.exactScores !== undefined && typeof options.exactScores !== 'boolean')
+    invalid(`exactScores must be a boolean, got ${describeType(options.exactScores)}`);
+  return check(core().createIvfIndex(dim, lists, nprobe, options.exactScores ?? false, pool, seed)).index;
+}

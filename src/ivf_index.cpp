@@ -1,0 +1,410 @@
+#include "ivf_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <new>
+#include <string>
+#include <unordered_set>
+
+#include "quantize.h"
+#include "random.h"
+#include "simd.h"
+#include "size_limits.h"
+#include "top_k.h"
+#include "vector_checks.h"
+
+namespace clipscope {
+namespace {
+
+std::string Str(size_t n) { return std::to_string(n); }
+
+// Training sample per list: enough rows for k-means to place every centroid well.
+constexpr size_t kSamplePerList = 48;
+// The automatic nprobe: this share of the lists (bench/RESULTS.md: recall@10 of 0.95 and more
+// on clustered CLIP-like embeddings at 100,000 and 1,000,000).
+constexpr size_t kDefaultProbeDivisor = 16;
+// Rows assigned to lists at once when (re)training.
+constexpr size_t kAssignBlock = 4096;
+
+Status UnknownId(const ItemId& id, const char* what = "id ") {
+  return Status(ErrorCode::kUnknownId, std::string(what) + DescribeId(id) + " is not in the index");
+}
+
+}  // namespace
+
+Result<IvfIndex> IvfIndex::Create(size_t dim, IvfOptions options) {
+  if (dim == 0 || dim > kMaxDim)
+    return Status(ErrorCode::kInvalidArgument,
+                  "dimension must be between 1 and " + Str(kMaxDim) + ", got " + Str(dim));
+  for (Status s : {CheckAtMost("lists", options.lists, kMaxLists),
+                   CheckAtMost("nprobe", options.nprobe, kMaxLists),
+                   CheckAtMost("rerankPool", options.rerank_pool, kMaxRerankPool)}) {
+    if (!s.ok()) return s;
+  }
+  IvfIndex index(dim, options);
+  index.lists_.resize(1);
+  return index;
+}
+
+size_t IvfIndex::ListsFor(size_t n) const {
+  const size_t wanted = options_.lists ? options_.lists : size_t(std::lround(std::sqrt(double(n))));
+  return std::clamp<size_t>(wanted, 1, std::min(n, kMaxLists));
+}
+
+size_t IvfIndex::default_nprobe() const {
+  if (options_.nprobe) return std::min(options_.nprobe, lists());
+  return std::max<size_t>(1, (lists() + kDefaultProbeDivisor - 1) / kDefaultProbeDivisor);
+}
+
+Status IvfIndex::CheckNewIds(const std::vector<ItemId>& ids) const {
+  if (size() + ids.size() > UINT32_MAX - 1)
+    return Status(ErrorCode::kInvalidArgument, "an index holds at most 4294967294 vectors");
+  std::unordered_set<ItemId> batch;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (Status valid = CheckIdValue(ids[i], i); !valid.ok()) return valid;
+    if (const std::string* text = std::get_if<std::string>(&ids[i]);
+        text && text->size() >= (1u << 24))
+      return Status(ErrorCode::kInvalidArgument, "id " + Str(i) + " is longer than 16 MiB");
+    if (Contains(ids[i]))
+      return Status(ErrorCode::kDuplicateId,
+                    "id " + DescribeId(ids[i]) + " is already in the index");
+    if (!batch.insert(ids[i]).second)
+      return Status(ErrorCode::kDuplicateId,
+                    "id " + DescribeId(ids[i]) + " appears more than once in the batch");
+  }
+  return Status::Ok();
+}
+
+void IvfIndex::Place(uint32_t item, uint32_t list, const int8_t* code, float scale) {
+  List& l = lists_[list];
+  if (l.items.size() == l.items.capacity()) {
+    // Lists grow by an eighth, not double: a list's spare room is memory every vector pays for.
+    const size_t members = l.items.size() + l.items.size() / 8 + 16;
+    l.codes.reserve(members * dim_);
+    l.scales.reserve(members);
+    l.items.reserve(members);
+  }
+  l.codes.insert(l.codes.end(), code, code + dim_);
+  l.scales.push_back(scale);
+  l.items.push_back(item);
+  list_of_[item] = list;
+  place_of_[item] = uint32_t(l.items.size() - 1);
+}
+
+void IvfIndex::Unplace(uint32_t item) {
+  List& l = lists_[list_of_[item]];
+  const uint32_t at = place_of_[item], last = uint32_t(l.items.size() - 1);
+  if (at != last) {
+    std::copy_n(l.codes.begin() + size_t(last) * dim_, dim_, l.codes.begin() + size_t(at) * dim_);
+    l.scales[at] = l.scales[last];
+    l.items[at] = l.items[last];
+    place_of_[l.items[at]] = at;
+  }
+  l.codes.resize(l.codes.size() - dim_);
+  l.scales.pop_back();
+  l.items.pop_back();
+}
+
+void IvfIndex::RemoveItem(uint32_t item) {
+  Unplace(item);
+  const uint32_t last = uint32_t(size() - 1);
+  ids_.SwapRemove(item);
+  if (item != last) {
+    seqs_[item] = seqs_[last];
+    list_of_[item] = list_of_[last];
+    place_of_[item] = place_of_[last];
+    lists_[list_of_[item]].items[place_of_[item]] = item;
+    if (options_.keep_floats)
+      std::copy_n(floats_.begin() + size_t(last) * dim_, dim_,
+                  floats_.begin() + size_t(item) * dim_);
+  }
+  seqs_.pop_back();
+  list_of_.pop_back();
+  place_of_.pop_back();
+  if (options_.keep_floats) floats_.resize(floats_.size() - dim_);
+}
+
+void IvfIndex::TruncateTo(size_t count) {
+  // Items past `count` that reached a list leave it; the others were never placed.
+  while (size() > count) {
+    const uint32_t item = uint32_t(size() - 1);
+    const List& l = lists_[list_of_[item]];
+    if (place_of_[item] < l.items.size() && l.items[place_of_[item]] == item) Unplace(item);
+    ids_.PopBack();
+    seqs_.pop_back();
+    list_of_.pop_back();
+    place_of_.pop_back();
+  }
+  if (options_.keep_floats) floats_.resize(count * dim_);
+}
+
+Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_t num_floats) {
+  const size_t n = ids.size();
+  size_t expected = 0;
+  if (!CheckedProduct(n, dim_, &expected) || num_floats != expected)
+    return Status(ErrorCode::kDimensionMismatch,
+                  "got " + Str(num_floats) + " floats for " + Str(n) + " ids; expected " + Str(n) +
+                      " x " + Str(dim_) + " = " + std::to_string(uint64_t(n) * dim_));
+  if (Status valid = CheckNewIds(ids); !valid.ok()) return valid;
+  for (size_t i = 0; i < n; ++i) {
+    Status valid = CheckVector(vectors + i * dim_, dim_,
+                               "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")");
+    if (!valid.ok()) return valid;
+  }
+  const size_t before = size();
+  try {
+    ids_.Reserve(before + n);
+    for (auto* v : {&list_of_, &place_of_}) v->reserve(before + n);
+    seqs_.reserve(before + n);
+    if (options_.keep_floats) floats_.reserve((before + n) * dim_);
+    std::vector<float> unit(std::min(n, kAssignBlock) * dim_);
+    std::vector<uint32_t> list(std::min(n, kAssignBlock));
+    std::vector<float> distance(list.size());
+    std::vector<int8_t> code(dim_);
+    for (size_t start = 0; start < n; start += kAssignBlock) {
+      const size_t count = std::min(kAssignBlock, n - start);
+      for (size_t i = 0; i < count; ++i)
+        Normalize(vectors + (start + i) * dim_, dim_, &unit[i * dim_]);
+      if (trained()) {
+        quantizer_.Assign(unit.data(), count, list.data(), distance.data());
+      } else {
+        std::fill_n(list.begin(), count, 0u);
+      }
+      for (size_t i = 0; i < count; ++i) {
+        const uint32_t item = uint32_t(size());
+        ids_.Append(ids[start + i]);
+        seqs_.push_back(next_seq_++);
+        list_of_.push_back(0);
+        place_of_.push_back(UINT32_MAX);
+        if (options_.keep_floats)
+          floats_.insert(floats_.end(), &unit[i * dim_], &unit[(i + 1) * dim_]);
+        const float scale = QuantizeInt8(&unit[i * dim_], dim_, code.data());
+        Place(item, list[i], code.data(), scale);
+      }
+      if (trained()) {
+        for (size_t i = 0; i < count; ++i) added_distance_sum_ += distance[i];
+        added_since_training_ += count;
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    TruncateTo(before);
+    return Status(ErrorCode::kOutOfMemory,
+                  "out of memory: adding " + Str(n) + " vectors of " + Str(dim_) + " dims to " +
+                      Str(before) + " needs about " +
+                      std::to_string(uint64_t(before + n) * (dim_ + 40)) + " bytes");
+  }
+  // Train when the collection is large enough, or has outgrown or drifted from its lists.
+  if ((!trained() && size() >= kTrainAt) ||
+      (trained() && size() >= kRetrainGrowth * trained_size_) || Drifted())
+    return Train();
+  return Status::Ok();
+}
+
+bool IvfIndex::Drifted() const {
+  if (!trained() || added_since_training_ * 10 < size() || added_since_training_ == 0) return false;
+  return added_distance_sum_ / double(added_since_training_) >
+         double(kDriftRatio) * std::max(trained_distance_, 1e-6);
+}
+
+void IvfIndex::VectorOf(uint32_t item, float* out) const {
+  if (options_.keep_floats) {
+    std::copy_n(floats_.begin() + size_t(item) * dim_, dim_, out);
+    return;
+  }
+  const List& l = lists_[list_of_[item]];
+  const uint32_t at = place_of_[item];
+  DequantizeInt8(&l.codes[size_t(at) * dim_], l.scales[at], dim_, out);
+}
+
+Status IvfIndex::Train() {
+  if (size() == 0) return Status(ErrorCode::kEmptyIndex, "the index is empty");
+  return Retrain(ListsFor(size()));
+}
+
+Status IvfIndex::Retrain(size_t lists) {
+  try {
+    // 1. A seeded sample, kSamplePerList rows per list (all rows when fewer).
+    const size_t n = size();
+    const size_t sample = std::min(n, std::max(lists, lists * kSamplePerList));
+    std::vector<uint32_t> rows(n);
+    for (uint32_t i = 0; i < n; ++i) rows[i] = i;
+    Random rng(options_.seed ^ 0x1F3D5B79ull);
+    for (size_t i = 0; i < sample; ++i) std::swap(rows[i], rows[i + rng.Below(n - i)]);
+    rows.resize(sample);
+    std::sort(rows.begin(), rows.end());  // the sample's order depends on the seed only
+    std::vector<float> x(sample * dim_);
+    for (size_t i = 0; i < sample; ++i) VectorOf(rows[i], &x[i * dim_]);
+    auto trained = CoarseQuantizer::Train(x.data(), sample, dim_, lists, options_.seed);
+    if (!trained.ok()) return trained.status();
+    std::vector<float>().swap(x);
+    // 2. Every item's new list. 3. The new lists allocated whole, so that nothing after can
+    //    fail halfway: running out of memory until here leaves the index as it was.
+    const CoarseQuantizer& q = trained.value();
+    std::vector<uint32_t> target(n);
+    std::vector<float> unit, distance;
+    double distance_sum = 0;
+    for (const List& from : lists_) {
+      const size_t members = from.items.size();
+      unit.resize(members * dim_);
+      distance.resize(members);
+      std::vector<uint32_t> chosen(members);
+      for (size_t m = 0; m < members; ++m) VectorOf(from.items[m], &unit[m * dim_]);
+      q.Assign(unit.data(), members, chosen.data(), distance.data());
+      for (size_t m = 0; m < members; ++m) {
+        target[from.items[m]] = chosen[m];
+        distance_sum += distance[m];
+      }
+    }
+    std::vector<float>().swap(unit);
+    std::vector<size_t> members_of(lists, 0);
+    for (uint32_t t : target) ++members_of[t];
+    std::vector<List> fresh(lists);
+    for (size_t l = 0; l < lists; ++l) {
+      fresh[l].codes.reserve(members_of[l] * dim_);
+      fresh[l].scales.reserve(members_of[l]);
+      fresh[l].items.reserve(members_of[l]);
+    }
+    // 4. Codes move over, each old list freed once emptied.
+    fresh.swap(lists_);
+    for (List& from : fresh) {
+      for (size_t m = 0; m < from.items.size(); ++m)
+        Place(from.items[m], target[from.items[m]], &from.codes[m * dim_], from.scales[m]);
+      from = List();
+    }
+    quantizer_ = std::move(trained.value());
+    trained_size_ = n;
+    trained_distance_ = distance_sum / double(n);
+    added_distance_sum_ = 0;
+    added_since_training_ = 0;
+  } catch (const std::bad_alloc&) {
+    return Status(ErrorCode::kOutOfMemory, "out of memory while training the index's lists");
+  }
+  return Status::Ok();
+}
+
+Status IvfIndex::Remove(const std::vector<ItemId>& ids) {
+  for (const ItemId& id : ids) {
+    if (!Contains(id)) return UnknownId(id);
+  }
+  for (const ItemId& id : ids) {
+    const uint32_t item = ids_.Find(id);
+    if (item != IdTable::kNone) RemoveItem(item);  // else repeated in ids: already removed
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<float>> IvfIndex::Get(const ItemId& id) const {
+  const uint32_t item = ids_.Find(id);
+  if (item == IdTable::kNone) return UnknownId(id);
+  std::vector<float> out(dim_);
+  VectorOf(item, out.data());
+  return out;
+}
+
+void IvfIndex::Clear() {
+  IvfIndex empty(dim_, options_);
+  empty.lists_.resize(1);
+  *this = std::move(empty);
+}
+
+Result<Hits> IvfIndex::Search(const float* query, size_t num_floats, int k, size_t nprobe,
+                              const std::vector<ItemId>* filter) const {
+  if (num_floats != dim_)
+    return Status(ErrorCode::kDimensionMismatch,
+                  "query has " + Str(num_floats) + " dims, index has " + Str(dim_));
+  auto batch = SearchBatch(query, num_floats, k, nprobe, filter);
+  if (!batch.ok()) return batch.status();
+  return std::move(batch.value().front());
+}
+
+Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num_floats, int k,
+                                                size_t nprobe,
+                                                const std::vector<ItemId>* filter) const {
+  if (k <= 0)
+    return Status(ErrorCode::kInvalidArgument, "k must be at least 1, got " + std::to_string(k));
+  for (Status s :
+       {CheckAtMost("k", uint64_t(k), kMaxSearchK), CheckAtMost("nprobe", nprobe, kMaxLists)}) {
+    if (!s.ok()) return s;
+  }
+  if (num_floats == 0 || num_floats % dim_ != 0)
+    return Status(ErrorCode::kDimensionMismatch,
+                  "query has " + Str(num_floats) + " values, index has " + Str(dim_) + " dims");
+  if (size() == 0) return Status(ErrorCode::kEmptyIndex, "the index is empty");
+  const size_t num_queries = num_floats / dim_;
+  for (size_t q = 0; q < num_queries; ++q) {
+    Status valid = CheckVector(queries + q * dim_, dim_, "query " + Str(q));
+    if (!valid.ok()) return valid;
+  }
+  std::vector<uint32_t> items;
+  if (filter) {
+    items.reserve(filter->size());
+    for (const ItemId& id : *filter) {
+      const uint32_t item = ids_.Find(id);
+      if (item == IdTable::kNone) return UnknownId(id, "filter id ");
+      items.push_back(item);
+    }
+    std::sort(items.begin(), items.end());
+    items.erase(std::unique(items.begin(), items.end()), items.end());
+  }
+  const size_t probe = std::min(nprobe ? nprobe : default_nprobe(), lists());
+  std::vector<Hits> out;
+  out.reserve(num_queries);
+  std::vector<float> unit(dim_);
+  for (size_t q = 0; q < num_queries; ++q) {
+    Normalize(queries + q * dim_, dim_, unit.data());
+    out.push_back(Scan(unit.data(), size_t(k), probe, filter ? &items : nullptr));
+  }
+  return out;
+}
+
+Hits IvfIndex::Scan(const float* query, size_t k, size_t nprobe,
+                    const std::vector<uint32_t>* filter) const {
+  // 1. int8 scores (exact int32 dot products of the quantised query and codes) into a pool of
+  //    the best candidates. 2. The pool re-ranked with the float32 query: against the float32
+  //    copies when kept (exact cosines), else against the dequantised codes.
+  const size_t pool =
+      std::max(k, options_.rerank_pool ? options_.rerank_pool : std::max<size_t>(4 * k, 64));
+  std::vector<int8_t> query_code(dim_);
+  const float query_scale = QuantizeInt8(query, dim_, query_code.data());
+  TopK approx(pool);
+  auto score_member = [&](const List& l, uint32_t at) {
+    const int32_t dot = simd::DotI8(query_code.data(), &l.codes[size_t(at) * dim_], dim_);
+    const uint32_t item = l.items[at];
+    approx.Push({float(dot) * query_scale * l.scales[at], seqs_[item], item});
+  };
+  if (filter) {
+    for (uint32_t item : *filter) score_member(lists_[list_of_[item]], place_of_[item]);
+  } else {
+    const std::vector<uint32_t> probed =
+        trained() ? quantizer_.Nearest(query, nprobe) : std::vector<uint32_t>{0};
+    for (uint32_t l : probed) {
+      const List& list = lists_[l];
+      for (uint32_t at = 0; at < list.items.size(); ++at) score_member(list, at);
+    }
+  }
+  TopK best(k);
+  std::vector<float> row(dim_);
+  for (const Candidate& c : approx.TakeSorted()) {
+    VectorOf(c.slot, row.data());
+    best.Push({simd::Dot(query, row.data(), dim_), c.seq, c.slot});
+  }
+  Hits hits;
+  for (const Candidate& c : best.TakeSorted()) {
+    hits.ids.push_back(ids_.Get(c.slot));
+    hits.scores.push_back(c.score);
+  }
+  return hits;
+}
+
+size_t IvfIndex::MemoryBytes() const {
+  size_t bytes = ids_.MemoryBytes() + seqs_.capacity() * sizeof(uint64_t) +
+                 (list_of_.capacity() + place_of_.capacity()) * sizeof(uint32_t) +
+                 floats_.capacity() * sizeof(float) + lists_.capacity() * sizeof(List) +
+                 quantizer_.MemoryBytes();
+  for (const List& l : lists_)
+    bytes += l.codes.capacity() + l.scales.capacity() * sizeof(float) +
+             l.items.capacity() * sizeof(uint32_t);
+  return bytes;
+}
+
+}  // namespace clipscope

@@ -1,0 +1,125 @@
+// An approximate index for large collections: an inverted file. A coarse quantizer
+// (coarse_quantizer.h) splits the vectors into lists by their nearest centroid; each list keeps
+// int8 codes (one scale per vector). A query scans only the `nprobe` lists whose centroids are
+// nearest to it, then re-ranks its best candidates: with float32 copies when they are kept
+// (exact scores), else with the dequantised codes.
+//
+// Until it holds kTrainAt vectors the index is one list scanned whole (exact over the codes).
+// It trains itself when it reaches that size, and trains again, on its own, when the
+// collection has grown kRetrainGrowth times since, or when the vectors added since the last
+// training sit kDriftRatio times farther from their centroids than the trained ones did (the
+// data has drifted) — once those are at least a tenth of the collection.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "coarse_quantizer.h"
+#include "embedding_index.h"  // Hits
+#include "id_table.h"
+#include "item_id.h"
+#include "status.h"
+
+namespace clipscope {
+
+struct IvfOptions {
+  // Lists of the coarse quantizer; 0: automatic, about sqrt(size) when trained.
+  size_t lists = 0;
+  // Lists a query scans; 0: automatic (kDefaultProbeShare of the lists, at least 1).
+  size_t nprobe = 0;
+  // Float32 copies of the vectors for exact re-ranking: 4·dim bytes more per vector.
+  bool keep_floats = false;
+  // How many int8 candidates are re-ranked; 0: max(4k, 64).
+  size_t rerank_pool = 0;
+  uint64_t seed = 0;
+};
+
+class IvfIndex {
+ public:
+  static constexpr size_t kTrainAt = 20000;
+  static constexpr size_t kRetrainGrowth = 4;
+  static constexpr float kDriftRatio = 1.25f;
+  static constexpr size_t kMaxLists = 65536;
+
+  static Result<IvfIndex> Create(size_t dim, IvfOptions options = {});
+
+  // Adds ids.size() vectors, all or none (as EmbeddingIndex::Add), training or retraining
+  // first when the rule above says so.
+  Status Add(const std::vector<ItemId>& ids, const float* vectors, size_t num_floats);
+  // Removes the ids, all or none.
+  Status Remove(const std::vector<ItemId>& ids);
+  bool Contains(const ItemId& id) const { return ids_.Find(id) != IdTable::kNone; }
+  // The stored vector: the float32 copy when kept, else the dequantised codes.
+  Result<std::vector<float>> Get(const ItemId& id) const;
+  void Clear();
+
+  // Trains the lists on the stored vectors now (at least one per list) and redistributes them.
+  Status Train();
+
+  // Top-k by cosine over the nprobe nearest lists (0: the index's default). With a filter, the
+  // listed items are scored directly (exactly over what is stored), not through the lists.
+  Result<Hits> Search(const float* query, size_t num_floats, int k, size_t nprobe = 0,
+                      const std::vector<ItemId>* filter = nullptr) const;
+  Result<std::vector<Hits>> SearchBatch(const float* queries, size_t num_floats, int k,
+                                        size_t nprobe = 0,
+                                        const std::vector<ItemId>* filter = nullptr) const;
+
+  size_t size() const { return ids_.size(); }
+  size_t dim() const { return dim_; }
+  bool trained() const { return quantizer_.lists() > 0; }
+  size_t lists() const { return trained() ? quantizer_.lists() : 1; }
+  size_t default_nprobe() const;
+  const IvfOptions& options() const { return options_; }
+  // Size at the last training (0: untrained).
+  size_t trained_size() const { return trained_size_; }
+  // Whether the drift rule would retrain now.
+  bool Drifted() const;
+  // Every byte held: codes, scales, float copies, ids, lists, centroids.
+  size_t MemoryBytes() const;
+
+  std::vector<uint8_t> Serialize() const;  // ivf_format.cpp
+  static Result<IvfIndex> Deserialize(const uint8_t* bytes, size_t size);
+
+ private:
+  struct List {
+    std::vector<int8_t> codes;    // members * dim
+    std::vector<float> scales;    // one per member
+    std::vector<uint32_t> items;  // member -> item number
+  };
+
+  IvfIndex(size_t dim, IvfOptions options) : dim_(dim), options_(options) {}
+
+  Status CheckNewIds(const std::vector<ItemId>& ids) const;
+  size_t ListsFor(size_t n) const;
+  // Appends item `item`'s code to list l.
+  void Place(uint32_t item, uint32_t list, const int8_t* code, float scale);
+  // Removes item's entry from its list (swap with the list's last member).
+  void Unplace(uint32_t item);
+  // Removes item number `item` entirely (the last item takes its number).
+  void RemoveItem(uint32_t item);
+  // Undoes Add's appends down to `count` items.
+  void TruncateTo(size_t count);
+  // The unit vector of an item (float copy or dequantised code).
+  void VectorOf(uint32_t item, float* out) const;
+  Status Retrain(size_t lists);
+  Hits Scan(const float* unit_query, size_t k, size_t nprobe,
+            const std::vector<uint32_t>* filter) const;
+
+  size_t dim_;
+  IvfOptions options_;
+  IdTable ids_;
+  std::vector<uint64_t> seqs_;      // item -> insertion sequence (tie-break)
+  std::vector<uint32_t> list_of_;   // item -> list
+  std::vector<uint32_t> place_of_;  // item -> position in its list
+  std::vector<float> floats_;       // keep_floats: item -> dim unit floats
+  std::vector<List> lists_;         // one while untrained
+  CoarseQuantizer quantizer_;
+  uint64_t next_seq_ = 0;
+  size_t trained_size_ = 0;
+  double trained_distance_ = 0;    // mean 1 - cos to the centroid at training
+  double added_distance_sum_ = 0;  // over vectors added since
+  size_t added_since_training_ = 0;
+};
+
+}  // namespace clipscope

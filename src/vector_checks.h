@@ -1,0 +1,49 @@
+// Checks and normalisation shared by the indexes: what a vector or an id from outside must be.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <string>
+
+#include "item_id.h"
+#include "status.h"
+#include "utf8.h"
+
+namespace clipscope {
+
+// Sum of squares in double: the norm of a float vector without overflow or cancellation.
+inline double SquaredNorm(const float* x, size_t d) {
+  double sum = 0;
+  for (size_t i = 0; i < d; ++i) sum += double(x[i]) * double(x[i]);
+  return sum;
+}
+
+// A vector to store or search with: finite and not all zeros. `what` names it in the error.
+inline Status CheckVector(const float* x, size_t d, const std::string& what) {
+  for (size_t i = 0; i < d; ++i) {
+    if (!std::isfinite(x[i]))
+      return Status(ErrorCode::kNotFinite,
+                    what + " has " + std::to_string(x[i]) + " at dimension " + std::to_string(i));
+  }
+  if (SquaredNorm(x, d) == 0)
+    return Status(ErrorCode::kZeroVector, what + " is all zeros and cannot be normalised");
+  return Status::Ok();
+}
+
+inline void Normalize(const float* x, size_t d, float* out) {
+  const double inverse = 1.0 / std::sqrt(SquaredNorm(x, d));
+  for (size_t i = 0; i < d; ++i) out[i] = static_cast<float>(x[i] * inverse);
+}
+
+// An id to store: a finite number or valid UTF-8 text. `position` names it in the error.
+inline Status CheckIdValue(const ItemId& id, size_t position) {
+  if (const double* number = std::get_if<double>(&id); number && !std::isfinite(*number))
+    return Status(ErrorCode::kInvalidArgument,
+                  "id " + std::to_string(position) + " is not a finite number");
+  if (const std::string* text = std::get_if<std::string>(&id); text && !IsValidUtf8(*text))
+    return Status(ErrorCode::kInvalidArgument,
+                  "id " + std::to_string(position) + " is not valid UTF-8 text");
+  return Status::Ok();
+}
+
+}  // namespace clipscope

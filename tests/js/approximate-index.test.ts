@@ -1,0 +1,128 @@
+// The approximate index against the exact one: recall of the true neighbours, the same ids,
+// filters and errors, training on its own, save/load, memory per vector.
+import { describe, expect, it } from 'vitest';
+import {
+  ApproximateIndex,
+  CorruptDataError,
+  DuplicateIdError,
+  EmbeddingIndex,
+  EmptyIndexError,
+  InvalidArgumentError,
+  UnknownIdError,
+} from '../../dist/index.js';
+import { rng } from './helpers.js';
+
+// n·d vectors around `clusters` random directions: the shape of real embedding collections.
+function clustered(n: number, d: number, clusters: number, seed: number): Float32Array {
+  const next = rng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  const centres = Float32Array.from({ length: clusters * d }, normal);
+  const out = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(next() * clusters);
+    for (let j = 0; j < d; j++) out[i * d + j] = centres[c * d + j] / Math.sqrt(d) + (0.6 / Math.sqrt(d)) * normal();
+  }
+  return out;
+}
+
+const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
+
+function recallAt10(approx: ApproximateIndex, exact: EmbeddingIndex, queries: Float32Array, nprobe?: number) {
+  const d = exact.dim;
+  const truth = exact.searchBatch(queries, 10);
+  const found = approx.searchBatch(queries, 10, nprobe === undefined ? {} : { nprobe });
+  let hits = 0;
+  truth.forEach((t, q) => (hits += found[q].ids.filter((id) => t.ids.includes(id)).length));
+  return hits / (10 * (queries.length / d));
+}
+
+describe('ApproximateIndex', () => {
+  const d = 64;
+  const n = 25_000;
+  const data = clustered(n, d, 300, 1);
+  const queries = clustered(50, d, 300, 1); // the same centres: queries near stored vectors
+  let approx: ApproximateIndex;
+  let exact: EmbeddingIndex;
+
+  it('trains itself at 20,000 vectors and finds 95% of the true top 10 in a sixteenth of its lists', async () => {
+    approx = await ApproximateIndex.create(d);
+    exact = await EmbeddingIndex.create(d);
+    expect(approx.info()).toMatchObject({ trained: false, lists: 1, size: 0 });
+    for (let from = 0; from < n; from += 5000) {
+      approx.addMany(ids(5000, from), data.subarray(from * d, (from + 5000) * d));
+      exact.addMany(ids(5000, from), data.subarray(from * d, (from + 5000) * d));
+    }
+    expect(approx.info()).toMatchObject({ trained: true, trainedSize: 20_000, lists: 141, nprobe: 9, size: n });
+    const byDefault = recallAt10(approx, exact, queries);
+    expect(byDefault).toBeGreaterThanOrEqual(0.95);
+    expect(recallAt10(approx, exact, queries, 1)).toBeLessThan(byDefault);
+    expect(recallAt10(approx, exact, queries, 141)).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('has the exact index’s ids, filters and errors', () => {
+    expect(() => approx.add(3, new Float32Array(d).fill(1))).toThrow(
+      new DuplicateIdError('id 3 is already in the index'),
+    );
+    expect(() => approx.remove([1, -1])).toThrow(new UnknownIdError('id -1 is not in the index'));
+    expect(approx.has(1)).toBe(true);
+    const filtered = approx.search(queries.subarray(0, d), 10, { filter: [7, 8, 24_999] });
+    expect(filtered.ids.sort((a, b) => Number(a) - Number(b))).toEqual([7, 8, 24_999]);
+    expect(() => approx.search(queries.subarray(0, d), 10, { filter: ['nope'] })).toThrow(
+      new UnknownIdError('filter id "nope" is not in the index'),
+    );
+    expect(() => approx.search(queries.subarray(0, d), 10, { nprobe: 0 })).toThrow(InvalidArgumentError);
+    approx.remove([5, 6]);
+    expect(approx.has(5)).toBe(false);
+    expect(approx.size).toBe(n - 2);
+  });
+
+  it('saves and loads to the same results, and rejects damaged bytes', async () => {
+    const bytes = approx.save();
+    const loaded = await ApproximateIndex.load(bytes);
+    // Everything but the memory held (a loaded index has no spare room in its lists).
+    expect({ ...loaded.info(), memoryBytes: 0 }).toEqual({ ...approx.info(), memoryBytes: 0 });
+    expect(loaded.memoryBytes).toBeLessThanOrEqual(approx.memoryBytes);
+    expect(loaded.searchBatch(queries, 10)).toEqual(approx.searchBatch(queries, 10));
+    loaded.delete();
+    const damaged = bytes.slice();
+    damaged[500] ^= 1;
+    await expect(ApproximateIndex.load(damaged)).rejects.toThrow(
+      new CorruptDataError('index data is corrupt: checksum mismatch (the data was truncated or altered)'),
+    );
+    await expect(ApproximateIndex.load(exact.save())).rejects.toThrow(
+      new CorruptDataError(
+        'index data is corrupt: it does not start with the clipscope approximate index magic "CLIPSIVF"',
+      ),
+    );
+  });
+
+  it('scores exactly with exactScores, as the exact index does', async () => {
+    const precise = await ApproximateIndex.create(d, { lists: 50, exactScores: true });
+    precise.addMany(ids(n), data);
+    for (let q = 0; q < 5; q++) {
+      const query = queries.subarray(q * d, (q + 1) * d);
+      expect(precise.search(query, 10, { nprobe: 50 })).toEqual(exact.search(query, 10));
+    }
+    precise.delete();
+  });
+
+  it('stays under 600 bytes per 512-dim vector, ids and lists included', async () => {
+    const big = await ApproximateIndex.create(512);
+    big.addMany(ids(20_000), clustered(20_000, 512, 100, 2));
+    const perVector = big.memoryBytes / big.size;
+    expect(perVector).toBeLessThan(600);
+    expect(perVector).toBeGreaterThan(512);
+    big.delete();
+  });
+
+  it('says an empty index is empty, and checks its options', async () => {
+    const empty = await ApproximateIndex.create(4);
+    expect(() => empty.search([1, 0, 0, 0], 1)).toThrow(new EmptyIndexError('the index is empty'));
+    empty.delete();
+    await expect(ApproximateIndex.create(4, { lists: 0 })).rejects.toThrow(
+      new InvalidArgumentError('lists must be an integer from 1 to 65536, got 0'),
+    );
+    approx.delete();
+    exact.delete();
+  });
+});
