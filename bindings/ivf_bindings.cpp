@@ -117,6 +117,36 @@ class IvfHandle {
     return out;
   }
 
+  // {ids, vectors} of list l, or an error value.
+  val ListRows(double l_in) const {
+    return Guarded([&] {
+      size_t l = 0;
+      if (val e = ReadCount(l_in, "list", 0, index_.lists() - 1, &l); !e.isUndefined()) return e;
+      std::vector<ItemId> ids;
+      std::vector<float> vectors;
+      index_.ListRows(l, &ids, &vectors);
+      val out = val::object();
+      out.set("ids", IdsToArray(ids));
+      out.set("vectors", CopyOut(vectors.data(), vectors.size()));
+      return out;
+    });
+  }
+
+  // {groups: id[][]} or an error value.
+  val NearDuplicates(float threshold) const {
+    return Guarded([&] {
+      auto groups = index_.NearDuplicates(threshold);
+      if (!groups.ok()) return ErrorValue(groups.status());
+      val out = val::array();
+      for (size_t g = 0; g < groups.value().size(); ++g) out.set(g, IdsToArray(groups.value()[g]));
+      val result = val::object();
+      result.set("groups", out);
+      return result;
+    });
+  }
+
+  val Centroids() const { return CopyOut(index_.centroids().data(), index_.centroids().size()); }
+
   void Clear() { index_.Clear(); }
 
  private:
@@ -169,6 +199,9 @@ EMSCRIPTEN_BINDINGS(clipscope_ivf) {
       .function("search", &IvfHandle::Search)
       .function("serialize", &IvfHandle::Serialize)
       .function("info", &IvfHandle::Info)
+      .function("listRows", &IvfHandle::ListRows)
+      .function("centroids", &IvfHandle::Centroids)
+      .function("nearDuplicates", &IvfHandle::NearDuplicates)
       .function("clear", &IvfHandle::Clear);
   emscripten::function("createIvfIndex", &CreateIvfIndex);
   emscripten::function("deserializeIvfIndex", &DeserializeIvfIndex);

@@ -57,6 +57,8 @@ export type { LocalSave } from './persistence/persistence.js';
 export { capabilities } from './engine/capabilities.js';
 export type { Capabilities, Capability } from './engine/capabilities.js';
 export { exportEmbeddings, importEmbeddings } from './persistence/interchange.js';
+export { exportFaissIndex } from './persistence/faiss-export.js';
+export type { FaissExport } from './persistence/faiss-export.js';
 export type { EmbeddingsExport } from './persistence/interchange.js';
 export { DEFAULT_MODEL_URL, MODEL_CACHE_NAME, clearModelCache } from './model/model-files.js';
 export type { DownloadProgress, ModelDtype, ModelManifest, ModelSource } from './model/model-files.js';

@@ -108,8 +108,12 @@ void EmbeddingIndex::Reserve(size_t count) {
   auto grow = [count](auto& v, size_t per_item) {
     size_t wanted = 0;
     if (!CheckedProduct(count, per_item, &wanted) || wanted > v.max_size()) throw std::bad_alloc();
-    if (wanted > v.capacity())
+    if (wanted <= v.capacity()) return;
+    try {
       v.reserve(std::max(wanted, std::min(v.max_size(), v.capacity() / 2 * 3)));
+    } catch (const std::bad_alloc&) {
+      v.reserve(wanted);  // no room for the spare half: exactly what is needed, if that fits
+    }
   };
   grow(ids_, 1), grow(seqs_, 1);
   if (has_floats()) grow(vectors_, dim_);

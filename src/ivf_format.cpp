@@ -11,7 +11,7 @@
 //   28      4     u32 rerankPool option
 //   32      8     u64 seed
 //   40      8     u64 count
-//   48      8     u64 next insertion sequence
+//   48      8     u64 next insertion sequence (below 2^32)
 //   56      8     u64 size at the last training (0: untrained)
 //   64      8     f64 mean distance to the centroids at that training
 //   72      8     f64 sum of the distances of the vectors added since
@@ -120,7 +120,8 @@ Result<IvfIndex> IvfIndex::Deserialize(const uint8_t* bytes, size_t size) {
   if (lists > kMaxLists || groups > lists || (lists > 0) != (groups > 0))
     return Corrupt("lists " + Str(lists) + " and groups " + Str(groups) + " are out of range");
   if (!std::isfinite(trained_distance) || !std::isfinite(added_sum) || trained_distance < 0 ||
-      added_sum < 0 || added_since > count || trained_size > UINT32_MAX || next_seq < count)
+      added_sum < 0 || added_since > count || trained_size > UINT32_MAX || next_seq < count ||
+      next_seq > UINT32_MAX)
     return Corrupt("training figures are out of range");
   const size_t item_bytes = 1 + 8 + 4 + 4 + dim + (options.keep_floats ? 4 * size_t(dim) : 0);
   const uint64_t centroid_bytes = (uint64_t(lists) + groups) * dim * 4 + uint64_t(lists) * 4;
@@ -177,7 +178,7 @@ Result<IvfIndex> IvfIndex::Deserialize(const uint8_t* bytes, size_t size) {
     }
     const uint32_t item = uint32_t(index.size());
     index.ids_.Append(id);
-    index.seqs_.push_back(seq);
+    index.seqs_.push_back(uint32_t(seq));  // below next_seq, itself below 2^32
     index.list_of_.push_back(list);
     index.place_of_.push_back(0);
     index.Place(item, list, code.data(), scale);

@@ -78,8 +78,9 @@ Status IvfIndex::CheckNewIds(const std::vector<ItemId>& ids) const {
 void IvfIndex::Place(uint32_t item, uint32_t list, const int8_t* code, float scale) {
   List& l = lists_[list];
   if (l.items.size() == l.items.capacity()) {
-    // Lists grow by an eighth, not double: a list's spare room is memory every vector pays for.
-    const size_t members = l.items.size() + l.items.size() / 8 + 16;
+    // Lists grow by a sixteenth, not double: a list's spare room is memory every vector pays
+    // for (copying costs 16 moves per vector over its list's growth, far below the assignment).
+    const size_t members = l.items.size() + l.items.size() / 16 + 16;
     l.codes.reserve(members * dim_);
     l.scales.reserve(members);
     l.items.reserve(members);
@@ -173,7 +174,8 @@ Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_
       for (size_t i = 0; i < count; ++i) {
         const uint32_t item = uint32_t(size());
         ids_.Append(ids[start + i]);
-        seqs_.push_back(next_seq_++);
+        if (next_seq_ == UINT32_MAX) RenumberSequences();
+        seqs_.push_back(uint32_t(next_seq_++));
         list_of_.push_back(0);
         place_of_.push_back(UINT32_MAX);
         if (options_.keep_floats)
@@ -198,6 +200,15 @@ Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_
       (trained() && size() >= kRetrainGrowth * trained_size_) || Drifted())
     return Train();
   return Status::Ok();
+}
+
+void IvfIndex::RenumberSequences() {
+  std::vector<uint32_t> order(seqs_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return seqs_[a] < seqs_[b]; });
+  for (uint32_t rank = 0; rank < order.size(); ++rank) seqs_[order[rank]] = rank;
+  next_seq_ = order.size();
 }
 
 bool IvfIndex::Drifted() const {
@@ -396,8 +407,18 @@ Hits IvfIndex::Scan(const float* query, size_t k, size_t nprobe,
   return hits;
 }
 
+void IvfIndex::ListRows(size_t l, std::vector<ItemId>* ids, std::vector<float>* vectors) const {
+  const List& list = lists_[l];
+  ids->clear();
+  vectors->resize(list.items.size() * dim_);
+  for (size_t m = 0; m < list.items.size(); ++m) {
+    ids->push_back(ids_.Get(list.items[m]));
+    VectorOf(list.items[m], &(*vectors)[m * dim_]);
+  }
+}
+
 size_t IvfIndex::MemoryBytes() const {
-  size_t bytes = ids_.MemoryBytes() + seqs_.capacity() * sizeof(uint64_t) +
+  size_t bytes = ids_.MemoryBytes() + seqs_.capacity() * sizeof(uint32_t) +
                  (list_of_.capacity() + place_of_.capacity()) * sizeof(uint32_t) +
                  floats_.capacity() * sizeof(float) + lists_.capacity() * sizeof(List) +
                  quantizer_.MemoryBytes();

@@ -78,6 +78,19 @@ class IvfIndex {
   // Every byte held: codes, scales, float copies, ids, lists, centroids.
   size_t MemoryBytes() const;
 
+  // Groups of items whose cosine is >= threshold, linked transitively, as
+  // EmbeddingIndex::NearDuplicates; candidate pairs come from each list against itself and its
+  // kNearDuplicateLists - 1 nearest lists (sub-quadratic), each verified: exactly with float
+  // copies, else against the int8 codes (within about 3e-4).
+  static constexpr size_t kNearDuplicateLists = 3;
+  Result<std::vector<std::vector<ItemId>>> NearDuplicates(float threshold) const;
+
+  // List l's members (for an export, one list at a time): their ids and vectors (float32
+  // copies, or the dequantised codes), in the list's order.
+  void ListRows(size_t l, std::vector<ItemId>* ids, std::vector<float>* vectors) const;
+  // The list centroids (lists * dim; empty while untrained).
+  const std::vector<float>& centroids() const { return quantizer_.centroids(); }
+
   std::vector<uint8_t> Serialize() const;  // ivf_format.cpp
   static Result<IvfIndex> Deserialize(const uint8_t* bytes, size_t size);
 
@@ -103,13 +116,15 @@ class IvfIndex {
   // The unit vector of an item (float copy or dequantised code).
   void VectorOf(uint32_t item, float* out) const;
   Status Retrain(size_t lists);
+  // Sequences become 0..size-1 in the same order (when the next would not fit in 32 bits).
+  void RenumberSequences();
   Hits Scan(const float* unit_query, size_t k, size_t nprobe,
             const std::vector<uint32_t>* filter) const;
 
   size_t dim_;
   IvfOptions options_;
   IdTable ids_;
-  std::vector<uint64_t> seqs_;      // item -> insertion sequence (tie-break)
+  std::vector<uint32_t> seqs_;      // item -> insertion sequence (tie-break), below 2^32
   std::vector<uint32_t> list_of_;   // item -> list
   std::vector<uint32_t> place_of_;  // item -> position in its list
   std::vector<float> floats_;       // keep_floats: item -> dim unit floats

@@ -7,25 +7,10 @@
 #include "embedding_index.h"
 #include "quantize.h"
 #include "simd.h"
+#include "union_find.h"
 
 namespace clipscope {
 namespace {
-
-class UnionFind {
- public:
-  explicit UnionFind(size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0u); }
-  uint32_t Find(uint32_t a) {
-    while (parent_[a] != a) a = parent_[a] = parent_[parent_[a]];  // path halving
-    return a;
-  }
-  void Join(uint32_t a, uint32_t b) {
-    a = Find(a), b = Find(b);
-    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
-  }
-
- private:
-  std::vector<uint32_t> parent_;
-};
 
 // Rows per tile of the all-pairs scan: two tiles (i and j) of 64 KiB each stay in L2.
 constexpr size_t kTileBytes = 64 * 1024;

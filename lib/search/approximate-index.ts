@@ -64,7 +64,7 @@ export interface ApproximateIndexInfo {
 export class ApproximateIndex extends WasmObject<RawIvfIndex> {
   static async create(dim: number, options: ApproximateIndexOptions = {}): Promise<ApproximateIndex> {
     await init();
-    return new ApproximateIndex(createRaw(dim, options));
+    return new ApproximateIndex(dim, options);
   }
 
   /** Restores an index from `save()` bytes. Throws `CorruptDataError` / `UnsupportedVersionError`. */
@@ -74,8 +74,15 @@ export class ApproximateIndex extends WasmObject<RawIvfIndex> {
     return new ApproximateIndex(check(core().deserializeIvfIndex(bytes)).index);
   }
 
-  private constructor(raw: RawIvfIndex) {
-    super(raw, 'ApproximateIndex');
+  /** Needs the core loaded (`await init()`); `ApproximateIndex.create` does that for you. */
+  constructor(dim: number, options?: ApproximateIndexOptions);
+  /** @internal */
+  constructor(raw: RawIvfIndex);
+  constructor(dimOrRaw: number | RawIvfIndex, options: ApproximateIndexOptions = {}) {
+    const isRaw =
+      typeof dimOrRaw === 'object' && dimOrRaw !== null && typeof (dimOrRaw as RawIvfIndex).isDeleted === 'function';
+    if (!isRaw && typeof dimOrRaw !== 'number') invalid(`dimension must be a number, got ${describeType(dimOrRaw)}`);
+    super(isRaw ? (dimOrRaw as RawIvfIndex) : createRaw(dimOrRaw as number, options), 'ApproximateIndex');
   }
 
   get dim(): number {
@@ -143,6 +150,33 @@ export class ApproximateIndex extends WasmObject<RawIvfIndex> {
     const filter = options.filter === undefined ? undefined : [...options.filter].map((id) => checkId(id, 'filter id'));
     const raw = check(this.raw.search(queries, k, nprobe, filter));
     return toResults(raw, Math.floor(queries.length / this.dim));
+  }
+
+  /**
+   * Groups of items whose cosine similarity is ≥ threshold, linked transitively (as
+   * {@link EmbeddingIndex.nearDuplicates}), from pairs within each list and its two nearest
+   * lists: far fewer than n²/2, and all but a sliver of the exact pairs (bench/RESULTS.md).
+   * Scores are exact with `exactScores`, else within about 3·10⁻⁴.
+   */
+  nearDuplicates(threshold: number): Id[][] {
+    if (typeof threshold !== 'number' || Number.isNaN(threshold))
+      invalid(`threshold must be a number, got ${describeType(threshold)}`);
+    return check(this.raw.nearDuplicates(threshold)).groups;
+  }
+
+  /**
+   * The members of inverted list `list` (0 ≤ list < `info().lists`): ids and vectors (float32
+   * copies with `exactScores`, else the dequantised codes), for exports list by list.
+   */
+  listRows(list: number): { ids: Id[]; vectors: Float32Array } {
+    integerInRange(list, 0, this.raw.info().lists - 1, 'list');
+    const raw = check(this.raw.listRows(list));
+    return { ids: raw.ids, vectors: raw.vectors };
+  }
+
+  /** The lists' centroids (lists·dim unit floats); empty while untrained. */
+  centroids(): Float32Array {
+    return this.raw.centroids();
   }
 
   /** The index in clipscope's versioned, checksummed format; `ApproximateIndex.load` reads it. */

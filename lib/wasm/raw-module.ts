@@ -60,6 +60,9 @@ export interface RawIvfIndex {
   ): RawHits | RawError;
   serialize(): Uint8Array | RawError;
   info(): RawIvfInfo;
+  listRows(list: number): ({ vectors: Float32Array } & WithIds) | RawError;
+  centroids(): Float32Array;
+  nearDuplicates(threshold: number): { groups: Array<Array<number | string>> } | RawError;
   clear(): void;
   delete(): void;
   isDeleted(): boolean;

@@ -237,3 +237,49 @@ TEST(IvfIndex, AboutFiveHundredFortyBytesPerVectorAt512Dims) {
 
 }  // namespace
 }  // namespace clipscope
+
+namespace clipscope {
+namespace {
+
+// Pairs of (numeric) ids put in one group, smaller id first.
+std::set<std::pair<double, double>> GroupedPairs(const std::vector<std::vector<ItemId>>& groups) {
+  std::set<std::pair<double, double>> pairs;
+  for (const auto& g : groups)
+    for (size_t i = 0; i < g.size(); ++i)
+      for (size_t j = i + 1; j < g.size(); ++j) {
+        const double a = std::get<double>(g[i]), b = std::get<double>(g[j]);
+        pairs.emplace(std::min(a, b), std::max(a, b));
+      }
+  return pairs;
+}
+
+TEST(IvfIndex, FindsTheExactScansNearDuplicatesFromNeighbouringLists) {
+  const size_t n = IvfIndex::kTrainAt, d = 64;
+  std::vector<float> data = testing::ClusteredVectors(n, d, 200, 0.6, 8);
+  // One in ten a near copy of the one before it.
+  for (size_t i = 10; i < n; i += 10)
+    for (size_t j = 0; j < d; ++j)
+      data[i * d + j] = data[(i - 1) * d + j] + 0.002f * std::sin(float(i + j));
+  IvfOptions options;
+  options.keep_floats = true;
+  auto approx = IvfIndex::Create(d, options);
+  auto exact = EmbeddingIndex::Create(d);
+  ASSERT_TRUE(approx.value().Add(NumberIds(0, n), data.data(), data.size()).ok());
+  ASSERT_TRUE(exact.value().Add(NumberIds(0, n), data.data(), data.size()).ok());
+  ASSERT_TRUE(approx.value().trained());
+  auto truth = exact.value().NearDuplicates(0.95f);
+  auto found = approx.value().NearDuplicates(0.95f);
+  ASSERT_TRUE(truth.ok() && found.ok());
+  const auto want = GroupedPairs(truth.value()), got = GroupedPairs(found.value());
+  ASSERT_GE(want.size(), n / 10 - 1);
+  size_t kept = 0;
+  for (const auto& p : want) kept += got.count(p);
+  EXPECT_GE(double(kept) / double(want.size()), 0.99);
+  for (const auto& p : got)
+    EXPECT_TRUE(want.count(p)) << p.first << " " << p.second;  // verified exactly
+  EXPECT_EQ(approx.value().NearDuplicates(2).status().message(),
+            "threshold must be a cosine between -1 and 1, got 2.000000");
+}
+
+}  // namespace
+}  // namespace clipscope

@@ -1,6 +1,6 @@
 // The approximate index against the exact one: recall of the true neighbours, the same ids,
 // filters and errors, training on its own, save/load, memory per vector.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   ApproximateIndex,
   CorruptDataError,
@@ -74,6 +74,24 @@ describe('ApproximateIndex', () => {
     approx.remove([5, 6]);
     expect(approx.has(5)).toBe(false);
     expect(approx.size).toBe(n - 2);
+  });
+
+  it('groups near duplicates from neighbouring lists, as the exact scan does', async () => {
+    // Ten planted near copies (a tiny nudge of a stored vector) among 25,000; both indexes get
+    // them and lose them again, whatever the outcome.
+    const copies = Float32Array.from({ length: 10 * d }, (_, i) => data[1000 * Math.floor(i / d) * d + (i % d)] + 1e-4);
+    const ids = Array.from({ length: 10 }, (_, i) => `copy of ${1000 * i}`);
+    approx.addMany(ids, copies);
+    exact.addMany(ids, copies);
+    onTestFinished(() => {
+      approx.remove(ids);
+      exact.remove(ids);
+    });
+    const key = (groups: Array<Array<number | string>>) => groups.map((g) => g.map(String).sort().join(',')).sort();
+    // 0.99: well clear of the int8 codes' error (about 10⁻³ at worst) for copies this close.
+    const found = approx.nearDuplicates(0.99);
+    expect(key(found)).toEqual(key(exact.nearDuplicates(0.99)));
+    expect(found).toContainEqual([1000, 'copy of 1000']);
   });
 
   it('saves and loads to the same results, and rejects damaged bytes', async () => {

@@ -127,6 +127,8 @@ describe('the WASM contract', () => {
       ['RawIvfIndex', 'search', ivf.search(Float32Array.from([1, 0]), 2, 0, undefined)],
       ['RawIvfIndex', 'get', ivf.get('a')],
       ['RawIvfIndex', 'info', ivf.info()],
+      ['RawIvfIndex', 'listRows', ivf.listRows(0)],
+      ['RawIvfIndex', 'nearDuplicates', ivf.nearDuplicates(0.9)],
       ['RawModule', 'kmeans', m.kmeans(arrayRows, 2, kmeansOptions)],
       ['RawModule', 'kmeans', m.kmeans(indexRows, 2, kmeansOptions)],
       ['RawModule', 'silhouette', m.silhouette(arrayRows, Int32Array.from([0, 0, 1, 1, 1]), 0, 0, 0)],
