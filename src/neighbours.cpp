@@ -51,7 +51,9 @@ std::vector<std::vector<Candidate>> Exhaustive(const float* x, size_t n, size_t 
   return out;
 }
 
-// Each row against the members of the kProbedLists lists whose centroids are nearest it.
+// Each list's rows against the members of the kProbedLists lists whose centroids are nearest
+// its own: rows of one list share their candidates, so two rows meet two candidates per kernel
+// call (Dot2x2; squared distances from |a|^2 + |b|^2 - 2 a.b), all of them in cache.
 std::vector<std::vector<Candidate>> InvertedFile(const float* x, size_t n, size_t d, size_t count,
                                                  uint64_t seed) {
   const size_t lists = std::max<size_t>(kProbedLists, size_t(std::sqrt(double(n))));
@@ -65,20 +67,46 @@ std::vector<std::vector<Candidate>> InvertedFile(const float* x, size_t n, size_
   std::vector<std::vector<uint32_t>> members(lists);
   for (size_t i = 0; i < n; ++i) members[size_t(clustering.labels[i])].push_back(uint32_t(i));
   const float* centroids = clustering.centroids.data();
-  std::vector<std::vector<Candidate>> out(n);
+  std::vector<float> norm(n);
+  for (size_t i = 0; i < n; ++i) norm[i] = simd::Dot(x + i * d, x + i * d, d);
+  std::vector<Nearest> best(n, Nearest(count));
   std::vector<Candidate> near(lists);
-  for (size_t i = 0; i < n; ++i) {
-    const float* row = x + i * d;
+  std::vector<uint32_t> candidates;
+  float dots[4];
+  for (size_t list = 0; list < lists; ++list) {
+    const std::vector<uint32_t>& rows = members[list];
+    if (rows.empty()) continue;
     for (size_t c = 0; c < lists; ++c)
-      near[c] = {simd::SquaredDistance(row, centroids + c * d, d), uint32_t(c)};
-    std::partial_sort(near.begin(), near.begin() + kProbedLists, near.end());
-    Nearest best(count);
-    for (size_t probe = 0; probe < kProbedLists; ++probe) {
-      for (uint32_t j : members[near[probe].second])
-        if (j != i) best.Push(simd::SquaredDistance(row, x + size_t(j) * d, d), j);
+      near[c] = {simd::SquaredDistance(centroids + list * d, centroids + c * d, d), uint32_t(c)};
+    std::partial_sort(near.begin(), near.begin() + long(kProbedLists), near.end());
+    candidates.clear();
+    for (size_t probe = 0; probe < kProbedLists; ++probe)
+      for (uint32_t j : members[near[probe].second]) candidates.push_back(j);
+    auto push = [&](uint32_t i, uint32_t j, float dot) {
+      if (i != j) best[i].Push(std::max(0.0f, norm[i] + norm[j] - 2 * dot), j);
+    };
+    size_t r = 0;
+    for (; r + 2 <= rows.size(); r += 2) {
+      const uint32_t i0 = rows[r], i1 = rows[r + 1];
+      size_t c = 0;
+      for (; c + 2 <= candidates.size(); c += 2) {
+        const uint32_t j0 = candidates[c], j1 = candidates[c + 1];
+        simd::Dot2x2(x + size_t(i0) * d, x + size_t(i1) * d, x + size_t(j0) * d, x + size_t(j1) * d,
+                     d, dots);
+        push(i0, j0, dots[0]), push(i0, j1, dots[1]), push(i1, j0, dots[2]), push(i1, j1, dots[3]);
+      }
+      for (; c < candidates.size(); ++c) {
+        const uint32_t j = candidates[c];
+        push(i0, j, simd::Dot(x + size_t(i0) * d, x + size_t(j) * d, d));
+        push(i1, j, simd::Dot(x + size_t(i1) * d, x + size_t(j) * d, d));
+      }
     }
-    out[i] = best.Take();
+    for (; r < rows.size(); ++r)
+      for (uint32_t j : candidates)
+        push(rows[r], j, simd::Dot(x + size_t(rows[r]) * d, x + size_t(j) * d, d));
   }
+  std::vector<std::vector<Candidate>> out(n);
+  for (size_t i = 0; i < n; ++i) out[i] = best[i].Take();
   return out;
 }
 
@@ -104,8 +132,8 @@ Neighbours NearestNeighbours(const float* x, size_t n, size_t d, size_t k, const
   const bool wide = d > kProjectedDims;
   const float* search = wide ? projected : x;
   const size_t search_d = wide ? kProjectedDims : d;
-  // In the projected space 3k candidates, ranked below by their exact distances.
-  const size_t candidates = search == x ? k : std::min(n - 1, 3 * k);
+  // In the projected space 2k candidates, ranked below by their exact distances.
+  const size_t candidates = search == x ? k : std::min(n - 1, 2 * k);
   std::vector<std::vector<Candidate>> lists =
       n <= kExhaustiveNeighbours ? Exhaustive(search, n, search_d, candidates)
                                  : InvertedFile(search, n, search_d, candidates, seed);

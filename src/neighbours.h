@@ -16,7 +16,7 @@ inline constexpr size_t kProjectedDims = 64;
 // Collections up to this size are searched exhaustively (exact in the projected space).
 inline constexpr size_t kExhaustiveNeighbours = 4096;
 // Lists each row searches in the inverted file.
-inline constexpr size_t kProbedLists = 10;
+inline constexpr size_t kProbedLists = 6;
 
 struct Neighbours {
   size_t k = 0;

@@ -1,6 +1,7 @@
 // The forces of UMAP's layout (umap_layout.cpp) on the curve 1 / (1 + a d^(2b)) that
-// umap-learn fits for min_dist 0.1, spread 1; the repulsion of four negative samples at once
-// with WASM SIMD or SSE2 (the layout's hottest loop), the same arithmetic lane by lane.
+// umap-learn fits for min_dist 0.1, spread 1: four at once (an edge's attraction and negative
+// samples' repulsions side by side) with WASM SIMD or SSE2 — the layout's hottest loop — and
+// the same arithmetic lane by lane without them.
 #pragma once
 
 #include <algorithm>
@@ -44,15 +45,26 @@ inline float PowB(float x) {
   return fraction * scale;
 }
 
-// The repulsion of a point at (dx, dy) from the head: 2b / ((0.001 + d^2)(a d^(2b) + 1)) times
-// (dx, dy), each clipped to [-4, 4]; coinciding points are pushed apart at the clip.
-inline void Repel(float dx, float dy, float* gx, float* gy) {
+// What a lane of Forces4 computes.
+enum ForceKind : int32_t { kNoForce = 0, kAttract = 1, kRepel = 2 };
+
+// The step of the head for a point at (dx, dy) = head - other, each coordinate clipped to
+// [-4, 4]. Attraction: -2ab d^(2(b-1)) / (1 + a d^(2b)) (nothing for coinciding points).
+// Repulsion: 2b / ((0.001 + d^2)(1 + a d^(2b))) (coinciding points are pushed at the clip).
+inline void Force(ForceKind kind, float dx, float dy, float* gx, float* gy) {
   const float d2 = dx * dx + dy * dy;
+  if (kind == kNoForce || (kind == kAttract && !(d2 > 0))) {
+    *gx = *gy = 0;
+    return;
+  }
   if (!(d2 > 0)) {
     *gx = *gy = 4;
     return;
   }
-  const float coefficient = 2 * kB / ((0.001f + d2) * (kA * PowB(d2) + 1));
+  const float powered = PowB(d2);
+  const float q = kA * powered + 1;
+  const float coefficient =
+      kind == kAttract ? -2 * kA * kB * powered / (d2 * q) : 2 * kB / ((0.001f + d2) * q);
   *gx = std::clamp(coefficient * dx, -4.0f, 4.0f);
   *gy = std::clamp(coefficient * dy, -4.0f, 4.0f);
 }
@@ -78,7 +90,7 @@ inline v128_t PowB4(v128_t x) {
       wasm_f32x4_add(exponent, Horner5(wasm_f32x4_sub(m, wasm_f32x4_splat(1)), kLog2[0], kLog2[1],
                                        kLog2[2], kLog2[3], kLog2[4], kLog2[5]));
   const v128_t p =
-      wasm_f32x4_max(wasm_f32x4_mul(wasm_f32x4_splat(kB), log2x), wasm_f32x4_splat(-126));
+      wasm_f32x4_pmax(wasm_f32x4_mul(wasm_f32x4_splat(kB), log2x), wasm_f32x4_splat(-126));
   const v128_t whole = wasm_i32x4_sub(
       wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_add(p, wasm_f32x4_splat(127))), wasm_i32x4_splat(127));
   const v128_t f = wasm_f32x4_sub(p, wasm_f32x4_convert_i32x4(whole));
@@ -87,39 +99,41 @@ inline v128_t PowB4(v128_t x) {
                         scale);
 }
 
-// Adds to (rx, ry) the repulsions of four points (`others`, rows of y) from the head at
-// (hx, hy); a sample that is the head itself adds nothing.
-inline void Repel4(float hx, float hy, const float* y, const uint32_t others[4], uint32_t head,
-                   float* rx, float* ry) {
-  const v128_t ox = wasm_f32x4_make(y[2 * size_t(others[0])], y[2 * size_t(others[1])],
-                                    y[2 * size_t(others[2])], y[2 * size_t(others[3])]);
-  const v128_t oy = wasm_f32x4_make(y[2 * size_t(others[0]) + 1], y[2 * size_t(others[1]) + 1],
-                                    y[2 * size_t(others[2]) + 1], y[2 * size_t(others[3]) + 1]);
-  const v128_t dx = wasm_f32x4_sub(wasm_f32x4_splat(hx), ox);
-  const v128_t dy = wasm_f32x4_sub(wasm_f32x4_splat(hy), oy);
+// Force for four points at once: lane l is `kind[l]` for the point (ox[l], oy[l]); the head
+// is at (hx, hy). Writes each lane's step of the head to gx, gy.
+inline void Forces4(float hx, float hy, const float ox[4], const float oy[4], const int32_t kind[4],
+                    float gx[4], float gy[4]) {
+  // Lanes put together one by one (their scalars were just stored: one wide load would wait).
+  const v128_t dx =
+      wasm_f32x4_sub(wasm_f32x4_splat(hx), wasm_f32x4_make(ox[0], ox[1], ox[2], ox[3]));
+  const v128_t dy =
+      wasm_f32x4_sub(wasm_f32x4_splat(hy), wasm_f32x4_make(oy[0], oy[1], oy[2], oy[3]));
+  const v128_t kinds = wasm_i32x4_make(kind[0], kind[1], kind[2], kind[3]);
+  const v128_t attract = wasm_i32x4_eq(kinds, wasm_i32x4_splat(kAttract));
+  const v128_t none = wasm_i32x4_eq(kinds, wasm_i32x4_splat(kNoForce));
   const v128_t d2 = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
   const v128_t positive = wasm_f32x4_gt(d2, wasm_f32x4_splat(0));
   const v128_t safe = wasm_v128_bitselect(d2, wasm_f32x4_splat(1), positive);
-  const v128_t coefficient = wasm_f32x4_div(
-      wasm_f32x4_splat(2 * kB),
-      wasm_f32x4_mul(
-          wasm_f32x4_add(wasm_f32x4_splat(0.001f), safe),
-          wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(kA), PowB4(safe)), wasm_f32x4_splat(1))));
+  const v128_t powered = PowB4(safe);
+  const v128_t q =
+      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(kA), powered), wasm_f32x4_splat(1));
+  // One division for both kinds: numerator / (denominator * q).
+  const v128_t numerator = wasm_v128_bitselect(
+      wasm_f32x4_mul(wasm_f32x4_splat(-2 * kA * kB), powered), wasm_f32x4_splat(2 * kB), attract);
+  const v128_t denominator =
+      wasm_v128_bitselect(safe, wasm_f32x4_add(wasm_f32x4_splat(0.001f), safe), attract);
+  const v128_t coefficient = wasm_f32x4_div(numerator, wasm_f32x4_mul(denominator, q));
   const v128_t four = wasm_f32x4_splat(4);
+  // pmin/pmax: one instruction each (min/max carry NaN rules that cost a sequence; no NaN here).
   auto clip = [&](v128_t g) {
-    return wasm_f32x4_min(wasm_f32x4_max(g, wasm_f32x4_splat(-4)), four);
+    return wasm_f32x4_pmin(wasm_f32x4_pmax(g, wasm_f32x4_splat(-4)), four);
   };
-  v128_t gx = wasm_v128_bitselect(clip(wasm_f32x4_mul(coefficient, dx)), four, positive);
-  v128_t gy = wasm_v128_bitselect(clip(wasm_f32x4_mul(coefficient, dy)), four, positive);
-  const v128_t self = wasm_i32x4_eq(wasm_i32x4_make(int32_t(others[0]), int32_t(others[1]),
-                                                    int32_t(others[2]), int32_t(others[3])),
-                                    wasm_i32x4_splat(int32_t(head)));
-  gx = wasm_v128_andnot(gx, self);
-  gy = wasm_v128_andnot(gy, self);
-  *rx += wasm_f32x4_extract_lane(gx, 0) + wasm_f32x4_extract_lane(gx, 1) +
-         wasm_f32x4_extract_lane(gx, 2) + wasm_f32x4_extract_lane(gx, 3);
-  *ry += wasm_f32x4_extract_lane(gy, 0) + wasm_f32x4_extract_lane(gy, 1) +
-         wasm_f32x4_extract_lane(gy, 2) + wasm_f32x4_extract_lane(gy, 3);
+  // Coinciding points: attraction nothing, repulsion the clip; unused lanes nothing.
+  const v128_t at_zero = wasm_v128_andnot(four, attract);
+  const v128_t x = wasm_v128_bitselect(clip(wasm_f32x4_mul(coefficient, dx)), at_zero, positive);
+  const v128_t y = wasm_v128_bitselect(clip(wasm_f32x4_mul(coefficient, dy)), at_zero, positive);
+  wasm_v128_store(gx, wasm_v128_andnot(x, none));
+  wasm_v128_store(gy, wasm_v128_andnot(y, none));
 }
 
 #elif defined(CLIPSCOPE_SIMD_SSE2)
@@ -151,51 +165,40 @@ inline __m128 PowB4(__m128 x) {
   return _mm_mul_ps(Horner5(f, kExp2[0], kExp2[1], kExp2[2], kExp2[3], kExp2[4], kExp2[5]), scale);
 }
 
-inline void Repel4(float hx, float hy, const float* y, const uint32_t others[4], uint32_t head,
-                   float* rx, float* ry) {
-  const __m128 ox = _mm_setr_ps(y[2 * size_t(others[0])], y[2 * size_t(others[1])],
-                                y[2 * size_t(others[2])], y[2 * size_t(others[3])]);
-  const __m128 oy = _mm_setr_ps(y[2 * size_t(others[0]) + 1], y[2 * size_t(others[1]) + 1],
-                                y[2 * size_t(others[2]) + 1], y[2 * size_t(others[3]) + 1]);
-  const __m128 dx = _mm_sub_ps(_mm_set1_ps(hx), ox);
-  const __m128 dy = _mm_sub_ps(_mm_set1_ps(hy), oy);
-  const __m128 d2 = _mm_add_ps(_mm_mul_ps(dx, dx), _mm_mul_ps(dy, dy));
-  const __m128 positive = _mm_cmpgt_ps(d2, _mm_setzero_ps());
+inline void Forces4(float hx, float hy, const float ox[4], const float oy[4], const int32_t kind[4],
+                    float gx[4], float gy[4]) {
   auto select = [](__m128 mask, __m128 a, __m128 b) {
     return _mm_or_ps(_mm_and_ps(mask, a), _mm_andnot_ps(mask, b));
   };
+  // Lanes put together one by one (their scalars were just stored: one wide load would wait).
+  const __m128 dx = _mm_sub_ps(_mm_set1_ps(hx), _mm_setr_ps(ox[0], ox[1], ox[2], ox[3]));
+  const __m128 dy = _mm_sub_ps(_mm_set1_ps(hy), _mm_setr_ps(oy[0], oy[1], oy[2], oy[3]));
+  const __m128i kinds = _mm_setr_epi32(kind[0], kind[1], kind[2], kind[3]);
+  const __m128 attract = _mm_castsi128_ps(_mm_cmpeq_epi32(kinds, _mm_set1_epi32(kAttract)));
+  const __m128 none = _mm_castsi128_ps(_mm_cmpeq_epi32(kinds, _mm_set1_epi32(kNoForce)));
+  const __m128 d2 = _mm_add_ps(_mm_mul_ps(dx, dx), _mm_mul_ps(dy, dy));
+  const __m128 positive = _mm_cmpgt_ps(d2, _mm_setzero_ps());
   const __m128 safe = select(positive, d2, _mm_set1_ps(1));
-  const __m128 coefficient =
-      _mm_div_ps(_mm_set1_ps(2 * kB),
-                 _mm_mul_ps(_mm_add_ps(_mm_set1_ps(0.001f), safe),
-                            _mm_add_ps(_mm_mul_ps(_mm_set1_ps(kA), PowB4(safe)), _mm_set1_ps(1))));
+  const __m128 powered = PowB4(safe);
+  const __m128 q = _mm_add_ps(_mm_mul_ps(_mm_set1_ps(kA), powered), _mm_set1_ps(1));
+  const __m128 numerator =
+      select(attract, _mm_mul_ps(_mm_set1_ps(-2 * kA * kB), powered), _mm_set1_ps(2 * kB));
+  const __m128 denominator = select(attract, safe, _mm_add_ps(_mm_set1_ps(0.001f), safe));
+  const __m128 coefficient = _mm_div_ps(numerator, _mm_mul_ps(denominator, q));
   const __m128 four = _mm_set1_ps(4);
   auto clip = [&](__m128 g) { return _mm_min_ps(_mm_max_ps(g, _mm_set1_ps(-4)), four); };
-  __m128 gx = select(positive, clip(_mm_mul_ps(coefficient, dx)), four);
-  __m128 gy = select(positive, clip(_mm_mul_ps(coefficient, dy)), four);
-  const __m128 self =
-      _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_setr_epi32(int32_t(others[0]), int32_t(others[1]),
-                                                      int32_t(others[2]), int32_t(others[3])),
-                                       _mm_set1_epi32(int32_t(head))));
-  gx = _mm_andnot_ps(self, gx);
-  gy = _mm_andnot_ps(self, gy);
-  alignas(16) float lx[4], ly[4];
-  _mm_store_ps(lx, gx);
-  _mm_store_ps(ly, gy);
-  *rx += lx[0] + lx[1] + lx[2] + lx[3];
-  *ry += ly[0] + ly[1] + ly[2] + ly[3];
+  const __m128 at_zero = _mm_andnot_ps(attract, four);
+  const __m128 x = select(positive, clip(_mm_mul_ps(coefficient, dx)), at_zero);
+  const __m128 y = select(positive, clip(_mm_mul_ps(coefficient, dy)), at_zero);
+  _mm_storeu_ps(gx, _mm_andnot_ps(none, x));
+  _mm_storeu_ps(gy, _mm_andnot_ps(none, y));
 }
 
-#else  // no vectors: four scalar samples
+#else  // no vectors: lane by lane
 
-inline void Repel4(float hx, float hy, const float* y, const uint32_t others[4], uint32_t head,
-                   float* rx, float* ry) {
-  for (int l = 0; l < 4; ++l) {
-    if (others[l] == head) continue;
-    float gx, gy;
-    Repel(hx - y[2 * size_t(others[l])], hy - y[2 * size_t(others[l]) + 1], &gx, &gy);
-    *rx += gx, *ry += gy;
-  }
+inline void Forces4(float hx, float hy, const float ox[4], const float oy[4], const int32_t kind[4],
+                    float gx[4], float gy[4]) {
+  for (int l = 0; l < 4; ++l) Force(ForceKind(kind[l]), hx - ox[l], hy - oy[l], &gx[l], &gy[l]);
 }
 
 #endif

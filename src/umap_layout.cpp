@@ -173,46 +173,45 @@ Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d,
     for (size_t i = 0; i < n; ++i) y[2 * i + axis] = (y[2 * i + axis] - low) * scale;
   }
 
+  // Each sample's forces are computed from where its head is before the sample moves it — the
+  // edge's attraction and its negative samples' repulsions side by side, four lanes at once —
+  // and applied together (umap-learn applies them one after another; each waited on the last).
   FastRandom rng(options.seed ^ 0x5DEECE66Dull);
-  auto clip = [](float g) { return std::clamp(g, -4.0f, 4.0f); };
+  float ox[4], oy[4], gx[4], gy[4];
+  int32_t kind[4];
+  uint32_t others[4];
   for (int epoch = 0; epoch < epochs; ++epoch) {
     const float alpha = 1.0f - float(epoch) / float(epochs);
     for (size_t e = 0; e < m; ++e) {
       if (next[e] > float(epoch)) continue;
-      float* head = &y[2 * size_t(edges[e].head)];
+      const uint32_t head_row = edges[e].head;
+      float* head = &y[2 * size_t(head_row)];
       float* tail = &y[2 * size_t(edges[e].tail)];
-      float dx = head[0] - tail[0], dy = head[1] - tail[1];
-      float d2 = dx * dx + dy * dy;
-      if (d2 > 0) {
-        // -2ab d^(2(b-1)) / (1 + a d^(2b)).
-        const float powered = PowB(d2);
-        const float coefficient = -2 * kA * kB * powered / d2 / (kA * powered + 1);
-        const float gx = clip(coefficient * dx), gy = clip(coefficient * dy);
-        head[0] += gx * alpha, head[1] += gy * alpha;
-        tail[0] -= gx * alpha, tail[1] -= gy * alpha;
-      }
-      next[e] += every[e];
-      const int negatives = int((float(epoch) - next_negative[e]) / every_negative[e]);
-      // The repulsions of one sample's negatives are computed from the same head position and
-      // applied together: independent of each other, they run in parallel in the CPU (one after
-      // another, each waited on the last: three times slower).
-      float rx = 0, ry = 0;
       const float hx = head[0], hy = head[1];
-      int s = 0;
-      for (; s + 4 <= negatives; s += 4) {  // four at once where the CPU has vectors
-        uint32_t others[4];
+      next[e] += every[e];
+      const int negatives = std::max(0, int((float(epoch) - next_negative[e]) / every_negative[e]));
+      next_negative[e] += float(negatives) * every_negative[e];
+      // Lane 0 of the first four: the attraction to the tail; then the negative samples.
+      float rx = 0, ry = 0, ax = 0, ay = 0;
+      for (int lane = -1; lane < negatives; lane += 4) {
         rng.Below4(uint32_t(n), others);
-        Repel4(hx, hy, y.data(), others, edges[e].head, &rx, &ry);
-      }
-      for (; s < negatives; ++s) {
-        const uint32_t other = rng.Below(uint32_t(n));
-        if (other == edges[e].head) continue;
-        float gx, gy;
-        Repel(hx - y[2 * size_t(other)], hy - y[2 * size_t(other) + 1], &gx, &gy);
-        rx += gx, ry += gy;
+        for (int l = 0; l < 4; ++l) {
+          const int sample = lane + l;
+          if (sample < 0) {
+            kind[l] = kAttract, ox[l] = tail[0], oy[l] = tail[1];
+          } else {
+            const uint32_t other = others[l];
+            // Beyond this sample's negatives, or the head itself: no force.
+            kind[l] = sample < negatives && other != head_row ? kRepel : kNoForce;
+            ox[l] = y[2 * size_t(other)], oy[l] = y[2 * size_t(other) + 1];
+          }
+        }
+        Forces4(hx, hy, ox, oy, kind, gx, gy);
+        for (int l = 0; l < 4; ++l) rx += gx[l], ry += gy[l];
+        if (lane < 0) ax = gx[0], ay = gy[0];
       }
       head[0] += rx * alpha, head[1] += ry * alpha;
-      next_negative[e] += float(negatives) * every_negative[e];
+      tail[0] -= ax * alpha, tail[1] -= ay * alpha;
     }
   }
   double cx = 0, cy = 0;
