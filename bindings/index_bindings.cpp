@@ -1,7 +1,6 @@
 // Embind bindings of the embedding index: marshal JS values, call the core, return errors as
 // {errorCode, message} values that lib/common/errors.ts raises as typed JS errors. No DOM here.
 #include <emscripten/bind.h>
-#include <malloc.h>
 
 #include <string>
 #include <vector>
@@ -9,6 +8,7 @@
 #include "embedding_index.h"
 #include "guard.h"
 #include "marshal.h"
+#include "memory_budget.h"
 #include "row_source.h"
 #include "simd.h"
 #include "size_limits.h"
@@ -27,7 +27,15 @@ class IndexHandle {
       std::string error;
       if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
       std::vector<float> floats = CopyIn<float>(vectors);
-      Status status = index_.Add(parsed, floats.data(), floats.size());
+      if (val full = CheckRoom(index_.PeakBytesToAdd(parsed.size()), Adding(parsed.size()),
+                               Smaller(parsed.size()));
+          !full.isUndefined())
+        return full;
+      const uint64_t growth = index_.PeakBytesToAdd(parsed.size());
+      Status status =
+          meter_.Track([&] { return index_.Add(parsed, floats.data(), floats.size()); });
+      if (status.code() == ErrorCode::kOutOfMemory)
+        return OutOfRoom(growth, Adding(parsed.size()), Smaller(parsed.size()));
       return status.ok() ? val::undefined() : ErrorValue(status);
     });
   }
@@ -37,7 +45,7 @@ class IndexHandle {
       std::vector<ItemId> parsed;
       std::string error;
       if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
-      Status status = index_.Remove(parsed);
+      Status status = meter_.Track([&] { return index_.Remove(parsed); });
       return status.ok() ? val::undefined() : ErrorValue(status);
     });
   }
@@ -105,8 +113,15 @@ class IndexHandle {
   size_t Size() const { return index_.size(); }
   size_t Dim() const { return index_.dim(); }
   int StorageType() const { return static_cast<int>(index_.options().storage); }
-  size_t MemoryBytes() const { return index_.MemoryBytes(); }
-  void Clear() { index_.Clear(); }
+  // The heap bytes the index holds, measured (bindings/memory_budget.h).
+  double MemoryBytes() const { return meter_.bytes(); }
+  void Clear() {
+    meter_.Track([&] {
+      index_.Clear();
+      return 0;
+    });
+  }
+  HeapMeter& meter() { return meter_; }
 
  private:
   val SearchUnguarded(const val& queries, double k_in, const val& filter, bool batch) const {
@@ -142,13 +157,37 @@ class IndexHandle {
     return out;
   }
 
+  std::string Adding(size_t n) const {
+    static const char* const kStorage[] = {"float32", "int8", "int8-exact"};
+    return "adding " + std::to_string(n) + " vectors of " + std::to_string(index_.dim()) +
+           " dims (" + kStorage[int(index_.options().storage)] + ") to an index of " +
+           std::to_string(index_.size());
+  }
+
+  // What would fit instead, for the message: int8 storage, a quarter of float32's size.
+  std::string Smaller(size_t n) const {
+    if (index_.options().storage == Storage::kInt8) return "";
+    const uint64_t int8 = (uint64_t(index_.size()) + n) * (index_.dim() + 4 + 100);
+    return "The same vectors in int8 storage take about " + Megabytes(int8) +
+           " (create the index with { storage: 'int8' }), or in an ApproximateIndex about " +
+           Megabytes((uint64_t(index_.size()) + n) * (index_.dim() + 40));
+  }
+
   EmbeddingIndex index_;
+  HeapMeter meter_;
 };
 
-val Created(Result<EmbeddingIndex> created) {
+// `held`: the heap bytes the new index holds (measured while it was made).
+val Created(Result<EmbeddingIndex> created, int64_t held) {
   if (!created.ok()) return ErrorValue(created.status());
+  // The handle object Embind allocates for JavaScript is counted too.
+  const int64_t before = int64_t(HeapBytesInUse());
+  val object(std::move(IndexHandle(std::move(created.value()))));
+  object.as<IndexHandle*>(emscripten::allow_raw_pointers())
+      ->meter()
+      .Add(held + int64_t(HeapBytesInUse()) - before);
   val out = val::object();
-  out.set("index", val(IndexHandle(std::move(created.value()))));
+  out.set("index", object);
   return out;
 }
 
@@ -165,7 +204,7 @@ val CreateIndex(double dim_in, double storage_in, double rerank_pool_in) {
     IndexOptions options;
     options.storage = static_cast<Storage>(storage);
     options.rerank_pool = rerank_pool;
-    return Created(EmbeddingIndex::Create(dim, options));
+    return Created(EmbeddingIndex::Create(dim, options), 0);
   });
 }
 
@@ -173,7 +212,9 @@ val CreateIndex(double dim_in, double storage_in, double rerank_pool_in) {
 val DeserializeIndex(const val& bytes) {
   return Guarded([&] {
     std::vector<uint8_t> data = CopyIn<uint8_t>(bytes);
-    return Created(EmbeddingIndex::Deserialize(data.data(), data.size()));
+    const int64_t before = int64_t(HeapBytesInUse());
+    auto loaded = EmbeddingIndex::Deserialize(data.data(), data.size());
+    return Created(std::move(loaded), int64_t(HeapBytesInUse()) - before);
   });
 }
 
@@ -189,7 +230,7 @@ namespace {
 
 // Bytes malloc has handed out and not taken back: what leak tests watch (the WASM memory's
 // size only ever grows, so it cannot show a leak that stays below its high-water mark).
-double HeapBytesInUse() { return double(mallinfo().uordblks); }
+double HeapBytesInUseValue() { return double(HeapBytesInUse()); }
 
 }  // namespace
 }  // namespace clipscope::bindings
@@ -213,5 +254,5 @@ EMSCRIPTEN_BINDINGS(clipscope_index) {
   emscripten::function("createIndex", &CreateIndex);
   emscripten::function("deserializeIndex", &DeserializeIndex);
   emscripten::function("kernelName", &KernelName);
-  emscripten::function("heapBytesInUse", &HeapBytesInUse);
+  emscripten::function("heapBytesInUse", &HeapBytesInUseValue);
 }

@@ -8,6 +8,7 @@
 #include "guard.h"
 #include "ivf_index.h"
 #include "marshal.h"
+#include "memory_budget.h"
 #include "size_limits.h"
 
 namespace clipscope::bindings {
@@ -38,7 +39,22 @@ class IvfHandle {
       std::string error;
       if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
       std::vector<float> floats = CopyIn<float>(vectors);
-      Status status = index_.Add(parsed, floats.data(), floats.size());
+      const std::string adding = "adding " + std::to_string(parsed.size()) + " vectors of " +
+                                 std::to_string(index_.dim()) +
+                                 " dims to an approximate index of " +
+                                 std::to_string(index_.size());
+      const std::string instead =
+          index_.options().keep_floats
+              ? "Without exactScores (no float32 copies) they take about " +
+                    Megabytes((uint64_t(index_.size()) + parsed.size()) * (index_.dim() + 40))
+              : "";
+      if (val full = CheckRoom(index_.PeakBytesToAdd(parsed.size()), adding, instead);
+          !full.isUndefined())
+        return full;
+      const uint64_t growth = index_.PeakBytesToAdd(parsed.size());
+      Status status =
+          meter_.Track([&] { return index_.Add(parsed, floats.data(), floats.size()); });
+      if (status.code() == ErrorCode::kOutOfMemory) return OutOfRoom(growth, adding, instead);
       return status.ok() ? val::undefined() : ErrorValue(status);
     });
   }
@@ -48,7 +64,7 @@ class IvfHandle {
       std::vector<ItemId> parsed;
       std::string error;
       if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
-      Status status = index_.Remove(parsed);
+      Status status = meter_.Track([&] { return index_.Remove(parsed); });
       return status.ok() ? val::undefined() : ErrorValue(status);
     });
   }
@@ -72,7 +88,7 @@ class IvfHandle {
 
   val Train() {
     return Guarded([&] {
-      Status status = index_.Train();
+      Status status = meter_.Track([&] { return index_.Train(); });
       return status.ok() ? val::undefined() : ErrorValue(status);
     });
   }
@@ -113,7 +129,7 @@ class IvfHandle {
     out.set("trained", index_.trained());
     out.set("trainedSize", double(index_.trained_size()));
     out.set("keepFloats", index_.options().keep_floats);
-    out.set("memoryBytes", double(index_.MemoryBytes()));
+    out.set("memoryBytes", meter_.bytes());  // measured (memory_budget.h)
     return out;
   }
 
@@ -147,16 +163,30 @@ class IvfHandle {
 
   val Centroids() const { return CopyOut(index_.centroids().data(), index_.centroids().size()); }
 
-  void Clear() { index_.Clear(); }
+  void Clear() {
+    meter_.Track([&] {
+      index_.Clear();
+      return 0;
+    });
+  }
+  HeapMeter& meter() { return meter_; }
 
  private:
   IvfIndex index_;
+  HeapMeter meter_;
 };
 
-val Created(Result<IvfIndex> created) {
+// `held`: the heap bytes the new index holds (measured while it was made).
+val Created(Result<IvfIndex> created, int64_t held) {
   if (!created.ok()) return ErrorValue(created.status());
+  // The handle object Embind allocates for JavaScript is counted too.
+  const int64_t before = int64_t(HeapBytesInUse());
+  val object(std::move(IvfHandle(std::move(created.value()))));
+  object.as<IvfHandle*>(emscripten::allow_raw_pointers())
+      ->meter()
+      .Add(held + int64_t(HeapBytesInUse()) - before);
   val out = val::object();
-  out.set("index", val(IvfHandle(std::move(created.value()))));
+  out.set("index", object);
   return out;
 }
 
@@ -174,14 +204,18 @@ val CreateIvfIndex(double dim_in, double lists_in, double nprobe_in, bool keep_f
       return e;
     if (val e = ReadCount(seed_in, "seed", 0, UINT32_MAX, &seed); !e.isUndefined()) return e;
     IvfOptions options{lists, nprobe, keep_floats, pool, seed};
-    return Created(IvfIndex::Create(dim, options));
+    const int64_t before = int64_t(HeapBytesInUse());
+    auto created = IvfIndex::Create(dim, options);
+    return Created(std::move(created), int64_t(HeapBytesInUse()) - before);
   });
 }
 
 val DeserializeIvfIndex(const val& bytes) {
   return Guarded([&] {
     std::vector<uint8_t> data = CopyIn<uint8_t>(bytes);
-    return Created(IvfIndex::Deserialize(data.data(), data.size()));
+    const int64_t before = int64_t(HeapBytesInUse());
+    auto loaded = IvfIndex::Deserialize(data.data(), data.size());
+    return Created(std::move(loaded), int64_t(HeapBytesInUse()) - before);
   });
 }
 

@@ -384,6 +384,22 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
   return out;
 }
 
+uint64_t EmbeddingIndex::PeakBytesToAdd(size_t n) const {
+  const uint64_t total = uint64_t(size()) + n;
+  // A full array grows to exactly what is needed at least (Reserve's fallback).
+  auto grown = [&](size_t capacity, uint64_t item_bytes) {
+    return total <= capacity ? 0 : total * item_bytes;
+  };
+  uint64_t peak =
+      grown(ids_.capacity(), sizeof(ItemId)) + grown(seqs_.capacity(), sizeof(uint64_t));
+  if (has_floats()) peak += grown(vectors_.capacity() / dim_, uint64_t(dim_) * sizeof(float));
+  if (has_codes()) peak += grown(codes_.capacity() / dim_, dim_) + grown(scales_.capacity(), 4);
+  // The lookup table: its buckets when it rehashes, and a node per new id.
+  const uint64_t node = 2 * sizeof(void*) + sizeof(ItemId) + sizeof(uint32_t) + sizeof(size_t);
+  peak += total * sizeof(void*) + uint64_t(n) * node + uint64_t(dim_) * sizeof(float);
+  return peak;
+}
+
 size_t EmbeddingIndex::MemoryBytes() const {
   size_t bytes = vectors_.capacity() * sizeof(float) + codes_.capacity() + scales_.capacity() * 4 +
                  ids_.capacity() * sizeof(ItemId) + seqs_.capacity() * sizeof(uint64_t);

@@ -90,6 +90,10 @@ class EmbeddingIndex {
 
   // Bytes held for the vectors, ids and lookup table (an estimate for the hash table).
   size_t MemoryBytes() const;
+  // The least memory adding n vectors can take at its peak, beyond what the index holds: the
+  // grown arrays (the old ones live until copied), the ids' nodes and the batch's scratch.
+  // A check before the allocations, so that a batch that cannot fit is refused up front.
+  uint64_t PeakBytesToAdd(size_t n) const;
 
  private:
   EmbeddingIndex(size_t dim, IndexOptions options) : dim_(dim), options_(options) {}

@@ -417,6 +417,19 @@ void IvfIndex::ListRows(size_t l, std::vector<ItemId>* ids, std::vector<float>* 
   }
 }
 
+uint64_t IvfIndex::PeakBytesToAdd(size_t n) const {
+  const uint64_t total = uint64_t(size()) + n;
+  // Per vector: its code and scale (with a list's spare sixteenth), list slot, place,
+  // sequence, id and table slot.
+  const uint64_t per_vector = (dim_ + 4 + 4) * 17 / 16 + 4 + 4 + 4 + 9 + 6;
+  uint64_t peak = n * per_vector;
+  if (options_.keep_floats && total * dim_ > floats_.capacity())
+    peak += total * dim_ * sizeof(float);
+  // The batch's unit rows, list numbers and distances, a block at a time.
+  peak += uint64_t(std::min(n, kAssignBlock)) * (dim_ * sizeof(float) + 8) + dim_;
+  return peak;
+}
+
 size_t IvfIndex::MemoryBytes() const {
   size_t bytes = ids_.MemoryBytes() + seqs_.capacity() * sizeof(uint32_t) +
                  (list_of_.capacity() + place_of_.capacity()) * sizeof(uint32_t) +

@@ -77,6 +77,10 @@ class IvfIndex {
   bool Drifted() const;
   // Every byte held: codes, scales, float copies, ids, lists, centroids.
   size_t MemoryBytes() const;
+  // About the most memory adding n vectors takes beyond what the index holds (before any
+  // training it may start): their codes and bookkeeping, the float copies grown (the old
+  // array lives until copied), and the batch's scratch.
+  uint64_t PeakBytesToAdd(size_t n) const;
 
   // Groups of items whose cosine is >= threshold, linked transitively, as
   // EmbeddingIndex::NearDuplicates; candidate pairs come from each list against itself and its

@@ -125,8 +125,8 @@ export function toResults(raw: RawHits, queries: number): SearchResult[] {
  * Vectors are L2-normalised on insert. Call `delete()` when done to free its memory at once
  * (otherwise it is freed when garbage-collected).
  *
- * Memory per vector: see {@link StorageType}, plus the id and about 130 bytes of
- * bookkeeping (`memoryBytes` reports the total).
+ * Memory per vector: see {@link StorageType}, plus the id and about 85 bytes of
+ * bookkeeping (`memoryBytes` reports the total, measured exactly).
  */
 export class EmbeddingIndex extends WasmObject<RawIndex> {
   /** Creates an index after loading the core if needed. */
@@ -171,7 +171,7 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
     return storageNames[this.raw.storage()];
   }
 
-  /** Bytes of WASM memory held by the vectors, ids and lookup table. */
+  /** Bytes of WASM heap the index holds (vectors, ids, lookup table, malloc's headers): measured, exact. */
   get memoryBytes(): number {
     return this.raw.memoryBytes();
   }

@@ -10,6 +10,7 @@ import {
   InvalidArgumentError,
   UnknownIdError,
 } from '../../dist/index.js';
+import { core } from '../../dist/wasm/core.js';
 import { rng } from './helpers.js';
 
 // n·d vectors around `clusters` random directions: the shape of real embedding collections.
@@ -124,9 +125,12 @@ describe('ApproximateIndex', () => {
     precise.delete();
   });
 
-  it('stays under 600 bytes per 512-dim vector, ids and lists included', async () => {
+  it('stays under 600 bytes per 512-dim vector, ids and lists included, counted exactly', async () => {
+    const heap = () => core().heapBytesInUse();
+    const before = heap();
     const big = await ApproximateIndex.create(512);
     big.addMany(ids(20_000), clustered(20_000, 512, 100, 2));
+    expect(heap() - before).toBe(big.memoryBytes); // measured, not estimated
     const perVector = big.memoryBytes / big.size;
     expect(perVector).toBeLessThan(600);
     expect(perVector).toBeGreaterThan(512);

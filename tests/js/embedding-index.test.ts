@@ -227,6 +227,28 @@ describe('EmbeddingIndex', () => {
     expect(raw.HEAP8.buffer.byteLength).toBe(heap);
   });
 
+  it('reports exactly the WebAssembly heap bytes it holds, through adds, removals and a reload', async () => {
+    const heap = () => core().heapBytesInUse();
+    const names = Array.from({ length: 500 }, (_, i) => `a longer id than fits inline ${i}`);
+    for (const storage of ['float32', 'int8', 'int8-exact'] as const) {
+      const before = heap();
+      const index = new EmbeddingIndex(96, { storage });
+      index.addMany(names, randomVectors(500, 96, 3));
+      index.addMany(
+        Array.from({ length: 700 }, (_, i) => i),
+        randomVectors(700, 96, 4),
+      );
+      expect(heap() - before, storage).toBe(index.memoryBytes);
+      index.remove(names.slice(0, 100));
+      expect(heap() - before, storage).toBe(index.memoryBytes);
+      const loaded = await EmbeddingIndex.load(index.save());
+      index.delete();
+      expect(heap() - before, storage).toBe(loaded.memoryBytes);
+      loaded.delete();
+      expect(heap()).toBe(before);
+    }
+  });
+
   it('reports memory per vector by storage', () => {
     const sizes = Object.fromEntries(
       (['float32', 'int8', 'int8-exact'] as const).map((storage) => {
