@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { Index, MetricKind } from 'usearch';
 import { ApproximateIndex, EmbeddingIndex, init } from '../dist/index.js';
 import { clusteredUnitVectors, recall } from './lib/data.mjs';
+import { bestBlas } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, timed } from './lib/stats.mjs';
 import { hnswBuild, hnswParams, hnswSearch } from './peers/hnswlib.mjs';
@@ -139,7 +140,7 @@ function benchSize(n) {
         row.curve.map((c) => c.nprobe).join(','),
         String(runs),
       ],
-      { encoding: 'utf8', maxBuffer: 1 << 26 },
+      { env: bestBlas().env, encoding: 'utf8', maxBuffer: 1 << 26 },
     ),
   );
 
@@ -182,7 +183,7 @@ const lines = [
   '## Approximate index (inverted file)',
   '',
   `Command: \`npm run bench -- approximate\` (\`node bench/approximate.mjs --sizes ${args.sizes} --queries ${nq} --runs ${runs} --hnsw-size ${hnswSize}\`).`,
-  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}; faiss ${rows[0].faiss.versions.faiss}. One thread everywhere.`,
+  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}; faiss ${rows[0].faiss.versions.faiss}. One thread everywhere. ${bestBlas().summary}.`,
   `Data: 512-d clustered unit vectors (n/100 centres, noise 0.6; bench/lib/data.mjs), ${nq} queries from the same distribution; recall@${k} against the exact float32 index. Times per query are single queries (min / median of ${runs} runs, ms). clipscope adds in batches of ${BATCH.toLocaleString('en')} and trains itself (build includes every training); faiss trains on 48 vectors per list, the same lists.`,
   '',
 ];

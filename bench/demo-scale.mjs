@@ -190,7 +190,7 @@ const markdown = [
       : `| ${r.n} | ${r.importSeconds.toFixed(1)} | ${msOf(r.search)} | ${msOf(r.cluster)} | ${r.mapSeconds.toFixed(1)} | ${frames(r.scroll)} | ${frames(r.pan)} | ${frames(r.zoomedPan)} |`,
   ),
   '',
-  'A frame of 16.7 ms is 60 frames per second. The map draws only the thumbnails in view (dots when they would be under 12 px); its layout is computed in the Worker, so the page stays responsive meanwhile.',
+  'A frame of 16.7 ms is 60 frames per second. The map draws only the thumbnails in view (an 8-pixel square in its group colour, written straight into the canvas pixels, when they would be under 12 px or more than 1,500 are in view); its layout is computed in the Worker, so the page stays responsive meanwhile.',
   '',
 ].join('\n');
 if (args.out) writeSection(args.out, 'demo-scale', markdown);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EmbeddingIndex, init } from '../dist/index.js';
 import { clusteredUnitVectors, recall } from './lib/data.mjs';
+import { bestBlas } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, ms, ratio, timed } from './lib/stats.mjs';
 import { hnswBuild, hnswParams, hnswSearch } from './peers/hnswlib.mjs';
@@ -46,6 +47,7 @@ function nativeRun(dataPath, queriesPath) {
 function pythonRun(dataPath, queriesPath) {
   const script = `${root}bench/peers/numpy_faiss.py`;
   const out = execFileSync('/usr/bin/python3', [script, dataPath, queriesPath, String(d), String(k), String(runs)], {
+    env: bestBlas().env,
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
@@ -249,7 +251,7 @@ const header = [
   '## Embedding index: exact cosine top-k',
   '',
   `Command: \`npm run bench -- index\` (\`node bench/index-search.mjs --sizes ${args.sizes} --queries ${nq} --runs ${runs}\`).`,
-  `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, numpy ${results[0].versions.numpy}, faiss ${results[0].versions.faiss}.`,
+  `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, numpy ${results[0].versions.numpy}, faiss ${results[0].versions.faiss}. ${bestBlas().summary}.`,
   `Data: clustered unit vectors (n/100 random centres, noise 0.6), queries from the same distribution; recall is against clipscope float32, which the tests prove equal to a double-precision brute force.`,
   `Every time is the whole set of ${nq} queries, ${runs} runs, min / median.`,
   '',

@@ -11,6 +11,7 @@ import { init } from '../dist/index.js';
 import { kmeans } from '../dist/advanced.js';
 import { clusteredUnitVectors } from './lib/data.mjs';
 import { inertiaOfLabels } from './lib/inertia.mjs';
+import { bestBlas } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, ratio, timed } from './lib/stats.mjs';
 import { rowsOf, runMlKmeans, runSkmeans } from './peers/js-kmeans.mjs';
@@ -41,8 +42,9 @@ const dataDir = `${root}bench/data/`;
 mkdirSync(dataDir, { recursive: true });
 const log = (text) => process.stderr.write(`${text}\n`);
 
+// The peers run with the fastest correct OpenBLAS kernel (bench/lib/blas.mjs).
 function runJson(command, commandArgs) {
-  return JSON.parse(execFileSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  return JSON.parse(execFileSync(command, commandArgs, { env: bestBlas().env, encoding: 'utf8', maxBuffer: 1 << 28 }));
 }
 
 function benchCase(data, dataPath, n, k) {
@@ -179,7 +181,7 @@ const header = [
   '## KMeans',
   '',
   `Command: \`npm run bench -- kmeans\` (\`node bench/kmeans.mjs --sizes ${args.sizes} --ks ${args.ks} --runs ${runs} --slow-runs ${slowRuns}\`).`,
-  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. Data: ${d}-d clustered unit vectors (n/1000 centres, at least 10).`,
+  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. Data: ${d}-d clustered unit vectors (n/1000 centres, at least 10). ${bestBlas().summary}.`,
   `Every engine: k-means++ init, one init (nInit = 1), at most ${maxIter} iterations, tolerance 1e-4 where it has one, one thread.`,
   'Inertia of every engine is computed by one shared function from its labels (centroids = means of its clusters).',
   '',

@@ -13,6 +13,7 @@ import { UMAP } from 'umap-js';
 import { init } from '../dist/index.js';
 import { umap2d } from '../dist/advanced.js';
 import { structuredUnitVectors } from './lib/data.mjs';
+import { bestBlas } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, timed } from './lib/stats.mjs';
 
@@ -68,7 +69,7 @@ const sklearn = JSON.parse(
       `clipscope UMAP=${oursPath}`,
       `umap-js=${theirsPath}`,
     ],
-    { encoding: 'utf8', maxBuffer: 1 << 26 },
+    { env: bestBlas().env, encoding: 'utf8', maxBuffer: 1 << 26 },
   ),
 );
 
@@ -82,7 +83,7 @@ const markdown = [
   '## Map layout (UMAP) against umap-js and scikit-learn TSNE',
   '',
   `Command: \`npm run bench -- layout\` (\`node bench/layout.mjs --size ${n} --large ${large} --runs ${runs} --peer-runs ${peerRuns}\`).`,
-  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}; scikit-learn ${sklearn.version}; umap-js 1.4.0. One thread each.`,
+  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}; scikit-learn ${sklearn.version}; umap-js 1.4.0. One thread each. ${bestBlas().summary}.`,
   `Data: ${n} structured 512-d unit embeddings (20 subjects × 10 groups, each group varying along 8 directions of its own; \`structuredUnitVectors\` in bench/lib/data.mjs).`,
   'Quality: `sklearn.manifold.trustworthiness(X, layout, n_neighbors=10)`. clipscope: `umap2d` (15 neighbours, min_dist 0.1, 200 epochs above 4,096 points); umap-js: `new UMAP({ nNeighbors: 15, minDist: 0.1 })` (its defaults otherwise); TSNE: `TSNE(perplexity=30, init="pca", learning_rate="auto", n_jobs=1)`.',
   '',

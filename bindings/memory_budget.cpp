@@ -25,8 +25,8 @@ std::string Megabytes(uint64_t bytes) {
 
 val OutOfRoom(uint64_t growth, const std::string& what, const std::string& instead) {
   const uint64_t free = FreeHeapBytes();
-  std::string message = "out of memory: " + what + " needs about " + Megabytes(growth) +
-                        " more; " + Megabytes(free) + " of WebAssembly memory is free (of " +
+  std::string message = "out of memory: " + what + " needs about " + Megabytes(growth) + " more; " +
+                        Megabytes(free) + " of WebAssembly memory is free (of " +
                         Megabytes(emscripten_get_heap_max()) + ")";
   if (growth <= free) message += ", but not in one piece that large";
   if (!instead.empty()) message += ". " + instead;

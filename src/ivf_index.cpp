@@ -195,10 +195,12 @@ Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_
                       Str(before) + " needs about " +
                       std::to_string(uint64_t(before + n) * (dim_ + 40)) + " bytes");
   }
-  // Train when the collection is large enough, or has outgrown or drifted from its lists.
+  // Train when the collection is large enough, or has outgrown or drifted from its lists. The
+  // batch is stored either way: a training that fails (out of memory) leaves the lists as they
+  // were, every vector still found, and the next batch tries again.
   if ((!trained() && size() >= kTrainAt) ||
       (trained() && size() >= kRetrainGrowth * trained_size_) || Drifted())
-    return Train();
+    (void)Train();
   return Status::Ok();
 }
 
