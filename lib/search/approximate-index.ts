@@ -14,7 +14,11 @@ export const MAX_LISTS = 65536;
 export interface ApproximateIndexOptions {
   /** Lists of the inverted file. Default: about √size, chosen at each training. */
   lists?: number;
-  /** Lists a query scans. Default: a sixteenth of the lists (at least 1). */
+  /**
+   * Lists a query scans. Default: a sixteenth of the lists (at least 1). More lists find more
+   * of the true neighbours, slower: bench/RESULTS.md has the curve (recall@10 of 0.95 took 64
+   * of 894 lists at a million vectors).
+   */
   nprobe?: number;
   /**
    * Keep each vector's float32 copy (4·dim bytes more per vector) so that the best candidates
@@ -46,13 +50,13 @@ export interface ApproximateIndexInfo {
   /** How many vectors the index held at its last training (0: never trained). */
   trainedSize: number;
   exactScores: boolean;
-  /** Bytes of WASM memory held: codes, float copies, ids, lists and centroids. */
+  /** Bytes of WASM heap held (codes, float copies, ids, lists, centroids): measured, exact. */
   memoryBytes: number;
 }
 
 /**
  * An approximate index of embeddings: vectors are split into lists by the nearest of k-means
- * centroids and stored as int8 codes (dim + ~30 bytes per vector, about 540 at 512 dims); a
+ * centroids and stored as int8 codes (dim + ~60 bytes per vector: about 570 at 512 dims); a
  * query scans only the `nprobe` lists nearest to it. Same ids, filters, errors and
  * `searchBatch` as {@link EmbeddingIndex}.
  *
