@@ -7,6 +7,7 @@
 
 #include "embedding_index.h"
 #include "guard.h"
+#include "index_values.h"
 #include "marshal.h"
 #include "memory_budget.h"
 #include "row_source.h"
@@ -27,16 +28,8 @@ class IndexHandle {
       std::string error;
       if (!ReadIds(ids, &parsed, &error)) return InvalidArgument(error);
       std::vector<float> floats = CopyIn<float>(vectors);
-      if (val full = CheckRoom(index_.PeakBytesToAdd(parsed.size()), Adding(parsed.size()),
-                               Smaller(parsed.size()));
-          !full.isUndefined())
-        return full;
-      const uint64_t growth = index_.PeakBytesToAdd(parsed.size());
-      Status status =
-          meter_.Track([&] { return index_.Add(parsed, floats.data(), floats.size()); });
-      if (status.code() == ErrorCode::kOutOfMemory)
-        return OutOfRoom(growth, Adding(parsed.size()), Smaller(parsed.size()));
-      return status.ok() ? val::undefined() : ErrorValue(status);
+      return AddWithinRoom(index_, meter_, parsed, floats, Adding(parsed.size()),
+                           Smaller(parsed.size()));
     });
   }
 
@@ -55,11 +48,7 @@ class IndexHandle {
     return Guarded([&] {
       ItemId parsed;
       if (!ReadId(id, &parsed)) return InvalidArgument("id is neither a number nor a string");
-      auto vector = index_.Get(parsed);
-      if (!vector.ok()) return ErrorValue(vector.status());
-      val out = val::object();
-      out.set("vector", CopyOut(vector.value().data(), vector.value().size()));
-      return out;
+      return VectorValue(index_.Get(parsed));
     });
   }
 
@@ -98,15 +87,7 @@ class IndexHandle {
 
   // {groups: id[][]} or an error value.
   val NearDuplicates(float threshold) const {
-    return Guarded([&] {
-      auto groups = index_.NearDuplicates(threshold);
-      if (!groups.ok()) return ErrorValue(groups.status());
-      val out = val::array();
-      for (size_t g = 0; g < groups.value().size(); ++g) out.set(g, IdsToArray(groups.value()[g]));
-      val result = val::object();
-      result.set("groups", out);
-      return result;
-    });
+    return Guarded([&] { return GroupsValue(index_.NearDuplicates(threshold)); });
   }
 
   const EmbeddingIndex& index() const { return index_; }
@@ -128,10 +109,8 @@ class IndexHandle {
     size_t k = 0;
     if (val error = ReadCount(k_in, "k", 1, kMaxSearchK, &k); !error.isUndefined()) return error;
     std::vector<ItemId> filter_ids;
-    std::string error;
-    const bool filtered = !filter.isUndefined() && !filter.isNull();
-    if (filtered && !ReadIds(filter, &filter_ids, &error))
-      return InvalidArgument("filter " + error);
+    bool filtered = false;
+    if (val error = ReadFilter(filter, &filter_ids, &filtered); !error.isUndefined()) return error;
     std::vector<float> floats = CopyIn<float>(queries);
     const std::vector<ItemId>* filter_ptr = filtered ? &filter_ids : nullptr;
     std::vector<Hits> hits;
@@ -144,17 +123,7 @@ class IndexHandle {
       if (!result.ok()) return ErrorValue(result.status());
       hits.push_back(std::move(result.value()));
     }
-    std::vector<float> scores;
-    std::vector<ItemId> ids;
-    for (const Hits& h : hits) {
-      ids.insert(ids.end(), h.ids.begin(), h.ids.end());
-      scores.insert(scores.end(), h.scores.begin(), h.scores.end());
-    }
-    val out = val::object();
-    out.set("ids", IdsToArray(ids));
-    out.set("scores", CopyOut(scores.data(), scores.size()));
-    out.set("perQuery", hits.empty() ? 0 : hits.front().ids.size());
-    return out;
+    return HitsValue(hits);
   }
 
   std::string Adding(size_t n) const {
@@ -177,20 +146,6 @@ class IndexHandle {
   HeapMeter meter_;
 };
 
-// `held`: the heap bytes the new index holds (measured while it was made).
-val Created(Result<EmbeddingIndex> created, int64_t held) {
-  if (!created.ok()) return ErrorValue(created.status());
-  // The handle object Embind allocates for JavaScript is counted too.
-  const int64_t before = int64_t(HeapBytesInUse());
-  val object(std::move(IndexHandle(std::move(created.value()))));
-  object.as<IndexHandle*>(emscripten::allow_raw_pointers())
-      ->meter()
-      .Add(held + int64_t(HeapBytesInUse()) - before);
-  val out = val::object();
-  out.set("index", object);
-  return out;
-}
-
 // {index} or an error value.
 val CreateIndex(double dim_in, double storage_in, double rerank_pool_in) {
   return Guarded([&] {
@@ -204,7 +159,7 @@ val CreateIndex(double dim_in, double storage_in, double rerank_pool_in) {
     IndexOptions options;
     options.storage = static_cast<Storage>(storage);
     options.rerank_pool = rerank_pool;
-    return Created(EmbeddingIndex::Create(dim, options), 0);
+    return Created<IndexHandle>(EmbeddingIndex::Create(dim, options), 0);
   });
 }
 
@@ -214,7 +169,7 @@ val DeserializeIndex(const val& bytes) {
     std::vector<uint8_t> data = CopyIn<uint8_t>(bytes);
     const int64_t before = int64_t(HeapBytesInUse());
     auto loaded = EmbeddingIndex::Deserialize(data.data(), data.size());
-    return Created(std::move(loaded), int64_t(HeapBytesInUse()) - before);
+    return Created<IndexHandle>(std::move(loaded), int64_t(HeapBytesInUse()) - before);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "guard.h"
+#include "index_values.h"
 #include "ivf_index.h"
 #include "marshal.h"
 #include "memory_budget.h"
@@ -13,21 +14,6 @@
 
 namespace clipscope::bindings {
 namespace {
-
-val HitsValue(const std::vector<Hits>& hits) {
-  std::vector<float> scores;
-  std::vector<ItemId> ids;
-  for (const Hits& h : hits) {
-    ids.insert(ids.end(), h.ids.begin(), h.ids.end());
-    scores.insert(scores.end(), h.scores.begin(), h.scores.end());
-  }
-  // Hits per query can differ in count only when the index is smaller than k: the same for all.
-  val out = val::object();
-  out.set("ids", IdsToArray(ids));
-  out.set("scores", CopyOut(scores.data(), scores.size()));
-  out.set("perQuery", hits.empty() ? 0 : hits.front().ids.size());
-  return out;
-}
 
 class IvfHandle {
  public:
@@ -48,14 +34,7 @@ class IvfHandle {
               ? "Without exactScores (no float32 copies) they take about " +
                     Megabytes((uint64_t(index_.size()) + parsed.size()) * (index_.dim() + 40))
               : "";
-      if (val full = CheckRoom(index_.PeakBytesToAdd(parsed.size()), adding, instead);
-          !full.isUndefined())
-        return full;
-      const uint64_t growth = index_.PeakBytesToAdd(parsed.size());
-      Status status =
-          meter_.Track([&] { return index_.Add(parsed, floats.data(), floats.size()); });
-      if (status.code() == ErrorCode::kOutOfMemory) return OutOfRoom(growth, adding, instead);
-      return status.ok() ? val::undefined() : ErrorValue(status);
+      return AddWithinRoom(index_, meter_, parsed, floats, adding, instead);
     });
   }
 
@@ -73,11 +52,7 @@ class IvfHandle {
     return Guarded([&] {
       ItemId parsed;
       if (!ReadId(id, &parsed)) return InvalidArgument("id is neither a number nor a string");
-      auto vector = index_.Get(parsed);
-      if (!vector.ok()) return ErrorValue(vector.status());
-      val out = val::object();
-      out.set("vector", CopyOut(vector.value().data(), vector.value().size()));
-      return out;
+      return VectorValue(index_.Get(parsed));
     });
   }
 
@@ -101,10 +76,8 @@ class IvfHandle {
       if (val e = ReadCount(nprobe_in, "nprobe", 0, IvfIndex::kMaxLists, &nprobe); !e.isUndefined())
         return e;
       std::vector<ItemId> filter_ids;
-      std::string error;
-      const bool filtered = !filter.isUndefined() && !filter.isNull();
-      if (filtered && !ReadIds(filter, &filter_ids, &error))
-        return InvalidArgument("filter " + error);
+      bool filtered = false;
+      if (val e = ReadFilter(filter, &filter_ids, &filtered); !e.isUndefined()) return e;
       std::vector<float> floats = CopyIn<float>(queries);
       auto hits = index_.SearchBatch(floats.data(), floats.size(), int(k), nprobe,
                                      filtered ? &filter_ids : nullptr);
@@ -150,15 +123,7 @@ class IvfHandle {
 
   // {groups: id[][]} or an error value.
   val NearDuplicates(float threshold) const {
-    return Guarded([&] {
-      auto groups = index_.NearDuplicates(threshold);
-      if (!groups.ok()) return ErrorValue(groups.status());
-      val out = val::array();
-      for (size_t g = 0; g < groups.value().size(); ++g) out.set(g, IdsToArray(groups.value()[g]));
-      val result = val::object();
-      result.set("groups", out);
-      return result;
-    });
+    return Guarded([&] { return GroupsValue(index_.NearDuplicates(threshold)); });
   }
 
   val Centroids() const { return CopyOut(index_.centroids().data(), index_.centroids().size()); }
@@ -176,20 +141,6 @@ class IvfHandle {
   HeapMeter meter_;
 };
 
-// `held`: the heap bytes the new index holds (measured while it was made).
-val Created(Result<IvfIndex> created, int64_t held) {
-  if (!created.ok()) return ErrorValue(created.status());
-  // The handle object Embind allocates for JavaScript is counted too.
-  const int64_t before = int64_t(HeapBytesInUse());
-  val object(std::move(IvfHandle(std::move(created.value()))));
-  object.as<IvfHandle*>(emscripten::allow_raw_pointers())
-      ->meter()
-      .Add(held + int64_t(HeapBytesInUse()) - before);
-  val out = val::object();
-  out.set("index", object);
-  return out;
-}
-
 // {index} or an error value.
 val CreateIvfIndex(double dim_in, double lists_in, double nprobe_in, bool keep_floats,
                    double rerank_pool_in, double seed_in) {
@@ -206,7 +157,7 @@ val CreateIvfIndex(double dim_in, double lists_in, double nprobe_in, bool keep_f
     IvfOptions options{lists, nprobe, keep_floats, pool, seed};
     const int64_t before = int64_t(HeapBytesInUse());
     auto created = IvfIndex::Create(dim, options);
-    return Created(std::move(created), int64_t(HeapBytesInUse()) - before);
+    return Created<IvfHandle>(std::move(created), int64_t(HeapBytesInUse()) - before);
   });
 }
 
@@ -215,7 +166,7 @@ val DeserializeIvfIndex(const val& bytes) {
     std::vector<uint8_t> data = CopyIn<uint8_t>(bytes);
     const int64_t before = int64_t(HeapBytesInUse());
     auto loaded = IvfIndex::Deserialize(data.data(), data.size());
-    return Created(std::move(loaded), int64_t(HeapBytesInUse()) - before);
+    return Created<IvfHandle>(std::move(loaded), int64_t(HeapBytesInUse()) - before);
   });
 }
 

@@ -1,11 +1,17 @@
 // The approximate index: an inverted file in the core (src/ivf_index.h) for collections too
 // large to scan whole on every query — a million photos in one tab.
 import { check } from '../common/errors.js';
-import { checkId, describeType, integerAtLeast, integerInRange, invalid, toFloat32 } from '../common/validate.js';
+import { describeType, integerAtLeast, integerInRange, invalid, toFloat32 } from '../common/validate.js';
 import { core, init } from '../wasm/core.js';
 import type { RawIvfIndex } from '../wasm/raw-module.js';
-import { WasmObject } from '../wasm/wasm-object.js';
-import { toRawIds, toResults, type Id, type SearchOptions, type SearchResult } from './embedding-index.js';
+import {
+  filterIds,
+  StoredVectors,
+  toResults,
+  type Id,
+  type SearchOptions,
+  type SearchResult,
+} from './stored-vectors.js';
 
 /** The most lists an approximate index can have. */
 export const MAX_LISTS = 65536;
@@ -65,7 +71,7 @@ export interface ApproximateIndexInfo {
  * the vectors added since the last training sit 25% farther from their lists than the trained
  * ones (once they are a tenth of the collection). `train()` retrains at once.
  */
-export class ApproximateIndex extends WasmObject<RawIvfIndex> {
+export class ApproximateIndex extends StoredVectors<RawIvfIndex> {
   static async create(dim: number, options: ApproximateIndexOptions = {}): Promise<ApproximateIndex> {
     await init();
     return new ApproximateIndex(dim, options);
@@ -106,30 +112,6 @@ export class ApproximateIndex extends WasmObject<RawIvfIndex> {
     return { ...rest, exactScores: keepFloats };
   }
 
-  add(id: Id, vector: ArrayLike<number>): void {
-    this.addMany([id], toFloat32(vector, 'vector'));
-  }
-
-  /** Adds vectors back to back (ids.length·dim floats), all or none; may train the index first. */
-  addMany(ids: readonly Id[], vectors: ArrayLike<number>): void {
-    if (!Array.isArray(ids)) invalid(`ids must be an array, got ${describeType(ids)}`);
-    check(this.raw.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
-  }
-
-  /** Removes ids, all or none: throws `UnknownIdError` and removes nothing if one is unknown. */
-  remove(ids: Id | readonly Id[]): void {
-    check(this.raw.remove(toRawIds(Array.isArray(ids) ? ids : [ids as Id])));
-  }
-
-  has(id: Id): boolean {
-    return this.raw.contains(checkId(id));
-  }
-
-  /** The stored vector: the float32 copy with `exactScores`, else the dequantised codes. */
-  get(id: Id): Float32Array {
-    return check(this.raw.get(checkId(id))).vector;
-  }
-
   /** Trains the lists on the stored vectors now and redistributes them. */
   train(): void {
     check(this.raw.train());
@@ -151,8 +133,7 @@ export class ApproximateIndex extends WasmObject<RawIvfIndex> {
   #search(queries: Float32Array, k: number, options: ApproximateSearchOptions): SearchResult[] {
     integerAtLeast(k, 1, 'k');
     const nprobe = options.nprobe === undefined ? 0 : integerInRange(options.nprobe, 1, MAX_LISTS, 'nprobe');
-    const filter = options.filter === undefined ? undefined : [...options.filter].map((id) => checkId(id, 'filter id'));
-    const raw = check(this.raw.search(queries, k, nprobe, filter));
+    const raw = check(this.raw.search(queries, k, nprobe, filterIds(options)));
     return toResults(raw, Math.floor(queries.length / this.dim));
   }
 
@@ -163,9 +144,7 @@ export class ApproximateIndex extends WasmObject<RawIvfIndex> {
    * Scores are exact with `exactScores`, else within about 3·10⁻⁴.
    */
   nearDuplicates(threshold: number): Id[][] {
-    if (typeof threshold !== 'number' || Number.isNaN(threshold))
-      invalid(`threshold must be a number, got ${describeType(threshold)}`);
-    return check(this.raw.nearDuplicates(threshold)).groups;
+    return this.groupsAbove(threshold);
   }
 
   /**

@@ -16,12 +16,19 @@ import {
 } from '../clustering/clustering.js';
 import { core, init } from '../wasm/core.js';
 import { check } from '../common/errors.js';
-import type { RawHits, RawIds, RawIndex, RawRows } from '../wasm/raw-module.js';
-import { checkId, describeType, integerAtLeast, invalid, toFloat32 } from '../common/validate.js';
-import { WasmObject } from '../wasm/wasm-object.js';
+import type { RawIds, RawIndex, RawRows } from '../wasm/raw-module.js';
+import { describeType, integerAtLeast, invalid, toFloat32 } from '../common/validate.js';
+import {
+  filterIds,
+  StoredVectors,
+  toRawIds,
+  toResults,
+  type Id,
+  type SearchOptions,
+  type SearchResult,
+} from './stored-vectors.js';
 
-/** A caller-chosen item id. `1` and `'1'` are different ids. */
-export type Id = number | string;
+export type { Id, SearchOptions, SearchResult } from './stored-vectors.js';
 
 /**
  * How vectors are stored (bytes per vector of dimension d, besides the id):
@@ -44,28 +51,8 @@ export interface IndexOptions {
   rerankPool?: number;
 }
 
-/** Options of one search. */
-export interface SearchOptions {
-  /** Only these ids are candidates. Unknown ids throw `UnknownIdError`. */
-  filter?: Iterable<Id>;
-}
-
-/** Search hits, best first. Ties keep insertion order (the earlier-added id first). */
-export interface SearchResult {
-  ids: Id[];
-  /** Cosine similarity of each id, non-increasing. */
-  scores: Float32Array;
-}
-
 const storageCodes: Record<StorageType, number> = { float32: 0, int8: 1, 'int8-exact': 2 };
 const storageNames: StorageType[] = ['float32', 'int8', 'int8-exact'];
-
-// All-number ids cross as one Float64Array copy instead of one call per id.
-/** @internal */
-export function toRawIds(ids: readonly Id[]): RawIds {
-  if (ids.every((id) => typeof id === 'number')) return Float64Array.from(ids as number[]);
-  return ids.map((id, i) => checkId(id, `id ${i}`));
-}
 
 function createRawIndex(dim: number, options: IndexOptions): RawIndex {
   const storage = options.storage ?? 'float32';
@@ -107,19 +94,6 @@ export interface ItemCluster {
   distances: Float32Array;
 }
 
-/** @internal */
-export function toResults(raw: RawHits, queries: number): SearchResult[] {
-  const out: SearchResult[] = [];
-  for (let q = 0; q < queries; q++) {
-    const from = q * raw.perQuery;
-    out.push({
-      ids: raw.ids.slice(from, from + raw.perQuery),
-      scores: raw.scores.slice(from, from + raw.perQuery),
-    });
-  }
-  return out;
-}
-
 /**
  * An index of embeddings searched by cosine similarity, held in WebAssembly memory.
  * Vectors are L2-normalised on insert. Call `delete()` when done to free its memory at once
@@ -128,7 +102,7 @@ export function toResults(raw: RawHits, queries: number): SearchResult[] {
  * Memory per vector: see {@link StorageType}, plus the id and about 85 bytes of
  * bookkeeping (`memoryBytes` reports the total, measured exactly).
  */
-export class EmbeddingIndex extends WasmObject<RawIndex> {
+export class EmbeddingIndex extends StoredVectors<RawIndex> {
   /** Creates an index after loading the core if needed. */
   static async create(dim: number, options: IndexOptions = {}): Promise<EmbeddingIndex> {
     await init();
@@ -176,30 +150,6 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
     return this.raw.memoryBytes();
   }
 
-  /** Adds one vector (dim numbers). Throws `DuplicateIdError` if the id is stored. */
-  add(id: Id, vector: ArrayLike<number>): void {
-    this.addMany([id], toFloat32(vector, 'vector'));
-  }
-
-  /**
-   * Adds `ids.length` vectors given back to back in one array (ids.length·dim floats), all or
-   * none: on any error nothing is added.
-   */
-  addMany(ids: readonly Id[], vectors: ArrayLike<number>): void {
-    if (!Array.isArray(ids)) invalid(`ids must be an array, got ${describeType(ids)}`);
-    check(this.raw.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
-  }
-
-  /** Removes ids, all or none: throws `UnknownIdError` and removes nothing if one is unknown. */
-  remove(ids: Id | readonly Id[]): void {
-    check(this.raw.remove(toRawIds(Array.isArray(ids) ? ids : [ids as Id])));
-  }
-
-  /** The stored (normalised) vector; for `int8` storage the dequantised one. */
-  get(id: Id): Float32Array {
-    return check(this.raw.get(checkId(id))).vector;
-  }
-
   /**
    * The stored (normalised) vectors in one array, `ids.length × dim`, and their ids: all items
    * in storage order, or the ones asked for. For `int8` storage, the dequantised vectors.
@@ -209,19 +159,13 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
     return { ids: raw.ids, vectors: raw.vectors };
   }
 
-  /** Whether the id is stored. */
-  has(id: Id): boolean {
-    return check(this.raw.contains(checkId(id)));
-  }
-
   /**
    * The k most similar stored vectors to `query` (dim numbers; normalised for you).
    * Returns min(k, candidates) hits.
    */
   search(query: ArrayLike<number>, k: number, options: SearchOptions = {}): SearchResult {
     checkK(k);
-    const filter = options.filter === undefined ? undefined : [...options.filter].map((id) => checkId(id, 'filter id'));
-    const raw = check(this.raw.search(toFloat32(query, 'query'), k, filter, false));
+    const raw = check(this.raw.search(toFloat32(query, 'query'), k, filterIds(options), false));
     return toResults(raw, 1)[0];
   }
 
@@ -232,8 +176,7 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
   searchBatch(queries: ArrayLike<number>, k: number, options: SearchOptions = {}): SearchResult[] {
     checkK(k);
     const floats = toFloat32(queries, 'queries');
-    const filter = options.filter === undefined ? undefined : [...options.filter].map((id) => checkId(id, 'filter id'));
-    const raw = check(this.raw.search(floats, k, filter, true));
+    const raw = check(this.raw.search(floats, k, filterIds(options), true));
     return toResults(raw, Math.floor(floats.length / this.dim));
   }
 
@@ -285,9 +228,7 @@ export class EmbeddingIndex extends WasmObject<RawIndex> {
    * two or more, members and groups in insertion order. Exact all-pairs: n²/2 dot products.
    */
   nearDuplicates(threshold: number): Id[][] {
-    if (typeof threshold !== 'number' || Number.isNaN(threshold))
-      invalid(`threshold must be a number, got ${describeType(threshold)}`);
-    return check(this.raw.nearDuplicates(threshold)).groups;
+    return this.groupsAbove(threshold);
   }
 
   /** The index in clipscope's versioned binary format; `EmbeddingIndex.load` reads it. */
