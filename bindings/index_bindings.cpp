@@ -7,10 +7,12 @@
 
 #include "embedding_index.h"
 #include "guard.h"
+#include "index_loaders.h"
 #include "index_values.h"
 #include "marshal.h"
 #include "memory_budget.h"
 #include "row_source.h"
+#include "saved_pieces.h"
 #include "simd.h"
 #include "size_limits.h"
 
@@ -72,6 +74,7 @@ class IndexHandle {
       return CopyOut(bytes.data(), bytes.size());
     });
   }
+  SaveCursorHandle BeginSave() const { return SaveCursorHandle(index_.BeginSave()); }
 
   // {ids, vectors}: the stored (normalised) vectors of ids (undefined: all, in storage order)
   // in one Float32Array of ids.length x dim, or an error value.
@@ -199,6 +202,7 @@ EMSCRIPTEN_BINDINGS(clipscope_index) {
       .function("contains", &IndexHandle::Contains)
       .function("search", &IndexHandle::Search)
       .function("serialize", &IndexHandle::Serialize)
+      .function("beginSave", &IndexHandle::BeginSave)
       .function("rows", &IndexHandle::RowsCopy)
       .function("nearDuplicates", &IndexHandle::NearDuplicates)
       .function("size", &IndexHandle::Size)
@@ -208,6 +212,11 @@ EMSCRIPTEN_BINDINGS(clipscope_index) {
       .function("clear", &IndexHandle::Clear);
   emscripten::function("createIndex", &CreateIndex);
   emscripten::function("deserializeIndex", &DeserializeIndex);
+  using IndexLoader = PieceLoaderHandle<clipscope::EmbeddingIndex, IndexHandle>;
+  emscripten::class_<IndexLoader>("IndexLoader")
+      .constructor<double>()
+      .function("feed", &IndexLoader::Feed)
+      .function("finish", &IndexLoader::Finish);
   emscripten::function("kernelName", &KernelName);
   emscripten::function("heapBytesInUse", &HeapBytesInUseValue);
 }

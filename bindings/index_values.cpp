@@ -1,5 +1,7 @@
 #include "index_values.h"
 
+#include "saved_pieces.h"
+
 namespace clipscope::bindings {
 
 val HitsValue(const std::vector<Hits>& hits) {
@@ -41,3 +43,10 @@ val ReadFilter(const val& filter, std::vector<ItemId>* ids, bool* filtered) {
 }
 
 }  // namespace clipscope::bindings
+
+EMSCRIPTEN_BINDINGS(clipscope_saved_pieces) {
+  using clipscope::bindings::SaveCursorHandle;
+  emscripten::class_<SaveCursorHandle>("SaveCursor")
+      .function("next", &SaveCursorHandle::Next)
+      .function("done", &SaveCursorHandle::Done);
+}

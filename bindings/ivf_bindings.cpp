@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "guard.h"
+#include "index_loaders.h"
 #include "index_values.h"
 #include "ivf_index.h"
 #include "marshal.h"
 #include "memory_budget.h"
+#include "saved_pieces.h"
 #include "size_limits.h"
 
 namespace clipscope::bindings {
@@ -91,6 +93,7 @@ class IvfHandle {
       return CopyOut(bytes.data(), bytes.size());
     });
   }
+  SaveCursorHandle BeginSave() const { return SaveCursorHandle(index_.BeginSave()); }
 
   // {size, dim, lists, nprobe, trained, trainedSize, keepFloats, memoryBytes}
   val Info() const {
@@ -183,6 +186,7 @@ EMSCRIPTEN_BINDINGS(clipscope_ivf) {
       .function("train", &IvfHandle::Train)
       .function("search", &IvfHandle::Search)
       .function("serialize", &IvfHandle::Serialize)
+      .function("beginSave", &IvfHandle::BeginSave)
       .function("info", &IvfHandle::Info)
       .function("listRows", &IvfHandle::ListRows)
       .function("centroids", &IvfHandle::Centroids)
@@ -190,4 +194,9 @@ EMSCRIPTEN_BINDINGS(clipscope_ivf) {
       .function("clear", &IvfHandle::Clear);
   emscripten::function("createIvfIndex", &CreateIvfIndex);
   emscripten::function("deserializeIvfIndex", &DeserializeIvfIndex);
+  using IvfLoader = PieceLoaderHandle<clipscope::IvfIndex, IvfHandle>;
+  emscripten::class_<IvfLoader>("IvfLoader")
+      .constructor<double>()
+      .function("feed", &IvfLoader::Feed)
+      .function("finish", &IvfLoader::Finish);
 }

@@ -39,6 +39,7 @@ class HeapMeter {
   }
   void Add(int64_t bytes) { bytes_ += bytes; }
   double bytes() const { return double(bytes_ > 0 ? bytes_ : 0); }
+  int64_t held() const { return bytes_; }
 
  private:
   int64_t bytes_ = 0;

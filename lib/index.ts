@@ -47,13 +47,16 @@ export type {
 export {
   deleteIndexFromIndexedDB,
   loadIndexFromIndexedDB,
+  loadIndexFrom,
   loadIndexFromOpfs,
   loadIndexLocally,
   saveIndexLocally,
   saveIndexToIndexedDB,
   saveIndexToOpfs,
 } from './persistence/persistence.js';
-export type { LocalSave } from './persistence/persistence.js';
+export type { LocalSave, SavedIndex } from './persistence/persistence.js';
+export { DEFAULT_PIECE_BYTES, MAX_PIECE_BYTES } from './search/saved-pieces.js';
+export type { LoadPiecesOptions, PieceSource, SavePiecesOptions } from './search/saved-pieces.js';
 export { capabilities } from './engine/capabilities.js';
 export type { Capabilities, Capability } from './engine/capabilities.js';
 export { exportEmbeddings, importEmbeddings } from './persistence/interchange.js';
@@ -69,6 +72,7 @@ export {
   CorruptDataError,
   DecodeError,
   DeletedError,
+  BusyError,
   DimensionMismatchError,
   DuplicateIdError,
   EmptyIndexError,

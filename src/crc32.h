@@ -9,4 +9,8 @@ namespace clipscope {
 // bytes: size bytes.
 uint32_t Crc32(const uint8_t* bytes, size_t size);
 
+// The CRC-32 of bytes seen in pieces: Crc32(a + b) == Crc32Extend(Crc32(a), b, size of b),
+// and Crc32Extend(0, bytes, size) == Crc32(bytes, size).
+uint32_t Crc32Extend(uint32_t crc, const uint8_t* bytes, size_t size);
+
 }  // namespace clipscope

@@ -58,6 +58,7 @@ Status EmbeddingIndex::CheckNewIds(const std::vector<ItemId>& ids) const {
 
 Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
                            size_t num_floats) {
+  ++changes_;
   // 1. Validate everything before touching storage, so a failed batch changes nothing.
   const size_t n = ids.size();
   size_t expected = 0;
@@ -137,6 +138,7 @@ void EmbeddingIndex::Store(const ItemId& id, const float* unit_vector) {
 }
 
 Status EmbeddingIndex::Remove(const std::vector<ItemId>& ids) {
+  ++changes_;
   for (const ItemId& id : ids) {
     if (!slot_of_.count(id)) {
       return Status(ErrorCode::kUnknownId, "id " + DescribeId(id) + " is not in the index");
@@ -189,6 +191,7 @@ Result<std::vector<float>> EmbeddingIndex::Get(const ItemId& id) const {
 }
 
 void EmbeddingIndex::Clear() {
+  ++changes_;
   // swap with empty containers so the memory is returned, not just the size reset
   std::vector<float>().swap(vectors_);
   std::vector<int8_t>().swap(codes_);

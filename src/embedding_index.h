@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "item_id.h"
+#include "save_cursor.h"
 #include "status.h"
 
 namespace clipscope {
@@ -87,6 +88,11 @@ class EmbeddingIndex {
   // The versioned binary format of index_format.cpp.
   std::vector<uint8_t> Serialize() const;
   static Result<EmbeddingIndex> Deserialize(const uint8_t* bytes, size_t size);
+  // The same bytes in pieces of bounded size; the cursor fails if the index changes before it
+  // is done, and must not outlive the index.
+  SaveCursor BeginSave() const;
+  // Reads the format from pieces as they arrive (index_loaders.h).
+  class Loader;
 
   // Bytes held for the vectors, ids and lookup table (an estimate for the hash table).
   size_t MemoryBytes() const;
@@ -123,6 +129,7 @@ class EmbeddingIndex {
   std::vector<uint64_t> seqs_;  // slot -> insertion sequence (tie-break, save order)
   std::unordered_map<ItemId, uint32_t> slot_of_;
   uint64_t next_seq_ = 0;
+  uint64_t changes_ = 0;  // every call that changes the index adds one (a save checks it)
 };
 
 }  // namespace clipscope

@@ -14,8 +14,10 @@
 //                 int8 -> f32 scale then dim i8
 //   end-4   4     u32 CRC-32 of every byte before it
 //
-// Loading checks the checksum first, then every length against the bytes left, so truncated
-// or altered input is rejected before anything is allocated from its numbers.
+// Loading a whole buffer checks the checksum first, then every length against the bytes left,
+// so truncated or altered input is rejected before anything is allocated from its numbers.
+// Loading from pieces (EmbeddingIndex::Loader, index_loaders.h) checks the same numbers as the
+// records arrive and the checksum at the end; saving in pieces (BeginSave) writes the same bytes.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -24,6 +26,7 @@
 #include "byte_io.h"
 #include "crc32.h"
 #include "embedding_index.h"
+#include "index_loaders.h"
 
 namespace clipscope {
 namespace {
@@ -32,16 +35,16 @@ constexpr char kMagic[8] = {'C', 'L', 'I', 'P', 'S', 'I', 'D', 'X'};
 constexpr uint32_t kVersion = 1;
 constexpr size_t kHeaderSize = 28;
 Status Corrupt(const std::string& why) { return Reader::CorruptData(why); }
+std::string Str(uint64_t n) { return std::to_string(n); }
 
 }  // namespace
 
-std::vector<uint8_t> EmbeddingIndex::Serialize() const {
+SaveCursor EmbeddingIndex::BeginSave() const {
   // Insertion order, so ties resolve the same way after loading.
   std::vector<uint32_t> order(size());
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(),
             [&](uint32_t a, uint32_t b) { return seqs_[a] < seqs_[b]; });
-
   Writer w;
   w.Bytes(kMagic, sizeof kMagic);
   w.Value<uint32_t>(kVersion);
@@ -49,106 +52,194 @@ std::vector<uint8_t> EmbeddingIndex::Serialize() const {
   w.Value<uint8_t>(static_cast<uint8_t>(options_.storage));
   w.Bytes("\0\0\0", 3);
   w.Value<uint64_t>(size());
-  for (uint32_t slot : order) {
-    w.Id(ids_[slot]);
-  }
-  for (uint32_t slot : order) {
-    if (has_floats()) {
-      w.Bytes(&vectors_[size_t(slot) * dim_], dim_ * sizeof(float));
+  const size_t n = size();
+  // Records 0..n-1 are the ids, n..2n-1 the vectors.
+  auto write = [this, n, order = std::move(order)](size_t record, Writer& out) {
+    const uint32_t slot = order[record < n ? record : record - n];
+    if (record < n) {
+      out.Id(ids_[slot]);
+    } else if (has_floats()) {
+      out.Bytes(&vectors_[size_t(slot) * dim_], dim_ * sizeof(float));
     } else {
-      w.Value<float>(scales_[slot]);
-      w.Bytes(&codes_[size_t(slot) * dim_], dim_);
+      out.Value<float>(scales_[slot]);
+      out.Bytes(&codes_[size_t(slot) * dim_], dim_);
     }
-  }
-  w.Value<uint32_t>(Crc32(w.out().data(), w.out().size()));
-  return std::move(w.out());
+  };
+  return SaveCursor(std::move(w.out()), 2 * n, std::move(write),
+                    [this, changes = changes_] { return changes_ == changes; });
 }
 
+std::vector<uint8_t> EmbeddingIndex::Serialize() const { return JoinPieces(BeginSave()); }
+
 Result<EmbeddingIndex> EmbeddingIndex::Deserialize(const uint8_t* bytes, size_t size) {
-  // 1. Frame: magic, version, then the checksum over everything.
+  // The frame first (magic, version, checksum), so that damage is named as such.
   if (size < kHeaderSize + 4) {
-    return Corrupt("only " + std::to_string(size) + " bytes, the header alone needs " +
-                   std::to_string(kHeaderSize + 4));
+    return Corrupt("only " + Str(size) + " bytes, the header alone needs " + Str(kHeaderSize + 4));
   }
   if (std::memcmp(bytes, kMagic, sizeof kMagic) != 0) {
     return Corrupt("it does not start with the clipscope index magic \"CLIPSIDX\"");
   }
-  Reader r(bytes + sizeof kMagic, size - sizeof kMagic - 4);
-  uint32_t version = 0, dim = 0, stored_crc = 0;
-  r.Value(&version);
+  uint32_t version = 0, stored_crc = 0;
+  std::memcpy(&version, bytes + sizeof kMagic, 4);
   if (version != kVersion) {
     return Status(ErrorCode::kUnsupportedVersion,
-                  "index format version " + std::to_string(version) +
-                      " is not supported; this build reads version " + std::to_string(kVersion));
+                  "index format version " + Str(version) +
+                      " is not supported; this build reads version " + Str(kVersion));
   }
   std::memcpy(&stored_crc, bytes + size - 4, 4);
   // Fuzz builds skip the checksum so mutations reach the parser behind it.
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
   if (Crc32(bytes, size - 4) != stored_crc) {
-#else
-  if (false) {
-#endif
     return Corrupt("checksum mismatch (the data was truncated or altered)");
   }
-  // 2. Header fields.
+#endif
+  Loader loader(size);
+  if (Status fed = loader.Feed(bytes, size); !fed.ok()) return fed;
+  return loader.Finish();
+}
+
+Status EmbeddingIndex::Loader::Feed(const uint8_t* bytes, size_t size) {
+  if (!failed_.ok()) return failed_;
+  failed_ = in_.Feed(bytes, size, [this](const uint8_t* p, size_t n) { return Step(p, n); });
+  return failed_;
+}
+
+Result<size_t> EmbeddingIndex::Loader::Step(const uint8_t* p, size_t n) {
+  switch (stage_) {
+    case Stage::kHeader:
+      return ReadHeader(p, n);
+    case Stage::kIds:
+      return ReadId(p, n);
+    case Stage::kVectors:
+      return n < row_bytes_ ? Result<size_t>(size_t(0)) : ReadVector(p);
+    case Stage::kChecksum: {
+      if (n < 4) return size_t(0);
+      uint32_t stored = 0;
+      std::memcpy(&stored, p, 4);
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+      if (stored != in_.crc())
+        return Corrupt("checksum mismatch (the data was truncated or altered)");
+#endif
+      stage_ = Stage::kDone;
+      return size_t(4);
+    }
+    case Stage::kDone:
+      if (n == 0) return size_t(0);
+      return Corrupt(Str(n) + " bytes follow the checksum");
+  }
+  return size_t(0);
+}
+
+Result<size_t> EmbeddingIndex::Loader::ReadHeader(const uint8_t* p, size_t n) {
+  if (n < kHeaderSize) return size_t(0);
+  if (std::memcmp(p, kMagic, sizeof kMagic) != 0)
+    return Corrupt("it does not start with the clipscope index magic \"CLIPSIDX\"");
+  Reader r(p + sizeof kMagic, kHeaderSize - sizeof kMagic);
+  uint32_t version = 0, dim = 0;
   uint8_t storage = 0, reserved[3];
-  uint64_t count = 0;
-  r.Value(&dim), r.Value(&storage), r.Bytes(reserved, 3), r.Value(&count);
+  r.Value(&version), r.Value(&dim), r.Value(&storage), r.Bytes(reserved, 3), r.Value(&count_);
+  if (version != kVersion)
+    return Status(ErrorCode::kUnsupportedVersion,
+                  "index format version " + Str(version) +
+                      " is not supported; this build reads version " + Str(kVersion));
   if (reserved[0] || reserved[1] || reserved[2])
     return Corrupt("reserved header bytes are not zero");
-  if (storage > static_cast<uint8_t>(Storage::kInt8Exact)) {
-    return Corrupt("unknown storage type " + std::to_string(storage));
-  }
+  if (storage > static_cast<uint8_t>(Storage::kInt8Exact))
+    return Corrupt("unknown storage type " + Str(storage));
   Result<EmbeddingIndex> created = Create(dim, IndexOptions{static_cast<Storage>(storage), 0});
   if (!created.ok()) return Corrupt(created.status().message());
-  EmbeddingIndex index = std::move(created.value());
-  const size_t row_bytes = index.has_floats() ? size_t(dim) * 4 : size_t(dim) + 4;
-  // Each item needs at least its id kind byte and its row: bound count before allocating.
-  if (count > r.left() / (row_bytes + 1)) {
-    return Corrupt("count " + std::to_string(count) + " does not fit in " + std::to_string(size) +
-                   " bytes");
+  index_.emplace(std::move(created.value()));
+  row_bytes_ = index_->has_floats() ? size_t(dim) * 4 : size_t(dim) + 4;
+  // Each item needs at least its id kind byte and its row: bound count by the size when known.
+  if (total_ > 0 &&
+      count_ > (total_ - std::min<uint64_t>(total_, kHeaderSize + 4)) / (row_bytes_ + 1))
+    return Corrupt("count " + Str(count_) + " does not fit in " + Str(total_) + " bytes");
+  if (count_ > UINT32_MAX) return Corrupt("count " + Str(count_) + " is more than an index holds");
+  stage_ = count_ == 0 ? Stage::kChecksum : Stage::kIds;
+  return kHeaderSize;
+}
+
+Result<size_t> EmbeddingIndex::Loader::ReadId(const uint8_t* p, size_t n) {
+  if (n >= 5 && p[0] == kStringIdKind) {
+    uint32_t length = 0;
+    std::memcpy(&length, p + 1, 4);
+    if (length > kMaxRecordBytes)
+      return Corrupt("id " + Str(done_) + " is " + Str(length) + " bytes long");
   }
-  // 3. Ids.
-  std::vector<ItemId> ids;
-  ids.reserve(count);
-  for (uint64_t i = 0; i < count; ++i) {
-    ItemId id;
-    if (Status read = r.Id(i, &id); !read.ok()) return read;
-    ids.push_back(std::move(id));
+  const size_t bytes = IdRecordBytes(p, n);
+  if (bytes == 0) return size_t(0);
+  Reader r(p, bytes);
+  ItemId id;
+  if (Status read = r.Id(done_, &id); !read.ok()) return read;
+  ids_.push_back(std::move(id));
+  if (++done_ < count_) return bytes;
+  // 3. Every id read: unique, and exactly the vectors' bytes left when the size is known.
+  if (Status unique = index_->CheckNewIds(ids_); !unique.ok()) return Corrupt(unique.message());
+  if (total_ > 0) {
+    const uint64_t used = in_.consumed() + bytes + 4;
+    const uint64_t left = total_ >= used ? total_ - used : 0;
+    if (left != count_ * row_bytes_)
+      return Corrupt("expected " + Str(count_ * row_bytes_) + " bytes of vectors, found " +
+                     Str(left));
+    index_->Reserve(count_);
   }
-  Status unique = index.CheckNewIds(ids);
-  if (!unique.ok()) return Corrupt(unique.message());
-  // 4. Vectors: exactly the bytes left, every value valid. Stored as saved (no
-  //    re-normalisation), so a round trip is bit-exact.
-  if (r.left() != count * row_bytes) {
-    return Corrupt("expected " + std::to_string(count * row_bytes) + " bytes of vectors, found " +
-                   std::to_string(r.left()));
+  stage_ = Stage::kVectors;
+  done_ = 0;
+  return bytes;
+}
+
+// 4. Vectors, every value valid. Stored as saved (no re-normalisation), so a round trip is
+//    bit-exact.
+Result<size_t> EmbeddingIndex::Loader::ReadVector(const uint8_t* p) {
+  EmbeddingIndex& index = *index_;
+  const size_t dim = index.dim_;
+  const uint64_t i = done_;
+  if (index.has_floats()) {
+    row_.resize(dim);
+    std::memcpy(row_.data(), p, dim * 4);
+    double norm_sq = 0;
+    for (float x : row_) norm_sq += double(x) * x;  // NaN or Inf make this fail too
+    // Saved vectors are unit length; anything else would make scores stop being cosines.
+    if (!(std::fabs(norm_sq - 1.0) < 1e-3))
+      return Corrupt("vector " + Str(i) + " is not unit length");
+    index.Store(ids_[i], row_.data());
+  } else {
+    float scale = 0;
+    std::memcpy(&scale, p, 4);
+    if (!std::isfinite(scale) || scale <= 0)
+      return Corrupt("vector " + Str(i) + " has an invalid scale");
+    index.StoreId(ids_[i]);
+    index.codes_.insert(index.codes_.end(), p + 4, p + 4 + dim);
+    index.scales_.push_back(scale);
   }
-  index.Reserve(count);
-  std::vector<float> row(dim);
-  std::vector<int8_t> codes(dim);
-  for (uint64_t i = 0; i < count; ++i) {
-    if (index.has_floats()) {
-      r.Bytes(row.data(), row_bytes);
-      double norm_sq = 0;
-      for (float x : row) norm_sq += double(x) * x;  // NaN or Inf make this fail too
-      // Saved vectors are unit length; anything else would make scores stop being cosines.
-      if (!(std::fabs(norm_sq - 1.0) < 1e-3)) {
-        return Corrupt("vector " + std::to_string(i) + " is not unit length");
-      }
-      index.Store(ids[i], row.data());
-    } else {
-      float scale = 0;
-      r.Value(&scale);
-      r.Bytes(codes.data(), dim);
-      if (!std::isfinite(scale) || scale <= 0) {
-        return Corrupt("vector " + std::to_string(i) + " has an invalid scale");
-      }
-      index.StoreId(ids[i]);
-      index.codes_.insert(index.codes_.end(), codes.begin(), codes.end());
-      index.scales_.push_back(scale);
-    }
+  if (++done_ == count_) {
+    std::vector<ItemId>().swap(ids_);
+    stage_ = Stage::kChecksum;
   }
+  return row_bytes_;
+}
+
+Result<EmbeddingIndex> EmbeddingIndex::Loader::Finish() {
+  if (!failed_.ok()) return failed_;
+  if (stage_ == Stage::kDone && !index_)
+    return Corrupt("this loader has already returned its index");
+  switch (stage_) {
+    case Stage::kHeader:
+      return Corrupt("it ends inside its header, after " + Str(in_.pending()) + " bytes");
+    case Stage::kIds:
+      return Corrupt("it ends after " + Str(done_) + " of " + Str(count_) + " ids");
+    case Stage::kVectors:
+      return Corrupt("it ends after " + Str(done_) + " of " + Str(count_) + " vectors");
+    case Stage::kChecksum:
+      return Corrupt("it ends before its checksum");
+    case Stage::kDone:
+      break;
+  }
+  // Scratch freed here, so that what the loader still holds is the index alone.
+  in_.Release();
+  std::vector<float>().swap(row_);
+  EmbeddingIndex index = std::move(*index_);
+  index_.reset();
   return index;
 }
 

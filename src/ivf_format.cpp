@@ -23,14 +23,16 @@
 //                 dim i8 codes, and dim f32 (unit length) when float32 copies are kept
 //   end-4   4     u32 CRC-32 of every byte before it
 //
-// Loading checks the checksum, then every number against its range and the bytes left before
-// anything is allocated from it.
+// Loading a whole buffer checks the checksum, then every number against its range and the
+// bytes left before anything is allocated from it. Loading from pieces (IvfIndex::Loader,
+// index_loaders.h) checks the same numbers as the records arrive and the checksum at the end;
+// saving in pieces (BeginSave) writes the same bytes.
 #include <cmath>
 #include <cstring>
-#include <unordered_set>
 
 #include "byte_io.h"
 #include "crc32.h"
+#include "index_loaders.h"
 #include "ivf_index.h"
 #include "size_limits.h"
 
@@ -47,7 +49,7 @@ std::string Str(uint64_t n) { return std::to_string(n); }
 
 }  // namespace
 
-std::vector<uint8_t> IvfIndex::Serialize() const {
+SaveCursor IvfIndex::BeginSave() const {
   Writer w;
   w.Bytes(kMagic, sizeof kMagic);
   w.Value<uint32_t>(kVersion);
@@ -66,129 +68,243 @@ std::vector<uint8_t> IvfIndex::Serialize() const {
   w.Value<uint64_t>(added_since_training_);
   w.Value<uint32_t>(uint32_t(quantizer_.lists()));
   w.Value<uint32_t>(uint32_t(quantizer_.groups()));
-  w.Bytes(quantizer_.centroids().data(), quantizer_.centroids().size() * sizeof(float));
-  w.Bytes(quantizer_.group_centroids().data(), quantizer_.group_centroids().size() * sizeof(float));
-  w.Bytes(quantizer_.group_of_list().data(), quantizer_.group_of_list().size() * 4);
-  for (uint32_t item = 0; item < size(); ++item) {
-    const List& l = lists_[list_of_[item]];
-    const uint32_t at = place_of_[item];
-    w.Id(ids_.Get(item));
-    w.Value<uint64_t>(seqs_[item]);
-    w.Value<uint32_t>(list_of_[item]);
-    w.Value<float>(l.scales[at]);
-    w.Bytes(&l.codes[size_t(at) * dim_], dim_);
-    if (options_.keep_floats) w.Bytes(&floats_[size_t(item) * dim_], dim_ * sizeof(float));
-  }
-  w.Value<uint32_t>(Crc32(w.out().data(), w.out().size()));
-  return std::move(w.out());
+  // Records: one per centroid, one per group centroid, the lists' groups, one per item.
+  const size_t lists = quantizer_.lists(), groups = quantizer_.groups();
+  const size_t first_item = lists + groups + (lists > 0 ? 1 : 0);
+  auto write = [this, lists, groups, first_item](size_t record, Writer& out) {
+    const size_t row_bytes = dim_ * sizeof(float);
+    if (record < lists) {
+      out.Bytes(&quantizer_.centroids()[record * dim_], row_bytes);
+    } else if (record < lists + groups) {
+      out.Bytes(&quantizer_.group_centroids()[(record - lists) * dim_], row_bytes);
+    } else if (record < first_item) {
+      out.Bytes(quantizer_.group_of_list().data(), lists * 4);
+    } else {
+      const uint32_t item = uint32_t(record - first_item);
+      const List& l = lists_[list_of_[item]];
+      const uint32_t at = place_of_[item];
+      out.Id(ids_.Get(item));
+      out.Value<uint64_t>(seqs_[item]);
+      out.Value<uint32_t>(list_of_[item]);
+      out.Value<float>(l.scales[at]);
+      out.Bytes(&l.codes[size_t(at) * dim_], dim_);
+      if (options_.keep_floats) out.Bytes(&floats_[size_t(item) * dim_], row_bytes);
+    }
+  };
+  return SaveCursor(std::move(w.out()), first_item + size(), std::move(write),
+                    [this, changes = changes_] { return changes_ == changes; });
 }
 
+std::vector<uint8_t> IvfIndex::Serialize() const { return JoinPieces(BeginSave()); }
+
 Result<IvfIndex> IvfIndex::Deserialize(const uint8_t* bytes, size_t size) {
-  // 1. Frame: magic, version, checksum.
+  // The frame first (magic, version, checksum), so that damage is named as such.
   if (size < kHeaderSize + 4)
     return Corrupt("only " + Str(size) + " bytes, the header alone needs " + Str(kHeaderSize + 4));
   if (std::memcmp(bytes, kMagic, sizeof kMagic) != 0)
     return Corrupt("it does not start with the clipscope approximate index magic \"CLIPSIVF\"");
-  Reader r(bytes + sizeof kMagic, size - sizeof kMagic - 4);
-  uint32_t version = 0;
-  r.Value(&version);
+  uint32_t version = 0, stored_crc = 0;
+  std::memcpy(&version, bytes + sizeof kMagic, 4);
   if (version != kVersion)
     return Status(ErrorCode::kUnsupportedVersion,
                   "approximate index format version " + Str(version) +
                       " is not supported; this build reads version " + Str(kVersion));
-  uint32_t stored_crc = 0;
   std::memcpy(&stored_crc, bytes + size - 4, 4);
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
   if (Crc32(bytes, size - 4) != stored_crc)
     return Corrupt("checksum mismatch (the data was truncated or altered)");
 #endif
-  // 2. Header, each number range-checked.
-  uint32_t dim = 0, lists_option = 0, nprobe = 0, pool = 0, lists = 0, groups = 0;
+  Loader loader(size);
+  if (Status fed = loader.Feed(bytes, size); !fed.ok()) return fed;
+  return loader.Finish();
+}
+
+Status IvfIndex::Loader::Feed(const uint8_t* bytes, size_t size) {
+  if (!failed_.ok()) return failed_;
+  failed_ = in_.Feed(bytes, size, [this](const uint8_t* p, size_t n) { return Step(p, n); });
+  return failed_;
+}
+
+Result<size_t> IvfIndex::Loader::Step(const uint8_t* p, size_t n) {
+  const size_t dim = index_ ? index_->dim_ : 0, row_bytes = dim * 4;
+  switch (stage_) {
+    case Stage::kHeader:
+      return ReadHeader(p, n);
+    case Stage::kCentroids:
+    case Stage::kGroupCentroids: {
+      if (n < row_bytes) return size_t(0);
+      std::vector<float>& rows = stage_ == Stage::kCentroids ? centroids_ : group_centroids_;
+      rows.resize(rows.size() + dim);
+      std::memcpy(&rows[rows.size() - dim], p, row_bytes);
+      if (stage_ == Stage::kCentroids && rows.size() == size_t(lists_) * dim)
+        stage_ = Stage::kGroupCentroids;
+      else if (stage_ == Stage::kGroupCentroids && rows.size() == size_t(groups_) * dim)
+        stage_ = Stage::kGroupOfList;
+      return row_bytes;
+    }
+    case Stage::kGroupOfList: {
+      if (n < size_t(lists_) * 4) return size_t(0);
+      std::vector<uint32_t> group_of_list(lists_);
+      std::memcpy(group_of_list.data(), p, size_t(lists_) * 4);
+      auto q = CoarseQuantizer::FromParts(dim, std::move(centroids_), std::move(group_centroids_),
+                                          std::move(group_of_list));
+      if (!q.ok()) return q.status();
+      index_->quantizer_ = std::move(q.value());
+      index_->lists_.assign(lists_, List());
+      stage_ = count_ == 0 ? Stage::kChecksum : Stage::kItems;
+      return size_t(lists_) * 4;
+    }
+    case Stage::kItems:
+      return ReadItem(p, n);
+    case Stage::kChecksum: {
+      if (n < 4) return size_t(0);
+      uint32_t stored = 0;
+      std::memcpy(&stored, p, 4);
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+      if (stored != in_.crc())
+        return Corrupt("checksum mismatch (the data was truncated or altered)");
+#endif
+      stage_ = Stage::kDone;
+      return size_t(4);
+    }
+    case Stage::kDone:
+      if (n == 0) return size_t(0);
+      return Corrupt(Str(n) + " bytes follow the last item");
+  }
+  return size_t(0);
+}
+
+// The header, each number range-checked.
+Result<size_t> IvfIndex::Loader::ReadHeader(const uint8_t* p, size_t n) {
+  if (n < kHeaderSize) return size_t(0);
+  if (std::memcmp(p, kMagic, sizeof kMagic) != 0)
+    return Corrupt("it does not start with the clipscope approximate index magic \"CLIPSIVF\"");
+  Reader r(p + sizeof kMagic, kHeaderSize - sizeof kMagic);
+  uint32_t version = 0, dim = 0, lists_option = 0, nprobe = 0, pool = 0;
   uint8_t flags = 0, reserved[3];
-  uint64_t seed = 0, count = 0, next_seq = 0, trained_size = 0, added_since = 0;
+  uint64_t seed = 0, trained_size = 0, added_since = 0;
   double trained_distance = 0, added_sum = 0;
-  r.Value(&dim), r.Value(&flags), r.Bytes(reserved, 3), r.Value(&lists_option);
-  r.Value(&nprobe), r.Value(&pool), r.Value(&seed), r.Value(&count), r.Value(&next_seq);
+  r.Value(&version), r.Value(&dim), r.Value(&flags), r.Bytes(reserved, 3), r.Value(&lists_option);
+  r.Value(&nprobe), r.Value(&pool), r.Value(&seed), r.Value(&count_), r.Value(&next_seq_);
   r.Value(&trained_size), r.Value(&trained_distance), r.Value(&added_sum);
-  r.Value(&added_since), r.Value(&lists), r.Value(&groups);
+  r.Value(&added_since), r.Value(&lists_), r.Value(&groups_);
+  if (version != kVersion)
+    return Status(ErrorCode::kUnsupportedVersion,
+                  "approximate index format version " + Str(version) +
+                      " is not supported; this build reads version " + Str(kVersion));
   if (reserved[0] || reserved[1] || reserved[2] || (flags & ~kKeepFloats))
     return Corrupt("reserved header bits are not zero");
   IvfOptions options{lists_option, nprobe, (flags & kKeepFloats) != 0, pool, seed};
   auto created = Create(dim, options);
   if (!created.ok()) return Corrupt(created.status().message());
-  IvfIndex index = std::move(created.value());
-  if (lists > kMaxLists || groups > lists || (lists > 0) != (groups > 0))
-    return Corrupt("lists " + Str(lists) + " and groups " + Str(groups) + " are out of range");
+  index_.emplace(std::move(created.value()));
+  IvfIndex& index = *index_;
+  if (lists_ > kMaxLists || groups_ > lists_ || (lists_ > 0) != (groups_ > 0))
+    return Corrupt("lists " + Str(lists_) + " and groups " + Str(groups_) + " are out of range");
   if (!std::isfinite(trained_distance) || !std::isfinite(added_sum) || trained_distance < 0 ||
-      added_sum < 0 || added_since > count || trained_size > UINT32_MAX || next_seq < count ||
-      next_seq > UINT32_MAX)
+      added_sum < 0 || added_since > count_ || trained_size > UINT32_MAX || next_seq_ < count_ ||
+      next_seq_ > UINT32_MAX)
     return Corrupt("training figures are out of range");
   const size_t item_bytes = 1 + 8 + 4 + 4 + dim + (options.keep_floats ? 4 * size_t(dim) : 0);
-  const uint64_t centroid_bytes = (uint64_t(lists) + groups) * dim * 4 + uint64_t(lists) * 4;
-  if (centroid_bytes > r.left() || count > (r.left() - centroid_bytes) / item_bytes)
-    return Corrupt("count " + Str(count) + " and " + Str(lists) + " lists do not fit in " +
-                   Str(size) + " bytes");
-  // 3. Centroids.
-  if (lists > 0) {
-    std::vector<float> centroids(size_t(lists) * dim), group_centroids(size_t(groups) * dim);
-    std::vector<uint32_t> group_of_list(lists);
-    r.Bytes(centroids.data(), centroids.size() * 4);
-    r.Bytes(group_centroids.data(), group_centroids.size() * 4);
-    r.Bytes(group_of_list.data(), group_of_list.size() * 4);
-    auto q = CoarseQuantizer::FromParts(dim, std::move(centroids), std::move(group_centroids),
-                                        std::move(group_of_list));
-    if (!q.ok()) return q.status();
-    index.quantizer_ = std::move(q.value());
-    index.lists_.assign(lists, List());
+  const uint64_t centroid_bytes = (uint64_t(lists_) + groups_) * dim * 4 + uint64_t(lists_) * 4;
+  if (total_ > 0) {  // bound every count by the size before reserving from it
+    const uint64_t left = total_ - std::min<uint64_t>(total_, kHeaderSize + 4);
+    if (centroid_bytes > left || count_ > (left - centroid_bytes) / item_bytes)
+      return Corrupt("count " + Str(count_) + " and " + Str(lists_) + " lists do not fit in " +
+                     Str(total_) + " bytes");
+    index.ids_.Reserve(count_);
+    if (options.keep_floats) index.floats_.reserve(count_ * dim);
   }
-  index.next_seq_ = next_seq;
+  index.next_seq_ = next_seq_;
   index.trained_size_ = trained_size;
   index.trained_distance_ = trained_distance;
   index.added_distance_sum_ = added_sum;
   index.added_since_training_ = added_since;
-  // 4. Items, each checked: a unique id, a sequence below next, a list in range, a valid scale,
-  //    unit-length floats. Stored as saved, so a round trip is bit-exact.
-  index.ids_.Reserve(count);
-  std::unordered_set<uint64_t> seqs;
-  std::vector<int8_t> code(dim);
-  std::vector<float> row(options.keep_floats ? dim : 0);
-  for (uint64_t i = 0; i < count; ++i) {
-    ItemId id;
-    if (Status read = r.Id(i, &id); !read.ok()) return read;
-    uint64_t seq = 0;
-    uint32_t list = 0;
-    float scale = 0;
-    if (!r.Value(&seq) || !r.Value(&list) || !r.Value(&scale) || !r.Bytes(code.data(), dim) ||
-        !r.Bytes(row.data(), row.size() * 4))
-      return Corrupt("items end early");
-    if (Status valid = index.CheckNewIds({id}); !valid.ok()) return Corrupt(valid.message());
-    if (seq >= next_seq || !seqs.insert(seq).second)
-      return Corrupt("item " + Str(i) + " has an invalid insertion sequence");
-    if (list >= index.lists_.size())
-      return Corrupt("item " + Str(i) + " is in list " + Str(list) + " of " +
-                     Str(index.lists_.size()));
-    if (!std::isfinite(scale) || scale < 0)
-      return Corrupt("item " + Str(i) + " has an invalid scale");
-    if (options.keep_floats) {
-      double norm_sq = 0;
-      for (float x : row) norm_sq += double(x) * x;
-      if (!(std::fabs(norm_sq - 1.0) < 1e-3))
-        return Corrupt("vector " + Str(i) + " is not unit length");
-      index.floats_.insert(index.floats_.end(), row.begin(), row.end());
-    }
-    const uint32_t item = uint32_t(index.size());
-    index.ids_.Append(id);
-    index.seqs_.push_back(uint32_t(seq));  // below next_seq, itself below 2^32
-    index.list_of_.push_back(list);
-    index.place_of_.push_back(0);
-    index.Place(item, list, code.data(), scale);
+  stage_ = lists_ > 0 ? Stage::kCentroids : count_ > 0 ? Stage::kItems : Stage::kChecksum;
+  return kHeaderSize;
+}
+
+// An item, checked: a unique id, a sequence below next, a list in range, a valid scale,
+// unit-length floats. Stored as saved, so a round trip is bit-exact.
+Result<size_t> IvfIndex::Loader::ReadItem(const uint8_t* p, size_t n) {
+  IvfIndex& index = *index_;
+  const size_t dim = index.dim_;
+  const bool keep_floats = index.options_.keep_floats;
+  const uint64_t i = done_;
+  if (n >= 5 && p[0] == kStringIdKind) {
+    uint32_t length = 0;
+    std::memcpy(&length, p + 1, 4);
+    if (length > kMaxRecordBytes)
+      return Corrupt("id " + Str(i) + " is " + Str(length) + " bytes long");
   }
-  if (r.left() != 0) return Corrupt(Str(r.left()) + " bytes follow the last item");
-  for (List& l : index.lists_) {  // no spare room: a loaded index holds what it needs
+  const size_t id_bytes = IdRecordBytes(p, n);
+  const size_t bytes = id_bytes + 8 + 4 + 4 + dim + (keep_floats ? 4 * dim : 0);
+  if (id_bytes == 0 || n < bytes) return size_t(0);
+  Reader r(p, bytes);
+  ItemId id;
+  if (Status read = r.Id(i, &id); !read.ok()) return read;
+  uint64_t seq = 0;
+  uint32_t list = 0;
+  float scale = 0;
+  r.Value(&seq), r.Value(&list), r.Value(&scale);
+  const int8_t* code = reinterpret_cast<const int8_t*>(r.Take(dim));
+  if (Status valid = index.CheckNewIds({id}); !valid.ok()) return Corrupt(valid.message());
+  if (seq >= next_seq_ || !seqs_.insert(seq).second)
+    return Corrupt("item " + Str(i) + " has an invalid insertion sequence");
+  if (list >= index.lists_.size())
+    return Corrupt("item " + Str(i) + " is in list " + Str(list) + " of " +
+                   Str(index.lists_.size()));
+  if (!std::isfinite(scale) || scale < 0)
+    return Corrupt("item " + Str(i) + " has an invalid scale");
+  if (keep_floats) {
+    const size_t at = index.floats_.size();
+    index.floats_.resize(at + dim);
+    r.Bytes(&index.floats_[at], dim * 4);
+    double norm_sq = 0;
+    for (size_t j = 0; j < dim; ++j)
+      norm_sq += double(index.floats_[at + j]) * index.floats_[at + j];
+    if (!(std::fabs(norm_sq - 1.0) < 1e-3)) {
+      index.floats_.resize(at);
+      return Corrupt("vector " + Str(i) + " is not unit length");
+    }
+  }
+  const uint32_t item = uint32_t(index.size());
+  index.ids_.Append(id);
+  index.seqs_.push_back(uint32_t(seq));  // below next_seq, itself below 2^32
+  index.list_of_.push_back(list);
+  index.place_of_.push_back(0);
+  index.Place(item, list, code, scale);
+  if (++done_ == count_) stage_ = Stage::kChecksum;
+  return bytes;
+}
+
+Result<IvfIndex> IvfIndex::Loader::Finish() {
+  if (!failed_.ok()) return failed_;
+  if (stage_ == Stage::kDone && !index_)
+    return Corrupt("this loader has already returned its index");
+  switch (stage_) {
+    case Stage::kHeader:
+      return Corrupt("it ends inside its header, after " + Str(in_.pending()) + " bytes");
+    case Stage::kCentroids:
+    case Stage::kGroupCentroids:
+    case Stage::kGroupOfList:
+      return Corrupt("it ends inside its centroids");
+    case Stage::kItems:
+      return Corrupt("it ends after " + Str(done_) + " of " + Str(count_) + " items");
+    case Stage::kChecksum:
+      return Corrupt("it ends before its checksum");
+    case Stage::kDone:
+      break;
+  }
+  in_.Release();
+  std::unordered_set<uint64_t>().swap(seqs_);
+  for (List& l : index_->lists_) {  // no spare room: a loaded index holds what it needs
     l.codes.shrink_to_fit();
     l.scales.shrink_to_fit();
     l.items.shrink_to_fit();
   }
+  IvfIndex index = std::move(*index_);
+  index_.reset();
   return index;
 }
 

@@ -140,6 +140,7 @@ void IvfIndex::TruncateTo(size_t count) {
 }
 
 Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_t num_floats) {
+  ++changes_;
   const size_t n = ids.size();
   size_t expected = 0;
   if (!CheckedProduct(n, dim_, &expected) || num_floats != expected)
@@ -230,6 +231,7 @@ void IvfIndex::VectorOf(uint32_t item, float* out) const {
 }
 
 Status IvfIndex::Train() {
+  ++changes_;
   if (size() == 0) return Status(ErrorCode::kEmptyIndex, "the index is empty");
   return Retrain(ListsFor(size()));
 }
@@ -296,6 +298,7 @@ Status IvfIndex::Retrain(size_t lists) {
 }
 
 Status IvfIndex::Remove(const std::vector<ItemId>& ids) {
+  ++changes_;
   for (const ItemId& id : ids) {
     if (!Contains(id)) return UnknownId(id);
   }
@@ -317,6 +320,7 @@ Result<std::vector<float>> IvfIndex::Get(const ItemId& id) const {
 void IvfIndex::Clear() {
   IvfIndex empty(dim_, options_);
   empty.lists_.resize(1);
+  empty.changes_ = changes_ + 1;
   *this = std::move(empty);
 }
 

@@ -19,6 +19,7 @@
 #include "embedding_index.h"  // Hits
 #include "id_table.h"
 #include "item_id.h"
+#include "save_cursor.h"
 #include "status.h"
 
 namespace clipscope {
@@ -97,6 +98,11 @@ class IvfIndex {
 
   std::vector<uint8_t> Serialize() const;  // ivf_format.cpp
   static Result<IvfIndex> Deserialize(const uint8_t* bytes, size_t size);
+  // The same bytes in pieces of bounded size; the cursor fails if the index changes before it
+  // is done, and must not outlive the index.
+  SaveCursor BeginSave() const;
+  // Reads the format from pieces as they arrive (index_loaders.h).
+  class Loader;
 
  private:
   struct List {
@@ -139,6 +145,7 @@ class IvfIndex {
   double trained_distance_ = 0;    // mean 1 - cos to the centroid at training
   double added_distance_sum_ = 0;  // over vectors added since
   size_t added_since_training_ = 0;
+  uint64_t changes_ = 0;  // every call that changes the index adds one (a save checks it)
 };
 
 }  // namespace clipscope

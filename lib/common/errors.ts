@@ -59,6 +59,10 @@ export class UnsupportedVersionError extends ClipscopeError {
 export class DeletedError extends ClipscopeError {
   override readonly name = 'DeletedError';
 }
+/** An index was changed (or deleted) while a save of it in pieces was running; the save goes on. */
+export class BusyError extends ClipscopeError {
+  override readonly name = 'BusyError';
+}
 /** WebAssembly memory (at most 4 GB) could not hold what an operation needed; the message says how much. */
 export class OutOfMemoryError extends ClipscopeError {
   override readonly name = 'OutOfMemoryError';

@@ -1,6 +1,7 @@
 // The approximate index: an inverted file in the core (src/ivf_index.h) for collections too
 // large to scan whole on every query — a million photos in one tab.
 import { check } from '../common/errors.js';
+import { loadPieces, type LoadPiecesOptions, type PieceSource } from './saved-pieces.js';
 import { describeType, integerAtLeast, integerInRange, invalid, toFloat32 } from '../common/validate.js';
 import { core, init } from '../wasm/core.js';
 import type { RawIvfIndex } from '../wasm/raw-module.js';
@@ -84,6 +85,16 @@ export class ApproximateIndex extends StoredVectors<RawIvfIndex> {
     return new ApproximateIndex(check(core().deserializeIvfIndex(bytes)).index);
   }
 
+  /**
+   * Restores an index from its saved format read in pieces (as `EmbeddingIndex.loadFrom`): a
+   * `ReadableStream`, a `Blob`/`File`, or an (async) iterable of Uint8Array.
+   */
+  static async loadFrom(source: PieceSource, options: LoadPiecesOptions = {}): Promise<ApproximateIndex> {
+    await init();
+    const module = core();
+    return new ApproximateIndex(await loadPieces((total) => new module.IvfLoader(total), source, options));
+  }
+
   /** Needs the core loaded (`await init()`); `ApproximateIndex.create` does that for you. */
   constructor(dim: number, options?: ApproximateIndexOptions);
   /** @internal */
@@ -114,7 +125,7 @@ export class ApproximateIndex extends StoredVectors<RawIvfIndex> {
 
   /** Trains the lists on the stored vectors now and redistributes them. */
   train(): void {
-    check(this.raw.train());
+    check(this.rawToChange.train());
   }
 
   /**
@@ -168,7 +179,7 @@ export class ApproximateIndex extends StoredVectors<RawIvfIndex> {
   }
 
   clear(): void {
-    this.raw.clear();
+    this.rawToChange.clear();
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../clustering/clustering.js';
 import { core, init } from '../wasm/core.js';
 import { check } from '../common/errors.js';
+import { loadPieces, type LoadPiecesOptions, type PieceSource } from './saved-pieces.js';
 import type { RawIds, RawIndex, RawRows } from '../wasm/raw-module.js';
 import { describeType, integerAtLeast, invalid, toFloat32 } from '../common/validate.js';
 import {
@@ -116,6 +117,18 @@ export class EmbeddingIndex extends StoredVectors<RawIndex> {
       invalid('saved index must be a Uint8Array');
     }
     return new EmbeddingIndex(check(core().deserializeIndex(bytes)).index);
+  }
+
+  /**
+   * Restores an index from its saved format read in pieces (`saveTo`, `saveInPieces`, or a file
+   * written by `save()`): a `ReadableStream`, a `Blob`/`File`, or an (async) iterable of
+   * Uint8Array such as a Node file stream. No buffer holds more than one piece. Throws
+   * `CorruptDataError` saying where the data ends or what is wrong.
+   */
+  static async loadFrom(source: PieceSource, options: LoadPiecesOptions = {}): Promise<EmbeddingIndex> {
+    await init();
+    const module = core();
+    return new EmbeddingIndex(await loadPieces((total) => new module.IndexLoader(total), source, options));
   }
 
   /** Needs the core loaded (`await init()`); `EmbeddingIndex.create` does that for you. */
@@ -238,6 +251,6 @@ export class EmbeddingIndex extends StoredVectors<RawIndex> {
 
   /** Removes every vector and returns their memory. */
   clear(): void {
-    this.raw.clear();
+    this.rawToChange.clear();
   }
 }

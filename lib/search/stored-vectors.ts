@@ -1,8 +1,9 @@
 // What the exact and the approximate index share: ids, search options and results, and the
 // methods that add, remove and read stored vectors the same way through either core handle.
-import { check } from '../common/errors.js';
-import { checkId, describeType, invalid, toFloat32 } from '../common/validate.js';
-import type { RawError, RawHits, RawIds } from '../wasm/raw-module.js';
+import { BusyError, check } from '../common/errors.js';
+import { checkId, describeType, integerInRange, invalid, toFloat32 } from '../common/validate.js';
+import { DEFAULT_PIECE_BYTES, MAX_PIECE_BYTES, type SavePiecesOptions } from './saved-pieces.js';
+import type { RawError, RawHits, RawIds, RawSaveCursor } from '../wasm/raw-module.js';
 import { WasmObject } from '../wasm/wasm-object.js';
 
 /** A caller-chosen item id. `1` and `'1'` are different ids. */
@@ -53,12 +54,71 @@ interface RawStoredVectors {
   get(id: number | string): { vector: Float32Array } | RawError;
   contains(id: number | string): boolean | RawError;
   nearDuplicates(threshold: number): { groups: Id[][] } | RawError;
+  beginSave(): RawSaveCursor;
   delete(): void;
   isDeleted(): boolean;
 }
 
 /** Base of `EmbeddingIndex` and `ApproximateIndex`. */
 export abstract class StoredVectors<Raw extends RawStoredVectors> extends WasmObject<Raw> {
+  #saving = 0;
+
+  /** The core handle, for a change: refused while a save in pieces is running. */
+  protected get rawToChange(): Raw {
+    if (this.#saving > 0) throw new BusyError('the index is being saved; change it once the save has finished');
+    return this.raw;
+  }
+
+  /** Frees the WebAssembly memory now (refused while a save in pieces is running). */
+  override delete(): void {
+    if (this.#saving > 0) throw new BusyError('the index is being saved; delete it once the save has finished');
+    super.delete();
+  }
+
+  /**
+   * Hands the saved format (the bytes of `save()`) to `write` piece by piece, awaiting each:
+   * no buffer holds more than one piece (`pieceBytes`, default 16 MiB). Until it ends, searches
+   * work and changes throw `BusyError`. If `write` or the signal stops it, nothing else happens:
+   * where the pieces went is the caller's to discard.
+   */
+  async saveInPieces(write: (piece: Uint8Array) => unknown, options: SavePiecesOptions = {}): Promise<void> {
+    if (typeof write !== 'function') invalid(`write must be a function, got ${describeType(write)}`);
+    const pieceBytes = integerInRange(options.pieceBytes ?? DEFAULT_PIECE_BYTES, 1, MAX_PIECE_BYTES, 'pieceBytes');
+    options.signal?.throwIfAborted();
+    const cursor = this.raw.beginSave();
+    this.#saving++;
+    try {
+      while (!cursor.done()) {
+        await write(check(cursor.next(pieceBytes)));
+        options.signal?.throwIfAborted();
+      }
+    } finally {
+      this.#saving--;
+      cursor.delete();
+    }
+  }
+
+  /**
+   * Writes the saved format to a `WritableStream` (a file from the File System Access API, an
+   * upload, Node's `Writable.toWeb(fs.createWriteStream(path))`) piece by piece, then closes
+   * it; on failure it aborts the stream. `EmbeddingIndex.loadFrom` / `ApproximateIndex.loadFrom`
+   * (or `loadIndexFrom`) read it back.
+   */
+  async saveTo(stream: WritableStream<Uint8Array>, options: SavePiecesOptions = {}): Promise<void> {
+    if (typeof WritableStream === 'undefined' || !(stream instanceof WritableStream))
+      invalid(`stream must be a WritableStream, got ${describeType(stream)}`);
+    const writer = stream.getWriter();
+    try {
+      await this.saveInPieces((piece) => writer.write(piece), options);
+      await writer.close();
+    } catch (error) {
+      await writer.abort(error).catch(() => undefined);
+      throw error;
+    } finally {
+      writer.releaseLock();
+    }
+  }
+
   /** Adds one vector (dim numbers). Throws `DuplicateIdError` if the id is stored. */
   add(id: Id, vector: ArrayLike<number>): void {
     this.addMany([id], toFloat32(vector, 'vector'));
@@ -70,12 +130,12 @@ export abstract class StoredVectors<Raw extends RawStoredVectors> extends WasmOb
    */
   addMany(ids: readonly Id[], vectors: ArrayLike<number>): void {
     if (!Array.isArray(ids)) invalid(`ids must be an array, got ${describeType(ids)}`);
-    check(this.raw.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
+    check(this.rawToChange.add(toRawIds(ids), toFloat32(vectors, 'vectors')));
   }
 
   /** Removes ids, all or none: throws `UnknownIdError` and removes nothing if one is unknown. */
   remove(ids: Id | readonly Id[]): void {
-    check(this.raw.remove(toRawIds(Array.isArray(ids) ? ids : [ids as Id])));
+    check(this.rawToChange.remove(toRawIds(Array.isArray(ids) ? ids : [ids as Id])));
   }
 
   /** Whether the id is stored. */

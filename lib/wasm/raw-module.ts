@@ -10,6 +10,20 @@ export interface RawHits {
   perQuery: number;
 }
 
+/** A save in pieces (bindings/saved_pieces.h): each `next` is the next bounded piece. */
+export interface RawSaveCursor {
+  next(maxBytes: number): Uint8Array | RawError;
+  done(): boolean;
+  delete(): void;
+}
+
+/** A load from pieces: `feed` each as it is read, then `finish` makes the index. */
+export interface RawLoader<Index> {
+  feed(bytes: Uint8Array): RawError | undefined;
+  finish(): { index: Index } | RawError;
+  delete(): void;
+}
+
 export interface RawIndex {
   add(ids: Array<number | string> | Float64Array, vectors: Float32Array): RawError | undefined;
   remove(ids: Array<number | string> | Float64Array): RawError | undefined;
@@ -22,6 +36,7 @@ export interface RawIndex {
     batch: boolean,
   ): RawHits | RawError;
   serialize(): Uint8Array | RawError;
+  beginSave(): RawSaveCursor;
   rows(ids: RawIds | undefined): ({ vectors: Float32Array } & WithIds) | RawError;
   nearDuplicates(threshold: number): { groups: Array<Array<number | string>> } | RawError;
   size(): number;
@@ -59,6 +74,7 @@ export interface RawIvfIndex {
     filter: Array<number | string> | undefined,
   ): RawHits | RawError;
   serialize(): Uint8Array | RawError;
+  beginSave(): RawSaveCursor;
   info(): RawIvfInfo;
   listRows(list: number): ({ vectors: Float32Array } & WithIds) | RawError;
   centroids(): Float32Array;
@@ -160,6 +176,8 @@ export interface RawModule {
     seed: number,
   ): { index: RawIvfIndex } | RawError;
   deserializeIvfIndex(bytes: Uint8Array): { index: RawIvfIndex } | RawError;
+  IndexLoader: new (totalBytes: number) => RawLoader<RawIndex>;
+  IvfLoader: new (totalBytes: number) => RawLoader<RawIvfIndex>;
   kernelName(): string;
   kmeans(rows: RawRows, k: number, options: RawKMeansOptions): (RawKMeans & Partial<WithIds>) | RawError;
   silhouette(

@@ -1,6 +1,7 @@
 // Saving an index in every engine: IndexedDB and OPFS across a reload where the engine has them
 // (a typed error naming what is missing where it has not), the automatic choice between them,
-// and damaged stored bytes (a clear error; the stored copy is not lost).
+// damaged stored bytes (a clear error; the stored copy is not lost), either kind of index, and a
+// save interrupted by closing the page half-way (the previous copy stays loadable).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveRepository } from '../../scripts/static-server.mjs';
 import { ENGINES, launchEngine, type EngineBrowser, type EnginePage } from './engines/index.js';
@@ -120,6 +121,94 @@ describe.each(ENGINES)('persistence in %s', (engine) => {
     expect(result).toHaveLength(2);
     expect(result[0]).toMatch(/^CorruptDataError: /);
     expect(result[1]).toBe(result[0]);
+  });
+
+  // Saves a small index, then starts saving a 41 MB one (three pieces): its first piece is
+  // stored, the write of its second never finishes, and the page reloads: a tab closed mid-save.
+  async function interruptedSave(where: 'ToIndexedDB' | 'ToOpfs'): Promise<void> {
+    await saveTen(where);
+    await page.evaluate(async (where) => {
+      const { clipscope } = window as any;
+      const big = await clipscope.EmbeddingIndex.create(512);
+      const n = 20_000;
+      const vectors = new Float32Array(n * 512);
+      for (let i = 0; i < vectors.length; i++) vectors[i] = Math.sin(i * 0.37) + (i % 512 === 0 ? 2 : 0);
+      big.addMany(
+        Array.from({ length: n }, (_, i) => `big-${i}`),
+        vectors,
+      );
+      // The second piece's write never finishes: as if the tab closed while it was written.
+      const target: any =
+        where === 'ToOpfs' ? (globalThis as any).FileSystemWritableFileStream.prototype : IDBObjectStore.prototype;
+      const method = where === 'ToOpfs' ? 'write' : 'put';
+      const original = target[method];
+      let calls = 0;
+      let reached!: () => void;
+      const hung = new Promise<void>((resolve) => (reached = resolve));
+      target[method] = function (this: unknown, ...args: unknown[]) {
+        if (++calls < 2) return original.apply(this, args);
+        reached();
+        return where === 'ToOpfs' ? new Promise(() => undefined) : {}; // a request that never ends
+      };
+      void clipscope[`saveIndex${where}`](big, 'photos');
+      await hung;
+    }, where);
+    await reload();
+  }
+
+  it('keeps the previous IndexedDB copy when a save is interrupted', async () => {
+    await interruptedSave('ToIndexedDB');
+    const loaded = await loadBack('FromIndexedDB');
+    expect(loaded.ids).toHaveLength(5);
+    expect(loaded.ids.every((id: string) => id.startsWith('item-'))).toBe(true);
+    // The next save succeeds and drops the interrupted pieces.
+    await saveTen('ToIndexedDB');
+    const keys = await page.evaluate(async () => {
+      const db: IDBDatabase = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('clipscope');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const all: IDBValidKey[] = await new Promise((resolve) => {
+        const r = db.transaction('indexes').objectStore('indexes').getAllKeys();
+        r.onsuccess = () => resolve(r.result);
+      });
+      db.close();
+      return all.map(String).filter((k) => k.startsWith('photos'));
+    });
+    expect(keys).toHaveLength(2); // the manifest and the one piece of ten vectors
+  });
+
+  it('keeps the previous OPFS file when a save is interrupted', async () => {
+    if (!hasOpfs) return;
+    await interruptedSave('ToOpfs');
+    const loaded = await loadBack('FromOpfs');
+    expect(loaded.ids.every((id: string) => id.startsWith('item-'))).toBe(true);
+    expect(loaded.ids).toHaveLength(5);
+  });
+
+  it('saves and loads an approximate index, and says which kind it loaded', async () => {
+    const result = await page.evaluate(async () => {
+      const { clipscope } = window as any;
+      const approx = await clipscope.ApproximateIndex.create(8, { exactScores: true });
+      approx.addMany(
+        Array.from({ length: 50 }, (_, i) => i),
+        Float32Array.from({ length: 400 }, (_, i) => Math.cos(i * 0.9)),
+      );
+      const before = approx.search([1, 0, 0, 0, 0, 0, 0, 1], 5);
+      await clipscope.saveIndexLocally(approx, 'approximate');
+      approx.delete();
+      const loaded = await clipscope.loadIndexLocally('approximate');
+      const after = loaded.search([1, 0, 0, 0, 0, 0, 0, 1], 5);
+      const out = {
+        kind: loaded instanceof clipscope.ApproximateIndex,
+        same: JSON.stringify(before) === JSON.stringify(after),
+        size: loaded.size,
+      };
+      loaded.delete();
+      return out;
+    });
+    expect(result).toEqual({ kind: true, same: true, size: 50 });
   });
 
   it('has OPFS in every engine but WebKitGTK', () => {

@@ -1,14 +1,16 @@
-// Feeds arbitrary bytes to the approximate index loader. A loaded index must be usable:
-// searchable, re-savable to the same bytes (but the checksum, which fuzz builds do not check),
-// and able to take one more vector and lose one.
+// Feeds arbitrary bytes, whole and in pieces, to the approximate index loader. A loaded index must
+// be usable: searchable, re-savable to the same bytes (but the checksum, which fuzz builds do not
+// check), and able to take one more vector and lose one.
 #include <cstdlib>
 #include <cstring>
 
 #include "ivf_index.h"
+#include "piece_loading.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using clipscope::IvfIndex;
   clipscope::Result<IvfIndex> loaded = IvfIndex::Deserialize(data, size);
+  CheckPieceLoadingAgrees(data, size, loaded);
   if (!loaded.ok()) return 0;
   IvfIndex& index = loaded.value();
   std::vector<uint8_t> again = index.Serialize();

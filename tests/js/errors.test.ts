@@ -12,6 +12,7 @@ const classes = Object.entries(errors).filter(
 describe('errors', () => {
   it('are all exported from the package, one class per kind, each with its code from its name', () => {
     expect(classes.map(([name]) => name).sort()).toEqual([
+      'BusyError',
       'ClipscopeError',
       'CorruptDataError',
       'DecodeError',

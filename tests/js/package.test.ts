@@ -15,8 +15,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 // Size budget of what every page downloads before a model: the WASM core, its glue and the API
 // (with the search vocabulary); the command line and Node's decoder never reach a page. The
 // approximate index (inverted file, its format, near duplicates, the faiss export) took the
-// core from 250 KB to 275 KB and the API from 54 KB to 55 KB.
-const BUDGET_GZIP_BYTES = { 'wasm/clipscope-core.wasm': 285_000, 'wasm/clipscope-core.mjs': 20_000, '**/*.js': 57_000 };
+// core from 250 KB to 275 KB and the API from 54 KB to 55 KB; saving and loading in pieces
+// added 11 KB to the core and 3 KB to the API.
+const BUDGET_GZIP_BYTES = { 'wasm/clipscope-core.wasm': 295_000, 'wasm/clipscope-core.mjs': 20_000, '**/*.js': 59_000 };
 const NODE_ONLY = (file: string) => file.startsWith('cli/') || file === 'images/node-decode.js';
 
 describe('size budget', () => {
