@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
 # sections of bench/RESULTS.md.
-# Usage: npm run bench [-- index|approximate|kmeans|near-duplicates|layout|demo-scale|preprocess|pipeline|engines [options]]
+# Usage: npm run bench [-- index|approximate|kmeans|kmeans-scale|near-duplicates|layout|demo-scale|preprocess|pipeline|engines [options]]
 #        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md: checks the harness)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +33,7 @@ case "$which" in
   index) run index-search "$@" ;;
   approximate) run approximate "$@" ;;
   kmeans) run kmeans "$@" ;;
+  kmeans-scale) run kmeans-scale "$@" ;;
   preprocess) run preprocess "$@" ;;
   near-duplicates) run near-duplicates "$@" ;;
   layout) run layout "$@" ;;
@@ -48,10 +49,11 @@ case "$which" in
     node bench/index-search.mjs --sizes 500 --queries 5 --runs 1 --out "$out"
     node bench/approximate.mjs --sizes 3000 --queries 5 --runs 1 --hnsw-size 3000 --out "$out"
     node bench/kmeans.mjs --sizes 600 --ks 4 --runs 1 --out "$out"
+    node bench/kmeans-scale.mjs --sizes 3000 --k 300 --runs 1 --out "$out"
     node bench/near-duplicates.mjs --sizes 300,600 --exact-limit 300 --runs 1 --out "$out"
     node bench/layout.mjs --size 300 --large 400 --runs 1 --out "$out"
     node bench/preprocess.mjs --sizes 64x48 --runs 1 --out "$out"
     node bench/clip-pipeline.mjs --images 4 --runs 1 --batch 2 --models-dir build/models --model clip-tiny --out "$out"
     node bench/chart.mjs --results "$out" --out "${out%.md}.svg" ;;
-  *) echo "unknown benchmark '$which': use index, approximate, kmeans, near-duplicates, layout, demo-scale, preprocess, pipeline, engines or smoke" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$which': use index, approximate, kmeans, kmeans-scale, near-duplicates, layout, demo-scale, preprocess, pipeline, engines or smoke" >&2; exit 2 ;;
 esac

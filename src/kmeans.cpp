@@ -4,8 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <string>
 
+#include "centroid_groups.h"
 #include "random.h"
 #include "simd.h"
 #include "size_limits.h"
@@ -15,23 +17,63 @@ namespace {
 
 std::string Str(size_t n) { return std::to_string(n); }
 
+// Mini-batch steps between two groupings of the centroids (centroid_groups.h).
+constexpr uint64_t kRegroupEvery = 20;
+// Lloyd steps after the batches when assigning through centroid groups (at most, Refine below),
+// on this many points per centroid.
+constexpr int kRefinePasses = 10;
+constexpr size_t kRefinePointsPerCentroid = 100;
+
+// Per-row work of the loops that run once per call over every row. A WebAssembly engine runs
+// a long call with the code of its baseline compiler to the end (there is no on-stack
+// replacement); these small functions are called once per row, so they are optimised after a
+// few rows. Kept out of line for that reason.
+#define CLIPSCOPE_PER_ROW __attribute__((noinline))
+
+CLIPSCOPE_PER_ROW void AddRow(double* sum, const float* row, size_t d) {
+  for (size_t j = 0; j < d; ++j) sum[j] += row[j];
+}
+
+CLIPSCOPE_PER_ROW void AddSquaredDeviation(double* m2, const float* row, const double* mean,
+                                           size_t d) {
+  for (size_t j = 0; j < d; ++j) m2[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
+}
+
+CLIPSCOPE_PER_ROW float RowDot(const float* a, const float* b, size_t d) {
+  return simd::Dot(a, b, d);
+}
+
+CLIPSCOPE_PER_ROW float RowSquaredDistance(const float* a, const float* b, size_t d) {
+  return simd::SquaredDistance(a, b, d);
+}
+
+CLIPSCOPE_PER_ROW double RowNormSquared(const float* row, size_t d) {
+  double norm = 0;
+  for (size_t j = 0; j < d; ++j) norm += double(row[j]) * row[j];
+  return norm;
+}
+
+// The index of the first non-finite value of the row, or d.
+CLIPSCOPE_PER_ROW size_t FirstNonFinite(const float* row, size_t d) {
+  for (size_t j = 0; j < d; ++j) {
+    if (!std::isfinite(row[j])) return j;
+  }
+  return d;
+}
+
 // Squared norm of every row, with the same kernel as the dot products it is combined with.
 std::vector<float> RowNorms(const float* x, size_t n, size_t d) {
   std::vector<float> norms(n);
-  for (size_t i = 0; i < n; ++i) norms[i] = simd::Dot(x + i * d, x + i * d, d);
+  for (size_t i = 0; i < n; ++i) norms[i] = RowDot(x + i * d, x + i * d, d);
   return norms;
 }
 
 // scikit-learn's tolerance scale: the mean over features of the per-feature variance.
 double MeanVariance(const float* x, size_t n, size_t d) {
   std::vector<double> mean(d, 0.0), m2(d, 0.0);
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < d; ++j) mean[j] += x[i * d + j];
-  }
+  for (size_t i = 0; i < n; ++i) AddRow(mean.data(), x + i * d, d);
   for (double& m : mean) m /= double(n);
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < d; ++j) m2[j] += (x[i * d + j] - mean[j]) * (x[i * d + j] - mean[j]);
-  }
+  for (size_t i = 0; i < n; ++i) AddSquaredDeviation(m2.data(), x + i * d, mean.data(), d);
   double total = 0;
   for (double v : m2) total += v / double(n);
   return total / double(d);
@@ -49,8 +91,8 @@ double Inertia(const float* x, size_t n, size_t d, const float* c, const int32_t
   double sum = 0;
   for (size_t i = 0; i < n; ++i) {
     const float* centre = c + size_t(labels[i]) * d;
-    sum += metric == Metric::kEuclidean ? double(simd::SquaredDistance(x + i * d, centre, d))
-                                        : 1.0 - double(simd::Dot(x + i * d, centre, d));
+    sum += metric == Metric::kEuclidean ? double(RowSquaredDistance(x + i * d, centre, d))
+                                        : 1.0 - double(RowDot(x + i * d, centre, d));
   }
   return sum;
 }
@@ -196,7 +238,7 @@ KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<flo
       for (size_t i = start; i < start + m; ++i) {
         const size_t c = labels[i];
         ++counts[c];
-        for (size_t j = 0; j < d; ++j) sums[c * d + j] += x[i * d + j];
+        AddRow(&sums[c * d], x + i * d, d);
       }
     }
     RelocateEmptyClusters(x, d, k, distances, labels, &sums, &counts);
@@ -230,11 +272,57 @@ KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<flo
   return result;
 }
 
+// With many centroids a batch holds about one point per centroid, and the batches stop before
+// the centres settle: Lloyd steps through the centroid groups on kRefinePointsPerCentroid
+// distinct random points per centroid (all the points when that is more than half of them)
+// settle them at the cost of a fraction of a pass over a million points.
+void Refine(const float* x, size_t n, size_t d, size_t k, const KMeansOptions& options, double tol,
+            Random& rng, const std::vector<float>& x_norms, std::vector<float>* centres) {
+  std::vector<float> sample, sample_norms;
+  const float* rows = x;
+  const float* norms = x_norms.data();
+  size_t m = n;
+  if (kRefinePointsPerCentroid * k <= n / 2) {
+    m = kRefinePointsPerCentroid * k;
+    sample = RandomInit(x, n, d, m, rng);
+    sample_norms = RowNorms(sample.data(), m, d);
+    rows = sample.data(), norms = sample_norms.data();
+  }
+  std::vector<int32_t> labels(m), old_labels;
+  std::vector<float> distances(m);
+  for (int pass = 0; pass < kRefinePasses; ++pass) {
+    CentroidGroups(centres->data(), k, d, options.metric, options.seed + uint64_t(pass))
+        .Assign(rows, m, norms, labels.data(), distances.data());
+    if (labels == old_labels) return;  // a Lloyd fixed point
+    old_labels = labels;
+    std::vector<double> sums(k * d, 0.0);
+    std::vector<size_t> counts(k, 0);
+    for (size_t i = 0; i < m; ++i) {
+      const size_t c = size_t(labels[i]);
+      ++counts[c];
+      AddRow(&sums[c * d], rows + i * d, d);
+    }
+    RelocateEmptyClusters(rows, d, k, distances, labels, &sums, &counts);
+    double shift = 0;
+    std::vector<float> updated(d);
+    for (size_t c = 0; c < k; ++c) {
+      float* centre = &(*centres)[c * d];
+      for (size_t j = 0; j < d; ++j) updated[j] = float(sums[c * d + j] / double(counts[c]));
+      if (options.metric == Metric::kCosine) NormalizeRow(updated.data(), d);
+      shift += SquaredDistance(centre, updated.data(), d);
+      std::copy(updated.begin(), updated.end(), centre);
+    }
+    if (shift <= tol) return;
+  }
+}
+
 // Mini-batch k-means (Sculley 2010, as scikit-learn's MiniBatchKMeans without reassignment):
 // 1. each step draws `batch` points at random and assigns them, 2. every centre moves to the
 // running mean of all points ever assigned to it, 3. stop after max_iter passes' worth of
 // steps, or when the smoothed batch inertia has not improved for 10 steps, or when the centres
-// moved less than tol; 4. assign every point once with the final centres.
+// moved less than tol; 4. assign every point once with the final centres. From k = 256 on,
+// points are assigned through centroid groups (centroid_groups.h): what makes k = 1,000 at a
+// million points take seconds per pass instead of minutes.
 KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector<float> centres,
                        const KMeansOptions& options, double tol, Random& rng,
                        const std::vector<float>& x_norms) {
@@ -248,10 +336,24 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
   const double alpha = std::min(1.0, 2.0 * double(batch) / double(n + 1));
   double smoothed = -1, best = std::numeric_limits<double>::infinity();
   int no_improvement = 0;
+  const bool grouped = UsesCentroidGroups(k);
+  std::vector<float> batch_norms(grouped ? batch : 0);
+  std::optional<CentroidGroups> groups;
   for (uint64_t step = 0; step < steps; ++step) {
     for (size_t b = 0; b < batch; ++b) std::copy_n(x + rng.Below(n) * d, d, &batch_x[b * d]);
-    AssignNearest(batch_x.data(), batch, centres.data(), k, d, options.metric, labels.data(),
-                  distances.data());
+    if (grouped) {
+      // Regrouped now and then (the centres drift), refreshed every step.
+      if (step % kRegroupEvery == 0)
+        groups.emplace(centres.data(), k, d, options.metric, options.seed + step);
+      else
+        groups->Update(centres.data());
+      for (size_t b = 0; b < batch; ++b)
+        batch_norms[b] = RowDot(&batch_x[b * d], &batch_x[b * d], d);
+      groups->Assign(batch_x.data(), batch, batch_norms.data(), labels.data(), distances.data());
+    } else {
+      AssignNearest(batch_x.data(), batch, centres.data(), k, d, options.metric, labels.data(),
+                    distances.data());
+    }
     std::fill(sums.begin(), sums.end(), 0.0);
     std::fill(batch_counts.begin(), batch_counts.end(), 0);
     double batch_inertia = 0;
@@ -259,7 +361,7 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
       const size_t c = labels[b];
       ++batch_counts[c];
       batch_inertia += distances[b];
-      for (size_t j = 0; j < d; ++j) sums[c * d + j] += batch_x[b * d + j];
+      AddRow(&sums[c * d], &batch_x[b * d], d);
     }
     double shift = 0;
     for (size_t c = 0; c < k; ++c) {
@@ -291,8 +393,14 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
   }
   result.labels.resize(n);
   std::vector<float> all_distances(n);
-  AssignNearest(x, n, centres.data(), k, d, options.metric, result.labels.data(),
-                all_distances.data(), x_norms.data());
+  if (grouped) Refine(x, n, d, k, options, tol, rng, x_norms, &centres);
+  if (grouped) {
+    CentroidGroups(centres.data(), k, d, options.metric, options.seed)
+        .Assign(x, n, x_norms.data(), result.labels.data(), all_distances.data());
+  } else {
+    AssignNearest(x, n, centres.data(), k, d, options.metric, result.labels.data(),
+                  all_distances.data(), x_norms.data());
+  }
   result.inertia = Inertia(x, n, d, centres.data(), result.labels.data(), options.metric);
   result.centroids = std::move(centres);
   return result;
@@ -321,10 +429,10 @@ Status Validate(const float* x, size_t n, size_t d, size_t k, const KMeansOption
                   "initial centroids have " + Str(options.initial_centroids.size()) +
                       " values; expected k x d = " + Str(k) + " x " + Str(d) + " = " + Str(k * d));
   }
-  for (size_t i = 0; i < n * d; ++i) {
-    if (!std::isfinite(x[i])) {
+  for (size_t i = 0; i < n; ++i) {
+    if (const size_t j = FirstNonFinite(x + i * d, d); j < d) {
       return Status(ErrorCode::kNotFinite,
-                    "point " + Str(i / d) + " has a non-finite value at dimension " + Str(i % d));
+                    "point " + Str(i) + " has a non-finite value at dimension " + Str(j));
     }
   }
   for (float v : options.initial_centroids) {
@@ -392,21 +500,26 @@ Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,
                             const KMeansOptions& options) {
   Status valid = Validate(x_in, n, d, k, options);
   if (!valid.ok()) return valid;
-  // Spherical k-means works on unit rows; the caller's data is left untouched.
+  // Spherical k-means works on unit rows; the caller's data is left untouched. Rows that are
+  // unit length already (an index's, or embeddings normalised by the caller) are used as they
+  // are: a million 512-d rows are 2 GB, and a copy would not fit beside them in WASM memory.
   std::vector<float> unit;
   const float* x = x_in;
   if (options.metric == Metric::kCosine) {
-    unit.assign(x_in, x_in + n * d);
+    bool all_unit = true;
     for (size_t i = 0; i < n; ++i) {
-      double norm = 0;
-      for (size_t j = 0; j < d; ++j) norm += double(unit[i * d + j]) * unit[i * d + j];
+      const double norm = RowNormSquared(x_in + i * d, d);
       if (norm == 0) {
         return Status(ErrorCode::kZeroVector,
                       "point " + Str(i) + " is all zeros: it has no direction");
       }
-      NormalizeRow(&unit[i * d], d);
+      all_unit = all_unit && std::fabs(norm - 1.0) <= 1e-6;
     }
-    x = unit.data();
+    if (!all_unit) {
+      unit.assign(x_in, x_in + n * d);
+      for (size_t i = 0; i < n; ++i) NormalizeRow(&unit[i * d], d);
+      x = unit.data();
+    }
   }
   const double tol = options.tol * MeanVariance(x, n, d);
   const std::vector<float> x_norms = RowNorms(x, n, d);  // once for seeding and every iteration
@@ -425,11 +538,14 @@ Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,
     } else if (options.mini_batch && n > 3 * options.mini_batch && n > 3 * k) {
       // Mini-batch starts from full k-means on a random subsample of 3 batches (scikit-learn's
       // init_size): a poor start is costly, since mini-batch steps rarely leave its basin.
-      const size_t sample = std::max(3 * options.mini_batch, 3 * k);
+      // Many centroids need a larger sample to be spread well (ten points each).
+      const size_t sample =
+          std::min(n, std::max(3 * options.mini_batch, (UsesCentroidGroups(k) ? 10 : 3) * k));
       std::vector<float> subset = RandomInit(x, n, d, sample, rng);
       KMeansOptions seeding;
-      seeding.n_init = 3;
-      seeding.max_iter = 20;
+      // With many centroids the sample holds a few points each: a start, not a clustering.
+      seeding.n_init = UsesCentroidGroups(k) ? 1 : 3;
+      seeding.max_iter = UsesCentroidGroups(k) ? 3 : 20;
       seeding.seed = rng.Next();
       seeding.metric = options.metric;
       centres = KMeans(subset.data(), sample, d, k, seeding).value().centroids;

@@ -1,0 +1,188 @@
+#include "centroid_groups.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "simd.h"
+
+namespace clipscope {
+namespace {
+
+constexpr int kGroupingIterations = 5;
+constexpr size_t kRoomFactor = 2;
+// Small groups: the mean of a few centroids still points towards each of them, even when they
+// are nearly orthogonal (the mean of thirty would be too faint to find among the others).
+constexpr size_t kMembersPerGroup = 8;
+// Points assigned together: their group lists are built per block, and a group's centroids
+// stay in cache while every point of the block that probes it is compared with them.
+constexpr size_t kBlock = 512;
+
+}  // namespace
+
+CentroidGroups::CentroidGroups(const float* c, size_t k, size_t d, Metric metric, uint64_t seed)
+    : k_(k), d_(d), metric_(metric) {
+  const size_t groups = std::max<size_t>(1, k / kMembersPerGroup);
+  KMeansOptions options;
+  options.init = KMeansInit::kKMeansPlusPlus;
+  options.max_iter = kGroupingIterations;
+  options.seed = seed;
+  options.metric = metric;
+  // The centroids are valid k-means input (finite; unit rows for cosine): this cannot fail.
+  const KMeansResult grouping = KMeans(c, k, d, groups, options).value();
+  // At most kRoomFactor times the mean group size, so that probing a few groups never means
+  // most of the centroids (k-means on nearly orthogonal centroids puts many in one group): each
+  // centroid goes to its nearest group with room, the closest (centroid, group) pairs first.
+  std::vector<float> scores(k * groups);
+  for (size_t j = 0; j < k; ++j) {
+    for (size_t g = 0; g < groups; ++g) {
+      const float* m = &grouping.centroids[g * d];
+      scores[j * groups + g] = metric == Metric::kEuclidean ? simd::SquaredDistance(c + j * d, m, d)
+                                                            : -simd::Dot(c + j * d, m, d);
+    }
+  }
+  std::vector<uint32_t> pairs(k * groups);
+  std::iota(pairs.begin(), pairs.end(), 0u);
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [&](uint32_t a, uint32_t b) { return scores[a] < scores[b]; });
+  const size_t room = kRoomFactor * ((k + groups - 1) / groups);
+  std::vector<size_t> filled(groups, 0);
+  group_of_.assign(k, -1);
+  for (uint32_t pair : pairs) {
+    const size_t j = pair / groups, g = pair % groups;
+    if (group_of_[j] >= 0 || filled[g] == room) continue;
+    group_of_[j] = int32_t(g);
+    ++filled[g];
+  }
+  start_.assign(groups + 1, 0);
+  for (int32_t g : group_of_) ++start_[size_t(g) + 1];
+  for (size_t g = 0; g < groups; ++g) start_[g + 1] += start_[g];
+  order_.resize(k);
+  std::vector<size_t> next(start_.begin(), start_.end() - 1);
+  for (size_t j = 0; j < k; ++j) order_[next[size_t(group_of_[j])]++] = uint32_t(j);
+  Refresh(c);
+}
+
+void CentroidGroups::Update(const float* c) { Refresh(c); }
+
+void CentroidGroups::Refresh(const float* c) {
+  const size_t groups = start_.size() - 1;
+  rows_.resize(k_ * d_);
+  row_norms_.resize(k_);
+  means_.assign(groups * d_, 0.0f);
+  mean_norms_.resize(groups);
+  for (size_t g = 0; g < groups; ++g) {
+    std::vector<double> sum(d_, 0.0);
+    for (size_t r = start_[g]; r < start_[g + 1]; ++r) {
+      const float* centre = c + size_t(order_[r]) * d_;
+      std::copy_n(centre, d_, &rows_[r * d_]);
+      row_norms_[r] = simd::Dot(centre, centre, d_);
+      for (size_t j = 0; j < d_; ++j) sum[j] += centre[j];
+    }
+    const double members = double(std::max<size_t>(1, start_[g + 1] - start_[g]));
+    double norm = 0;
+    for (size_t j = 0; j < d_; ++j) norm += (sum[j] / members) * (sum[j] / members);
+    // Cosine compares directions: the mean's, at unit length.
+    const double scale = metric_ == Metric::kCosine && norm > 0 ? 1.0 / std::sqrt(norm) : 1.0;
+    for (size_t j = 0; j < d_; ++j) means_[g * d_ + j] = float(sum[j] / members * scale);
+    mean_norms_[g] = simd::Dot(&means_[g * d_], &means_[g * d_], d_);
+  }
+}
+
+void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int32_t* labels,
+                            float* distances) const {
+  // Block by block, each its own call: a WebAssembly engine optimises a function for its later
+  // calls only, so a million points in one call would all run in baseline code.
+  for (size_t from = 0; from < n; from += kBlock) {
+    AssignBlock(x + from * d_, std::min(kBlock, n - from), x_norms + from, labels + from,
+                distances + from);
+  }
+}
+
+void CentroidGroups::AssignBlock(const float* block, size_t m, const float* x_norms,
+                                 int32_t* labels, float* distances) const {
+  const size_t groups = start_.size() - 1;
+  const size_t probed = std::min(kGroupsProbed, groups);
+  const bool euclidean = metric_ == Metric::kEuclidean;
+  // What is minimised, as AssignNearest: |c|^2 - 2 x.c (euclidean) or -x.c.
+  auto score = [&](float norm, float dot) { return euclidean ? norm - 2 * dot : -dot; };
+  std::vector<float> group_scores(kBlock * groups), best(kBlock);
+  std::vector<uint32_t> best_centre(kBlock), probes(kBlock * probed), list_start(groups + 1),
+      points(kBlock * probed);
+  // 1. Each point against the group means (two points, two means per kernel call).
+  for (size_t i = 0; i < m; i += 2) {
+    const float *x0 = block + i * d_, *x1 = i + 1 < m ? x0 + d_ : x0;
+    float dots[4];
+    for (size_t g = 0; g < groups; g += 2) {
+      const size_t h = g + 1 < groups ? g + 1 : g;
+      simd::Dot2x2(x0, x1, &means_[g * d_], &means_[h * d_], d_, dots);
+      group_scores[i * groups + g] = score(mean_norms_[g], dots[0]);
+      group_scores[i * groups + h] = score(mean_norms_[h], dots[1]);
+      if (i + 1 < m) {
+        group_scores[(i + 1) * groups + g] = score(mean_norms_[g], dots[2]);
+        group_scores[(i + 1) * groups + h] = score(mean_norms_[h], dots[3]);
+      }
+    }
+  }
+  // 2. Each point's nearest groups, then the points of each group (counting sort).
+  std::fill(list_start.begin(), list_start.end(), 0u);
+  for (size_t i = 0; i < m; ++i) {
+    const float* s = &group_scores[i * groups];
+    uint32_t* p = &probes[i * probed];
+    for (size_t q = 0; q < probed; ++q) p[q] = uint32_t(groups);
+    for (size_t g = 0; g < groups; ++g) {
+      size_t at = probed;
+      while (at > 0 && (p[at - 1] == groups || s[g] < s[p[at - 1]])) --at;
+      if (at == probed) continue;
+      std::move_backward(p + at, p + probed - 1, p + probed);
+      p[at] = uint32_t(g);
+    }
+    for (size_t q = 0; q < probed; ++q) ++list_start[p[q] + 1];
+  }
+  for (size_t g = 0; g < groups; ++g) list_start[g + 1] += list_start[g];
+  std::vector<uint32_t> next(list_start.begin(), list_start.end() - 1);
+  for (size_t i = 0; i < m; ++i) {
+    for (size_t q = 0; q < probed; ++q) points[next[probes[i * probed + q]]++] = uint32_t(i);
+  }
+  // 3. Every group against its points: two points, two centroids per kernel call; each
+  //    (point, centroid) pair once. Ties go to the lower centroid index, whatever the order.
+  std::fill(best.begin(), best.begin() + long(m), std::numeric_limits<float>::infinity());
+  std::fill(best_centre.begin(), best_centre.begin() + long(m), 0u);
+  auto consider = [&](uint32_t i, size_t r, float dot) {
+    const float s = score(row_norms_[r], dot);
+    const uint32_t centre = order_[r];
+    if (s < best[i] || (s == best[i] && centre < best_centre[i]))
+      best[i] = s, best_centre[i] = centre;
+  };
+  for (size_t g = 0; g < groups; ++g) {
+    const uint32_t* list = &points[list_start[g]];
+    const size_t count = list_start[g + 1] - list_start[g];
+    const size_t first = start_[g], last = start_[g + 1];
+    size_t p = 0;
+    float dots[4];
+    for (; p + 2 <= count; p += 2) {
+      const float *x0 = block + size_t(list[p]) * d_, *x1 = block + size_t(list[p + 1]) * d_;
+      size_t r = first;
+      for (; r + 2 <= last; r += 2) {
+        simd::Dot2x2(x0, x1, &rows_[r * d_], &rows_[(r + 1) * d_], d_, dots);
+        consider(list[p], r, dots[0]), consider(list[p], r + 1, dots[1]);
+        consider(list[p + 1], r, dots[2]), consider(list[p + 1], r + 1, dots[3]);
+      }
+      if (r < last) {
+        consider(list[p], r, simd::Dot(x0, &rows_[r * d_], d_));
+        consider(list[p + 1], r, simd::Dot(x1, &rows_[r * d_], d_));
+      }
+    }
+    if (p < count) {
+      const float* x0 = block + size_t(list[p]) * d_;
+      for (size_t r = first; r < last; ++r) consider(list[p], r, simd::Dot(x0, &rows_[r * d_], d_));
+    }
+  }
+  for (size_t i = 0; i < m; ++i) {
+    labels[i] = int32_t(best_centre[i]);
+    distances[i] = euclidean ? std::max(0.0f, x_norms[i] + best[i]) : 1.0f + best[i];
+  }
+}
+
+}  // namespace clipscope

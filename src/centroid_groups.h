@@ -1,0 +1,54 @@
+// Assigning points to the nearest of many centroids (k in the hundreds or thousands) with a
+// fraction of the dot products, for mini-batch k-means at a million points: the centroids are
+// split into about sqrt(k) groups (a few Lloyd steps over the centroids themselves); a point is
+// compared with the group means, then exactly with the centroids of its kGroupsProbed nearest
+// groups only — about 4·sqrt(k) dot products instead of k. A point whose nearest centroid sits in
+// a group it did not probe gets the best of those it did (rare: kmeans_test measures it).
+// Points go in blocks: each group's centroids are compared with all the block's points that
+// probe it while they are in cache, two points and two centroids per kernel call.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "kmeans.h"
+
+namespace clipscope {
+
+class CentroidGroups {
+ public:
+  static constexpr size_t kGroupsProbed = 8;
+
+  // c: k * d centroids (unit rows for kCosine). Groups them (seeded, deterministic).
+  CentroidGroups(const float* c, size_t k, size_t d, Metric metric, uint64_t seed);
+
+  // The centroids moved (same k): keeps the grouping, refreshes the rows and group means.
+  void Update(const float* c);
+
+  // As AssignNearest (kmeans.h): labels and distances of n points, through the groups.
+  void Assign(const float* x, size_t n, const float* x_norms, int32_t* labels,
+              float* distances) const;
+
+ private:
+  void Refresh(const float* c);
+  // Assign for one block of at most kBlock points (centroid_groups.cpp).
+  __attribute__((noinline)) void AssignBlock(const float* block, size_t m, const float* x_norms,
+                                             int32_t* labels, float* distances) const;
+
+  size_t k_, d_;
+  Metric metric_;
+  std::vector<int32_t> group_of_;  // centroid -> group
+  std::vector<uint32_t> order_;    // row -> centroid, rows grouped
+  std::vector<size_t> start_;      // group g's rows: [start_[g], start_[g + 1])
+  std::vector<float> rows_;        // k * d centroids in row order
+  std::vector<float> row_norms_;   // |c|^2 per row
+  std::vector<float> means_;       // groups * d (unit for kCosine)
+  std::vector<float> mean_norms_;  // |m|^2 per group
+};
+
+// Whether k-means with k centroids assigns through CentroidGroups (below it, every centroid is
+// compared).
+inline bool UsesCentroidGroups(size_t k) { return k >= 256; }
+
+}  // namespace clipscope
