@@ -111,28 +111,6 @@ inline float SquaredDistance(const float* a, const float* b, size_t d) {
   return sum;
 }
 
-// out[m] = q.r[m] for four rows: one point against several centroids (centroid_groups.cpp).
-inline void Dot1x4(const float* q, const float* const r[4], size_t d, float out[4]) {
-  v128_t l0 = wasm_f32x4_splat(0), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
-  size_t i = 0;
-  for (; i + 8 <= d; i += 8) {
-    v128_t a = wasm_v128_load(q + i), b = wasm_v128_load(q + i + 4);
-    CLIPSCOPE_STEP(l0, h0, a, b, r[0] + i);
-    CLIPSCOPE_STEP(l1, h1, a, b, r[1] + i);
-    CLIPSCOPE_STEP(l2, h2, a, b, r[2] + i);
-    CLIPSCOPE_STEP(l3, h3, a, b, r[3] + i);
-  }
-  float s0 = FoldLanes(l0, h0), s1 = FoldLanes(l1, h1), s2 = FoldLanes(l2, h2),
-        s3 = FoldLanes(l3, h3);
-  for (; i < d; ++i) {
-    s0 = s0 + q[i] * r[0][i];
-    s1 = s1 + q[i] * r[1][i];
-    s2 = s2 + q[i] * r[2][i];
-    s3 = s3 + q[i] * r[3][i];
-  }
-  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
-}
-
 // out = {q0.r0, q0.r1, q1.r0, q1.r1}: the register block of the batch search.
 inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
                    float out[4]) {
@@ -244,27 +222,6 @@ inline float SquaredDistance(const float* a, const float* b, size_t d) {
   return sum;
 }
 
-inline void Dot1x4(const float* q, const float* const r[4], size_t d, float out[4]) {
-  __m128 l0 = _mm_setzero_ps(), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
-  size_t i = 0;
-  for (; i + 8 <= d; i += 8) {
-    __m128 a = _mm_loadu_ps(q + i), b = _mm_loadu_ps(q + i + 4);
-    CLIPSCOPE_STEP(l0, h0, a, b, r[0] + i);
-    CLIPSCOPE_STEP(l1, h1, a, b, r[1] + i);
-    CLIPSCOPE_STEP(l2, h2, a, b, r[2] + i);
-    CLIPSCOPE_STEP(l3, h3, a, b, r[3] + i);
-  }
-  float s0 = FoldLanes(l0, h0), s1 = FoldLanes(l1, h1), s2 = FoldLanes(l2, h2),
-        s3 = FoldLanes(l3, h3);
-  for (; i < d; ++i) {
-    s0 = s0 + q[i] * r[0][i];
-    s1 = s1 + q[i] * r[1][i];
-    s2 = s2 + q[i] * r[2][i];
-    s3 = s3 + q[i] * r[3][i];
-  }
-  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
-}
-
 inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,
                    float out[4]) {
   __m128 l00 = _mm_setzero_ps(), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00, l11 = l00,
@@ -357,10 +314,6 @@ inline float Dot(const float* a, const float* b, size_t d) { return scalar::Dot(
 
 inline float SquaredDistance(const float* a, const float* b, size_t d) {
   return scalar::SquaredDistance(a, b, d);
-}
-
-inline void Dot1x4(const float* q, const float* const r[4], size_t d, float out[4]) {
-  for (int m = 0; m < 4; ++m) out[m] = scalar::Dot(q, r[m], d);
 }
 
 inline void Dot2x2(const float* q0, const float* q1, const float* r0, const float* r1, size_t d,

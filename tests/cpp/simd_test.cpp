@@ -87,17 +87,6 @@ TEST(Simd, Dot2x2EqualsFourDots) {
   }
 }
 
-TEST(Simd, Dot1x4EqualsFourDots) {
-  for (size_t d : Dims()) {
-    std::vector<float> q = testing::RandomVectors(1, d, d), r = testing::RandomVectors(4, d, 3 * d);
-    const float* rows[4] = {&r[0], &r[d], &r[2 * d], &r[3 * d]};
-    float out[4];
-    simd::Dot1x4(q.data(), rows, d, out);
-    for (int m = 0; m < 4; ++m)
-      EXPECT_EQ(Bits(out[m]), Bits(scalar::Dot(q.data(), rows[m], d))) << "d=" << d;
-  }
-}
-
 TEST(Simd, Int8KernelsEqualScalarIncludingExtremes) {
   for (size_t d : Dims()) {
     testing::Rng rng(d);
