@@ -15,6 +15,8 @@ constexpr size_t kRoomFactor = 2;
 // Small groups: the mean of a few centroids still points towards each of them, even when they
 // are nearly orthogonal (the mean of thirty would be too faint to find among the others).
 constexpr size_t kMembersPerGroup = 8;
+// Grouping costs k · groups · d per Lloyd step: past 2,048 centroids the groups grow instead.
+constexpr size_t kMaxGroups = 256;
 // Points assigned together: their group lists are built per block, and a group's centroids
 // stay in cache while every point of the block that probes it is compared with them.
 constexpr size_t kBlock = 512;
@@ -23,13 +25,14 @@ constexpr size_t kBlock = 512;
 
 CentroidGroups::CentroidGroups(const float* c, size_t k, size_t d, Metric metric, uint64_t seed)
     : k_(k), d_(d), metric_(metric) {
-  const size_t groups = std::max<size_t>(1, k / kMembersPerGroup);
+  const size_t groups = std::clamp<size_t>(k / kMembersPerGroup, 1, kMaxGroups);
   KMeansOptions options;
   options.init = KMeansInit::kKMeansPlusPlus;
   options.max_iter = kGroupingIterations;
   options.seed = seed;
-  options.metric = metric;
-  // The centroids are valid k-means input (finite; unit rows for cosine): this cannot fail.
+  // Euclidean whatever the metric: the same ranking for unit centroids, and no failure on a
+  // zero one. Finite centroids and groups <= k: this cannot fail.
+  options.metric = Metric::kEuclidean;
   const KMeansResult grouping = KMeans(c, k, d, groups, options).value();
   // At most kRoomFactor times the mean group size, so that probing a few groups never means
   // most of the centroids (k-means on nearly orthogonal centroids puts many in one group): each
@@ -66,6 +69,13 @@ CentroidGroups::CentroidGroups(const float* c, size_t k, size_t d, Metric metric
 
 void CentroidGroups::Update(const float* c) { Refresh(c); }
 
+size_t CentroidGroups::MemoryBytes() const {
+  return group_of_.capacity() * sizeof(int32_t) + order_.capacity() * sizeof(uint32_t) +
+         start_.capacity() * sizeof(size_t) +
+         (rows_.capacity() + row_norms_.capacity() + means_.capacity() + mean_norms_.capacity()) *
+             sizeof(float);
+}
+
 void CentroidGroups::Refresh(const float* c) {
   const size_t groups = start_.size() - 1;
   rows_.resize(k_ * d_);
@@ -95,8 +105,8 @@ void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int3
   // Block by block, each its own call: a WebAssembly engine optimises a function for its later
   // calls only, so a million points in one call would all run in baseline code.
   for (size_t from = 0; from < n; from += kBlock) {
-    AssignBlock(x + from * d_, std::min(kBlock, n - from), x_norms + from, labels + from,
-                distances + from);
+    AssignBlock(x + from * d_, std::min(kBlock, n - from), x_norms ? x_norms + from : nullptr,
+                labels + from, distances + from);
   }
 }
 

@@ -15,10 +15,19 @@ it('runs every benchmark on tiny sizes and charts the ratios', { timeout: 900_00
   const out = join(work, 'RESULTS.md');
   execFileSync('bash', ['bench/run.sh', 'smoke', out], { cwd: root, stdio: 'pipe' });
   const results = readFileSync(out, 'utf8');
-  for (const section of ['index', 'approximate', 'kmeans', 'near-duplicates', 'preprocess', 'clip-pipeline']) {
+  for (const section of [
+    'index',
+    'approximate',
+    'kmeans',
+    'kmeans-scale',
+    'near-duplicates',
+    'preprocess',
+    'clip-pipeline',
+  ]) {
     expect(results).toContain(`<!-- ${section} -->`);
   }
   expect(results).toMatch(/\| clipscope WASM float32 \|/);
+  expect(results).toMatch(/Our mini-batch inertia is -?[\d.]+% above our full Lloyd's/);
   expect(results).toMatch(/\| build, clipscope \(WASM\) \| [\d.]+ s \|/);
   expect(results).toMatch(/\| end-to-end throughput \| [\d.]+× \/ [\d.]+× \|/);
   const svg = readFileSync(join(work, 'RESULTS.svg'), 'utf8');
