@@ -69,13 +69,6 @@ CentroidGroups::CentroidGroups(const float* c, size_t k, size_t d, Metric metric
 
 void CentroidGroups::Update(const float* c) { Refresh(c); }
 
-size_t CentroidGroups::MemoryBytes() const {
-  return group_of_.capacity() * sizeof(int32_t) + order_.capacity() * sizeof(uint32_t) +
-         start_.capacity() * sizeof(size_t) +
-         (rows_.capacity() + row_norms_.capacity() + means_.capacity() + mean_norms_.capacity()) *
-             sizeof(float);
-}
-
 void CentroidGroups::Refresh(const float* c) {
   const size_t groups = start_.size() - 1;
   rows_.resize(k_ * d_);

@@ -1,13 +1,13 @@
 // Assigning points to the nearest of many centroids (k in the hundreds or thousands) with a
-// fraction of the dot products: for mini-batch k-means at a million points, and for the
-// approximate index's lists. The centroids are split into small groups (about eight each, at
-// most twice that; a few Lloyd steps over the centroids themselves); a point is compared with
-// every group mean, then exactly with the centroids of its kGroupsProbed nearest groups — about
-// k/8 + 64 dot products instead of k. The mean of a few centroids still points towards each of
-// them even when they are nearly orthogonal, so a point whose nearest centroid sits in a group
-// it did not probe is rare (centroid_groups_test measures it); it then gets the best of those it
-// did. Points go in blocks: each group's centroids are compared with all the block's points
-// that probe it while they are in cache, two points and two centroids per kernel call.
+// fraction of the dot products, for mini-batch k-means at a million points. The centroids are split
+// into small groups (about eight each, at most twice that; a few Lloyd steps over the centroids
+// themselves); a point is compared with every group mean, then exactly with the centroids of its
+// kGroupsProbed nearest groups — about k/8 + 64 dot products instead of k. The mean of a few
+// centroids still points towards each of them even when they are nearly orthogonal, so a point
+// whose nearest centroid sits in a group it did not probe is rare (centroid_groups_test measures
+// it); it then gets the best of those it did. Points go in blocks: each group's centroids are
+// compared with all the block's points that probe it while they are in cache, two points and two
+// centroids per kernel call.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +27,6 @@ class CentroidGroups {
 
   // The centroids moved (same k): keeps the grouping, refreshes the rows and group means.
   void Update(const float* c);
-  size_t MemoryBytes() const;
 
   // As AssignNearest (kmeans.h): labels and distances of n points, through the groups.
   // x_norms (the points' squared norms) is only read for kEuclidean.

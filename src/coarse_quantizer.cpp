@@ -11,10 +11,11 @@
 namespace clipscope {
 namespace {
 
+// Groups searched when assigning a vector: a vector near a group's border finds its list in
+// the neighbouring group.
+constexpr size_t kGroupsSearched = 3;
 // Lloyd iterations of each level: the lists need to be good partitions, not converged ones.
 constexpr int kTrainIterations = 12;
-// Then Lloyd iterations over all lists at once (CoarseQuantizer::Refine).
-constexpr int kRefineIterations = 4;
 
 Result<std::vector<float>> SphericalCentroids(const float* x, size_t n, size_t d, size_t k,
                                               uint64_t seed, std::vector<int32_t>* labels) {
@@ -93,38 +94,8 @@ Result<CoarseQuantizer> CoarseQuantizer::Train(const float* x, size_t n, size_t 
     q.centroids_.insert(q.centroids_.end(), within.value().begin(), within.value().end());
     q.group_of_list_.insert(q.group_of_list_.end(), share[g], uint32_t(g));
   }
-  q.MakeAssigner();
-  q.Refine(x, n);
+  q.IndexMembers();
   return q;
-}
-
-void CoarseQuantizer::Refine(const float* x, size_t n) {
-  // Lloyd steps over the whole sample, through the groups of lists: a list may now take rows
-  // across the first level's borders, as a flat k-means would (the groups saved stay those of
-  // the first level).
-  const size_t lists = this->lists();
-  std::vector<uint32_t> labels(n);
-  std::vector<double> sums(lists * d_);
-  std::vector<size_t> counts(lists);
-  for (int it = 0; it < kRefineIterations; ++it) {
-    Assign(x, n, labels.data(), nullptr);
-    std::fill(sums.begin(), sums.end(), 0.0);
-    std::fill(counts.begin(), counts.end(), 0);
-    for (size_t i = 0; i < n; ++i) {
-      ++counts[labels[i]];
-      double* sum = &sums[size_t(labels[i]) * d_];
-      for (size_t j = 0; j < d_; ++j) sum[j] += x[i * d_ + j];
-    }
-    for (size_t l = 0; l < lists; ++l) {
-      if (counts[l] == 0) continue;  // an empty list keeps its centroid
-      double norm = 0;
-      for (size_t j = 0; j < d_; ++j) norm += sums[l * d_ + j] * sums[l * d_ + j];
-      if (norm == 0) continue;
-      const double inverse = 1.0 / std::sqrt(norm);
-      for (size_t j = 0; j < d_; ++j) centroids_[l * d_ + j] = float(sums[l * d_ + j] * inverse);
-    }
-    MakeAssigner();
-  }
 }
 
 Result<CoarseQuantizer> CoarseQuantizer::FromParts(size_t d, std::vector<float> centroids,
@@ -152,19 +123,58 @@ Result<CoarseQuantizer> CoarseQuantizer::FromParts(size_t d, std::vector<float> 
   q.centroids_ = std::move(centroids);
   q.group_centroids_ = std::move(group_centroids);
   q.group_of_list_ = std::move(group_of_list);
-  q.MakeAssigner();
+  q.IndexMembers();
   return q;
 }
 
-void CoarseQuantizer::MakeAssigner() {
-  assigner_.emplace(centroids_.data(), lists(), d_, Metric::kCosine, 0);
+void CoarseQuantizer::IndexMembers() {
+  members_.assign(group_centroids_.size() / d_, {});
+  for (size_t l = 0; l < group_of_list_.size(); ++l)
+    members_[group_of_list_[l]].push_back(uint32_t(l));
 }
 
 void CoarseQuantizer::Assign(const float* x, size_t n, uint32_t* lists, float* distances) const {
-  std::vector<int32_t> labels(n);
-  std::vector<float> own_distances(distances ? 0 : n);
-  assigner_->Assign(x, n, nullptr, labels.data(), distances ? distances : own_distances.data());
-  for (size_t i = 0; i < n; ++i) lists[i] = uint32_t(labels[i]);
+  const size_t groups = this->groups();
+  const size_t searched = std::min(kGroupsSearched, groups);
+  std::vector<float> group_scores(groups);
+  std::vector<size_t> top(searched);
+  for (size_t i = 0; i < n; ++i) {
+    const float* row = x + i * d_;
+    for (size_t g = 0; g < groups; ++g)
+      group_scores[g] = simd::Dot(row, &group_centroids_[g * d_], d_);
+    // The few best groups by selection (searched is small).
+    for (size_t s = 0; s < searched; ++s) {
+      size_t pick = groups;
+      for (size_t g = 0; g < groups; ++g) {
+        if (std::find(top.begin(), top.begin() + long(s), g) != top.begin() + long(s)) continue;
+        if (pick == groups || group_scores[g] > group_scores[pick]) pick = g;
+      }
+      top[s] = pick;
+    }
+    uint32_t best = 0;
+    float best_score = -INFINITY;
+    for (size_t s = 0; s < searched; ++s) {
+      const std::vector<uint32_t>& lists_of_group = members_[top[s]];
+      size_t m = 0;
+      float dots[4];
+      for (; m + 2 <= lists_of_group.size(); m += 2) {
+        simd::Dot2x2(row, row, &centroids_[size_t(lists_of_group[m]) * d_],
+                     &centroids_[size_t(lists_of_group[m + 1]) * d_], d_, dots);
+        for (int j = 0; j < 2; ++j) {
+          const uint32_t l = lists_of_group[m + size_t(j)];
+          if (dots[j] > best_score || (dots[j] == best_score && l < best))
+            best_score = dots[j], best = l;
+        }
+      }
+      for (; m < lists_of_group.size(); ++m) {
+        const uint32_t l = lists_of_group[m];
+        const float dot = simd::Dot(row, &centroids_[size_t(l) * d_], d_);
+        if (dot > best_score || (dot == best_score && l < best)) best_score = dot, best = l;
+      }
+    }
+    lists[i] = best;
+    if (distances) distances[i] = 1.0f - best_score;
+  }
 }
 
 std::vector<uint32_t> CoarseQuantizer::Nearest(const float* query, size_t count) const {
@@ -176,7 +186,8 @@ std::vector<uint32_t> CoarseQuantizer::Nearest(const float* query, size_t count)
 size_t CoarseQuantizer::MemoryBytes() const {
   size_t bytes = (centroids_.capacity() + group_centroids_.capacity()) * sizeof(float) +
                  group_of_list_.capacity() * sizeof(uint32_t);
-  return bytes + (assigner_ ? assigner_->MemoryBytes() : 0);
+  for (const auto& m : members_) bytes += m.capacity() * sizeof(uint32_t) + sizeof m;
+  return bytes;
 }
 
 }  // namespace clipscope

@@ -19,7 +19,7 @@ namespace {
 std::string Str(size_t n) { return std::to_string(n); }
 
 // Training sample per list: enough rows for k-means to place every centroid well.
-constexpr size_t kSamplePerList = 128;
+constexpr size_t kSamplePerList = 48;
 // The automatic nprobe: this share of the lists (bench/RESULTS.md: recall@10 of 0.95 and more
 // on clustered CLIP-like embeddings at 100,000 and 1,000,000).
 constexpr size_t kDefaultProbeDivisor = 16;
