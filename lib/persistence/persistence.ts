@@ -34,6 +34,9 @@ const decoder = new TextDecoder();
  * `ApproximateIndex` for "CLIPSIVF"), read in pieces as `EmbeddingIndex.loadFrom` does.
  */
 export async function loadIndexFrom(source: PieceSource, options: LoadPiecesOptions = {}): Promise<SavedIndex> {
+  // A Blob's size is known: the loader can reserve the index's memory once.
+  if (options.totalBytes === undefined && typeof Blob !== 'undefined' && source instanceof Blob)
+    options = { ...options, totalBytes: source.size };
   // Read until the magic is known, then hand the loader what was read and the rest.
   const pieces = piecesOf(source);
   const head: Uint8Array[] = [];

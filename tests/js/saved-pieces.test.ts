@@ -87,6 +87,11 @@ describe('saving in pieces', () => {
     const again = await loadIndexFrom(new Blob([exact.save()]));
     expect(again).toBeInstanceOf(EmbeddingIndex);
     expect(again.save()).toEqual(exact.save());
+    // A Blob's size is checked against the header up front.
+    const start = exact.save().subarray(0, 200);
+    await expect(loadIndexFrom(new Blob([start]))).rejects.toThrow(
+      new CorruptDataError('index data is corrupt: count 10 does not fit in 200 bytes'),
+    );
     for (const i of [approx, loaded, exact, again]) i.delete();
   });
 
