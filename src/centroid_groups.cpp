@@ -64,12 +64,10 @@ CentroidGroups::CentroidGroups(const float* c, size_t k, size_t d, Metric metric
   order_.resize(k);
   std::vector<size_t> next(start_.begin(), start_.end() - 1);
   for (size_t j = 0; j < k; ++j) order_[next[size_t(group_of_[j])]++] = uint32_t(j);
-  Refresh(c);
+  Update(c);
 }
 
-void CentroidGroups::Update(const float* c) { Refresh(c); }
-
-void CentroidGroups::Refresh(const float* c) {
+void CentroidGroups::Update(const float* c) {
   const size_t groups = start_.size() - 1;
   rows_.resize(k_ * d_);
   row_norms_.resize(k_);

@@ -25,7 +25,8 @@ class CentroidGroups {
   // c: k * d centroids (unit rows for kCosine). Groups them (seeded, deterministic).
   CentroidGroups(const float* c, size_t k, size_t d, Metric metric, uint64_t seed);
 
-  // The centroids moved (same k): keeps the grouping, refreshes the rows and group means.
+  // The centroids moved (same k): keeps the grouping, refreshes the rows and group means (the
+  // constructor ends with it).
   void Update(const float* c);
 
   // As AssignNearest (kmeans.h): labels and distances of n points, through the groups.
@@ -34,7 +35,6 @@ class CentroidGroups {
               float* distances) const;
 
  private:
-  void Refresh(const float* c);
   // Assign for one block of at most kBlock points (centroid_groups.cpp).
   __attribute__((noinline)) void AssignBlock(const float* block, size_t m, const float* x_norms,
                                              int32_t* labels, float* distances) const;

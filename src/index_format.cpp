@@ -37,6 +37,19 @@ constexpr size_t kHeaderSize = 28;
 Status Corrupt(const std::string& why) { return Reader::CorruptData(why); }
 std::string Str(uint64_t n) { return std::to_string(n); }
 
+// The magic and the version at p (at least 12 bytes): what both loaders check first.
+Status CheckMagicAndVersion(const uint8_t* p) {
+  if (std::memcmp(p, kMagic, sizeof kMagic) != 0)
+    return Corrupt("it does not start with the clipscope index magic \"CLIPSIDX\"");
+  uint32_t version = 0;
+  std::memcpy(&version, p + sizeof kMagic, 4);
+  if (version != kVersion)
+    return Status(ErrorCode::kUnsupportedVersion,
+                  "index format version " + Str(version) +
+                      " is not supported; this build reads version " + Str(kVersion));
+  return Status::Ok();
+}
+
 }  // namespace
 
 SaveCursor EmbeddingIndex::BeginSave() const {
@@ -76,22 +89,12 @@ Result<EmbeddingIndex> EmbeddingIndex::Deserialize(const uint8_t* bytes, size_t 
   if (size < kHeaderSize + 4) {
     return Corrupt("only " + Str(size) + " bytes, the header alone needs " + Str(kHeaderSize + 4));
   }
-  if (std::memcmp(bytes, kMagic, sizeof kMagic) != 0) {
-    return Corrupt("it does not start with the clipscope index magic \"CLIPSIDX\"");
-  }
-  uint32_t version = 0, stored_crc = 0;
-  std::memcpy(&version, bytes + sizeof kMagic, 4);
-  if (version != kVersion) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  "index format version " + Str(version) +
-                      " is not supported; this build reads version " + Str(kVersion));
-  }
+  if (Status frame = CheckMagicAndVersion(bytes); !frame.ok()) return frame;
+  uint32_t stored_crc = 0;
   std::memcpy(&stored_crc, bytes + size - 4, 4);
   // Fuzz builds skip the checksum so mutations reach the parser behind it.
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-  if (Crc32(bytes, size - 4) != stored_crc) {
-    return Corrupt("checksum mismatch (the data was truncated or altered)");
-  }
+  if (Crc32(bytes, size - 4) != stored_crc) return ChecksumMismatch();
 #endif
   Loader loader(size);
   if (Status fed = loader.Feed(bytes, size); !fed.ok()) return fed;
@@ -113,15 +116,9 @@ Result<size_t> EmbeddingIndex::Loader::Step(const uint8_t* p, size_t n) {
     case Stage::kVectors:
       return n < row_bytes_ ? Result<size_t>(size_t(0)) : ReadVector(p);
     case Stage::kChecksum: {
-      if (n < 4) return size_t(0);
-      uint32_t stored = 0;
-      std::memcpy(&stored, p, 4);
-#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-      if (stored != in_.crc())
-        return Corrupt("checksum mismatch (the data was truncated or altered)");
-#endif
-      stage_ = Stage::kDone;
-      return size_t(4);
+      Result<size_t> read = ReadChecksum(p, n, in_.crc());
+      if (read.ok() && read.value() > 0) stage_ = Stage::kDone;
+      return read;
     }
     case Stage::kDone:
       if (n == 0) return size_t(0);
@@ -132,16 +129,11 @@ Result<size_t> EmbeddingIndex::Loader::Step(const uint8_t* p, size_t n) {
 
 Result<size_t> EmbeddingIndex::Loader::ReadHeader(const uint8_t* p, size_t n) {
   if (n < kHeaderSize) return size_t(0);
-  if (std::memcmp(p, kMagic, sizeof kMagic) != 0)
-    return Corrupt("it does not start with the clipscope index magic \"CLIPSIDX\"");
-  Reader r(p + sizeof kMagic, kHeaderSize - sizeof kMagic);
-  uint32_t version = 0, dim = 0;
+  if (Status frame = CheckMagicAndVersion(p); !frame.ok()) return frame;
+  Reader r(p + sizeof kMagic + 4, kHeaderSize - sizeof kMagic - 4);  // after the version
+  uint32_t dim = 0;
   uint8_t storage = 0, reserved[3];
-  r.Value(&version), r.Value(&dim), r.Value(&storage), r.Bytes(reserved, 3), r.Value(&count_);
-  if (version != kVersion)
-    return Status(ErrorCode::kUnsupportedVersion,
-                  "index format version " + Str(version) +
-                      " is not supported; this build reads version " + Str(kVersion));
+  r.Value(&dim), r.Value(&storage), r.Bytes(reserved, 3), r.Value(&count_);
   if (reserved[0] || reserved[1] || reserved[2])
     return Corrupt("reserved header bytes are not zero");
   if (storage > static_cast<uint8_t>(Storage::kInt8Exact))
@@ -160,14 +152,9 @@ Result<size_t> EmbeddingIndex::Loader::ReadHeader(const uint8_t* p, size_t n) {
 }
 
 Result<size_t> EmbeddingIndex::Loader::ReadId(const uint8_t* p, size_t n) {
-  if (n >= 5 && p[0] == kStringIdKind) {
-    uint32_t length = 0;
-    std::memcpy(&length, p + 1, 4);
-    if (length > kMaxRecordBytes)
-      return Corrupt("id " + Str(done_) + " is " + Str(length) + " bytes long");
-  }
-  const size_t bytes = IdRecordBytes(p, n);
-  if (bytes == 0) return size_t(0);
+  Result<size_t> record = IdRecordBytes(p, n, done_);
+  if (!record.ok() || record.value() == 0) return record;
+  const size_t bytes = record.value();
   Reader r(p, bytes);
   ItemId id;
   if (Status read = r.Id(done_, &id); !read.ok()) return read;

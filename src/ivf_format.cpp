@@ -47,6 +47,19 @@ constexpr uint8_t kKeepFloats = 1;
 Status Corrupt(const std::string& why) { return Reader::CorruptData(why); }
 std::string Str(uint64_t n) { return std::to_string(n); }
 
+// The magic and the version at p (at least 12 bytes): what both loaders check first.
+Status CheckMagicAndVersion(const uint8_t* p) {
+  if (std::memcmp(p, kMagic, sizeof kMagic) != 0)
+    return Corrupt("it does not start with the clipscope approximate index magic \"CLIPSIVF\"");
+  uint32_t version = 0;
+  std::memcpy(&version, p + sizeof kMagic, 4);
+  if (version != kVersion)
+    return Status(ErrorCode::kUnsupportedVersion,
+                  "approximate index format version " + Str(version) +
+                      " is not supported; this build reads version " + Str(kVersion));
+  return Status::Ok();
+}
+
 }  // namespace
 
 SaveCursor IvfIndex::BeginSave() const {
@@ -101,18 +114,11 @@ Result<IvfIndex> IvfIndex::Deserialize(const uint8_t* bytes, size_t size) {
   // The frame first (magic, version, checksum), so that damage is named as such.
   if (size < kHeaderSize + 4)
     return Corrupt("only " + Str(size) + " bytes, the header alone needs " + Str(kHeaderSize + 4));
-  if (std::memcmp(bytes, kMagic, sizeof kMagic) != 0)
-    return Corrupt("it does not start with the clipscope approximate index magic \"CLIPSIVF\"");
-  uint32_t version = 0, stored_crc = 0;
-  std::memcpy(&version, bytes + sizeof kMagic, 4);
-  if (version != kVersion)
-    return Status(ErrorCode::kUnsupportedVersion,
-                  "approximate index format version " + Str(version) +
-                      " is not supported; this build reads version " + Str(kVersion));
+  if (Status frame = CheckMagicAndVersion(bytes); !frame.ok()) return frame;
+  uint32_t stored_crc = 0;
   std::memcpy(&stored_crc, bytes + size - 4, 4);
 #ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-  if (Crc32(bytes, size - 4) != stored_crc)
-    return Corrupt("checksum mismatch (the data was truncated or altered)");
+  if (Crc32(bytes, size - 4) != stored_crc) return ChecksumMismatch();
 #endif
   Loader loader(size);
   if (Status fed = loader.Feed(bytes, size); !fed.ok()) return fed;
@@ -157,15 +163,9 @@ Result<size_t> IvfIndex::Loader::Step(const uint8_t* p, size_t n) {
     case Stage::kItems:
       return ReadItem(p, n);
     case Stage::kChecksum: {
-      if (n < 4) return size_t(0);
-      uint32_t stored = 0;
-      std::memcpy(&stored, p, 4);
-#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-      if (stored != in_.crc())
-        return Corrupt("checksum mismatch (the data was truncated or altered)");
-#endif
-      stage_ = Stage::kDone;
-      return size_t(4);
+      Result<size_t> read = ReadChecksum(p, n, in_.crc());
+      if (read.ok() && read.value() > 0) stage_ = Stage::kDone;
+      return read;
     }
     case Stage::kDone:
       if (n == 0) return size_t(0);
@@ -177,21 +177,16 @@ Result<size_t> IvfIndex::Loader::Step(const uint8_t* p, size_t n) {
 // The header, each number range-checked.
 Result<size_t> IvfIndex::Loader::ReadHeader(const uint8_t* p, size_t n) {
   if (n < kHeaderSize) return size_t(0);
-  if (std::memcmp(p, kMagic, sizeof kMagic) != 0)
-    return Corrupt("it does not start with the clipscope approximate index magic \"CLIPSIVF\"");
-  Reader r(p + sizeof kMagic, kHeaderSize - sizeof kMagic);
-  uint32_t version = 0, dim = 0, lists_option = 0, nprobe = 0, pool = 0;
+  if (Status frame = CheckMagicAndVersion(p); !frame.ok()) return frame;
+  Reader r(p + sizeof kMagic + 4, kHeaderSize - sizeof kMagic - 4);  // after the version
+  uint32_t dim = 0, lists_option = 0, nprobe = 0, pool = 0;
   uint8_t flags = 0, reserved[3];
   uint64_t seed = 0, trained_size = 0, added_since = 0;
   double trained_distance = 0, added_sum = 0;
-  r.Value(&version), r.Value(&dim), r.Value(&flags), r.Bytes(reserved, 3), r.Value(&lists_option);
+  r.Value(&dim), r.Value(&flags), r.Bytes(reserved, 3), r.Value(&lists_option);
   r.Value(&nprobe), r.Value(&pool), r.Value(&seed), r.Value(&count_), r.Value(&next_seq_);
   r.Value(&trained_size), r.Value(&trained_distance), r.Value(&added_sum);
   r.Value(&added_since), r.Value(&lists_), r.Value(&groups_);
-  if (version != kVersion)
-    return Status(ErrorCode::kUnsupportedVersion,
-                  "approximate index format version " + Str(version) +
-                      " is not supported; this build reads version " + Str(kVersion));
   if (reserved[0] || reserved[1] || reserved[2] || (flags & ~kKeepFloats))
     return Corrupt("reserved header bits are not zero");
   IvfOptions options{lists_option, nprobe, (flags & kKeepFloats) != 0, pool, seed};
@@ -231,13 +226,9 @@ Result<size_t> IvfIndex::Loader::ReadItem(const uint8_t* p, size_t n) {
   const size_t dim = index.dim_;
   const bool keep_floats = index.options_.keep_floats;
   const uint64_t i = done_;
-  if (n >= 5 && p[0] == kStringIdKind) {
-    uint32_t length = 0;
-    std::memcpy(&length, p + 1, 4);
-    if (length > kMaxRecordBytes)
-      return Corrupt("id " + Str(i) + " is " + Str(length) + " bytes long");
-  }
-  const size_t id_bytes = IdRecordBytes(p, n);
+  Result<size_t> record = IdRecordBytes(p, n, i);
+  if (!record.ok()) return record;
+  const size_t id_bytes = record.value();
   const size_t bytes = id_bytes + 8 + 4 + 4 + dim + (keep_floats ? 4 * dim : 0);
   if (id_bytes == 0 || n < bytes) return size_t(0);
   Reader r(p, bytes);

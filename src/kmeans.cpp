@@ -213,6 +213,22 @@ void RelocateEmptyClusters(const float* x, size_t d, size_t k, const std::vector
   }
 }
 
+// Moves each centre to the mean of its points (sums / counts; no count is 0 after
+// RelocateEmptyClusters), unit length for cosine; returns the squared distance they moved.
+double MoveCentres(const std::vector<double>& sums, const std::vector<size_t>& counts, size_t d,
+                   Metric metric, std::vector<float>* centres) {
+  double shift = 0;
+  std::vector<float> updated(d);
+  for (size_t c = 0; c < counts.size(); ++c) {
+    float* centre = &(*centres)[c * d];
+    for (size_t j = 0; j < d; ++j) updated[j] = float(sums[c * d + j] / double(counts[c]));
+    if (metric == Metric::kCosine) NormalizeRow(updated.data(), d);
+    shift += SquaredDistance(centre, updated.data(), d);
+    std::copy(updated.begin(), updated.end(), centre);
+  }
+  return shift;
+}
+
 // Lloyd iterations from the given centres, in scikit-learn's order (_kmeans_single_lloyd):
 // 1. assign every point to its nearest centre, 2. move each centre to its points' mean
 // (repairing empty clusters), 3. stop when no label changed or the centres moved less than
@@ -242,15 +258,7 @@ KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<flo
       }
     }
     RelocateEmptyClusters(x, d, k, distances, labels, &sums, &counts);
-    double shift = 0;
-    for (size_t c = 0; c < k; ++c) {
-      float* centre = &centres[c * d];
-      std::vector<float> updated(d);
-      for (size_t j = 0; j < d; ++j) updated[j] = float(sums[c * d + j] / double(counts[c]));
-      if (options.metric == Metric::kCosine) NormalizeRow(updated.data(), d);
-      shift += SquaredDistance(centre, updated.data(), d);
-      std::copy(updated.begin(), updated.end(), centre);
-    }
+    const double shift = MoveCentres(sums, counts, d, options.metric, &centres);
     result.iterations = it + 1;
     if (labels == old_labels) {
       strict = result.converged = true;
@@ -303,16 +311,7 @@ void Refine(const float* x, size_t n, size_t d, size_t k, const KMeansOptions& o
       AddRow(&sums[c * d], rows + i * d, d);
     }
     RelocateEmptyClusters(rows, d, k, distances, labels, &sums, &counts);
-    double shift = 0;
-    std::vector<float> updated(d);
-    for (size_t c = 0; c < k; ++c) {
-      float* centre = &(*centres)[c * d];
-      for (size_t j = 0; j < d; ++j) updated[j] = float(sums[c * d + j] / double(counts[c]));
-      if (options.metric == Metric::kCosine) NormalizeRow(updated.data(), d);
-      shift += SquaredDistance(centre, updated.data(), d);
-      std::copy(updated.begin(), updated.end(), centre);
-    }
-    if (shift <= tol) return;
+    if (MoveCentres(sums, counts, d, options.metric, centres) <= tol) return;
   }
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "byte_io.h"
 #include "crc32.h"
 #include "status.h"
 
@@ -59,16 +60,38 @@ class PieceParser {
   uint32_t crc_ = 0;
 };
 
-// The length of the id record at p (kind byte, then an f64 or a u32 length and its bytes), or
-// 0 when fewer than that are available. An unknown kind counts one byte: its reader reports it.
-inline size_t IdRecordBytes(const uint8_t* p, size_t n) {
-  if (n < 1) return 0;
-  if (p[0] == 0) return n >= 9 ? 9 : 0;
-  if (p[0] != 1) return 1;
-  if (n < 5) return 0;
+// The length of id record `i` at p (kind byte, then an f64 or a u32 length and its bytes), or 0
+// when fewer than that are available. An unknown kind counts one byte: its reader reports it.
+// A string declared longer than kMaxRecordBytes is refused rather than waited for.
+inline Result<size_t> IdRecordBytes(const uint8_t* p, size_t n, uint64_t i) {
+  if (n < 1) return size_t(0);
+  if (p[0] == kNumberIdKind) return n >= 9 ? size_t(9) : size_t(0);
+  if (p[0] != kStringIdKind) return size_t(1);
+  if (n < 5) return size_t(0);
   uint32_t length = 0;
   std::memcpy(&length, p + 1, 4);
-  return n - 5 >= length ? 5 + size_t(length) : 0;
+  if (length > kMaxRecordBytes)
+    return Reader::CorruptData("id " + std::to_string(i) + " is " + std::to_string(length) +
+                               " bytes long");
+  return n - 5 >= length ? 5 + size_t(length) : size_t(0);
+}
+
+inline Status ChecksumMismatch() {
+  return Reader::CorruptData("checksum mismatch (the data was truncated or altered)");
+}
+
+// The final record: the u32 CRC-32 of every byte parsed before it (`crc`). 4, 0 when not yet
+// available, or the mismatch. Fuzz builds skip the comparison so mutations reach the parser.
+inline Result<size_t> ReadChecksum(const uint8_t* p, size_t n, uint32_t crc) {
+  if (n < 4) return size_t(0);
+  uint32_t stored = 0;
+  std::memcpy(&stored, p, 4);
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+  if (stored != crc) return ChecksumMismatch();
+#else
+  (void)crc;
+#endif
+  return size_t(4);
 }
 
 }  // namespace clipscope
