@@ -79,13 +79,7 @@ class IndexHandle {
   // {ids, vectors}: the stored (normalised) vectors of ids (undefined: all, in storage order)
   // in one Float32Array of ids.length x dim, or an error value.
   val RowsCopy(const val& ids) const {
-    return Guarded([&] {
-      Rows rows;
-      if (val error = ReadIndexRows(index_, ids, &rows); !error.isUndefined()) return error;
-      val out = val::object();
-      out.set("vectors", CopyOut(rows.x, rows.n * rows.d));  // the rows exist: no overflow
-      return WithRowIds(out, rows);
-    });
+    return Guarded([&] { return RowsCopyOf(index_, ids); });
   }
 
   // {groups: id[][]} or an error value.

@@ -2,6 +2,7 @@
 // (index_bindings.cpp): marshal JS values, call the core, return errors as values. No DOM here.
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "ivf_index.h"
 #include "marshal.h"
 #include "memory_budget.h"
+#include "row_source.h"
 #include "saved_pieces.h"
 #include "size_limits.h"
 
@@ -124,6 +126,41 @@ class IvfHandle {
     });
   }
 
+  // {ids, vectors} of the items `ids` (undefined: all), or an error value.
+  val RowsCopy(const val& ids) const {
+    return Guarded([&] { return RowsCopyOf(index_, ids); });
+  }
+
+  // Adds every vector of an exact index, oldest first, a block at a time (so that only a
+  // block's rows are ever copied); undefined, or the error of the block that failed (the
+  // blocks before it stay added: the caller discards this index then).
+  val AddFromIndex(const val& handle) {
+    return Guarded([&] {
+      const EmbeddingIndex& from = IndexOfHandle(handle);
+      if (from.dim() != index_.dim()) {
+        return ErrorValue(Status(ErrorCode::kDimensionMismatch,
+                                 "the exact index has " + std::to_string(from.dim()) +
+                                     " dims, this one " + std::to_string(index_.dim())));
+      }
+      const std::vector<ItemId> all = from.IdsInInsertionOrder();
+      constexpr size_t kBlock = 4096;
+      std::vector<ItemId> block, row_ids;
+      std::vector<float> scratch;
+      const std::string adding =
+          "copying " + std::to_string(all.size()) + " vectors into an approximate index";
+      for (size_t start = 0; start < all.size(); start += kBlock) {
+        block.assign(all.begin() + start, all.begin() + std::min(all.size(), start + kBlock));
+        auto rows = from.Rows(&block, &scratch, &row_ids);
+        if (!rows.ok()) return ErrorValue(rows.status());
+        val error = AddWithinRoom(index_, meter_, block, scratch, adding, "");
+        if (!error.isUndefined()) return error;
+      }
+      return val::undefined();
+    });
+  }
+
+  const IvfIndex& index() const { return index_; }
+
   // {groups: id[][]} or an error value.
   val NearDuplicates(float threshold) const {
     return Guarded([&] { return GroupsValue(index_.NearDuplicates(threshold)); });
@@ -174,6 +211,11 @@ val DeserializeIvfIndex(const val& bytes) {
 }
 
 }  // namespace
+
+const IvfIndex& IvfOfHandle(const val& handle) {
+  return handle.as<IvfHandle*>(emscripten::allow_raw_pointers())->index();
+}
+
 }  // namespace clipscope::bindings
 
 EMSCRIPTEN_BINDINGS(clipscope_ivf) {
@@ -189,6 +231,8 @@ EMSCRIPTEN_BINDINGS(clipscope_ivf) {
       .function("beginSave", &IvfHandle::BeginSave)
       .function("info", &IvfHandle::Info)
       .function("listRows", &IvfHandle::ListRows)
+      .function("rows", &IvfHandle::RowsCopy)
+      .function("addFromIndex", &IvfHandle::AddFromIndex)
       .function("centroids", &IvfHandle::Centroids)
       .function("nearDuplicates", &IvfHandle::NearDuplicates)
       .function("clear", &IvfHandle::Clear);

@@ -6,21 +6,12 @@
 
 namespace clipscope::bindings {
 
-val ReadIndexRows(const EmbeddingIndex& index, const val& ids, Rows* rows) {
-  const bool some = !ids.isUndefined() && !ids.isNull();
-  std::vector<ItemId> wanted;
-  std::string error;
-  if (some && !ReadIds(ids, &wanted, &error)) return InvalidArgument(error);
-  auto x = index.Rows(some ? &wanted : nullptr, &rows->storage, &rows->ids);
-  if (!x.ok()) return ErrorValue(x.status());
-  rows->x = x.value(), rows->n = rows->ids.size(), rows->d = index.dim();
-  rows->from_index = true;
-  return val::undefined();
-}
-
 val ReadRows(const val& source, Rows* rows) {
   if (!source["index"].isUndefined()) {
     return ReadIndexRows(IndexOfHandle(source["index"]), source["ids"], rows);
+  }
+  if (!source["approximate"].isUndefined()) {
+    return ReadIndexRows(IvfOfHandle(source["approximate"]), source["ids"], rows);
   }
   size_t dim = 0;
   if (val e = ReadCount(source["dim"].as<double>(), "dim", 1, kMaxDim, &dim); !e.isUndefined()) {

@@ -8,9 +8,10 @@
 export { env, init } from './wasm/core.js';
 export { ClipscopeWorker } from './engine/clipscope-worker.js';
 export type { WorkerEmbedOptions, WorkerOptions } from './engine/clipscope-worker.js';
-export { Clipscope, createClipscope } from './engine/clipscope.js';
+export { Clipscope, createClipscope, DEFAULT_APPROXIMATE_ABOVE } from './engine/clipscope.js';
 export type {
   AddImagesResult,
+  IndexInfo,
   ClipscopeOptions,
   ClusterOptions,
   ClusterResult,

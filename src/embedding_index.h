@@ -80,6 +80,9 @@ class EmbeddingIndex {
   Result<const float*> Rows(const std::vector<ItemId>* ids, std::vector<float>* scratch,
                             std::vector<ItemId>* row_ids) const;
 
+  // Every stored id, oldest first (the order saves use).
+  std::vector<ItemId> IdsInInsertionOrder() const;
+
   // Groups of items whose pairwise cosine is >= threshold, linked transitively (a ~ b and
   // b ~ c put a, b, c in one group). Only groups of two or more; members and groups in
   // insertion order. threshold in [-1, 1].
@@ -107,6 +110,7 @@ class EmbeddingIndex {
   bool has_floats() const { return options_.storage != Storage::kInt8; }
   bool has_codes() const { return options_.storage != Storage::kFloat32; }
   Status CheckNewIds(const std::vector<ItemId>& ids) const;
+  std::vector<uint32_t> SlotsInInsertionOrder() const;
   // Drops every item from slot `count` on (undoing a batch that ran out of memory).
   void Truncate(size_t count);
   Status CheckQueries(const float* queries, size_t num_floats, int k) const;

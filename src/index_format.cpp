@@ -54,10 +54,7 @@ Status CheckMagicAndVersion(const uint8_t* p) {
 
 SaveCursor EmbeddingIndex::BeginSave() const {
   // Insertion order, so ties resolve the same way after loading.
-  std::vector<uint32_t> order(size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return seqs_[a] < seqs_[b]; });
+  std::vector<uint32_t> order = SlotsInInsertionOrder();
   Writer w;
   w.Bytes(kMagic, sizeof kMagic);
   w.Value<uint32_t>(kVersion);

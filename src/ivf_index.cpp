@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <new>
+#include <numeric>
 #include <string>
 #include <unordered_set>
 
@@ -421,6 +422,29 @@ void IvfIndex::ListRows(size_t l, std::vector<ItemId>* ids, std::vector<float>* 
     ids->push_back(ids_.Get(list.items[m]));
     VectorOf(list.items[m], &(*vectors)[m * dim_]);
   }
+}
+
+Result<const float*> IvfIndex::Rows(const std::vector<ItemId>* ids, std::vector<float>* scratch,
+                                    std::vector<ItemId>* row_ids) const {
+  std::vector<uint32_t> items;
+  if (ids) {
+    items.reserve(ids->size());
+    for (const ItemId& id : *ids) {
+      const uint32_t item = ids_.Find(id);
+      if (item == IdTable::kNone) return UnknownId(id);
+      items.push_back(item);
+    }
+    *row_ids = *ids;
+  } else {
+    items.resize(size());
+    std::iota(items.begin(), items.end(), 0u);
+    row_ids->clear();
+    row_ids->reserve(size());
+    for (uint32_t item : items) row_ids->push_back(ids_.Get(item));
+  }
+  scratch->resize(items.size() * dim_);
+  for (size_t i = 0; i < items.size(); ++i) VectorOf(items[i], scratch->data() + i * dim_);
+  return static_cast<const float*>(scratch->data());
 }
 
 uint64_t IvfIndex::PeakBytesToAdd(size_t n) const {

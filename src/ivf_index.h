@@ -90,6 +90,12 @@ class IvfIndex {
   static constexpr size_t kNearDuplicateLists = 3;
   Result<std::vector<std::vector<ItemId>>> NearDuplicates(float threshold) const;
 
+  // The stored vectors of `ids` (all items when null) as float32 rows in *scratch, for
+  // clustering and maps: row i belongs to (*row_ids)[i] (float copies, or the dequantised
+  // codes). 4·dim bytes of scratch per row. Fails on an unknown id.
+  Result<const float*> Rows(const std::vector<ItemId>* ids, std::vector<float>* scratch,
+                            std::vector<ItemId>* row_ids) const;
+
   // List l's members (for an export, one list at a time): their ids and vectors (float32
   // copies, or the dequantised codes), in the list's order.
   void ListRows(size_t l, std::vector<ItemId>* ids, std::vector<float>* vectors) const;

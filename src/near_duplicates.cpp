@@ -48,6 +48,21 @@ Result<const float*> EmbeddingIndex::Rows(const std::vector<ItemId>* ids,
   return static_cast<const float*>(scratch->data());
 }
 
+std::vector<uint32_t> EmbeddingIndex::SlotsInInsertionOrder() const {
+  std::vector<uint32_t> slots(size());
+  std::iota(slots.begin(), slots.end(), 0u);
+  std::sort(slots.begin(), slots.end(),
+            [&](uint32_t a, uint32_t b) { return seqs_[a] < seqs_[b]; });
+  return slots;
+}
+
+std::vector<ItemId> EmbeddingIndex::IdsInInsertionOrder() const {
+  std::vector<ItemId> ids;
+  ids.reserve(size());
+  for (uint32_t slot : SlotsInInsertionOrder()) ids.push_back(ids_[slot]);
+  return ids;
+}
+
 Result<std::vector<std::vector<ItemId>>> EmbeddingIndex::NearDuplicates(float threshold) const {
   // 1. All pairs, tile by tile (tile j >= tile i), two rows against two rows per kernel call.
   // 2. Each pair's dot product over the first quarter of the dimensions, plus the

@@ -1,7 +1,7 @@
 // Export and import of a whole collection as one file: thumbnails, ids and the embeddings
 // (clipscope's versioned index format), with the model they belong to. Import also reads a bare
 // index file, as `clipscope index <folder>` writes: its photos are shown by name (no-picture.ts).
-import { EmbeddingIndex } from 'clipscope';
+import { loadIndexFrom } from 'clipscope';
 import type { PhotoRecord, SavedIndex } from './collection-store.js';
 
 const FORMAT = 'clipscope-collection';
@@ -54,14 +54,16 @@ export async function exportCollection(photos: PhotoRecord[], index: SavedIndex)
   return new Blob([JSON.stringify(file)], { type: 'application/json' });
 }
 
-const INDEX_MAGIC = 'CLIPSIDX';
+// The saved formats of the exact and the approximate index.
+const INDEX_MAGICS = ['CLIPSIDX', 'CLIPSIVF'];
+const MAGIC_BYTES = 8;
 
 // A bare index (the command line's): the ids are the photos' paths, the names their file names
 // (shown as name tiles); it belongs to the model loaded now, which must be the one it was made
 // with (the dimensions are checked on load).
 async function importIndexFile(blob: Blob, modelKey: string): Promise<{ photos: PhotoRecord[]; index: SavedIndex }> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  const index = await EmbeddingIndex.load(bytes);
+  const index = await loadIndexFrom([bytes], { totalBytes: bytes.length });
   let ids: string[];
   try {
     ids = index.rows().ids.map(String);
@@ -80,8 +82,8 @@ export async function importCollection(
   blob: Blob,
   modelKey: string,
 ): Promise<{ photos: PhotoRecord[]; index: SavedIndex }> {
-  const head = new Uint8Array(await blob.slice(0, INDEX_MAGIC.length).arrayBuffer());
-  if (String.fromCharCode(...head) === INDEX_MAGIC) return importIndexFile(blob, modelKey);
+  const head = new Uint8Array(await blob.slice(0, MAGIC_BYTES).arrayBuffer());
+  if (INDEX_MAGICS.includes(String.fromCharCode(...head))) return importIndexFile(blob, modelKey);
   let file: CollectionFile;
   try {
     file = JSON.parse(await blob.text());

@@ -1,14 +1,16 @@
 // Merging an imported collection's embeddings into the current ones with the package's own
-// index: the photos not already there are added, the rest is left as it is.
-import { EmbeddingIndex } from 'clipscope';
+// index (exact or approximate, each as saved): the photos not already there are added, the
+// rest is left as it is.
+import { loadIndexFrom } from 'clipscope';
 
 export async function mergeSavedIndexes(
   current: Uint8Array,
   imported: Uint8Array,
 ): Promise<{ bytes: Uint8Array; added: string[] }> {
-  const into = await EmbeddingIndex.load(current);
-  const from = await EmbeddingIndex.load(imported);
+  const into = await loadIndexFrom([current], { totalBytes: current.length });
+  let from;
   try {
+    from = await loadIndexFrom([imported], { totalBytes: imported.length });
     const ids = from.rows().ids.filter((id) => !into.has(id));
     if (ids.length) {
       const rows = from.rows({ ids });
@@ -17,6 +19,6 @@ export async function mergeSavedIndexes(
     return { bytes: into.save(), added: ids.map(String) };
   } finally {
     into.delete();
-    from.delete();
+    from?.delete();
   }
 }

@@ -9,6 +9,8 @@ import {
   type StageTimings,
 } from '../model/clip-model.js';
 import type { ImageSource } from '../images/decode.js';
+import { ApproximateIndex, type ApproximateIndexOptions } from '../search/approximate-index.js';
+import { loadIndexFrom } from '../persistence/persistence.js';
 import {
   EmbeddingIndex,
   type Id,
@@ -30,12 +32,28 @@ import { clusterNames } from '../search/cluster-names.js';
 // Above this many images a fixed-k clustering starts k-means once instead of four times.
 const MANY_FOR_ONE_START = 20_000;
 
+/** Above this many images the engine moves them to an approximate index (by default). */
+export const DEFAULT_APPROXIMATE_ABOVE = 100_000;
+
+// Above this many images a fixed-k clustering uses mini-batch k-means, in batches this large.
+const MINI_BATCH_ABOVE = 100_000;
+const MINI_BATCH_SIZE = 1024;
+
 /** Options of {@link Clipscope.create}: the model's, plus where it is and the index's. */
 export interface ClipscopeOptions extends ClipModelOptions {
   /** Where the model's files are (default: Xenova/clip-vit-base-patch32 on the Hugging Face hub). */
   model?: ModelSource;
-  /** Options of the embedding index. */
+  /** Options of the (exact) embedding index. */
   index?: IndexOptions;
+  /**
+   * Above this many images the engine moves them into an {@link ApproximateIndex} (int8 codes
+   * in inverted lists: about 570 bytes per image at 512 dims instead of 2,100; a query scans a
+   * sixteenth of the lists instead of every image), and stays approximate from then on.
+   * Default 100,000 (where one exact query scans 200 MB); `Infinity`: always exact.
+   */
+  approximateAbove?: number;
+  /** Options of that approximate index. */
+  approximate?: ApproximateIndexOptions;
 }
 
 /** An image to add, with the id it is stored under. */
@@ -104,16 +122,19 @@ export interface MapOptions {
   seed?: number;
 }
 
-/** A 2-D map of the stored images: item i of `ids` is at (coords[2i], coords[2i + 1]). */
 /** What {@link Clipscope.indexInfo} reports. */
 export interface IndexInfo {
   size: number;
   dim: number;
   /** Bytes of WASM memory the embeddings, ids and lookup table hold. */
   memoryBytes: number;
+  /** The approximate index keeps int8 codes (with float32 copies: 'int8-exact'). */
   storage: StorageType;
+  /** Whether searches go through the approximate index (see `approximateAbove`). */
+  approximate: boolean;
 }
 
+/** A 2-D map of the stored images: item i of `ids` is at (coords[2i], coords[2i + 1]). */
 export interface MapResult {
   ids: Id[];
   coords: Float32Array;
@@ -151,26 +172,48 @@ function isImageItem(value: unknown): value is ImageItem {
  */
 export class Clipscope {
   readonly model: ClipModel;
-  #index: EmbeddingIndex;
+  #index: EmbeddingIndex | ApproximateIndex;
+  readonly #approximateAbove: number;
+  readonly #approximateOptions: ApproximateIndexOptions;
   // The vocabulary's embeddings, made when first needed (search with text, cluster names).
   #labels: Promise<LabelSet> | undefined;
   #vocabulary: readonly string[] = PHOTO_VOCABULARY;
 
-  private constructor(model: ClipModel, index: EmbeddingIndex) {
+  private constructor(model: ClipModel, index: EmbeddingIndex, options: ClipscopeOptions) {
     this.model = model;
     this.#index = index;
+    this.#approximateAbove = options.approximateAbove ?? DEFAULT_APPROXIMATE_ABOVE;
+    this.#approximateOptions = options.approximate ?? {};
   }
 
-  /** The stored embeddings (replaced by `load`). */
-  get index(): EmbeddingIndex {
+  /**
+   * The stored embeddings: an {@link EmbeddingIndex}, or an {@link ApproximateIndex} once the
+   * collection has grown past `approximateAbove` (replaced by `load`).
+   */
+  get index(): EmbeddingIndex | ApproximateIndex {
     return this.#index;
   }
 
   /** Loads the model (see {@link ClipModel.load}) and creates an empty index. */
   static async create(options: ClipscopeOptions = {}): Promise<Clipscope> {
+    const above = options.approximateAbove;
+    if (above !== undefined && above !== Infinity) integerAtLeast(above, 0, 'approximateAbove');
     const model = await ClipModel.load(options.model, options);
     // The embedding size is known once an encoder ran: probe with one text or tiny image.
-    return new Clipscope(model, await EmbeddingIndex.create(model.dim, options.index));
+    const index = await EmbeddingIndex.create(model.dim, options.index);
+    // Options of the approximate index are checked now, not when the collection grows.
+    (await ApproximateIndex.create(model.dim, options.approximate)).delete();
+    return new Clipscope(model, index, options);
+  }
+
+  // Moves the images into an approximate index once there are more than `approximateAbove`
+  // (counting `adding` more). The exact index is freed only once the copy is whole; a copy
+  // that does not fit leaves it as it was (OutOfMemoryError).
+  #approximateIfLarge(adding: number): void {
+    const exact = this.#index;
+    if (!(exact instanceof EmbeddingIndex) || exact.size + adding <= this.#approximateAbove) return;
+    this.#index = ApproximateIndex.fromIndex(exact, this.#approximateOptions);
+    exact.delete();
   }
 
   /** Which backend runs the encoders, and why. */
@@ -194,7 +237,8 @@ export class Clipscope {
     const embedded = await this.model.embedImages(images, {
       batchSize: options.batchSize,
       signal: options.signal,
-      onBatch: ({ indices, embeddings, dim }) =>
+      onBatch: ({ indices, embeddings, dim }) => {
+        this.#approximateIfLarge(indices.length);
         indices.forEach((index, row) => {
           try {
             this.index.add(ids[index], embeddings.subarray(row * dim, (row + 1) * dim));
@@ -202,7 +246,8 @@ export class Clipscope {
           } catch (error) {
             storeFailures.push({ id: ids[index], index, error: error as ClipscopeError });
           }
-        }),
+        });
+      },
       onProgress: (progress) => options.onProgress?.({ ...progress, failed: progress.failed + storeFailures.length }),
     });
     const failures = [
@@ -226,7 +271,9 @@ export class Clipscope {
   /** Size, dimension, memory and storage of the index. */
   indexInfo(): IndexInfo {
     const index = this.index;
-    return { size: index.size, dim: index.dim, memoryBytes: index.memoryBytes, storage: index.storage };
+    const approximate = index instanceof ApproximateIndex;
+    const storage = approximate ? (index.info().exactScores ? 'int8-exact' : 'int8') : index.storage;
+    return { size: index.size, dim: index.dim, memoryBytes: index.memoryBytes, storage, approximate };
   }
 
   /** The k stored images closest to a text. */
@@ -300,7 +347,8 @@ export class Clipscope {
     // Several starts guard a small collection against a poor one; a large one gets a good
     // k-means++ start from one (and four would take seconds).
     const nInit = n > MANY_FOR_ONE_START ? 1 : 4;
-    const clustering = this.index.kmeans(k, { metric: 'cosine', seed, nInit });
+    const miniBatch = n > MINI_BATCH_ABOVE ? MINI_BATCH_SIZE : 0;
+    const clustering = this.index.kmeans(k, { metric: 'cosine', seed, nInit, miniBatch });
     return {
       k,
       ids: clustering.ids,
@@ -408,15 +456,27 @@ export class Clipscope {
     return this.index.save();
   }
 
-  /** Replaces the stored embeddings with saved ones (checked before anything is replaced). */
+  /**
+   * Replaces the stored embeddings with saved ones, exact or approximate (checked before
+   * anything is replaced); an exact collection above `approximateAbove` becomes approximate.
+   */
   async load(bytes: Uint8Array): Promise<void> {
-    const loaded = await EmbeddingIndex.load(bytes);
+    if (!(bytes instanceof Uint8Array)) invalid(`saved index must be a Uint8Array, got ${describeType(bytes)}`);
+    const loaded = await loadIndexFrom([bytes], { totalBytes: bytes.length });
     if (loaded.dim !== this.model.dim) {
       loaded.delete();
       throw new InvalidArgumentError(`saved embeddings have ${loaded.dim} dims, this model gives ${this.model.dim}`);
     }
-    this.index.delete();
+    const previous = this.#index;
     this.#index = loaded;
+    try {
+      this.#approximateIfLarge(0);
+    } catch (error) {
+      this.#index = previous;
+      loaded.delete();
+      throw error;
+    }
+    previous.delete();
   }
 
   /** Frees the model and the index. */

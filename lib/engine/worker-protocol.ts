@@ -1,6 +1,7 @@
 // Messages between a page and the clipscope Worker, and errors across the boundary.
 import * as errors from '../common/errors.js';
 import type { EmbeddingIndex } from '../search/embedding-index.js';
+import type { ApproximateIndex } from '../search/approximate-index.js';
 import type { Clipscope } from './clipscope.js';
 
 /** page → worker: a call (`call` numbers it) or the cancel of one. */
@@ -82,7 +83,7 @@ export const INDEX_METHODS = [
   'nearDuplicates',
   'save',
   'clear',
-] as const satisfies ReadonlyArray<keyof EmbeddingIndex>;
+] as const satisfies ReadonlyArray<keyof EmbeddingIndex & keyof ApproximateIndex>;
 
 /** One of {@link INDEX_METHODS}. */
 export type IndexMethod = (typeof INDEX_METHODS)[number];

@@ -4,7 +4,8 @@ import { check } from '../common/errors.js';
 import { loadPieces, type LoadPiecesOptions, type PieceSource } from './saved-pieces.js';
 import { describeType, integerAtLeast, integerInRange, invalid, toFloat32 } from '../common/validate.js';
 import { core, init } from '../wasm/core.js';
-import type { RawIvfIndex } from '../wasm/raw-module.js';
+import { EmbeddingIndex } from './embedding-index.js';
+import type { RawIds, RawIvfIndex, RawRows } from '../wasm/raw-module.js';
 import {
   filterIds,
   StoredVectors,
@@ -95,6 +96,22 @@ export class ApproximateIndex extends StoredVectors<RawIvfIndex> {
     return new ApproximateIndex(await loadPieces((total) => new module.IvfLoader(total), source, options));
   }
 
+  /**
+   * A new approximate index holding an exact index's ids and vectors, oldest first (so ties
+   * resolve as before), copied a few thousand at a time; the exact index is left as it is.
+   * Throws `OutOfMemoryError` (and keeps nothing) when the copy does not fit beside it.
+   */
+  static fromIndex(index: EmbeddingIndex, options: ApproximateIndexOptions = {}): ApproximateIndex {
+    if (!(index instanceof EmbeddingIndex)) invalid(`index must be an EmbeddingIndex, got ${describeType(index)}`);
+    const approximate = new ApproximateIndex(index.dim, options);
+    const error = approximate.raw.addFromIndex(StoredVectors.rawOf(index));
+    if (error) {
+      approximate.delete();
+      check(error);
+    }
+    return approximate;
+  }
+
   /** Needs the core loaded (`await init()`); `ApproximateIndex.create` does that for you. */
   constructor(dim: number, options?: ApproximateIndexOptions);
   /** @internal */
@@ -166,6 +183,11 @@ export class ApproximateIndex extends StoredVectors<RawIvfIndex> {
     integerInRange(list, 0, this.raw.info().lists - 1, 'list');
     const raw = check(this.raw.listRows(list));
     return { ids: raw.ids, vectors: raw.vectors };
+  }
+
+  /** @internal The stored vectors (dequantised codes, or float copies) as clustering rows. */
+  protected rowSource(ids: RawIds | undefined): RawRows {
+    return { approximate: this.raw, ids };
   }
 
   /** The lists' centroids (lists·dim unit floats); empty while untrained. */

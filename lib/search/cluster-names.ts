@@ -8,7 +8,7 @@ import type { LabelSet } from './label-set.js';
 const ROWS_PER_READ = 4096;
 
 export function clusterNames(
-  index: EmbeddingIndex,
+  index: Pick<EmbeddingIndex, 'dim' | 'rows'>,
   labels: LabelSet,
   clusters: ReadonlyArray<{ members: readonly Id[] }>,
 ): string[] {

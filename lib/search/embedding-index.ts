@@ -1,19 +1,4 @@
 // The embedding index: exact cosine search over vectors held in WASM memory, and clustering where they live.
-import {
-  autoKOf,
-  kmeansOf,
-  pcaOf,
-  summariesOf,
-  umapOf,
-  type AutoKOptions,
-  type AutoKResult,
-  type KMeansOptions,
-  type KMeansResult,
-  type Metric,
-  type Pca2dResult,
-  type Umap2dResult,
-  type UmapOptions,
-} from '../clustering/clustering.js';
 import { core, init } from '../wasm/core.js';
 import { check } from '../common/errors.js';
 import { loadPieces, type LoadPiecesOptions, type PieceSource } from './saved-pieces.js';
@@ -22,14 +7,13 @@ import { describeType, integerAtLeast, invalid, toFloat32 } from '../common/vali
 import {
   filterIds,
   StoredVectors,
-  toRawIds,
   toResults,
   type Id,
   type SearchOptions,
   type SearchResult,
 } from './stored-vectors.js';
 
-export type { Id, SearchOptions, SearchResult } from './stored-vectors.js';
+export type { Id, ItemCluster, ItemRows, ItemSelection, SearchOptions, SearchResult } from './stored-vectors.js';
 
 /**
  * How vectors are stored (bytes per vector of dimension d, besides the id):
@@ -67,32 +51,6 @@ function createRawIndex(dim: number, options: IndexOptions): RawIndex {
 
 function checkK(k: number): void {
   integerAtLeast(k, 1, 'k');
-}
-
-function optionalIds(ids: Iterable<Id> | undefined): RawIds | undefined {
-  return ids === undefined ? undefined : toRawIds([...ids]);
-}
-
-/** Which stored items to use; all of them (in storage order) when omitted. */
-export interface ItemSelection {
-  ids?: Iterable<Id>;
-}
-
-/** Results on index data say which item each row is. */
-export interface ItemRows {
-  /** The item of every row: labels[i] and coords[2i..] belong to ids[i]. */
-  ids: Id[];
-}
-
-/** A cluster of stored items. */
-export interface ItemCluster {
-  size: number;
-  /** The member closest to the centroid; undefined for an empty cluster. */
-  representative: Id | undefined;
-  /** Closest to the centroid first. */
-  members: Id[];
-  /** Distance of each member to the centroid (cosine: 1 − cos). */
-  distances: Float32Array;
 }
 
 /**
@@ -164,15 +122,6 @@ export class EmbeddingIndex extends StoredVectors<RawIndex> {
   }
 
   /**
-   * The stored (normalised) vectors in one array, `ids.length × dim`, and their ids: all items
-   * in storage order, or the ones asked for. For `int8` storage, the dequantised vectors.
-   */
-  rows(options: ItemSelection = {}): { ids: Id[]; vectors: Float32Array } {
-    const raw = check(this.raw.rows(optionalIds(options.ids)));
-    return { ids: raw.ids, vectors: raw.vectors };
-  }
-
-  /**
    * The k most similar stored vectors to `query` (dim numbers; normalised for you).
    * Returns min(k, candidates) hits.
    */
@@ -193,47 +142,9 @@ export class EmbeddingIndex extends StoredVectors<RawIndex> {
     return toResults(raw, Math.floor(floats.length / this.dim));
   }
 
-  /**
-   * KMeans on the stored vectors (all, or `options.ids`), computed where they live: nothing
-   * is copied to JS. `int8` storage clusters the dequantised vectors.
-   */
-  kmeans(k: number, options: KMeansOptions & ItemSelection = {}): KMeansResult & ItemRows {
-    return kmeansOf(this.#rows(options.ids), k, options) as KMeansResult & ItemRows;
-  }
-
-  /** {@link autoK} on the stored vectors (default k from 2 to 10, cosine recommended). */
-  autoK(options: AutoKOptions & ItemSelection = {}): AutoKResult & ItemRows {
-    return autoKOf(this.#rows(options.ids), options) as AutoKResult & ItemRows;
-  }
-
-  /** Size, representative and members of each cluster of a clustering from `kmeans`/`autoK`. */
-  clusterSummaries(
-    clustering: Pick<KMeansResult, 'labels' | 'centroids'> & ItemRows,
-    options: { metric?: Metric } = {},
-  ): ItemCluster[] {
-    const summaries = summariesOf(this.#rows(clustering.ids), this.dim, clustering, options.metric);
-    const ids = summaries.ids!;
-    return summaries.map((s) => ({
-      size: s.size,
-      representative: s.representative < 0 ? undefined : ids[s.representative],
-      members: Array.from(s.members, (row) => ids[row]),
-      distances: s.distances,
-    }));
-  }
-
-  /** A 2-D map (first two principal components) of the stored vectors. Needs 2 or more. */
-  pca2d(options: ItemSelection = {}): Pca2dResult & ItemRows {
-    return pcaOf(this.#rows(options.ids)) as Pca2dResult & ItemRows;
-  }
-
-  /** A UMAP layout of the stored vectors (all, or `options.ids`; at least 3), computed where they live. */
-  umap2d(options: UmapOptions & ItemSelection = {}): Umap2dResult & ItemRows {
-    return umapOf(this.#rows(options.ids), options) as Umap2dResult & ItemRows;
-  }
-
-  // The stored vectors as clustering rows (all, or these ids): read in WASM, not copied to JS.
-  #rows(ids: Iterable<Id> | undefined): RawRows {
-    return { index: this.raw, ids: optionalIds(ids) };
+  /** @internal The stored vectors as clustering rows, read in WASM (not copied to JS). */
+  protected rowSource(ids: RawIds | undefined): RawRows {
+    return { index: this.raw, ids };
   }
 
   /**

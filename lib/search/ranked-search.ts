@@ -51,7 +51,7 @@ function dot(a: Float32Array, rows: Float32Array, row: number): number {
 }
 
 export function rankedSearch(
-  index: EmbeddingIndex,
+  index: Pick<EmbeddingIndex, 'size' | 'has' | 'search' | 'rows'>,
   labels: LabelSet | undefined,
   query: RankedQuery,
   k: number,

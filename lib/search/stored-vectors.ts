@@ -1,9 +1,25 @@
 // What the exact and the approximate index share: ids, search options and results, and the
-// methods that add, remove and read stored vectors the same way through either core handle.
+// methods that add, remove, read and cluster stored vectors the same way through either core
+// handle.
 import { BusyError, check } from '../common/errors.js';
 import { checkId, describeType, integerInRange, invalid, toFloat32 } from '../common/validate.js';
 import { DEFAULT_PIECE_BYTES, MAX_PIECE_BYTES, type SavePiecesOptions } from './saved-pieces.js';
-import type { RawError, RawHits, RawIds, RawSaveCursor } from '../wasm/raw-module.js';
+import type { RawError, RawHits, RawIds, RawRows, RawSaveCursor, WithIds } from '../wasm/raw-module.js';
+import {
+  autoKOf,
+  kmeansOf,
+  pcaOf,
+  summariesOf,
+  umapOf,
+  type AutoKOptions,
+  type AutoKResult,
+  type KMeansOptions,
+  type KMeansResult,
+  type Metric,
+  type Pca2dResult,
+  type Umap2dResult,
+  type UmapOptions,
+} from '../clustering/clustering.js';
 import { WasmObject } from '../wasm/wasm-object.js';
 
 /** A caller-chosen item id. `1` and `'1'` are different ids. */
@@ -47,8 +63,35 @@ export function toResults(raw: RawHits, queries: number): SearchResult[] {
   return out;
 }
 
+/** Which stored items to use; all of them (in storage order) when omitted. */
+export interface ItemSelection {
+  ids?: Iterable<Id>;
+}
+
+/** Results on index data say which item each row is. */
+export interface ItemRows {
+  /** The item of every row: labels[i] and coords[2i..] belong to ids[i]. */
+  ids: Id[];
+}
+
+/** A cluster of stored items. */
+export interface ItemCluster {
+  size: number;
+  /** The member closest to the centroid; undefined for an empty cluster. */
+  representative: Id | undefined;
+  /** Closest to the centroid first. */
+  members: Id[];
+  /** Distance of each member to the centroid (cosine: 1 − cos). */
+  distances: Float32Array;
+}
+
+function optionalIds(ids: Iterable<Id> | undefined): RawIds | undefined {
+  return ids === undefined ? undefined : toRawIds([...ids]);
+}
+
 /** The core handle methods both indexes have. */
-interface RawStoredVectors {
+export interface RawStoredVectors {
+  rows(ids: RawIds | undefined): ({ vectors: Float32Array } & WithIds) | RawError;
   add(ids: RawIds, vectors: Float32Array): RawError | undefined;
   remove(ids: RawIds): RawError | undefined;
   get(id: number | string): { vector: Float32Array } | RawError;
@@ -62,6 +105,11 @@ interface RawStoredVectors {
 /** Base of `EmbeddingIndex` and `ApproximateIndex`. */
 export abstract class StoredVectors<Raw extends RawStoredVectors> extends WasmObject<Raw> {
   #saving = 0;
+
+  /** @internal Another index's core handle (for copies between the two kinds). */
+  protected static rawOf<R extends RawStoredVectors>(index: StoredVectors<R>): R {
+    return index.raw;
+  }
 
   /** The core handle, for a change: refused while a save in pieces is running. */
   protected get rawToChange(): Raw {
@@ -146,6 +194,63 @@ export abstract class StoredVectors<Raw extends RawStoredVectors> extends WasmOb
   /** The stored (normalised) vector; where only int8 codes are kept, the dequantised one. */
   get(id: Id): Float32Array {
     return check(this.raw.get(checkId(id))).vector;
+  }
+
+  /**
+   * The stored (normalised) vectors in one array, `ids.length × dim`, and their ids: all items
+   * in storage order, or the ones asked for. Where only int8 codes are
+   * kept, the dequantised vectors.
+   */
+  rows(options: ItemSelection = {}): { ids: Id[]; vectors: Float32Array } {
+    const raw = check(this.raw.rows(optionalIds(options.ids)));
+    return { ids: raw.ids, vectors: raw.vectors };
+  }
+
+  /**
+   * KMeans on the stored vectors (all, or `options.ids`), computed where they live: nothing
+   * is copied to JS. Int8 codes are clustered dequantised.
+   */
+  kmeans(k: number, options: KMeansOptions & ItemSelection = {}): KMeansResult & ItemRows {
+    return kmeansOf(this.#rows(options.ids), k, options) as KMeansResult & ItemRows;
+  }
+
+  /** {@link autoK} on the stored vectors (default k from 2 to 10, cosine recommended). */
+  autoK(options: AutoKOptions & ItemSelection = {}): AutoKResult & ItemRows {
+    return autoKOf(this.#rows(options.ids), options) as AutoKResult & ItemRows;
+  }
+
+  /** Size, representative and members of each cluster of a clustering from `kmeans`/`autoK`. */
+  clusterSummaries(
+    clustering: Pick<KMeansResult, 'labels' | 'centroids'> & ItemRows,
+    options: { metric?: Metric } = {},
+  ): ItemCluster[] {
+    const summaries = summariesOf(this.#rows(clustering.ids), this.dim, clustering, options.metric);
+    const ids = summaries.ids!;
+    return summaries.map((s) => ({
+      size: s.size,
+      representative: s.representative < 0 ? undefined : ids[s.representative],
+      members: Array.from(s.members, (row) => ids[row]),
+      distances: s.distances,
+    }));
+  }
+
+  /** A 2-D map (first two principal components) of the stored vectors. Needs 2 or more. */
+  pca2d(options: ItemSelection = {}): Pca2dResult & ItemRows {
+    return pcaOf(this.#rows(options.ids)) as Pca2dResult & ItemRows;
+  }
+
+  /** A UMAP layout of the stored vectors (all, or `options.ids`; at least 3), computed where they live. */
+  umap2d(options: UmapOptions & ItemSelection = {}): Umap2dResult & ItemRows {
+    return umapOf(this.#rows(options.ids), options) as Umap2dResult & ItemRows;
+  }
+
+  abstract get dim(): number;
+
+  /** The stored vectors as clustering rows (all, or these ids), read where they live. */
+  protected abstract rowSource(ids: RawIds | undefined): RawRows;
+
+  #rows(ids: Iterable<Id> | undefined): RawRows {
+    return this.rowSource(optionalIds(ids));
   }
 
   /** The core's near-duplicate groups at `threshold`, checked to be a number. */

@@ -77,6 +77,8 @@ export interface RawIvfIndex {
   beginSave(): RawSaveCursor;
   info(): RawIvfInfo;
   listRows(list: number): ({ vectors: Float32Array } & WithIds) | RawError;
+  rows(ids: RawIds | undefined): ({ vectors: Float32Array } & WithIds) | RawError;
+  addFromIndex(index: RawIndex): RawError | undefined;
   centroids(): Float32Array;
   nearDuplicates(threshold: number): { groups: Array<Array<number | string>> } | RawError;
   clear(): void;
@@ -88,7 +90,8 @@ export interface RawIvfIndex {
  * Where clustering reads its rows: n × dim values, or an index's stored vectors (all, or the
  * given ids; the result then says which item each row is).
  */
-export type RawRows = { data: Float32Array; dim: number } | { index: RawIndex; ids?: RawIds };
+export type RawRows =
+  { data: Float32Array; dim: number } | { index: RawIndex; ids?: RawIds } | { approximate: RawIvfIndex; ids?: RawIds };
 
 /** The row order of a clustering on index data: the item of every row. */
 export interface WithIds {

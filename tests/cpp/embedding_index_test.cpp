@@ -391,5 +391,15 @@ TEST(NearDuplicates, BoundedScanAt512DimsFindsExactlyTheBruteForceGroups) {
   }
 }
 
+TEST(EmbeddingIndex, ListsIdsOldestFirstAfterRemovals) {
+  auto index = EmbeddingIndex::Create(2).value();
+  const std::vector<float> v = {1, 0, 0, 1, 1, 1, 1, -1};
+  ASSERT_TRUE(index.Add({ItemId(3.0), ItemId("b"), ItemId(1.0), ItemId("a")}, v.data(), 8).ok());
+  ASSERT_TRUE(index.Remove({ItemId("b")}).ok());  // "a" moves into b's slot
+  ASSERT_TRUE(index.Add({ItemId(9.0)}, v.data(), 2).ok());
+  EXPECT_EQ(index.IdsInInsertionOrder(),
+            (std::vector<ItemId>{ItemId(3.0), ItemId(1.0), ItemId("a"), ItemId(9.0)}));
+}
+
 }  // namespace
 }  // namespace clipscope

@@ -122,6 +122,30 @@ TEST(IvfIndex, RemovesAndAddsAfterTraining) {
   EXPECT_NEAR(norm, 1.0, 2e-3);
 }
 
+TEST(IvfIndex, RowsAreTheStoredVectorsOfAllOrSomeItems) {
+  Collection c = Build(300, 8, {});
+  ASSERT_TRUE(c.approx.Remove({ItemId(4.0)}).ok());  // the last item takes its number
+  std::vector<float> scratch;
+  std::vector<ItemId> row_ids;
+  auto all = c.approx.Rows(nullptr, &scratch, &row_ids);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(row_ids.size(), 299u);
+  EXPECT_EQ(row_ids[4], ItemId(299.0));
+  for (size_t i = 0; i < row_ids.size(); i += 37) {
+    EXPECT_EQ(std::vector<float>(all.value() + i * 8, all.value() + (i + 1) * 8),
+              c.approx.Get(row_ids[i]).value());
+  }
+  const std::vector<ItemId> some = {ItemId(7.0), ItemId(2.0)};
+  auto picked = c.approx.Rows(&some, &scratch, &row_ids);
+  ASSERT_TRUE(picked.ok());
+  EXPECT_EQ(row_ids, some);
+  EXPECT_EQ(std::vector<float>(picked.value() + 8, picked.value() + 16),
+            c.approx.Get(ItemId(2.0)).value());
+  const std::vector<ItemId> unknown = {ItemId(4.0)};
+  EXPECT_EQ(c.approx.Rows(&unknown, &scratch, &row_ids).status().message(),
+            "id 4 is not in the index");
+}
+
 TEST(IvfIndex, RetrainsWhenTheCollectionHasGrownFourTimes) {
   IvfOptions options;
   options.seed = 1;

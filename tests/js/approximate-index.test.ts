@@ -10,6 +10,7 @@ import {
   InvalidArgumentError,
   UnknownIdError,
 } from '../../dist/index.js';
+import { kmeans, pca2d } from '../../dist/advanced.js';
 import { core } from '../../dist/wasm/core.js';
 import { rng } from './helpers.js';
 
@@ -135,6 +136,47 @@ describe('ApproximateIndex', () => {
     expect(perVector).toBeLessThan(600);
     expect(perVector).toBeGreaterThan(512);
     big.delete();
+  });
+
+  it('copies an exact index, oldest first, and clusters and maps its own rows as the array ones', async () => {
+    // Ties (the same vector three times) resolve oldest first in both indexes, also after the
+    // exact index moved its last slot into a removed one.
+    const small = await EmbeddingIndex.create(d);
+    small.addMany(ids(200), data.subarray(0, 200 * d));
+    const same = data.subarray(0, d);
+    small.addMany(['tie a', 'tie b', 'tie c'], [...same, ...same, ...same]);
+    small.remove([3]);
+    const copy = ApproximateIndex.fromIndex(small, { seed: 1 });
+    expect(copy.size).toBe(small.size);
+    expect(small.size).toBe(202); // left as it was
+    expect(copy.search(same, 4).ids).toEqual(small.search(same, 4).ids);
+    expect(copy.search(same, 4).ids).toEqual([0, 'tie a', 'tie b', 'tie c']);
+    for (const id of [0, 150, 'tie c']) {
+      const difference = copy.get(id).map((x, j) => Math.abs(x - small.get(id)[j]));
+      expect(Math.max(...difference)).toBeLessThan(0.01); // int8 codes
+    }
+    // The rows it clusters are its own (dequantised) vectors: the same results as on that array.
+    const rows = copy.rows();
+    expect(rows.ids).toHaveLength(202);
+    const onArray = kmeans(rows.vectors, d, 3, { metric: 'cosine', seed: 2 });
+    const onIndex = copy.kmeans(3, { metric: 'cosine', seed: 2 });
+    expect(onIndex.ids).toEqual(rows.ids);
+    expect(onIndex.labels).toEqual(onArray.labels);
+    expect(onIndex.centroids).toEqual(onArray.centroids);
+    expect(copy.pca2d().coords).toEqual(pca2d(rows.vectors, d).coords);
+    expect(
+      copy
+        .clusterSummaries(onIndex, { metric: 'cosine' })
+        .map((c) => c.size)
+        .reduce((a, b) => a + b),
+    ).toBe(202);
+    expect(copy.rows({ ids: ['tie b', 7] }).ids).toEqual(['tie b', 7]);
+    expect(() => copy.rows({ ids: [3] })).toThrow(new UnknownIdError('id 3 is not in the index'));
+    expect(() => ApproximateIndex.fromIndex(copy as unknown as EmbeddingIndex)).toThrow(
+      new InvalidArgumentError('index must be an EmbeddingIndex, got an ApproximateIndex'),
+    );
+    copy.delete();
+    small.delete();
   });
 
   it('says an empty index is empty, and checks its options', async () => {

@@ -8,6 +8,13 @@ import { $, describe, pickerButton, say } from '../ui.js';
 
 const TEST_MODEL_URL = new URL('models/clip-test/', location.href).href;
 
+// `?approximateAbove=N` moves the collection to the approximate index above N photos (the
+// package's default otherwise): a large collection's behaviour, seen with a few photos.
+function approximateAbove(): number | undefined {
+  const given = new URLSearchParams(location.search).get('approximateAbove');
+  return given === null || !/^\d+$/.test(given) ? undefined : Number(given);
+}
+
 export class ModelView {
   readonly #store: Store;
   readonly #beforeSwap: () => Promise<void>;
@@ -73,6 +80,7 @@ export class ModelView {
       next = await ClipscopeWorker.create({
         ...source,
         backend: 'auto',
+        approximateAbove: approximateAbove(),
         onProgress: ({ file, loaded, total, fromCache }) => {
           if (total) progress.value = loaded / total;
           say(
@@ -125,5 +133,7 @@ export class ModelView {
       return;
     }
     await engine.load(saved.bytes);
+    // The engine now holds them: views that report on its index read it again.
+    this.#store.set({ savedModelKey: saved.modelKey });
   }
 }

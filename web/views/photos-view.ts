@@ -99,7 +99,8 @@ export class PhotosView {
     const perPhoto = info.size ? Math.round(info.memoryBytes / info.size) : 0;
     say(
       $('memory'),
-      `${info.size} photos embedded · ${(info.memoryBytes / 1e6).toFixed(2)} MB of embeddings in WebAssembly memory (${perPhoto} bytes per photo, ${info.dim} dimensions, ${info.storage})`,
+      `${info.size} photos embedded · ${(info.memoryBytes / 1e6).toFixed(2)} MB of embeddings in WebAssembly memory (${perPhoto} bytes per photo, ${info.dim} dimensions, ${info.storage})` +
+        (info.approximate ? ' · approximate search: a very few true neighbours may be missed' : ''),
     );
   }
 
