@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
 # sections of bench/RESULTS.md.
-# Usage: npm run bench [-- index|approximate|kmeans|kmeans-scale|near-duplicates|layout|demo-scale|preprocess|pipeline|engines [options]]
+# Usage: npm run bench [-- index|approximate|kmeans|kmeans-scale|near-duplicates|layout|demo-scale|preprocess|pipeline|variants|engines [options]]
 #        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md: checks the harness)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,13 +39,14 @@ case "$which" in
   layout) run layout "$@" ;;
   demo-scale) npx tsc -p web/tsconfig.json && npx vite build --config web/vite.config.ts --logLevel warn && run demo-scale "$@" ;;
   pipeline) run clip-pipeline "$@" ;;
+  variants) run model-variants "$@" ;;
   engines) engines_measure ;;
-  all) run index-search && run approximate && run kmeans && run near-duplicates && run layout && run preprocess && run clip-pipeline && engines_measure &&
+  all) run index-search && run approximate && run kmeans && run near-duplicates && run layout && run preprocess && run clip-pipeline && run model-variants && engines_measure &&
     node bench/chart.mjs --results bench/RESULTS.md --out bench/results.svg ;;
   smoke)
     out=${1:-build/bench-smoke/RESULTS.md}
     mkdir -p "$(dirname "$out")" && rm -f "$out"
-    [ -f build/models/clip-tiny/onnx/vision_model.onnx ] || /usr/bin/python3 models/generate_test_models.py build/models >/dev/null
+    [ -f build/models/clip-tiny-variants/onnx/vision_model_fp16.onnx ] || /usr/bin/python3 models/generate_test_models.py build/models >/dev/null
     node bench/index-search.mjs --sizes 500 --queries 5 --runs 1 --out "$out"
     node bench/approximate.mjs --sizes 3000 --queries 5 --runs 1 --hnsw-size 3000 --out "$out"
     node bench/kmeans.mjs --sizes 600 --ks 4 --runs 1 --out "$out"
@@ -54,6 +55,7 @@ case "$which" in
     node bench/layout.mjs --size 300 --large 400 --runs 1 --out "$out"
     node bench/preprocess.mjs --sizes 64x48 --runs 1 --out "$out"
     node bench/clip-pipeline.mjs --images 4 --runs 1 --batch 2 --models-dir build/models --model clip-tiny --out "$out"
+    node bench/model-variants.mjs --images 2 --runs 1 --batch 2 --models-dir build/models --model clip-tiny-variants --out "$out"
     node bench/chart.mjs --results "$out" --out "${out%.md}.svg" ;;
-  *) echo "unknown benchmark '$which': use index, approximate, kmeans, kmeans-scale, near-duplicates, layout, demo-scale, preprocess, pipeline, engines or smoke" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$which': use index, approximate, kmeans, kmeans-scale, near-duplicates, layout, demo-scale, preprocess, pipeline, variants, engines or smoke" >&2; exit 2 ;;
 esac

@@ -4,7 +4,7 @@
  * sources and `.npy` encoding. `import { ClipModel, kmeans } from 'clipscope/advanced'`.
  * @packageDocumentation
  */
-export { CLIP_LOGIT_SCALE, ClipModel } from './model/clip-model.js';
+export { CLIP_LOGIT_SCALE, ClipModel, DEFAULT_DTYPE } from './model/clip-model.js';
 export type { ClipModelOptions, ImageEmbeddings, LabelScore, StageTimings } from './model/clip-model.js';
 export { modelFiles } from './model/model-files.js';
 export type { ModelFiles } from './model/model-files.js';

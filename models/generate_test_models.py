@@ -11,9 +11,12 @@ Writes, deterministically:
                         darkness, a text's embedding the colour and darkness words in it ("red",
                         "green", "dark", ...), so a red image is nearest to red images and to the
                         text "red". input_ids only; vocab.json + merges.txt.
+  OUT_DIR/clip-tiny-variants/  clip-tiny's encoders as fp32, fp16 and int8-quantised files
+                        (model_variants.py: what the Hugging Face conversion makes).
   OUT_DIR/wrong-interface/  a vision model whose input is "images" and output "features".
   OUT_DIR/clip-vit-b32-random/  (--vit-b32, for benchmarks) ViT-B/32's shapes and cost with random
-                        weights: 12 layers, width 768, 12 heads, 50 tokens, projection 512.
+                        weights: 12 layers, width 768, 12 heads, 50 tokens, projection 512; its
+                        vision encoder as fp32, fp16 and int8-quantised files.
 Every folder also gets config.json, preprocessor_config.json and tokenizer_config.json.
 """
 import gzip
@@ -24,6 +27,8 @@ import sys
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from model_variants import quantize_dynamic, to_fp16
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VOCAB_GZ = os.path.join(HERE, "clip-bpe", "bpe_simple_vocab_16e6.txt.gz")
@@ -287,6 +292,14 @@ def vit_b32_vision(path, rng, width=768, layers=12, heads=12):
     g.save(path, [PIXELS], [IMAGE_EMBEDS, hidden_output(width, 50)])
 
 
+def write_variants(stem):
+    """stem.onnx (fp32) -> stem_fp16.onnx and stem_quantized.onnx."""
+    for suffix, convert in (("_fp16", to_fp16), ("_quantized", quantize_dynamic)):
+        model = convert(onnx.load(stem + ".onnx"))
+        onnx.checker.check_model(model)
+        onnx.save(model, stem + suffix + ".onnx")
+
+
 def main():
     out_dir = sys.argv[1]
     merges, vocab = clip_vocabulary()
@@ -297,6 +310,14 @@ def main():
         tiny_vision(os.path.join(tiny, "onnx", "vision_model%s.onnx" % suffix), np.random.default_rng(1))
         tiny_text(os.path.join(tiny, "onnx", "text_model%s.onnx" % suffix), np.random.default_rng(2))
     write_tokenizer_json(tiny, merges, vocab)
+
+    variants = os.path.join(out_dir, "clip-tiny-variants")
+    write_common_files(variants, hidden=16)
+    tiny_vision(os.path.join(variants, "onnx", "vision_model.onnx"), np.random.default_rng(1))
+    tiny_text(os.path.join(variants, "onnx", "text_model.onnx"), np.random.default_rng(2))
+    for encoder in ("vision", "text"):
+        write_variants(os.path.join(variants, "onnx", "%s_model" % encoder))
+    write_tokenizer_json(variants, merges, vocab)
 
     colours = os.path.join(out_dir, "clip-colors")
     write_common_files(colours, hidden=5)
@@ -321,6 +342,7 @@ def main():
         vit = os.path.join(out_dir, "clip-vit-b32-random")
         write_common_files(vit)
         vit_b32_vision(os.path.join(vit, "onnx", "vision_model.onnx"), np.random.default_rng(4))
+        write_variants(os.path.join(vit, "onnx", "vision_model"))
         write_tokenizer_json(vit, merges, vocab)
     print("test models written to", out_dir)
 

@@ -1,6 +1,8 @@
 // The benchmark page: one library per page load (?lib=clipscope or ?lib=transformers), both
 // embedding the same JPEGs with the same ViT-B/32-shaped ONNX file on onnxruntime-web's WASM
 // backend with one thread. Each stage is timed: decode, preprocess, inference, postprocess.
+// clipscope also takes ?dtype=fp32|fp16|quantized, ?backend=wasm|webgpu and ?threads=N (the
+// model-variants benchmark).
 const params = new URLSearchParams(location.search);
 const modelBase = params.get('models'); // URL of the folder holding the model folder
 const modelName = params.get('model');
@@ -44,14 +46,19 @@ async function clipscopeRunner() {
   const { ClipModel } = await import('clipscope/advanced');
   const model = await ClipModel.load(`${modelBase}${modelName}/`, {
     encoders: ['vision'],
-    dtype: 'fp32',
-    backend: 'wasm',
-    threads: 1,
+    dtype: params.get('dtype') ?? 'fp32',
+    backend: params.get('backend') ?? 'wasm',
+    threads: Number(params.get('threads') ?? 1),
     cache: false,
   });
   return async (photos) => {
     const result = await model.embedImages(photos, { batchSize });
-    return { timings: result.timings, first: Array.from(result.embeddings.subarray(0, 4)) };
+    return {
+      timings: result.timings,
+      first: Array.from(result.embeddings.subarray(0, 4)),
+      backend: model.backend,
+      file: model.files.vision,
+    };
   };
 }
 
@@ -94,8 +101,8 @@ window.bench = async ({ count, width, height, runs }) => {
   const results = [];
   for (let r = 0; r < runs; r++) {
     const start = now();
-    const { timings, first } = await run(photos);
-    results.push({ seconds: (now() - start) / 1000, timings, first });
+    const { timings, first, backend, file } = await run(photos);
+    results.push({ seconds: (now() - start) / 1000, timings, first, backend, file });
   }
   return results;
 };

@@ -19,7 +19,7 @@ import {
   type SearchResult,
   type StorageType,
 } from '../search/embedding-index.js';
-import { ClipscopeError, InvalidArgumentError } from '../common/errors.js';
+import { BusyError, ClipscopeError, InvalidArgumentError } from '../common/errors.js';
 import type { ModelSource } from '../model/model-files.js';
 import type { BackendInfo } from '../model/onnx-runtime.js';
 import { describeType, integerAtLeast, invalid } from '../common/validate.js';
@@ -208,12 +208,20 @@ export class Clipscope {
 
   // Moves the images into an approximate index once there are more than `approximateAbove`
   // (counting `adding` more). The exact index is freed only once the copy is whole; a copy
-  // that does not fit leaves it as it was (OutOfMemoryError).
+  // that does not fit leaves it as it was (OutOfMemoryError). While the exact index is being
+  // saved in pieces it stays, and the move waits for a later batch.
   #approximateIfLarge(adding: number): void {
     const exact = this.#index;
     if (!(exact instanceof EmbeddingIndex) || exact.size + adding <= this.#approximateAbove) return;
-    this.#index = ApproximateIndex.fromIndex(exact, this.#approximateOptions);
-    exact.delete();
+    const approximate = ApproximateIndex.fromIndex(exact, this.#approximateOptions);
+    try {
+      exact.delete();
+    } catch (error) {
+      approximate.delete();
+      if (error instanceof BusyError) return;
+      throw error;
+    }
+    this.#index = approximate;
   }
 
   /** Which backend runs the encoders, and why. */

@@ -36,16 +36,24 @@ import {
 import { ImagePreprocessor, parsePreprocessorConfig } from '../images/preprocess.js';
 import type { RawImage } from '../images/raw-image.js';
 import { ClipTokenizer, MAX_CONTEXT_LENGTH } from '../text/tokenizer.js';
-import { integerAtLeast } from '../common/validate.js';
+import { describeType, integerAtLeast, invalid } from '../common/validate.js';
 
 /** CLIP ViT-B/32's learned temperature: exp(4.6052). config.json only has the initial value. */
 export const CLIP_LOGIT_SCALE = 100;
 
 /** Options of {@link ClipModel.load}. */
 export interface ClipModelOptions {
-  /** Default `'auto'`: WebGPU when an adapter exists and passes the canary check, else WASM. */
+  /**
+   * Default `'auto'`: WebGPU when a GPU adapter exists and passes the canary check, else WASM
+   * (also when the only adapter is a software fallback: over 100× slower than WASM).
+   */
   backend?: BackendChoice;
-  /** Default `'quantized'` (the files Transformers.js uses by default). */
+  /**
+   * Which weight files. Default by backend, from measurement (bench/RESULTS.md, model variants):
+   * `'quantized'` on WASM (int8: 2.4× fp32's images/s on one thread, 1.9× on two; fp16 runs
+   * as fp32 there), `'fp32'` on WebGPU (the one variant that passed the canary check on the
+   * adapter measured; try `'fp16'` on a GPU with shader-f16 — the canary guards it).
+   */
   dtype?: ModelDtype;
   /**
    * WASM threads. Default: up to 4 where the context allows threads (cross-origin isolated,
@@ -292,9 +300,11 @@ interface ModelParts {
   text?: { file: string; bytes: Uint8Array };
 }
 
-async function readModelParts(files: ModelFiles, options: ClipModelOptions): Promise<ModelParts> {
+/** The weight files each backend loads unless `dtype` is given (see {@link ClipModelOptions.dtype}). */
+export const DEFAULT_DTYPE: Readonly<Record<'wasm' | 'webgpu', ModelDtype>> = { wasm: 'quantized', webgpu: 'fp32' };
+
+async function readModelParts(files: ModelFiles, options: ClipModelOptions, dtype: ModelDtype): Promise<ModelParts> {
   const encoders = options.encoders ?? ['vision', 'text'];
-  const dtype = options.dtype ?? 'quantized';
   const configBytes = await files.read('config.json', options);
   const config = configBytes ? parseJson(configBytes, 'config.json') : {};
   const parts: ModelParts = {
@@ -420,8 +430,10 @@ export class ClipModel {
   static async load(source: ModelSource = DEFAULT_MODEL_URL, options: ClipModelOptions = {}): Promise<ClipModel> {
     await init();
     const requested = options.threads === undefined ? undefined : integerAtLeast(options.threads, 1, 'threads');
+    if (options.dtype !== undefined && !Object.hasOwn(VARIANT_SUFFIX, options.dtype))
+      invalid(`dtype must be 'fp32', 'quantized' or 'fp16', got ${describeType(options.dtype)}`);
     const backend = await chooseBackend(options.backend ?? 'auto', resolveThreads(requested));
-    const parts = await readModelParts(modelFiles(source), options);
+    const parts = await readModelParts(modelFiles(source), options, options.dtype ?? DEFAULT_DTYPE[backend.name]);
     let sessions: Partial<Record<EncoderKind, Encoder>> = {};
     try {
       throwIfAborted(options.signal);

@@ -106,17 +106,42 @@ function configureWasm(ort: typeof Ort, threads: number): number {
   return threadsOf.get(ort)!;
 }
 
-/** Why WebGPU cannot be used here, or undefined when an adapter exists. */
-export async function webgpuUnavailableReason(): Promise<string | undefined> {
-  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-  if (!gpu) return 'navigator.gpu is not available here (no WebGPU in this browser or context)';
+interface WebGpuProbe {
+  /** Why WebGPU cannot be used here; undefined when an adapter exists. */
+  unavailable?: string;
+  /** The adapter is a software fallback (SwiftShader and the like), not a GPU. */
+  software: boolean;
+}
+
+async function probeWebGpu(): Promise<WebGpuProbe> {
+  type Adapter = { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } };
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<Adapter | null> } } | undefined)?.gpu;
+  if (!gpu)
+    return {
+      unavailable: 'navigator.gpu is not available here (no WebGPU in this browser or context)',
+      software: false,
+    };
   try {
     const adapter = await gpu.requestAdapter();
-    return adapter ? undefined : 'navigator.gpu.requestAdapter() returned null (no usable GPU adapter)';
+    if (!adapter)
+      return { unavailable: 'navigator.gpu.requestAdapter() returned null (no usable GPU adapter)', software: false };
+    return { software: Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) };
   } catch (error) {
-    return `navigator.gpu.requestAdapter() failed: ${String(error)}`;
+    return { unavailable: `navigator.gpu.requestAdapter() failed: ${String(error)}`, software: false };
   }
 }
+
+/** Why WebGPU cannot be used here, or undefined when an adapter exists. */
+export async function webgpuUnavailableReason(): Promise<string | undefined> {
+  return (await probeWebGpu()).unavailable;
+}
+
+/**
+ * Why `'auto'` runs on WASM although a WebGPU adapter exists: a software adapter ran the
+ * ViT-B/32-shaped model over 100× slower than the WASM backend (bench/RESULTS.md, model variants).
+ */
+export const SOFTWARE_ADAPTER_REASON =
+  'the only WebGPU adapter is a software fallback (no GPU): CLIP runs over 100× faster on WASM';
 
 /**
  * Threads for a model: the requested count where threads work here, else one; the default
@@ -146,12 +171,13 @@ export async function chooseBackend(
     return { name, reason, threads, threadsReason };
   };
   if (choice === 'wasm') return pick('wasm', 'requested');
-  const unavailable = await webgpuUnavailableReason();
+  const { unavailable, software } = await probeWebGpu();
   if (choice === 'webgpu') {
     if (unavailable) throw new ModelLoadError(`WebGPU was requested but ${unavailable}`);
     return pick('webgpu', 'requested');
   }
-  return unavailable ? pick('wasm', unavailable) : pick('webgpu', 'WebGPU adapter found');
+  if (unavailable) return pick('wasm', unavailable);
+  return software ? pick('wasm', SOFTWARE_ADAPTER_REASON) : pick('webgpu', 'WebGPU adapter found');
 }
 
 // What a file that is not an ONNX model usually is, to say so plainly.

@@ -443,6 +443,7 @@ describe.each(ENGINES)('%s', (engine) => {
 });
 
 describe.runIf(ENGINES.includes('chromium'))('on WebGPU (Chromium software adapter)', () => {
+  // 'auto' leaves a software adapter for WASM (measured over 100× slower); asked for, it runs.
   let browser: EngineBrowser;
   let page: EnginePage;
   beforeAll(async () => {
@@ -457,7 +458,10 @@ describe.runIf(ENGINES.includes('chromium'))('on WebGPU (Chromium software adapt
       const images = [];
       for (let i = 0; i < 6; i++)
         images.push(await colourPng([i * 40, 255 - i * 30, (i * 90) % 256], 80 + i * 10, 60, i + 1));
-      const gpu = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'auto' });
+      const auto = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'auto' });
+      const automatic = auto.backend;
+      await auto.delete();
+      const gpu = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'webgpu' });
       const cpu = await clipscope.ClipscopeWorker.create({ model: '/build/models/clip-tiny/', backend: 'wasm' });
       const a = await gpu.embedImages(images);
       const b = await cpu.embedImages(images);
@@ -468,7 +472,9 @@ describe.runIf(ENGINES.includes('chromium'))('on WebGPU (Chromium software adapt
           x.subarray(r * 512, (r + 1) * 512).reduce((s, v, j) => s + v * y[r * 512 + j], 0),
         );
       const out = {
+        automatic,
         gpu: gpu.backend,
+        gpuFiles: gpu.files,
         cpu: cpu.backend,
         images: cosines(a.embeddings, b.embeddings, 6),
         texts: cosines(ta, tb, 2),
@@ -477,8 +483,14 @@ describe.runIf(ENGINES.includes('chromium'))('on WebGPU (Chromium software adapt
       await cpu.delete();
       return out;
     });
+    expect(result.automatic).toMatchObject({
+      name: 'wasm',
+      reason: 'the only WebGPU adapter is a software fallback (no GPU): CLIP runs over 100× faster on WASM',
+    });
     expect(result.gpu.name).toBe('webgpu');
-    expect(result.gpu.reason).toMatch(/^WebGPU adapter found; canary agrees with WASM \(cosine 0\.99\d+|1\.0+\)$/);
+    expect(result.gpu.reason).toMatch(/^requested; canary agrees with WASM \(cosine 0\.99\d+|1\.0+\)$/);
+    // WebGPU's default weights are the fp32 files (the only ones that passed its canary here).
+    expect(result.gpuFiles).toEqual({ vision: 'onnx/vision_model.onnx', text: 'onnx/text_model.onnx' });
     expect(result.cpu).toEqual({
       name: 'wasm',
       reason: 'requested',
@@ -494,6 +506,7 @@ describe.runIf(ENGINES.includes('chromium'))('on WebGPU (Chromium software adapt
       const { clipscope } = window as any;
       const worker = await clipscope.ClipscopeWorker.create({
         model: '/build/models/clip-tiny/',
+        backend: 'webgpu',
         canaryMinCosine: 1.5,
       });
       const info = worker.backend;

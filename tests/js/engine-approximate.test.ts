@@ -2,7 +2,7 @@
 // grows past it (and when a larger saved one is loaded), every engine feature keeps working on
 // it, and it answers as the exact engine does on the meaningful colour model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApproximateIndex, Clipscope, EmbeddingIndex, InvalidArgumentError } from '../../dist/index.js';
+import { ApproximateIndex, BusyError, Clipscope, EmbeddingIndex, InvalidArgumentError } from '../../dist/index.js';
 import { colourImage } from './colour-images.js';
 
 const model = new URL('../../build/models/clip-colors/', import.meta.url).pathname;
@@ -99,6 +99,37 @@ describe('Clipscope above approximateAbove', () => {
     expect(small.indexInfo().size).toBe(12); // a failed load leaves the collection as it was
     await fresh.delete();
     await small.delete();
+  });
+
+  it('waits with the move while the exact index is being saved in pieces, losing nothing', async () => {
+    const engine = await Clipscope.create({ model, approximateAbove: 8 });
+    await engine.addImages(items.slice(0, 8));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const pieces: Uint8Array[] = [];
+    const saving = (engine.index as EmbeddingIndex).saveInPieces(
+      async (piece) => {
+        pieces.push(piece.slice());
+        await gate;
+      },
+      { pieceBytes: 1024 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the save has started
+    // The index refuses changes while it is saved: these are listed as failures, and the move
+    // (which would free the index being saved) waits.
+    const during = await engine.addImages(items.slice(8, 11));
+    expect(during.added).toEqual([]);
+    expect(during.failures.map((f) => f.error)).toEqual(
+      Array(3).fill(new BusyError('the index is being saved; change it once the save has finished')),
+    );
+    expect(engine.index).toBeInstanceOf(EmbeddingIndex);
+    release();
+    await saving;
+    expect((await EmbeddingIndex.loadFrom(pieces)).size).toBe(8);
+    await engine.addImages(items.slice(8));
+    expect(engine.index).toBeInstanceOf(ApproximateIndex);
+    expect(engine.indexInfo().size).toBe(12);
+    await engine.delete();
   });
 
   it('checks its options before loading the model', async () => {
