@@ -50,8 +50,8 @@ export interface ClipModelOptions {
   backend?: BackendChoice;
   /**
    * Which weight files. Default by backend, from measurement (bench/RESULTS.md, model variants):
-   * `'quantized'` on WASM (int8: 2.4× fp32's images/s on one thread, 1.9× on two; fp16 runs
-   * as fp32 there), `'fp32'` on WebGPU (the one variant that passed the canary check on the
+   * `'quantized'` on WASM (int8: 1.8× fp32's images/s on one thread, 2.5× on two; fp16 stays
+   * below it), `'fp32'` on WebGPU (the one variant that passed the canary check on the
    * adapter measured; try `'fp16'` on a GPU with shader-f16 — the canary guards it).
    */
   dtype?: ModelDtype;
