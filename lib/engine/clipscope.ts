@@ -19,7 +19,7 @@ import {
   type SearchResult,
   type StorageType,
 } from '../search/embedding-index.js';
-import { BusyError, ClipscopeError, InvalidArgumentError } from '../common/errors.js';
+import { BusyError, ClipscopeError, InvalidArgumentError, OutOfMemoryError } from '../common/errors.js';
 import type { ModelSource } from '../model/model-files.js';
 import type { BackendInfo } from '../model/onnx-runtime.js';
 import { describeType, integerAtLeast, invalid } from '../common/validate.js';
@@ -175,6 +175,8 @@ export class Clipscope {
   #index: EmbeddingIndex | ApproximateIndex;
   readonly #approximateAbove: number;
   readonly #approximateOptions: ApproximateIndexOptions;
+  // After a move that did not fit, the size at which it is tried again.
+  #retryMoveAt = 0;
   // The vocabulary's embeddings, made when first needed (search with text, cluster names).
   #labels: Promise<LabelSet> | undefined;
   #vocabulary: readonly string[] = PHOTO_VOCABULARY;
@@ -198,12 +200,12 @@ export class Clipscope {
   static async create(options: ClipscopeOptions = {}): Promise<Clipscope> {
     const above = options.approximateAbove;
     if (above !== undefined && above !== Infinity) integerAtLeast(above, 0, 'approximateAbove');
+    // The approximate index's options are checked now, not when the collection grows (they
+    // do not depend on the dimension).
+    (await ApproximateIndex.create(1, options.approximate)).delete();
     const model = await ClipModel.load(options.model, options);
     // The embedding size is known once an encoder ran: probe with one text or tiny image.
-    const index = await EmbeddingIndex.create(model.dim, options.index);
-    // Options of the approximate index are checked now, not when the collection grows.
-    (await ApproximateIndex.create(model.dim, options.approximate)).delete();
-    return new Clipscope(model, index, options);
+    return new Clipscope(model, await EmbeddingIndex.create(model.dim, options.index), options);
   }
 
   // Moves the images into an approximate index once there are more than `approximateAbove`
@@ -222,6 +224,18 @@ export class Clipscope {
       throw error;
     }
     this.#index = approximate;
+  }
+
+  // While adding, a move that does not fit is no failure: the images stay exact, and the copy
+  // is tried again once the collection is a quarter larger.
+  #approximateWhileAdding(adding: number): void {
+    if (this.#index.size < this.#retryMoveAt) return;
+    try {
+      this.#approximateIfLarge(adding);
+    } catch (error) {
+      if (!(error instanceof OutOfMemoryError)) throw error;
+      this.#retryMoveAt = Math.ceil(this.#index.size * 1.25);
+    }
   }
 
   /** Which backend runs the encoders, and why. */
@@ -246,7 +260,7 @@ export class Clipscope {
       batchSize: options.batchSize,
       signal: options.signal,
       onBatch: ({ indices, embeddings, dim }) => {
-        this.#approximateIfLarge(indices.length);
+        this.#approximateWhileAdding(indices.length);
         indices.forEach((index, row) => {
           try {
             this.index.add(ids[index], embeddings.subarray(row * dim, (row + 1) * dim));

@@ -2,8 +2,9 @@
 // that did not fit is undone, and everything stored before stays. Its own file: the module's
 // memory stays grown for the rest of the file.
 import { describe, expect, it } from 'vitest';
-import { EmbeddingIndex, OutOfMemoryError } from '../../dist/index.js';
+import { ApproximateIndex, EmbeddingIndex, OutOfMemoryError } from '../../dist/index.js';
 import { ImagePreprocessor } from '../../dist/advanced.js';
+import { core } from '../../dist/wasm/core.js';
 
 const DIM = 65536;
 const BATCH = 64;
@@ -63,6 +64,15 @@ describe('out of WebAssembly memory', () => {
     expect(last[0]).toBeCloseTo(1 / Math.sqrt(DIM), 7);
     const query = new Float32Array(DIM).fill(1);
     expect(index.search(query, 1).ids).toEqual(['0-0']);
+    // A copy into an approximate index (what the engine moves a large collection to) does not
+    // fit beside it either: refused, nothing of the partial copy kept, the collection as it was.
+    const heap = core().heapBytesInUse();
+    expect(() => ApproximateIndex.fromIndex(index)).toThrow(
+      new RegExp(`^out of memory: copying ${batches * BATCH} vectors into an approximate index needs about `),
+    );
+    expect(() => ApproximateIndex.fromIndex(index)).toThrow(OutOfMemoryError);
+    expect(core().heapBytesInUse()).toBe(heap);
+    expect(index.size).toBe(batches * BATCH);
     index.delete();
     // The memory is back: a new index of the same size fits.
     const again = await EmbeddingIndex.create(DIM);
