@@ -55,7 +55,7 @@ case "$which" in
     node bench/layout.mjs --size 300 --large 400 --runs 1 --out "$out"
     node bench/preprocess.mjs --sizes 64x48 --runs 1 --out "$out"
     node bench/clip-pipeline.mjs --images 4 --runs 1 --batch 2 --models-dir build/models --model clip-tiny --out "$out"
-    node bench/model-variants.mjs --images 2 --runs 1 --batch 2 --models-dir build/models --model clip-tiny-variants --out "$out"
+    node bench/model-variants.mjs --images 1 --webgpu-images 1 --runs 1 --batch 1 --models-dir build/models --model clip-tiny-variants --out "$out"
     node bench/chart.mjs --results "$out" --out "${out%.md}.svg" ;;
   *) echo "unknown benchmark '$which': use index, approximate, kmeans, kmeans-scale, near-duplicates, layout, demo-scale, preprocess, pipeline, variants, engines or smoke" >&2; exit 2 ;;
 esac

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/require-packages.sh
 require_packages test "to build and run the tests"
 ensure_node_modules
-fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-25}
+fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-12}
 
 step() { printf '\n== %s\n' "$*"; }
 

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type EnginePage } from './engines/index.js';
-import { attribute, count, selectOption, text, visible } from './engines/dom.js';
+import { attribute, count, text, visible } from './engines/dom.js';
 import {
   demoReady,
   dropGenerated,
@@ -72,24 +72,20 @@ describe.each(ENGINES)('many photos in %s', (engine) => {
     'moves a collection above ?approximateAbove to approximate search, and keeps it across a reload',
     { timeout: 180_000 },
     async () => {
-      const { page } = await openDemo(offline.browser, `${server.url}?approximateAbove=20`);
+      const { page } = await openDemo(offline.browser, `${server.url}?approximateAbove=8`);
       await loadTestModel(page);
-      await dropGenerated(page, 30, 'many-');
-      await expect.poll(() => text(page, '#embed-status'), { timeout: 120_000 }).toMatch(/^Added 30 photos in/);
+      await dropGenerated(page, 12, 'many-');
+      await expect.poll(() => text(page, '#embed-status'), { timeout: 120_000 }).toMatch(/^Added 12 photos in/);
       const approximate =
-        /^30 photos embedded · [\d.]+ MB of embeddings in WebAssembly memory \(\d+ bytes per photo, 512 dimensions, int8\) · approximate search/;
+        /^12 photos embedded · [\d.]+ MB of embeddings in WebAssembly memory \(\d+ bytes per photo, 512 dimensions, int8\) · approximate search/;
       await expect.poll(() => text(page, '#memory')).toMatch(approximate);
       await page.fill('#query', 'green');
       await page.pressEnter('#query');
       await expect.poll(() => count(page, '#results li')).toBeGreaterThan(0);
-      await page.click('#tab-clusters');
-      await selectOption(page, '#cluster-k', '3');
-      await page.click('#cluster-form button');
-      await expect.poll(() => count(page, '#clusters .cluster')).toBe(3);
       await page.reload();
       await demoReady(page);
       await expect.poll(() => text(page, '#model-status'), { timeout: 60_000 }).toMatch(/^Model ready/);
-      await expect.poll(() => attribute(page, '#grid', 'data-count')).toBe('30');
+      await expect.poll(() => attribute(page, '#grid', 'data-count')).toBe('12');
       await expect.poll(() => text(page, '#memory')).toMatch(approximate);
       await page.close();
     },
