@@ -6,68 +6,31 @@
 //
 // Usage: node bench/clip-pipeline.mjs [--images 32] [--size 640x480] [--runs 3] [--batch 8] [--out FILE]
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { serveRepository } from '../scripts/static-server.mjs';
 import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-flags.mjs';
+import { measureInPage, modelLocation, pageBenchOptions, preparePage } from './lib/bench-page.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, ratio } from './lib/stats.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    images: { type: 'string', default: '32' },
-    size: { type: 'string', default: '640x480' },
-    runs: { type: 'string', default: '3' },
-    batch: { type: 'string', default: '8' },
-    // Another model folder (the smoke run uses the tiny test model).
-    'models-dir': { type: 'string' },
-    model: { type: 'string', default: 'clip-vit-b32-random' },
-    out: { type: 'string' },
-  },
-});
+const { values: args } = parseArgs({ options: pageBenchOptions(32) });
 const root = fileURLToPath(new URL('../', import.meta.url));
-const modelDir = args['models-dir'] ? `${args['models-dir'].replace(/\/?$/, '/')}` : `${root}bench/data/models/`;
-const modelName = args.model;
-const modelUrlPath = modelDir.startsWith(root) ? modelDir.slice(root.length) : modelDir;
+const location = modelLocation(args);
+const modelName = location.modelName;
 const [width, height] = args.size.split('x').map(Number);
 const count = Number(args.images);
 const runs = Number(args.runs);
 const log = (text) => process.stderr.write(`${text}\n`);
 
-if (!existsSync(`${modelDir}${modelName}/onnx/vision_model.onnx`) && modelName === 'clip-vit-b32-random') {
-  log('generating the ViT-B/32-shaped model (random weights, ~350 MB)');
-  execFileSync('/usr/bin/python3', [`${root}models/generate_test_models.py`, modelDir, '--vit-b32'], {
-    stdio: 'inherit',
-  });
-}
-log('building the benchmark page');
-execFileSync('npx', ['vite', 'build', '--config', 'bench/app/vite.config.mjs'], { cwd: root, stdio: 'inherit' });
-
+preparePage(location, 'onnx/vision_model.onnx');
 const server = await serveRepository();
 const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
 
-async function measure(lib) {
-  const page = await browser.newPage();
-  const outside = [];
-  page.on('request', (request) => {
-    if (!request.url().startsWith(server.url)) outside.push(request.url());
-  });
-  const query = new URLSearchParams({
-    lib,
-    models: `${server.url}/${modelUrlPath}`,
-    model: modelName,
-    batch: args.batch,
-  });
-  await page.goto(`${server.url}/bench/data/app/index.html?${query}`);
-  await page.getByText('ready').waitFor();
-  const results = await page.evaluate((options) => window.bench(options), { count, width, height, runs: 1 });
-  await page.close();
-  if (outside.length) throw new Error(`${lib} made requests outside localhost: ${outside.join(', ')}`);
-  return results[0];
-}
+const measure = (lib) =>
+  measureInPage(browser, server.url, location, { lib, batch: args.batch }, { count, width, height });
 
 // Libraries alternate run by run, each in a fresh page, so machine noise hits both alike.
 const samples = { clipscope: [], transformers: [] };

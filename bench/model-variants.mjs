@@ -7,47 +7,26 @@
 //
 // Usage: node bench/model-variants.mjs [--images 8] [--webgpu-images 2] [--runs 3] [--batch 8] [--out FILE]
 // (the software adapter takes tens of seconds per image: it gets fewer)
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { serveRepository } from '../scripts/static-server.mjs';
 import { CHROMIUM_FLAGS, chromiumPath } from '../scripts/chromium-flags.mjs';
+import { measureInPage, modelLocation, pageBenchOptions, preparePage } from './lib/bench-page.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median } from './lib/stats.mjs';
 
 const { values: args } = parseArgs({
-  options: {
-    images: { type: 'string', default: '8' },
-    'webgpu-images': { type: 'string', default: '2' },
-    runs: { type: 'string', default: '3' },
-    batch: { type: 'string', default: '8' },
-    size: { type: 'string', default: '640x480' },
-    // Another model folder (the smoke run uses the tiny variants).
-    'models-dir': { type: 'string' },
-    model: { type: 'string', default: 'clip-vit-b32-random' },
-    out: { type: 'string' },
-  },
+  options: { ...pageBenchOptions(8), 'webgpu-images': { type: 'string', default: '2' } },
 });
-const root = fileURLToPath(new URL('../', import.meta.url));
-const modelDir = args['models-dir'] ? `${args['models-dir'].replace(/\/?$/, '/')}` : `${root}bench/data/models/`;
-const modelName = args.model;
-const modelUrlPath = modelDir.startsWith(root) ? modelDir.slice(root.length) : modelDir;
+const location = modelLocation(args);
+const modelName = location.modelName;
 const [width, height] = args.size.split('x').map(Number);
 const imagesFor = (setup) => Number(setup.backend === 'webgpu' ? args['webgpu-images'] : args.images);
 const runs = Number(args.runs);
 const log = (text) => process.stderr.write(`${text}\n`);
 
-if (!existsSync(`${modelDir}${modelName}/onnx/vision_model_fp16.onnx`) && modelName === 'clip-vit-b32-random') {
-  log('generating the ViT-B/32-shaped model and its variants (random weights, ~700 MB)');
-  execFileSync('/usr/bin/python3', [`${root}models/generate_test_models.py`, modelDir, '--vit-b32'], {
-    stdio: 'inherit',
-  });
-}
-log('building the benchmark page');
-execFileSync('npx', ['vite', 'build', '--config', 'bench/app/vite.config.mjs'], { cwd: root, stdio: 'inherit' });
+preparePage(location, 'onnx/vision_model_fp16.onnx');
 
 const DTYPES = ['fp32', 'fp16', 'quantized'];
 const BACKENDS = [
@@ -62,26 +41,17 @@ const server = await serveRepository({ crossOriginIsolated: true });
 const browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_FLAGS, ...WEBGPU_FLAGS] });
 
 async function measure(setup, dtype) {
-  const page = await browser.newPage();
-  const query = new URLSearchParams({
+  const params = {
     lib: 'clipscope',
-    models: `${server.url}/${modelUrlPath}`,
-    model: modelName,
     batch: args.batch,
     dtype,
     backend: setup.backend,
     threads: String(setup.threads),
-  });
+  };
   try {
-    await page.goto(`${server.url}/bench/data/app/index.html?${query}`);
-    await page.getByText('ready').waitFor();
-    const options = { count: imagesFor(setup), width, height, runs: 1 };
-    const [result] = await page.evaluate((o) => window.bench(o), options);
-    return result;
+    return await measureInPage(browser, server.url, location, params, { count: imagesFor(setup), width, height });
   } catch (error) {
     return { error: String(error?.message ?? error).split('\n')[0] };
-  } finally {
-    await page.close();
   }
 }
 

@@ -49,15 +49,7 @@ std::string Str(uint64_t n) { return std::to_string(n); }
 
 // The magic and the version at p (at least 12 bytes): what both loaders check first.
 Status CheckMagicAndVersion(const uint8_t* p) {
-  if (std::memcmp(p, kMagic, sizeof kMagic) != 0)
-    return Corrupt("it does not start with the clipscope approximate index magic \"CLIPSIVF\"");
-  uint32_t version = 0;
-  std::memcpy(&version, p + sizeof kMagic, 4);
-  if (version != kVersion)
-    return Status(ErrorCode::kUnsupportedVersion,
-                  "approximate index format version " + Str(version) +
-                      " is not supported; this build reads version " + Str(kVersion));
-  return Status::Ok();
+  return clipscope::CheckMagicAndVersion(p, kMagic, kVersion, "approximate index");
 }
 
 }  // namespace

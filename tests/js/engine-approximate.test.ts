@@ -3,17 +3,13 @@
 // it, and it answers as the exact engine does on the meaningful colour model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApproximateIndex, BusyError, Clipscope, EmbeddingIndex, InvalidArgumentError } from '../../dist/index.js';
-import { colourImage } from './colour-images.js';
+import { COLOUR_GROUPS, colourImage } from './colour-images.js';
 
 const model = new URL('../../build/models/clip-colors/', import.meta.url).pathname;
 
-const groups = [
-  ['red', [220, 30, 30]],
-  ['green', [30, 190, 40]],
-  ['blue', [30, 40, 210]],
-  ['yellow', [230, 220, 40]],
-] as const;
-const items = groups.flatMap(([name, rgb], g) =>
+// The four colours that have a colour word.
+const groups = COLOUR_GROUPS.filter((group) => group.word);
+const items = groups.flatMap(({ name, rgb }, g) =>
   [0, 1, 2].map((k) => ({ id: `${name}-${k}`, image: colourImage(rgb, 40 + 8 * k, 40, 10 * g + k) })),
 );
 const colour = (id: number | string) => String(id).split('-')[0];

@@ -5,7 +5,7 @@
 // query syntax and the vector arithmetic, exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Clipscope, PHOTO_VOCABULARY, composeQuery, parseQuery } from '../../dist/index.js';
-import { colourImage } from './colour-images.js';
+import { COLOUR_GROUPS, colourImage } from './colour-images.js';
 
 const model = new URL('../../build/models/clip-colors/', import.meta.url).pathname;
 
@@ -38,16 +38,12 @@ describe('query syntax and arithmetic', () => {
 
 describe('Clipscope.search and cluster names on the colour model', () => {
   let engine: Clipscope;
-  const groups = [
-    ['red', [220, 30, 30]],
-    ['green', [30, 190, 40]],
-    ['blue', [30, 40, 210]],
-    ['yellow', [230, 220, 40]],
-  ] as const;
+  // The four colours that have a colour word.
+  const groups = COLOUR_GROUPS.filter((group) => group.word);
 
   beforeAll(async () => {
     engine = await Clipscope.create({ model });
-    const items = groups.flatMap(([name, rgb], g) =>
+    const items = groups.flatMap(({ name, rgb }, g) =>
       [0, 1, 2].map((k) => ({ id: `${name}-${k}`, image: colourImage(rgb, 40 + 8 * k, 40, 10 * g + k) })),
     );
     items.push(
