@@ -30,9 +30,13 @@ const config = JSON.parse(readFileSync(`${root}tests/fixtures/clip-vit-base-patc
 const log = (text) => process.stderr.write(`${text}\n`);
 
 // One untimed warm-up call (JIT tiers, first memory growth), then `runs` timed calls.
+// Every contender is warmed up alike (at least 3 calls and 300 ms) so that the timed runs see
+// the steady state: WebAssembly and JS functions are first run by baseline tiers.
 async function timedAsync(fn) {
   const seconds = [];
-  let result = await fn();
+  let result;
+  const warmUntil = performance.now() + 300;
+  for (let i = 0; i < 3 || performance.now() < warmUntil; i++) result = await fn();
   for (let r = 0; r < runs; r++) {
     const start = performance.now();
     result = await fn();

@@ -124,29 +124,32 @@ Status ImagePreprocessor::RunToPixels(const ImageView& image, std::vector<uint8_
                                                    std::to_string(rh) +
                                                    " pixels is above the limit");
   }
-  const uint8_t* src = image.pixels;
-  size_t stride = image.stride;
-  if (rw != image.width || rh != image.height) {
-    Resample(image, rw, rh, config_.resample, &scratch_);
-    src = scratch_.out.data(), stride = size_t(rw) * image.channels;
-  }
   int ow = rw, oh = rh, top = 0, left = 0;
   if (config_.do_center_crop) {
     ow = config_.crop_width, oh = config_.crop_height;
     top = (rh - oh) >= 0 ? (rh - oh) / 2 : -int(std::ceil((oh - rh) / 2.0));
     left = (rw - ow) >= 0 ? (rw - ow) / 2 : -int(std::ceil((ow - rw) / 2.0));
   }
+  // Only the part of the resized image inside the crop is computed (or read).
+  const int x0 = std::max(left, 0), x1 = std::min(left + ow, rw);
+  const int y0 = std::max(top, 0), y1 = std::min(top + oh, rh);
+  const uint8_t* src = image.pixels + size_t(y0) * image.stride + size_t(x0) * image.channels;
+  size_t stride = image.stride;
+  if (rw != image.width || rh != image.height) {
+    Resample(image, rw, rh, config_.resample, &scratch_, {x0, y0, x1 - x0, y1 - y0});
+    src = scratch_.out.data(), stride = size_t(x1 - x0) * image.channels;
+  }
   rgb->assign(size_t(ow) * oh * 3, 0);
   const int c = image.channels;
   for (int y = 0; y < oh; ++y) {
     const int sy = y + top;
-    if (sy < 0 || sy >= rh) continue;  // padding rows stay 0
-    const uint8_t* row = src + size_t(sy) * stride;
+    if (sy < y0 || sy >= y1) continue;  // padding rows stay 0
+    const uint8_t* row = src + size_t(sy - y0) * stride;
     uint8_t* out = &(*rgb)[size_t(y) * ow * 3];
     for (int x = 0; x < ow; ++x) {
       const int sx = x + left;
-      if (sx < 0 || sx >= rw) continue;
-      const uint8_t* p = row + size_t(sx) * c;
+      if (sx < x0 || sx >= x1) continue;
+      const uint8_t* p = row + size_t(sx - x0) * c;
       out[x * 3 + 0] = p[0];
       out[x * 3 + 1] = p[c == 1 ? 0 : 1];
       out[x * 3 + 2] = p[c == 1 ? 0 : 2];

@@ -85,11 +85,11 @@ struct PairWeights {
   std::vector<int16_t> hi, lo;  // [output][pair][8 lanes: k0 k1 k0 k1 k0 k1 k0 k1]
 };
 
-PairWeights SplitWeights(const ResampleCoefficients& co, int out_size) {
+PairWeights SplitWeights(const ResampleCoefficients& co, int out_size, int x0, int x1) {
   PairWeights pw;
   pw.pairs = (co.taps + 1) / 2;
   pw.hi.resize(size_t(out_size) * pw.pairs * 8), pw.lo.resize(pw.hi.size());
-  for (int xx = 0; xx < out_size; ++xx) {
+  for (int xx = x0; xx < x1; ++xx) {
     const int32_t* k = &co.weights[size_t(xx) * co.taps];
     for (int j = 0; j < pw.pairs; ++j) {
       const int32_t k0 = k[2 * j], k1 = 2 * j + 1 < co.taps ? k[2 * j + 1] : 0;
@@ -105,17 +105,19 @@ PairWeights SplitWeights(const ResampleCoefficients& co, int out_size) {
 }
 
 // Two rows at once (in0, in1 -> out0, out1): each weight vector is loaded once for both.
+// Output columns [x0, x1) go to out0 and out1 from their start.
 template <int C>
 void HorizontalRows(const uint8_t* in0, const uint8_t* in1, size_t row_bytes, uint8_t* out0,
-                    uint8_t* out1, int out_width, const ResampleCoefficients& co,
+                    uint8_t* out1, int x0, int x1, const ResampleCoefficients& co,
                     const PairWeights& pw) {
-  for (int xx = 0; xx < out_width; ++xx) {
+  for (int xx = x0; xx < x1; ++xx) {
+    const size_t at = size_t(xx - x0) * C;
     const int pairs = (co.count[xx] + 1) / 2;
     const size_t start = size_t(co.first[xx]) * C;
     // Each load reads 8 bytes; near the row's end the scalar path avoids reading past it.
     if (start + size_t(pairs - 1) * 2 * C + 8 > row_bytes) {
-      HorizontalPixel<C>(in0, xx, co, out0 + size_t(xx) * C);
-      HorizontalPixel<C>(in1, xx, co, out1 + size_t(xx) * C);
+      HorizontalPixel<C>(in0, xx, co, out0 + at);
+      HorizontalPixel<C>(in1, xx, co, out1 + at);
       continue;
     }
     const int16_t* h = &pw.hi[size_t(xx) * pw.pairs * 8];
@@ -134,8 +136,8 @@ void HorizontalRows(const uint8_t* in0, const uint8_t* in1, size_t row_bytes, ui
     simd::StoreI32x4(s0, simd::AddI32(simd::ShlI32(hi0, 11), lo0));
     simd::StoreI32x4(s1, simd::AddI32(simd::ShlI32(hi1, 11), lo1));
     for (int c = 0; c < C; ++c) {
-      out0[size_t(xx) * C + c] = Clip8(s0[c] + (1 << (kPrecisionBits - 1)));
-      out1[size_t(xx) * C + c] = Clip8(s1[c] + (1 << (kPrecisionBits - 1)));
+      out0[at + c] = Clip8(s0[c] + (1 << (kPrecisionBits - 1)));
+      out1[at + c] = Clip8(s1[c] + (1 << (kPrecisionBits - 1)));
     }
   }
 }
@@ -207,19 +209,23 @@ ResampleCoefficients ComputeCoefficients(int in_size, int out_size, ResampleFilt
 }
 
 void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
-              ResampleScratch* scratch) {
+              ResampleScratch* scratch, ResampleWindow window) {
   const int c = in.channels;
+  const int x0 = window.left, x1 = window.left + window.width;
+  const int y0 = window.top, y1 = window.top + window.height;
+  const size_t row_bytes = size_t(window.width) * c;
   ImageView src = in;
   // 1. Horizontal pass (if the width changes), over only the rows the vertical pass reads.
+  const bool vertical_pass = out_height != in.height;
   ResampleCoefficients vertical = ComputeCoefficients(in.height, out_height, filter);
-  const int row_first = vertical.first[0];
-  const int row_last = vertical.first[out_height - 1] + vertical.count[out_height - 1];
+  const int row_first = vertical_pass ? vertical.first[y0] : y0;
+  const int row_last = vertical_pass ? vertical.first[y1 - 1] + vertical.count[y1 - 1] : y1;
   if (out_width != in.width) {
     ResampleCoefficients horizontal = ComputeCoefficients(in.width, out_width, filter);
-    const size_t row_bytes = size_t(out_width) * c, in_row_bytes = size_t(in.width) * c;
+    const size_t in_row_bytes = size_t(in.width) * c;
     scratch->horizontal.resize(row_bytes * (row_last - row_first));
 #if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
-    const PairWeights pairs = SplitWeights(horizontal, out_width);
+    const PairWeights pairs = SplitWeights(horizontal, out_width, x0, x1);
 #endif
     int y = row_first;
 #if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
@@ -227,10 +233,10 @@ void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter
       const uint8_t* row = in.pixels + size_t(y) * in.stride;
       uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
       if (c == 3) {
-        HorizontalRows<3>(row, row + in.stride, in_row_bytes, out, out + row_bytes, out_width,
+        HorizontalRows<3>(row, row + in.stride, in_row_bytes, out, out + row_bytes, x0, x1,
                           horizontal, pairs);
       } else {
-        HorizontalRows<4>(row, row + in.stride, in_row_bytes, out, out + row_bytes, out_width,
+        HorizontalRows<4>(row, row + in.stride, in_row_bytes, out, out + row_bytes, x0, x1,
                           horizontal, pairs);
       }
     }
@@ -238,33 +244,37 @@ void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter
     for (; y < row_last; ++y) {
       const uint8_t* row = in.pixels + size_t(y) * in.stride;
       uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
-      for (int xx = 0; xx < out_width; ++xx) {
+      for (int xx = x0; xx < x1; ++xx) {
+        uint8_t* pixel = out + size_t(xx - x0) * c;
         if (c == 1)
-          HorizontalPixel<1>(row, xx, horizontal, out + xx);
+          HorizontalPixel<1>(row, xx, horizontal, pixel);
         else if (c == 3)
-          HorizontalPixel<3>(row, xx, horizontal, out + size_t(xx) * 3);
+          HorizontalPixel<3>(row, xx, horizontal, pixel);
         else
-          HorizontalPixel<4>(row, xx, horizontal, out + size_t(xx) * 4);
+          HorizontalPixel<4>(row, xx, horizontal, pixel);
       }
     }
-    src = {scratch->horizontal.data(), out_width, row_last - row_first, c, row_bytes};
-    for (int& first : vertical.first) first -= row_first;
+    src = {scratch->horizontal.data(), window.width, row_last - row_first, c, row_bytes};
   } else {
-    src.pixels += size_t(row_first) * in.stride;
-    for (int& first : vertical.first) first -= row_first;
+    src.pixels += size_t(row_first) * in.stride + size_t(x0) * c;
   }
+  for (int& first : vertical.first) first -= row_first;
   // 2. Vertical pass (if the height changes), else the rows are copied as they are.
-  const size_t row_bytes = size_t(out_width) * c;
-  scratch->out.resize(row_bytes * out_height);
-  for (int yy = 0; yy < out_height; ++yy) {
-    uint8_t* out = &scratch->out[yy * row_bytes];
-    if (out_height != in.height) {
+  scratch->out.resize(row_bytes * window.height);
+  for (int yy = y0; yy < y1; ++yy) {
+    uint8_t* out = &scratch->out[size_t(yy - y0) * row_bytes];
+    if (vertical_pass) {
       VerticalRow(src.pixels, src.stride, row_bytes, vertical.first[yy], vertical.count[yy],
                   &vertical.weights[size_t(yy) * vertical.taps], out);
     } else {
-      std::memcpy(out, src.pixels + size_t(yy) * src.stride, row_bytes);
+      std::memcpy(out, src.pixels + size_t(yy - y0) * src.stride, row_bytes);
     }
   }
+}
+
+void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
+              ResampleScratch* scratch) {
+  Resample(in, out_width, out_height, filter, scratch, {0, 0, out_width, out_height});
 }
 
 }  // namespace clipscope

@@ -43,9 +43,21 @@ struct ResampleScratch {
   std::vector<uint8_t> horizontal, out;
 };
 
+// The part of a resized image that is wanted: columns [left, left + width) and rows
+// [top, top + height) of the out_width x out_height result, inside it.
+struct ResampleWindow {
+  int left = 0, top = 0, width = 0, height = 0;
+};
+
 // Resizes `in` to out_width x out_height like PIL's Image.resize with `filter` (each pass is
-// skipped when its size is unchanged, as Pillow does). Output: out_height rows of
-// out_width * in.channels bytes, in scratch->out.
+// skipped when its size is unchanged, as Pillow does), computing only `window`: every output
+// pixel depends only on its own coefficients, so a cropped resize costs the crop, not the
+// whole image. Output: window.height rows of window.width * in.channels bytes, in
+// scratch->out, equal to those pixels of the whole resize.
+void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
+              ResampleScratch* scratch, ResampleWindow window);
+
+// The whole resized image.
 void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
               ResampleScratch* scratch);
 

@@ -141,5 +141,40 @@ TEST(Resample, VerticalSimdPathEqualsScalarArithmeticOnEveryRowLength) {
   }
 }
 
+TEST(Resample, AWindowEqualsThatPartOfTheWholeResize) {
+  // Every pass combination (both, horizontal only, vertical only), every channel count and
+  // windows at the edges and inside: the window's pixels are those of the whole resize.
+  struct Case {
+    int in_w, in_h, out_w, out_h;
+  };
+  for (const Case& size :
+       {Case{37, 29, 16, 11}, Case{37, 29, 37, 11}, Case{37, 29, 16, 29}, Case{9, 7, 23, 19}}) {
+    for (int channels : {1, 3, 4}) {
+      std::vector<uint8_t> image(size_t(size.in_w) * size.in_h * channels);
+      for (size_t i = 0; i < image.size(); ++i) image[i] = uint8_t((i * 151 + 7) % 256);
+      const ImageView in{image.data(), size.in_w, size.in_h, channels,
+                         size_t(size.in_w) * channels};
+      ResampleScratch whole, part;
+      Resample(in, size.out_w, size.out_h, ResampleFilter::kBicubic, &whole);
+      for (ResampleWindow w : {ResampleWindow{0, 0, size.out_w, size.out_h},
+                               ResampleWindow{3, 2, size.out_w - 5, size.out_h - 4},
+                               ResampleWindow{size.out_w - 1, size.out_h - 1, 1, 1},
+                               ResampleWindow{0, 5, 4, size.out_h - 5}}) {
+        Resample(in, size.out_w, size.out_h, ResampleFilter::kBicubic, &part, w);
+        ASSERT_EQ(part.out.size(), size_t(w.width) * w.height * channels);
+        for (int y = 0; y < w.height; ++y) {
+          for (int x = 0; x < w.width * channels; ++x) {
+            ASSERT_EQ(part.out[size_t(y) * w.width * channels + x],
+                      whole.out[size_t(y + w.top) * size.out_w * channels + w.left * channels + x])
+                << size.in_w << "x" << size.in_h << " -> " << size.out_w << "x" << size.out_h
+                << " channels " << channels << " window " << w.left << "," << w.top << " "
+                << w.width << "x" << w.height << " at " << x << "," << y;
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace clipscope
