@@ -280,8 +280,9 @@ Hits EmbeddingIndex::ToHits(const std::vector<Candidate>& best) const {
 std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_queries, size_t k,
                                               const std::vector<uint32_t>* slots) const {
   // 1. Every kernel sums in simd.h's canonical order, so the blocking below changes speed only.
-  // 2. Without a filter: rows in L2-sized blocks; queries in pairs against row pairs (Dot2x2),
-  //    a lone query row by row. 3. With a filter: one Dot per (query, listed row).
+  // 2. One query without a filter: four streams of rows. 3. Many: rows in L2-sized blocks;
+  //    queries in pairs against row pairs (Dot2x2), an odd one four rows at a time.
+  //    4. With a filter: one Dot per (query, listed row).
   std::vector<TopK> best(num_queries, TopK(k));
   const float* data = vectors_.data();
   auto push = [&](size_t q, size_t row, float score) {
@@ -292,6 +293,21 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
       for (uint32_t row : *slots)
         push(q, row, simd::Dot(queries + q * dim_, data + row * dim_, dim_));
     }
+  } else if (num_queries == 1) {
+    // One query is bound by memory: the four quarters of the rows are read side by side, four
+    // streams that hardware prefetch fetches in parallel (twice as fast as one stream here).
+    // TopK orders by (score, seq), so the order of pushes does not change the result.
+    const size_t n = size(), quarter = n / 4;
+    float s[4];
+    for (size_t row = 0; row < quarter; ++row) {
+      const float* r = data + row * dim_;
+      const size_t step = quarter * dim_;
+      simd::Dot1x4(queries, r, r + step, r + 2 * step, r + 3 * step, dim_, s);
+      push(0, row, s[0]), push(0, row + quarter, s[1]), push(0, row + 2 * quarter, s[2]),
+          push(0, row + 3 * quarter, s[3]);
+    }
+    for (size_t row = 4 * quarter; row < n; ++row)
+      push(0, row, simd::Dot(queries, data + row * dim_, dim_));
   } else {
     const size_t n = size();
     const size_t block = std::max<size_t>(4, kBlockBytes / (dim_ * sizeof(float)) / 4 * 4);
@@ -312,11 +328,18 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
           push(q + 1, row, simd::Dot(q1, data + row * dim_, dim_));
         }
       }
-      // A lone query streams rows in order: what hardware prefetch follows best.
+      // The odd query of a batch, four cached rows at a time.
       for (; q < num_queries; ++q) {
         const float* query = queries + q * dim_;
-        for (size_t row = start; row < end; ++row)
-          push(q, row, simd::Dot(query, data + row * dim_, dim_));
+        size_t row = start;
+        float s[4];
+        for (; row + 4 <= end; row += 4) {
+          const float* r = data + row * dim_;
+          simd::Dot1x4(query, r, r + dim_, r + 2 * dim_, r + 3 * dim_, dim_, s);
+          push(q, row, s[0]), push(q, row + 1, s[1]), push(q, row + 2, s[2]),
+              push(q, row + 3, s[3]);
+        }
+        for (; row < end; ++row) push(q, row, simd::Dot(query, data + row * dim_, dim_));
       }
     }
   }

@@ -111,8 +111,9 @@ Status ImagePreprocessor::CheckImage(const ImageView& image) const {
 
 Status ImagePreprocessor::RunToPixels(const ImageView& image, std::vector<uint8_t>* rgb, int* width,
                                       int* height) {
-  // 1. Resize with Pillow's arithmetic (gray and RGBA keep their channels through the
-  //    resize; channels are independent, so converting to RGB afterwards is the same).
+  // 1. Resize with Pillow's arithmetic (gray keeps its one channel through the resize, RGBA
+  //    loses alpha in the first pass; channels are independent, so converting to RGB
+  //    afterwards is the same).
   // 2. Center crop as transformers: offsets (size - crop) // 2, zero padding when the crop is
   //    larger than the image. 3. Convert to RGB: gray is repeated, alpha dropped.
   Status valid = CheckImage(image);
@@ -135,12 +136,13 @@ Status ImagePreprocessor::RunToPixels(const ImageView& image, std::vector<uint8_
   const int y0 = std::max(top, 0), y1 = std::min(top + oh, rh);
   const uint8_t* src = image.pixels + size_t(y0) * image.stride + size_t(x0) * image.channels;
   size_t stride = image.stride;
+  int c = image.channels;
   if (rw != image.width || rh != image.height) {
-    Resample(image, rw, rh, config_.resample, &scratch_, {x0, y0, x1 - x0, y1 - y0});
-    src = scratch_.out.data(), stride = size_t(x1 - x0) * image.channels;
+    c = Resample(image, rw, rh, config_.resample, &scratch_, {x0, y0, x1 - x0, y1 - y0},
+                 /*drop_alpha=*/true);
+    src = scratch_.out.data(), stride = size_t(x1 - x0) * c;
   }
   rgb->assign(size_t(ow) * oh * 3, 0);
-  const int c = image.channels;
   for (int y = 0; y < oh; ++y) {
     const int sy = y + top;
     if (sy < y0 || sy >= y1) continue;  // padding rows stay 0

@@ -63,8 +63,9 @@ inline uint8_t Clip8(int32_t sum) {
   return uint8_t(std::clamp(sum >> kPrecisionBits, 0, 255));
 }
 
-// One output pixel of the horizontal pass: out[c] from in[(first + x) * C + c].
-template <int C>
+// One output pixel of the horizontal pass: out[c] from in[(first + x) * C + c], for the first
+// OutC channels (OutC < C drops alpha).
+template <int C, int OutC = C>
 void HorizontalPixel(const uint8_t* in, int xx, const ResampleCoefficients& co, uint8_t* out) {
   const int32_t* k = &co.weights[size_t(xx) * co.taps];
   const uint8_t* p = in + size_t(co.first[xx]) * C;
@@ -73,7 +74,15 @@ void HorizontalPixel(const uint8_t* in, int xx, const ResampleCoefficients& co, 
   for (int x = 0; x < co.count[xx]; ++x) {
     for (int c = 0; c < C; ++c) ss[c] += int32_t(p[x * C + c]) * k[x];
   }
-  for (int c = 0; c < C; ++c) out[c] = Clip8(ss[c]);
+  for (int c = 0; c < OutC; ++c) out[c] = Clip8(ss[c]);
+}
+
+// Output columns [x0, x1) of one row, from out's start.
+template <int C, int OutC = C>
+void HorizontalRow(const uint8_t* in, int x0, int x1, const ResampleCoefficients& co,
+                   uint8_t* out) {
+  for (int xx = x0; xx < x1; ++xx)
+    HorizontalPixel<C, OutC>(in, xx, co, out + size_t(xx - x0) * OutC);
 }
 
 #if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
@@ -105,19 +114,19 @@ PairWeights SplitWeights(const ResampleCoefficients& co, int out_size, int x0, i
 }
 
 // Two rows at once (in0, in1 -> out0, out1): each weight vector is loaded once for both.
-// Output columns [x0, x1) go to out0 and out1 from their start.
-template <int C>
+// Output columns [x0, x1) go to out0 and out1 from their start, OutC channels each.
+template <int C, int OutC = C>
 void HorizontalRows(const uint8_t* in0, const uint8_t* in1, size_t row_bytes, uint8_t* out0,
                     uint8_t* out1, int x0, int x1, const ResampleCoefficients& co,
                     const PairWeights& pw) {
   for (int xx = x0; xx < x1; ++xx) {
-    const size_t at = size_t(xx - x0) * C;
+    const size_t at = size_t(xx - x0) * OutC;
     const int pairs = (co.count[xx] + 1) / 2;
     const size_t start = size_t(co.first[xx]) * C;
     // Each load reads 8 bytes; near the row's end the scalar path avoids reading past it.
     if (start + size_t(pairs - 1) * 2 * C + 8 > row_bytes) {
-      HorizontalPixel<C>(in0, xx, co, out0 + at);
-      HorizontalPixel<C>(in1, xx, co, out1 + at);
+      HorizontalPixel<C, OutC>(in0, xx, co, out0 + at);
+      HorizontalPixel<C, OutC>(in1, xx, co, out1 + at);
       continue;
     }
     const int16_t* h = &pw.hi[size_t(xx) * pw.pairs * 8];
@@ -135,7 +144,7 @@ void HorizontalRows(const uint8_t* in0, const uint8_t* in1, size_t row_bytes, ui
     alignas(16) int32_t s0[4], s1[4];
     simd::StoreI32x4(s0, simd::AddI32(simd::ShlI32(hi0, 11), lo0));
     simd::StoreI32x4(s1, simd::AddI32(simd::ShlI32(hi1, 11), lo1));
-    for (int c = 0; c < C; ++c) {
+    for (int c = 0; c < OutC; ++c) {
       out0[at + c] = Clip8(s0[c] + (1 << (kPrecisionBits - 1)));
       out1[at + c] = Clip8(s1[c] + (1 << (kPrecisionBits - 1)));
     }
@@ -208,19 +217,22 @@ ResampleCoefficients ComputeCoefficients(int in_size, int out_size, ResampleFilt
   return co;
 }
 
-void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
-              ResampleScratch* scratch, ResampleWindow window) {
+int Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
+             ResampleScratch* scratch, ResampleWindow window, bool drop_alpha) {
   const int c = in.channels;
+  const bool horizontal_pass = out_width != in.width;
+  // Alpha goes in the horizontal pass, so the vertical one has a quarter less to do.
+  const int out_c = horizontal_pass && drop_alpha && c == 4 ? 3 : c;
   const int x0 = window.left, x1 = window.left + window.width;
   const int y0 = window.top, y1 = window.top + window.height;
-  const size_t row_bytes = size_t(window.width) * c;
+  const size_t row_bytes = size_t(window.width) * out_c;
   ImageView src = in;
   // 1. Horizontal pass (if the width changes), over only the rows the vertical pass reads.
   const bool vertical_pass = out_height != in.height;
   ResampleCoefficients vertical = ComputeCoefficients(in.height, out_height, filter);
   const int row_first = vertical_pass ? vertical.first[y0] : y0;
   const int row_last = vertical_pass ? vertical.first[y1 - 1] + vertical.count[y1 - 1] : y1;
-  if (out_width != in.width) {
+  if (horizontal_pass) {
     ResampleCoefficients horizontal = ComputeCoefficients(in.width, out_width, filter);
     const size_t in_row_bytes = size_t(in.width) * c;
     scratch->horizontal.resize(row_bytes * (row_last - row_first));
@@ -232,29 +244,22 @@ void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter
     for (; c != 1 && y + 2 <= row_last; y += 2) {
       const uint8_t* row = in.pixels + size_t(y) * in.stride;
       uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
-      if (c == 3) {
-        HorizontalRows<3>(row, row + in.stride, in_row_bytes, out, out + row_bytes, x0, x1,
-                          horizontal, pairs);
-      } else {
-        HorizontalRows<4>(row, row + in.stride, in_row_bytes, out, out + row_bytes, x0, x1,
-                          horizontal, pairs);
-      }
+      auto rows = c == 3       ? HorizontalRows<3>
+                  : out_c == 3 ? HorizontalRows<4, 3>
+                               : HorizontalRows<4>;
+      rows(row, row + in.stride, in_row_bytes, out, out + row_bytes, x0, x1, horizontal, pairs);
     }
 #endif
     for (; y < row_last; ++y) {
       const uint8_t* row = in.pixels + size_t(y) * in.stride;
       uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
-      for (int xx = x0; xx < x1; ++xx) {
-        uint8_t* pixel = out + size_t(xx - x0) * c;
-        if (c == 1)
-          HorizontalPixel<1>(row, xx, horizontal, pixel);
-        else if (c == 3)
-          HorizontalPixel<3>(row, xx, horizontal, pixel);
-        else
-          HorizontalPixel<4>(row, xx, horizontal, pixel);
-      }
+      auto pixels = c == 1       ? HorizontalRow<1>
+                    : c == 3     ? HorizontalRow<3>
+                    : out_c == 3 ? HorizontalRow<4, 3>
+                                 : HorizontalRow<4>;
+      pixels(row, x0, x1, horizontal, out);
     }
-    src = {scratch->horizontal.data(), window.width, row_last - row_first, c, row_bytes};
+    src = {scratch->horizontal.data(), window.width, row_last - row_first, out_c, row_bytes};
   } else {
     src.pixels += size_t(row_first) * in.stride + size_t(x0) * c;
   }
@@ -270,6 +275,7 @@ void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter
       std::memcpy(out, src.pixels + size_t(yy - y0) * src.stride, row_bytes);
     }
   }
+  return out_c;
 }
 
 void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,

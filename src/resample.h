@@ -52,10 +52,11 @@ struct ResampleWindow {
 // Resizes `in` to out_width x out_height like PIL's Image.resize with `filter` (each pass is
 // skipped when its size is unchanged, as Pillow does), computing only `window`: every output
 // pixel depends only on its own coefficients, so a cropped resize costs the crop, not the
-// whole image. Output: window.height rows of window.width * in.channels bytes, in
-// scratch->out, equal to those pixels of the whole resize.
-void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
-              ResampleScratch* scratch, ResampleWindow window);
+// whole image. Output: window.height rows of window.width * channels bytes, in
+// scratch->out, equal to those pixels of the whole resize. With `drop_alpha`, a 4-channel
+// image that is resized in width comes out as its first 3 channels. Returns the channels.
+int Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
+             ResampleScratch* scratch, ResampleWindow window, bool drop_alpha = false);
 
 // The whole resized image.
 void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,

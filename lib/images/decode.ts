@@ -59,7 +59,10 @@ function drawablePixels(source: CanvasImageSource, width: number, height: number
   return { data, width, height, channels: 4 };
 }
 
-async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawImage> {
+// Called once an image's decoding runs off this thread (or is done): see startDecode.
+type HandOff = () => void;
+
+async function decodeBlobInBrowser(blob: Blob, maxPixels: number, handOff?: HandOff): Promise<RawImage> {
   const head = new Uint8Array(await blob.slice(0, 65536).arrayBuffer());
   if (head.length === 0) fail('file is empty');
   const header = readImageHeader(head);
@@ -73,11 +76,13 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number): Promise<RawIm
   try {
     // EXIF orientation applied; no color-space conversion or premultiplication, so the pixels
     // are the file's, as PIL reads them.
-    bitmap = await createImageBitmap(blob, {
+    const decoding = createImageBitmap(blob, {
       imageOrientation: 'from-image',
       colorSpaceConversion: 'none',
       premultiplyAlpha: 'none',
     });
+    handOff?.();
+    bitmap = await decoding;
   } catch (error) {
     // A format this browser decodes elsewhere is damaged; another format it may not decode at all.
     if (header) return fail(`not a decodable image (${header.format} data is corrupt or truncated): ${String(error)}`);
@@ -115,8 +120,28 @@ async function bytesOfUrl(url: URL): Promise<Uint8Array> {
  * Throws `DecodeError` for empty, truncated, corrupt, unsupported or too large images.
  */
 export async function decodeImage(source: ImageSource, options: DecodeOptions = {}): Promise<RawImage> {
+  return decodeNamingTheSource(source, options);
+}
+
+/**
+ * decodeImage, and `handedOff`: settles once the decoding runs on the browser's (or sharp's)
+ * own threads, or is done. A caller about to block its thread (inference) waits for it first,
+ * so the decoding overlaps the block instead of starting after it.
+ */
+export function startDecode(
+  source: ImageSource,
+  options: DecodeOptions = {},
+): { image: Promise<RawImage>; handedOff: Promise<void> } {
+  let handOff!: HandOff;
+  const handedOff = new Promise<void>((resolve) => (handOff = resolve));
+  const image = decodeNamingTheSource(source, options, handOff);
+  image.then(handOff, handOff);
+  return { image, handedOff };
+}
+
+async function decodeNamingTheSource(source: ImageSource, options: DecodeOptions, handOff?: HandOff) {
   try {
-    return await decodeSource(source, options);
+    return await decodeSource(source, options, handOff);
   } catch (error) {
     // A file or URL names itself in the error, so a failure in a batch says which one.
     const name =
@@ -130,7 +155,7 @@ export async function decodeImage(source: ImageSource, options: DecodeOptions = 
   }
 }
 
-async function decodeSource(source: ImageSource, options: DecodeOptions): Promise<RawImage> {
+async function decodeSource(source: ImageSource, options: DecodeOptions, handOff?: HandOff): Promise<RawImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (isRawImage(source)) {
     checkSize(source.width, source.height, maxPixels);
@@ -154,23 +179,23 @@ async function decodeSource(source: ImageSource, options: DecodeOptions): Promis
     return drawablePixels(source, source.width, source.height, maxPixels);
   }
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
-    if (isBrowser) return decodeBlobInBrowser(source, maxPixels);
-    return decodeBytesInNode(new Uint8Array(await source.arrayBuffer()), maxPixels);
+    if (isBrowser) return decodeBlobInBrowser(source, maxPixels, handOff);
+    return decodeBytesInNode(new Uint8Array(await source.arrayBuffer()), maxPixels, handOff);
   }
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     const bytes =
       source instanceof ArrayBuffer
         ? new Uint8Array(source)
         : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-    if (isBrowser) return decodeBlobInBrowser(new Blob([bytes as Uint8Array<ArrayBuffer>]), maxPixels);
-    return decodeBytesInNode(bytes, maxPixels);
+    if (isBrowser) return decodeBlobInBrowser(new Blob([bytes as Uint8Array<ArrayBuffer>]), maxPixels, handOff);
+    return decodeBytesInNode(bytes, maxPixels, handOff);
   }
   if (source instanceof URL || typeof source === 'string') {
     const base = typeof location !== 'undefined' ? location.href : `file://${process.cwd()}/`;
     const url = new URL(String(source), base);
     const bytes = await bytesOfUrl(url);
-    if (isBrowser) return decodeBlobInBrowser(new Blob([bytes as Uint8Array<ArrayBuffer>]), maxPixels);
-    return decodeBytesInNode(bytes, maxPixels);
+    if (isBrowser) return decodeBlobInBrowser(new Blob([bytes as Uint8Array<ArrayBuffer>]), maxPixels, handOff);
+    return decodeBytesInNode(bytes, maxPixels, handOff);
   }
   throw new InvalidArgumentError('decodeImage: unsupported source type');
 }

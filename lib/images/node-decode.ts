@@ -25,7 +25,8 @@ function loadSharp(): Promise<Sharp | undefined> {
   return sharpModule;
 }
 
-export async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): Promise<RawImage> {
+/** handOff: called once sharp decodes on its own threads (see startDecode). */
+export async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number, handOff?: () => void): Promise<RawImage> {
   if (bytes.length === 0) fail('file is empty');
   const header = readImageHeader(bytes);
   const format = sniffImageFormat(bytes, header);
@@ -44,11 +45,13 @@ export async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number): P
   try {
     // The pixel limit holds for formats whose size the header check did not read (AVIF, TIFF).
     const pipeline = sharp(bytes, { limitInputPixels: maxPixels, sequentialRead: true, autoOrient: false });
-    decoded = await (
+    const decoding = (
       cmyk ? pipeline.pipelineColourspace('cmyk').toColourspace('cmyk') : pipeline.removeAlpha().toColourspace('srgb')
     )
       .raw()
       .toBuffer({ resolveWithObject: true });
+    handOff?.();
+    decoded = await decoding;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/pixel limit/i.test(message)) fail(`${format} image is above the limit of ${maxPixels} pixels`);

@@ -12,7 +12,7 @@ import {
   ModelLoadError,
   NotFiniteError,
 } from '../common/errors.js';
-import { decodeImage, type ImageSource } from '../images/decode.js';
+import { startDecode, type ImageSource } from '../images/decode.js';
 import {
   DEFAULT_MODEL_URL,
   modelFiles,
@@ -580,18 +580,25 @@ export class ClipModel {
     const failures: ImageEmbeddings['failures'] = [];
     const started = now();
     // A batch's images are decoded concurrently (browsers decode off the main thread), and the
-    // next batch is decoding while this one is preprocessed and run.
-    const decodeBatch = (from: number) =>
-      Promise.allSettled(
-        images.slice(from, from + batchSize).map((image) => decodeImage(image, { maxPixels: this.#maxPixels })),
-      );
+    // next batch is decoding while this one is preprocessed and run: inference blocks this
+    // thread, so it starts only once the next batch's decoding has left it (handedOff).
+    const decodeBatch = (from: number) => {
+      const started = images
+        .slice(from, from + batchSize)
+        .map((image) => startDecode(image, { maxPixels: this.#maxPixels }));
+      return {
+        settled: Promise.allSettled(started.map((s) => s.image)),
+        handedOff: Promise.all(started.map((s) => s.handedOff)),
+      };
+    };
     let upcoming = decodeBatch(0);
     for (let from = 0; from < images.length; from += batchSize) {
       throwIfAborted(options.signal);
       let t = now();
-      const settled = await upcoming;
+      const settled = await upcoming.settled;
       throwIfAborted(options.signal);
-      if (from + batchSize < images.length) upcoming = decodeBatch(from + batchSize);
+      const next = from + batchSize < images.length ? decodeBatch(from + batchSize) : undefined;
+      if (next) upcoming = next;
       const decoded: Array<{ index: number; image: RawImage }> = [];
       settled.forEach((outcome, i) => {
         if (outcome.status === 'fulfilled') {
@@ -611,6 +618,11 @@ export class ClipModel {
         failures.push({ index: decoded[failure.index].index, error: failure.error });
       timings.preprocess += now() - t;
       if (batch.indices.length > 0) {
+        if (next) {
+          t = now();
+          await next.handedOff;
+          timings.decode += now() - t;
+        }
         t = now();
         const vision = this.#vision;
         const output = await vision.session.run({

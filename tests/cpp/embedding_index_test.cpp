@@ -129,6 +129,15 @@ TEST(EmbeddingIndex, EqualScoresRankInInsertionOrder) {
   EXPECT_EQ(hits.value().scores, (std::vector<float>{1, 1, 1, 1, -1, -1}));
 }
 
+TEST(EmbeddingIndex, EqualScoresKeepTheEarliestInsertedWhateverTheScanOrder) {
+  // 13 exact ties, k = 5: a single query reads the rows in four interleaved streams, and the
+  // kept five are still the first five inserted, in insertion order.
+  std::vector<float> data(13, 1.0f);
+  EmbeddingIndex index = MakeIndex(data, 1);
+  const float query = 1;
+  EXPECT_EQ(index.Search(&query, 1, 5).value().ids, (std::vector<ItemId>{0.0, 1.0, 2.0, 3.0, 4.0}));
+}
+
 TEST(EmbeddingIndex, BatchSearchIsBitIdenticalToSingleSearches) {
   for (Storage storage : {Storage::kFloat32, Storage::kInt8, Storage::kInt8Exact}) {
     for (size_t d : {5, 64, 512}) {

@@ -142,8 +142,9 @@ TEST(Resample, VerticalSimdPathEqualsScalarArithmeticOnEveryRowLength) {
 }
 
 TEST(Resample, AWindowEqualsThatPartOfTheWholeResize) {
-  // Every pass combination (both, horizontal only, vertical only), every channel count and
-  // windows at the edges and inside: the window's pixels are those of the whole resize.
+  // Every pass combination (both, horizontal only, vertical only), every channel count, with
+  // and without alpha, and windows at the edges and inside: the window's pixels are those of
+  // the whole resize.
   struct Case {
     int in_w, in_h, out_w, out_h;
   };
@@ -160,15 +161,24 @@ TEST(Resample, AWindowEqualsThatPartOfTheWholeResize) {
                                ResampleWindow{3, 2, size.out_w - 5, size.out_h - 4},
                                ResampleWindow{size.out_w - 1, size.out_h - 1, 1, 1},
                                ResampleWindow{0, 5, 4, size.out_h - 5}}) {
-        Resample(in, size.out_w, size.out_h, ResampleFilter::kBicubic, &part, w);
-        ASSERT_EQ(part.out.size(), size_t(w.width) * w.height * channels);
-        for (int y = 0; y < w.height; ++y) {
-          for (int x = 0; x < w.width * channels; ++x) {
-            ASSERT_EQ(part.out[size_t(y) * w.width * channels + x],
-                      whole.out[size_t(y + w.top) * size.out_w * channels + w.left * channels + x])
-                << size.in_w << "x" << size.in_h << " -> " << size.out_w << "x" << size.out_h
-                << " channels " << channels << " window " << w.left << "," << w.top << " "
-                << w.width << "x" << w.height << " at " << x << "," << y;
+        for (bool drop_alpha : {false, true}) {
+          const int got =
+              Resample(in, size.out_w, size.out_h, ResampleFilter::kBicubic, &part, w, drop_alpha);
+          // Alpha goes only where the width changes (the first pass runs).
+          const int want = drop_alpha && channels == 4 && size.out_w != size.in_w ? 3 : channels;
+          ASSERT_EQ(got, want);
+          ASSERT_EQ(part.out.size(), size_t(w.width) * w.height * got);
+          for (int y = 0; y < w.height; ++y) {
+            for (int x = 0; x < w.width; ++x) {
+              for (int ch = 0; ch < got; ++ch) {
+                ASSERT_EQ(part.out[(size_t(y) * w.width + x) * got + ch],
+                          whole.out[(size_t(y + w.top) * size.out_w + w.left + x) * channels + ch])
+                    << size.in_w << "x" << size.in_h << " -> " << size.out_w << "x" << size.out_h
+                    << " channels " << channels << " drop alpha " << drop_alpha << " window "
+                    << w.left << "," << w.top << " " << w.width << "x" << w.height << " at " << x
+                    << "," << y << "," << ch;
+              }
+            }
           }
         }
       }

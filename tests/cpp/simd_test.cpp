@@ -87,6 +87,18 @@ TEST(Simd, Dot2x2EqualsFourDots) {
   }
 }
 
+TEST(Simd, Dot1x4EqualsFourDots) {
+  for (size_t d : Dims()) {
+    std::vector<float> q = testing::RandomVectors(1, d, d), r = testing::RandomVectors(4, d, 7 * d);
+    float out[4];
+    simd::Dot1x4(q.data(), r.data(), r.data() + d, r.data() + 2 * d, r.data() + 3 * d, d, out);
+    for (int j = 0; j < 4; ++j) {
+      EXPECT_EQ(Bits(out[j]), Bits(scalar::Dot(q.data(), r.data() + j * d, d)))
+          << "d=" << d << " row " << j;
+    }
+  }
+}
+
 TEST(Simd, Int8KernelsEqualScalarIncludingExtremes) {
   for (size_t d : Dims()) {
     testing::Rng rng(d);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../dist/advanced.js';
+import { startDecode } from '../../dist/images/decode.js';
 import { readNamedArrays, referenceDir } from './named-arrays.js';
 
 const formats = new URL('formats/', referenceDir);
@@ -43,5 +44,30 @@ describe("decoding in Node equals Pillow's pixels", () => {
     await expect(decodeImage(readFileSync(new URL('lossless.bmp', formats)))).rejects.toThrow(
       'BMP images cannot be decoded in Node; use JPEG, PNG, WebP, GIF, AVIF, HEIC or TIFF',
     );
+  });
+});
+
+describe('startDecode', () => {
+  // What embedImages waits for before inference blocks the thread: the next batch's decoding
+  // must already be running on sharp's threads, not waiting for this thread to be free.
+  async function order(bytes: Uint8Array): Promise<string[]> {
+    const events: string[] = [];
+    const { image, handedOff } = startDecode(bytes);
+    const settled = image.then(
+      () => events.push('decoded'),
+      () => events.push('failed'),
+    );
+    await handedOff.then(() => events.push('handed off'));
+    await settled;
+    return events;
+  }
+
+  it('hands a JPEG to sharp before it is decoded', async () => {
+    expect(await order(readFileSync(new URL('photo-420.jpg', formats)))).toEqual(['handed off', 'decoded']);
+  });
+
+  it('settles handedOff once the image is done where it decodes on this thread, or fails', async () => {
+    expect(await order(readFileSync(new URL('lossless.png', formats)))).toEqual(['decoded', 'handed off']);
+    expect(await order(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]))).toEqual(['failed', 'handed off']);
   });
 });
