@@ -135,9 +135,10 @@ inline void Dot2x2(const float* q0, const float* q1, const float* r0, const floa
   }
   out[0] = s00, out[1] = s01, out[2] = s10, out[3] = s11;
 }
+
 // out[j] = q.r_j for four rows read side by side: four memory streams keep more loads in
 // flight than one (a lone query is bound by memory), each row summed in the canonical order.
-// Two steps per iteration: V8 does not unroll, and its loop overhead showed (~20%).
+// Two steps per iteration: V8 does not unroll loops (up to 20% faster at 100,000 rows here).
 inline void Dot1x4(const float* q, const float* r0, const float* r1, const float* r2,
                    const float* r3, size_t d, float out[4]) {
   v128_t l0 = wasm_f32x4_splat(0), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
@@ -278,6 +279,7 @@ inline void Dot2x2(const float* q0, const float* q1, const float* r0, const floa
   }
   out[0] = s00, out[1] = s01, out[2] = s10, out[3] = s11;
 }
+
 inline void Dot1x4(const float* q, const float* r0, const float* r1, const float* r2,
                    const float* r3, size_t d, float out[4]) {
   __m128 l0 = _mm_setzero_ps(), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;

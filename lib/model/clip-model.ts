@@ -583,12 +583,12 @@ export class ClipModel {
     // next batch is decoding while this one is preprocessed and run: inference blocks this
     // thread, so it starts only once the next batch's decoding has left it (handedOff).
     const decodeBatch = (from: number) => {
-      const started = images
+      const decodes = images
         .slice(from, from + batchSize)
         .map((image) => startDecode(image, { maxPixels: this.#maxPixels }));
       return {
-        settled: Promise.allSettled(started.map((s) => s.image)),
-        handedOff: Promise.all(started.map((s) => s.handedOff)),
+        settled: Promise.allSettled(decodes.map((d) => d.image)),
+        handedOff: Promise.all(decodes.map((d) => d.handedOff)),
       };
     };
     let upcoming = decodeBatch(0);
