@@ -1,4 +1,5 @@
 // The demo with many photos: a long run cancels cleanly, keeping what was added; 5,000 photos
+// (2,000 in Firefox and WebKit, still far past the few hundred cells a virtualised grid keeps)
 // are all embedded and stored, the grid keeps only the rows in view in the page (virtualised),
 // search still answers, and the memory report covers them all.
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,8 @@ import {
   startDemoServer,
 } from './demo-page.js';
 
-const COUNT = 5000;
+// The full count in one engine; the others prove the same with fewer, to keep CI in time.
+const countIn = (engine: string) => (engine === 'chromium' ? 5000 : 2000);
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 
 beforeAll(async () => {
@@ -91,6 +93,7 @@ describe.each(ENGINES)('many photos in %s', (engine) => {
     },
   );
 
+  const COUNT = countIn(engine);
   it(`embeds ${COUNT} photos and stays usable`, { timeout: 600_000 }, async () => {
     const page = await openWithTestModel();
     await dropGenerated(page, COUNT);
