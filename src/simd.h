@@ -136,39 +136,6 @@ inline void Dot2x2(const float* q0, const float* q1, const float* r0, const floa
   out[0] = s00, out[1] = s01, out[2] = s10, out[3] = s11;
 }
 
-// out[j] = q.r_j for four rows read side by side: four memory streams keep more loads in
-// flight than one (a lone query is bound by memory), each row summed in the canonical order.
-// Two steps per iteration: V8 does not unroll loops (up to 20% faster at 100,000 rows here).
-inline void Dot1x4(const float* q, const float* r0, const float* r1, const float* r2,
-                   const float* r3, size_t d, float out[4]) {
-  v128_t l0 = wasm_f32x4_splat(0), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
-  size_t i = 0;
-  for (; i + 16 <= d; i += 16) {
-    for (size_t j = i; j < i + 16; j += 8) {
-      v128_t qa = wasm_v128_load(q + j), qb = wasm_v128_load(q + j + 4);
-      CLIPSCOPE_STEP(l0, h0, qa, qb, r0 + j);
-      CLIPSCOPE_STEP(l1, h1, qa, qb, r1 + j);
-      CLIPSCOPE_STEP(l2, h2, qa, qb, r2 + j);
-      CLIPSCOPE_STEP(l3, h3, qa, qb, r3 + j);
-    }
-  }
-  for (; i + 8 <= d; i += 8) {
-    v128_t qa = wasm_v128_load(q + i), qb = wasm_v128_load(q + i + 4);
-    CLIPSCOPE_STEP(l0, h0, qa, qb, r0 + i);
-    CLIPSCOPE_STEP(l1, h1, qa, qb, r1 + i);
-    CLIPSCOPE_STEP(l2, h2, qa, qb, r2 + i);
-    CLIPSCOPE_STEP(l3, h3, qa, qb, r3 + i);
-  }
-  float s0 = FoldLanes(l0, h0), s1 = FoldLanes(l1, h1), s2 = FoldLanes(l2, h2),
-        s3 = FoldLanes(l3, h3);
-  for (; i < d; ++i) {
-    s0 = s0 + q[i] * r0[i];
-    s1 = s1 + q[i] * r1[i];
-    s2 = s2 + q[i] * r2[i];
-    s3 = s3 + q[i] * r3[i];
-  }
-  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
-}
 #undef CLIPSCOPE_STEP
 
 inline v128_t DotI8Step(v128_t acc, v128_t a, v128_t b) {
@@ -280,27 +247,6 @@ inline void Dot2x2(const float* q0, const float* q1, const float* r0, const floa
   out[0] = s00, out[1] = s01, out[2] = s10, out[3] = s11;
 }
 
-inline void Dot1x4(const float* q, const float* r0, const float* r1, const float* r2,
-                   const float* r3, size_t d, float out[4]) {
-  __m128 l0 = _mm_setzero_ps(), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
-  size_t i = 0;
-  for (; i + 8 <= d; i += 8) {
-    __m128 qa = _mm_loadu_ps(q + i), qb = _mm_loadu_ps(q + i + 4);
-    CLIPSCOPE_STEP(l0, h0, qa, qb, r0 + i);
-    CLIPSCOPE_STEP(l1, h1, qa, qb, r1 + i);
-    CLIPSCOPE_STEP(l2, h2, qa, qb, r2 + i);
-    CLIPSCOPE_STEP(l3, h3, qa, qb, r3 + i);
-  }
-  float s0 = FoldLanes(l0, h0), s1 = FoldLanes(l1, h1), s2 = FoldLanes(l2, h2),
-        s3 = FoldLanes(l3, h3);
-  for (; i < d; ++i) {
-    s0 = s0 + q[i] * r0[i];
-    s1 = s1 + q[i] * r1[i];
-    s2 = s2 + q[i] * r2[i];
-    s3 = s3 + q[i] * r3[i];
-  }
-  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
-}
 #undef CLIPSCOPE_STEP
 
 // Sign-extends the low / high 8 bytes to int16 lanes (SSE2 has no pmovsx).
@@ -389,16 +335,52 @@ inline void Dot1x4(const float* q, const float* r0, const float* r1, const float
 #if defined(CLIPSCOPE_SIMD_WASM) || defined(CLIPSCOPE_SIMD_SSE2)
 
 #if defined(CLIPSCOPE_SIMD_WASM)
+using F32x4 = v128_t;
+inline F32x4 ZeroF32() { return wasm_f32x4_splat(0); }
+inline F32x4 LoadF32(const float* p) { return wasm_v128_load(p); }
+inline F32x4 AddProduct(F32x4 acc, F32x4 a, const float* b) {
+  return wasm_f32x4_add(acc, wasm_f32x4_mul(a, wasm_v128_load(b)));
+}
 using I8Vec = v128_t;
 inline I8Vec LoadI8(const int8_t* p) { return wasm_v128_load(p); }
 inline I8Vec ZeroI32() { return wasm_i32x4_splat(0); }
 #else
+using F32x4 = __m128;
+inline F32x4 ZeroF32() { return _mm_setzero_ps(); }
+inline F32x4 LoadF32(const float* p) { return _mm_loadu_ps(p); }
+inline F32x4 AddProduct(F32x4 acc, F32x4 a, const float* b) {
+  return _mm_add_ps(acc, _mm_mul_ps(a, _mm_loadu_ps(b)));
+}
 using I8Vec = __m128i;
 inline I8Vec LoadI8(const int8_t* p) {
   return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
 }
 inline I8Vec ZeroI32() { return _mm_setzero_si128(); }
 #endif
+
+// out[j] = q.r_j for four rows read side by side: four memory streams keep more loads in
+// flight than one (a lone query is bound by memory), each row summed in the canonical order.
+// Two 8-wide steps per iteration: V8 does not unroll loops (up to 20% faster at 100,000 rows).
+inline void Dot1x4(const float* q, const float* r0, const float* r1, const float* r2,
+                   const float* r3, size_t d, float out[4]) {
+  const float* r[4] = {r0, r1, r2, r3};
+  F32x4 lo[4] = {ZeroF32(), ZeroF32(), ZeroF32(), ZeroF32()}, hi[4] = {lo[0], lo[0], lo[0], lo[0]};
+  auto step = [&](size_t i) {
+    const F32x4 qa = LoadF32(q + i), qb = LoadF32(q + i + 4);
+    for (int j = 0; j < 4; ++j) {
+      lo[j] = AddProduct(lo[j], qa, r[j] + i);
+      hi[j] = AddProduct(hi[j], qb, r[j] + i + 4);
+    }
+  };
+  size_t i = 0;
+  for (; i + 16 <= d; i += 16) step(i), step(i + 8);
+  for (; i + 8 <= d; i += 8) step(i);
+  for (int j = 0; j < 4; ++j) {
+    float sum = FoldLanes(lo[j], hi[j]);
+    for (size_t t = i; t < d; ++t) sum = sum + q[t] * r[j][t];
+    out[j] = sum;
+  }
+}
 
 inline int32_t DotI8(const int8_t* a, const int8_t* b, size_t d) {
   I8Vec acc = ZeroI32();
