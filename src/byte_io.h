@@ -92,19 +92,23 @@ class Reader {
   size_t left_;
 };
 
-// The 8-byte magic and the u32 version at p (at least 12 bytes): what every loader of a saved
-// format checks first. `format` names it in messages ("index", "approximate index").
-inline Status CheckMagicAndVersion(const uint8_t* p, const char (&magic)[8], uint32_t version,
-                                   const std::string& format) {
+// The 8-byte magic and the u32 version at p, one of oldest..newest (at least 12 bytes): what every
+// loader of a saved format checks first. `format` names it in messages ("index", "approximate
+// index").
+inline Status CheckMagicAndVersion(const uint8_t* p, const char (&magic)[8], uint32_t oldest,
+                                   uint32_t newest, const std::string& format) {
   if (std::memcmp(p, magic, sizeof magic) != 0)
     return Reader::CorruptData("it does not start with the clipscope " + format + " magic \"" +
                                std::string(magic, sizeof magic) + "\"");
   uint32_t found = 0;
   std::memcpy(&found, p + sizeof magic, 4);
-  if (found != version)
-    return Status(ErrorCode::kUnsupportedVersion,
-                  format + " format version " + std::to_string(found) +
-                      " is not supported; this build reads version " + std::to_string(version));
+  if (found < oldest || found > newest)
+    return Status(
+        ErrorCode::kUnsupportedVersion,
+        format + " format version " + std::to_string(found) +
+            " is not supported; this build reads version " +
+            (oldest == newest ? std::to_string(newest)
+                              : std::to_string(oldest) + " to " + std::to_string(newest)));
   return Status::Ok();
 }
 

@@ -5,189 +5,189 @@
 #include <numeric>
 #include <string>
 
-#include "kmeans.h"
+#include "quantize.h"
+#include "random.h"
 #include "simd.h"
 
 namespace clipscope {
 namespace {
 
-// Groups searched when assigning a vector: a vector near a group's border finds its list in
-// the neighbouring group.
-constexpr size_t kGroupsSearched = 3;
-// Lloyd iterations of each level: the lists need to be good partitions, not converged ones.
-constexpr int kTrainIterations = 12;
+// Lloyd iterations: the lists need to be good partitions, not converged ones.
+constexpr int kTrainIterations = 10;
 
-Result<std::vector<float>> SphericalCentroids(const float* x, size_t n, size_t d, size_t k,
-                                              uint64_t seed, std::vector<int32_t>* labels) {
-  KMeansOptions options;
-  options.metric = Metric::kCosine;
-  options.init = k > 64 ? KMeansInit::kRandom : KMeansInit::kKMeansPlusPlus;
-  options.max_iter = kTrainIterations;
-  options.seed = seed;
-  auto result = KMeans(x, n, d, k, options);
-  if (!result.ok()) return result.status();
-  if (labels) *labels = std::move(result.value().labels);
-  return std::move(result.value().centroids);
+// Rows as int8 codes widened to int16, in groups of four (zero rows pad the last group).
+struct EncodedRows {
+  std::vector<int16_t> codes;  // padded rows * stride
+  std::vector<float> scales;   // one per row
+};
+
+void EncodeRows(const float* x, size_t n, size_t d, size_t stride, EncodedRows* out) {
+  out->codes.assign((n + 3) / 4 * 4 * stride, 0);
+  out->scales.resize(n);
+  std::vector<int8_t> code(d);
+  for (size_t i = 0; i < n; ++i) {
+    out->scales[i] = QuantizeInt8(x + i * d, d, code.data());
+    std::copy(code.begin(), code.end(), &out->codes[i * stride]);
+  }
 }
 
-// The `count` best of scores, best first (ties: lower index first).
-std::vector<uint32_t> Best(const std::vector<float>& scores, size_t count) {
-  std::vector<uint32_t> order(scores.size());
-  std::iota(order.begin(), order.end(), 0);
-  count = std::min(count, order.size());
-  auto better = [&](uint32_t a, uint32_t b) {
-    return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
-  };
-  std::partial_sort(order.begin(), order.begin() + long(count), order.end(), better);
-  order.resize(count);
-  return order;
+// The best list of each of n encoded rows, and 1 - its score.
+void AssignEncoded(const EncodedRows& rows, size_t n, const std::vector<int16_t>& centroid_codes,
+                   const std::vector<float>& centroid_scales, size_t stride, uint32_t* lists,
+                   float* distances) {
+  const size_t count = centroid_scales.size();
+  for (size_t i = 0; i < n; i += 4) {
+    const int16_t* block = &rows.codes[i * stride];
+    float best[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    uint32_t best_list[4] = {0, 0, 0, 0};
+    for (size_t l = 0; l < count; l += 2) {  // two centroids at once (the last may repeat)
+      const size_t l1 = std::min(l + 1, count - 1);
+      int32_t dots[8];
+      simd::DotI16x2x4(&centroid_codes[l * stride], &centroid_codes[l1 * stride], block, stride,
+                       stride, dots);
+      for (size_t j = 0; j < 2; ++j) {
+        const size_t list = j == 0 ? l : l1;
+        for (int r = 0; r < 4; ++r) {
+          const float score = float(dots[4 * j + r]) * centroid_scales[list];
+          if (score > best[r]) best[r] = score, best_list[r] = uint32_t(list);  // ties: lower
+        }
+      }
+    }
+    for (size_t r = 0; r < 4 && i + r < n; ++r) {
+      lists[i + r] = best_list[r];
+      if (distances) distances[i + r] = 1.0f - best[r] * rows.scales[i + r];
+    }
+  }
 }
 
 }  // namespace
 
 Result<CoarseQuantizer> CoarseQuantizer::Train(const float* x, size_t n, size_t d, size_t lists,
                                                uint64_t seed) {
-  if (lists == 0 || n < lists)
+  if (lists == 0 || n < lists || d == 0)
     return Status(ErrorCode::kInvalidArgument, "training needs at least as many vectors (" +
                                                    std::to_string(n) + ") as lists (" +
                                                    std::to_string(lists) + ")");
   CoarseQuantizer q;
   q.d_ = d;
-  const size_t groups = std::max<size_t>(1, size_t(std::lround(std::sqrt(double(lists)))));
-  std::vector<int32_t> group_of_row;
-  auto top = SphericalCentroids(x, n, d, groups, seed, &group_of_row);
-  if (!top.ok()) return top.status();
-  q.group_centroids_ = std::move(top.value());
-  // Each group gets lists in proportion to its rows (largest remainders), at least one, at
-  // most its rows.
-  std::vector<std::vector<uint32_t>> rows(groups);
-  for (size_t i = 0; i < n; ++i) rows[size_t(group_of_row[i])].push_back(uint32_t(i));
-  std::vector<size_t> share(groups, 0);
-  size_t given = 0;
-  for (size_t g = 0; g < groups; ++g) {
-    share[g] = rows[g].empty() ? 0 : std::max<size_t>(1, lists * rows[g].size() / n);
-    share[g] = std::min(share[g], rows[g].size());
-    given += share[g];
-  }
-  // Settle the rounding: take from, or give to, the groups with the most rows per list.
-  while (given != lists) {
-    size_t pick = groups;
-    for (size_t g = 0; g < groups; ++g) {
-      const bool can = given < lists ? share[g] < rows[g].size() : share[g] > 1;
-      if (!can) continue;
-      const double load = double(rows[g].size()) / double(std::max<size_t>(share[g], 1));
-      const double best = pick == groups ? 0 : double(rows[pick].size()) / double(share[pick]);
-      if (pick == groups || (given < lists ? load > best : load < best)) pick = g;
+  q.stride_ = (d + 7) / 8 * 8;
+  q.lists_ = lists;
+  EncodedRows rows;
+  EncodeRows(x, n, d, q.stride_, &rows);
+  // Start from `lists` distinct rows chosen by the seed.
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  Random rng(seed);
+  for (size_t i = 0; i < lists; ++i) std::swap(order[i], order[i + rng.Below(n - i)]);
+  q.centroids_.resize(lists * d);
+  for (size_t l = 0; l < lists; ++l) std::copy_n(x + size_t(order[l]) * d, d, &q.centroids_[l * d]);
+
+  std::vector<uint32_t> labels(n, UINT32_MAX), next(n);
+  std::vector<float> distance(n);
+  std::vector<double> sums(lists * d);
+  std::vector<size_t> members(lists);
+  for (int iteration = 0; iteration < kTrainIterations; ++iteration) {
+    q.EncodeCentroids();
+    AssignEncoded(rows, n, q.codes_, q.code_scales_, q.stride_, next.data(), distance.data());
+    if (next == labels) break;
+    labels.swap(next);
+    std::fill(sums.begin(), sums.end(), 0.0);
+    std::fill(members.begin(), members.end(), 0);
+    for (size_t i = 0; i < n; ++i) {
+      double* sum = &sums[size_t(labels[i]) * d];
+      for (size_t j = 0; j < d; ++j) sum[j] += x[i * d + j];
+      ++members[labels[i]];
     }
-    if (pick == groups) break;  // cannot happen: n >= lists
-    given < lists ? (++share[pick], ++given) : (--share[pick], --given);
+    // An empty list restarts at the rows farthest from their centroids (ties: the first row).
+    const size_t empty = size_t(std::count(members.begin(), members.end(), size_t(0)));
+    std::vector<uint32_t> far;
+    if (empty > 0) {
+      far.resize(n);
+      std::iota(far.begin(), far.end(), 0);
+      std::partial_sort(far.begin(), far.begin() + long(empty), far.end(),
+                        [&](uint32_t a, uint32_t b) {
+                          return distance[a] > distance[b] || (distance[a] == distance[b] && a < b);
+                        });
+    }
+    size_t reseeded = 0;
+    for (size_t l = 0; l < lists; ++l) {
+      float* centroid = &q.centroids_[l * d];
+      if (members[l] == 0) {
+        std::copy_n(x + size_t(far[reseeded++]) * d, d, centroid);
+        continue;
+      }
+      double norm_sq = 0;
+      for (size_t j = 0; j < d; ++j) norm_sq += sums[l * d + j] * sums[l * d + j];
+      if (norm_sq == 0) continue;  // members that cancel out: keep the centroid
+      const double inverse = 1.0 / std::sqrt(norm_sq);
+      for (size_t j = 0; j < d; ++j) centroid[j] = float(sums[l * d + j] * inverse);
+    }
   }
-  std::vector<float> gathered;
-  for (size_t g = 0; g < groups; ++g) {
-    if (share[g] == 0) continue;
-    gathered.resize(rows[g].size() * d);
-    for (size_t r = 0; r < rows[g].size(); ++r)
-      std::copy_n(x + size_t(rows[g][r]) * d, d, &gathered[r * d]);
-    auto within =
-        SphericalCentroids(gathered.data(), rows[g].size(), d, share[g], seed + 1 + g, nullptr);
-    if (!within.ok()) return within.status();
-    q.centroids_.insert(q.centroids_.end(), within.value().begin(), within.value().end());
-    q.group_of_list_.insert(q.group_of_list_.end(), share[g], uint32_t(g));
-  }
-  q.IndexMembers();
+  q.EncodeCentroids();
   return q;
 }
 
-Result<CoarseQuantizer> CoarseQuantizer::FromParts(size_t d, std::vector<float> centroids,
-                                                   std::vector<float> group_centroids,
-                                                   std::vector<uint32_t> group_of_list) {
-  const size_t groups = group_centroids.size() / std::max<size_t>(d, 1);
-  if (d == 0 || centroids.size() != group_of_list.size() * d ||
-      group_centroids.size() != groups * d || groups == 0 || group_of_list.empty())
+Result<CoarseQuantizer> CoarseQuantizer::FromCentroids(size_t d, std::vector<float> centroids) {
+  if (d == 0 || centroids.empty() || centroids.size() % d != 0)
     return Status(ErrorCode::kCorruptData, "index data is corrupt: centroid sizes do not match");
-  for (uint32_t g : group_of_list) {
-    if (g >= groups)
-      return Status(ErrorCode::kCorruptData,
-                    "index data is corrupt: a list's group is out of range");
-  }
   for (float v : centroids) {
-    if (!std::isfinite(v))
-      return Status(ErrorCode::kCorruptData, "index data is corrupt: a centroid is not finite");
-  }
-  for (float v : group_centroids) {
     if (!std::isfinite(v))
       return Status(ErrorCode::kCorruptData, "index data is corrupt: a centroid is not finite");
   }
   CoarseQuantizer q;
   q.d_ = d;
+  q.stride_ = (d + 7) / 8 * 8;
+  q.lists_ = centroids.size() / d;
   q.centroids_ = std::move(centroids);
-  q.group_centroids_ = std::move(group_centroids);
-  q.group_of_list_ = std::move(group_of_list);
-  q.IndexMembers();
+  q.EncodeCentroids();
   return q;
 }
 
-void CoarseQuantizer::IndexMembers() {
-  members_.assign(group_centroids_.size() / d_, {});
-  for (size_t l = 0; l < group_of_list_.size(); ++l)
-    members_[group_of_list_[l]].push_back(uint32_t(l));
+void CoarseQuantizer::EncodeCentroids() {
+  // The largest code that keeps stride * 127 * code below 2^31: every int32 sum exact.
+  const float limit = float(std::min<size_t>(32767, size_t(INT32_MAX) / (127 * stride_)));
+  codes_.assign(lists_ * stride_, 0);
+  code_scales_.assign(lists_, 0);
+  for (size_t l = 0; l < lists_; ++l) {
+    const float* c = &centroids_[l * d_];
+    float max_abs = 0;
+    for (size_t j = 0; j < d_; ++j) max_abs = std::fmax(max_abs, std::fabs(c[j]));
+    if (max_abs == 0) continue;
+    const float inverse = limit / max_abs;
+    for (size_t j = 0; j < d_; ++j)
+      codes_[l * stride_ + j] =
+          int16_t(std::fmin(limit, std::fmax(-limit, std::nearbyint(c[j] * inverse))));
+    code_scales_[l] = max_abs / limit;
+  }
 }
 
 void CoarseQuantizer::Assign(const float* x, size_t n, uint32_t* lists, float* distances) const {
-  const size_t groups = this->groups();
-  const size_t searched = std::min(kGroupsSearched, groups);
-  std::vector<float> group_scores(groups);
-  std::vector<size_t> top(searched);
-  for (size_t i = 0; i < n; ++i) {
-    const float* row = x + i * d_;
-    for (size_t g = 0; g < groups; ++g)
-      group_scores[g] = simd::Dot(row, &group_centroids_[g * d_], d_);
-    // The few best groups by selection (searched is small).
-    for (size_t s = 0; s < searched; ++s) {
-      size_t pick = groups;
-      for (size_t g = 0; g < groups; ++g) {
-        if (std::find(top.begin(), top.begin() + long(s), g) != top.begin() + long(s)) continue;
-        if (pick == groups || group_scores[g] > group_scores[pick]) pick = g;
-      }
-      top[s] = pick;
-    }
-    uint32_t best = 0;
-    float best_score = -INFINITY;
-    for (size_t s = 0; s < searched; ++s) {
-      const std::vector<uint32_t>& lists_of_group = members_[top[s]];
-      size_t m = 0;
-      float dots[4];
-      for (; m + 2 <= lists_of_group.size(); m += 2) {
-        simd::Dot2x2(row, row, &centroids_[size_t(lists_of_group[m]) * d_],
-                     &centroids_[size_t(lists_of_group[m + 1]) * d_], d_, dots);
-        for (int j = 0; j < 2; ++j) {
-          const uint32_t l = lists_of_group[m + size_t(j)];
-          if (dots[j] > best_score || (dots[j] == best_score && l < best))
-            best_score = dots[j], best = l;
-        }
-      }
-      for (; m < lists_of_group.size(); ++m) {
-        const uint32_t l = lists_of_group[m];
-        const float dot = simd::Dot(row, &centroids_[size_t(l) * d_], d_);
-        if (dot > best_score || (dot == best_score && l < best)) best_score = dot, best = l;
-      }
-    }
-    lists[i] = best;
-    if (distances) distances[i] = 1.0f - best_score;
+  EncodedRows rows;
+  for (size_t i = 0; i < n; i += kAssignChunk) {
+    const size_t chunk = std::min(kAssignChunk, n - i);
+    EncodeRows(x + i * d_, chunk, d_, stride_, &rows);
+    AssignEncoded(rows, chunk, codes_, code_scales_, stride_, lists + i,
+                  distances ? distances + i : nullptr);
   }
 }
 
 std::vector<uint32_t> CoarseQuantizer::Nearest(const float* query, size_t count) const {
-  std::vector<float> scores(lists());
-  for (size_t l = 0; l < lists(); ++l) scores[l] = simd::Dot(query, &centroids_[l * d_], d_);
-  return Best(scores, count);
+  std::vector<float> scores(lists_);
+  for (size_t l = 0; l < lists_; ++l) scores[l] = simd::Dot(query, &centroids_[l * d_], d_);
+  std::vector<uint32_t> order(lists_);
+  std::iota(order.begin(), order.end(), 0);
+  count = std::min(count, order.size());
+  std::partial_sort(order.begin(), order.begin() + long(count), order.end(),
+                    [&](uint32_t a, uint32_t b) {
+                      return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+                    });
+  order.resize(count);
+  return order;
 }
 
 size_t CoarseQuantizer::MemoryBytes() const {
-  size_t bytes = (centroids_.capacity() + group_centroids_.capacity()) * sizeof(float) +
-                 group_of_list_.capacity() * sizeof(uint32_t);
-  for (const auto& m : members_) bytes += m.capacity() * sizeof(uint32_t) + sizeof m;
-  return bytes;
+  return centroids_.capacity() * sizeof(float) + codes_.capacity() * sizeof(int16_t) +
+         code_scales_.capacity() * sizeof(float);
 }
 
 }  // namespace clipscope

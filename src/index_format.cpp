@@ -38,7 +38,7 @@ std::string Str(uint64_t n) { return std::to_string(n); }
 
 // The magic and the version at p (at least 12 bytes): what both loaders check first.
 Status CheckMagicAndVersion(const uint8_t* p) {
-  return clipscope::CheckMagicAndVersion(p, kMagic, kVersion, "index");
+  return clipscope::CheckMagicAndVersion(p, kMagic, kVersion, kVersion, "index");
 }
 
 }  // namespace

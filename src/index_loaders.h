@@ -53,6 +53,8 @@ class IvfIndex::Loader {
  private:
   enum class Stage { kHeader, kCentroids, kGroupCentroids, kGroupOfList, kItems, kChecksum, kDone };
   Result<size_t> Step(const uint8_t* p, size_t n);
+  // The centroids become the quantizer; the items come next.
+  Status UseCentroids();
   Result<size_t> ReadHeader(const uint8_t* p, size_t n);
   Result<size_t> ReadItem(const uint8_t* p, size_t n);
 
@@ -62,8 +64,9 @@ class IvfIndex::Loader {
   Stage stage_ = Stage::kHeader;
   std::optional<IvfIndex> index_;
   uint64_t count_ = 0, done_ = 0, next_seq_ = 0;
-  uint32_t lists_ = 0, groups_ = 0;
-  std::vector<float> centroids_, group_centroids_;
+  uint32_t lists_ = 0, groups_ = 0;  // groups: version 1 only, read and dropped
+  uint32_t group_rows_read_ = 0;
+  std::vector<float> centroids_;
   std::unordered_set<uint64_t> seqs_;
 };
 

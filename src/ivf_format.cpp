@@ -1,8 +1,8 @@
-// The saved approximate index, version 1. All integers and floats little-endian.
+// The saved approximate index, version 2. All integers and floats little-endian.
 //
 //   offset  size  field
 //   0       8     magic "CLIPSIVF"
-//   8       4     u32 format version (1)
+//   8       4     u32 format version (2; version 1 is read too)
 //   12      4     u32 dim
 //   16      1     u8 flags: bit 0 float32 copies kept
 //   17      3     zero
@@ -17,8 +17,9 @@
 //   72      8     f64 sum of the distances of the vectors added since
 //   80      8     u64 how many were added since
 //   88      4     u32 trained lists L (0: untrained)
-//   92      4     u32 groups G
-//   96      ...   L * dim f32 centroids, G * dim f32 group centroids, L u32 group of each list
+//   92      4     u32 groups G: 0 (version 1: its two-level quantizer's groups, read and dropped)
+//   96      ...   L * dim f32 centroids (version 1: then G * dim f32 group centroids and L u32
+//                 group of each list)
 //   ...     ...   count items: id (as in index_format.cpp), u64 sequence, u32 list, f32 scale,
 //                 dim i8 codes, and dim f32 (unit length) when float32 copies are kept
 //   end-4   4     u32 CRC-32 of every byte before it
@@ -40,7 +41,8 @@ namespace clipscope {
 namespace {
 
 constexpr char kMagic[8] = {'C', 'L', 'I', 'P', 'S', 'I', 'V', 'F'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
+constexpr uint32_t kOldestVersion = 1;
 constexpr size_t kHeaderSize = 96;
 constexpr uint8_t kKeepFloats = 1;
 
@@ -49,7 +51,7 @@ std::string Str(uint64_t n) { return std::to_string(n); }
 
 // The magic and the version at p (at least 12 bytes): what both loaders check first.
 Status CheckMagicAndVersion(const uint8_t* p) {
-  return clipscope::CheckMagicAndVersion(p, kMagic, kVersion, "approximate index");
+  return clipscope::CheckMagicAndVersion(p, kMagic, kOldestVersion, kVersion, "approximate index");
 }
 
 }  // namespace
@@ -72,18 +74,13 @@ SaveCursor IvfIndex::BeginSave() const {
   w.Value<double>(added_distance_sum_);
   w.Value<uint64_t>(added_since_training_);
   w.Value<uint32_t>(uint32_t(quantizer_.lists()));
-  w.Value<uint32_t>(uint32_t(quantizer_.groups()));
-  // Records: one per centroid, one per group centroid, the lists' groups, one per item.
-  const size_t lists = quantizer_.lists(), groups = quantizer_.groups();
-  const size_t first_item = lists + groups + (lists > 0 ? 1 : 0);
-  auto write = [this, lists, groups, first_item](size_t record, Writer& out) {
+  w.Value<uint32_t>(0);  // groups
+  // Records: one per centroid, one per item.
+  const size_t first_item = quantizer_.lists();
+  auto write = [this, first_item](size_t record, Writer& out) {
     const size_t row_bytes = dim_ * sizeof(float);
-    if (record < lists) {
+    if (record < first_item) {
       out.Bytes(&quantizer_.centroids()[record * dim_], row_bytes);
-    } else if (record < lists + groups) {
-      out.Bytes(&quantizer_.group_centroids()[(record - lists) * dim_], row_bytes);
-    } else if (record < first_item) {
-      out.Bytes(quantizer_.group_of_list().data(), lists * 4);
     } else {
       const uint32_t item = uint32_t(record - first_item);
       const List& l = lists_[list_of_[item]];
@@ -128,28 +125,37 @@ Result<size_t> IvfIndex::Loader::Step(const uint8_t* p, size_t n) {
   switch (stage_) {
     case Stage::kHeader:
       return ReadHeader(p, n);
-    case Stage::kCentroids:
-    case Stage::kGroupCentroids: {
+    case Stage::kCentroids: {
       if (n < row_bytes) return size_t(0);
-      std::vector<float>& rows = stage_ == Stage::kCentroids ? centroids_ : group_centroids_;
-      rows.resize(rows.size() + dim);
-      std::memcpy(&rows[rows.size() - dim], p, row_bytes);
-      if (stage_ == Stage::kCentroids && rows.size() == size_t(lists_) * dim)
-        stage_ = Stage::kGroupCentroids;
-      else if (stage_ == Stage::kGroupCentroids && rows.size() == size_t(groups_) * dim)
-        stage_ = Stage::kGroupOfList;
+      centroids_.resize(centroids_.size() + dim);
+      std::memcpy(&centroids_[centroids_.size() - dim], p, row_bytes);
+      if (centroids_.size() == size_t(lists_) * dim) {
+        if (groups_ > 0) {
+          stage_ = Stage::kGroupCentroids;
+        } else if (Status used = UseCentroids(); !used.ok()) {
+          return used;
+        }
+      }
       return row_bytes;
     }
-    case Stage::kGroupOfList: {
+    case Stage::kGroupCentroids: {  // version 1: checked, then dropped
+      if (n < row_bytes) return size_t(0);
+      for (size_t j = 0; j < dim; ++j) {
+        float v;
+        std::memcpy(&v, p + 4 * j, 4);
+        if (!std::isfinite(v)) return Corrupt("a centroid is not finite");
+      }
+      if (++group_rows_read_ == groups_) stage_ = Stage::kGroupOfList;
+      return row_bytes;
+    }
+    case Stage::kGroupOfList: {  // version 1: checked, then dropped
       if (n < size_t(lists_) * 4) return size_t(0);
-      std::vector<uint32_t> group_of_list(lists_);
-      std::memcpy(group_of_list.data(), p, size_t(lists_) * 4);
-      auto q = CoarseQuantizer::FromParts(dim, std::move(centroids_), std::move(group_centroids_),
-                                          std::move(group_of_list));
-      if (!q.ok()) return q.status();
-      index_->quantizer_ = std::move(q.value());
-      index_->lists_.assign(lists_, List());
-      stage_ = count_ == 0 ? Stage::kChecksum : Stage::kItems;
+      for (size_t l = 0; l < lists_; ++l) {
+        uint32_t group;
+        std::memcpy(&group, p + 4 * l, 4);
+        if (group >= groups_) return Corrupt("a list's group is out of range");
+      }
+      if (Status used = UseCentroids(); !used.ok()) return used;
       return size_t(lists_) * 4;
     }
     case Stage::kItems:
@@ -166,12 +172,22 @@ Result<size_t> IvfIndex::Loader::Step(const uint8_t* p, size_t n) {
   return size_t(0);
 }
 
+Status IvfIndex::Loader::UseCentroids() {
+  auto q = CoarseQuantizer::FromCentroids(index_->dim_, std::move(centroids_));
+  if (!q.ok()) return q.status();
+  index_->quantizer_ = std::move(q.value());
+  index_->lists_.assign(lists_, List());
+  stage_ = count_ == 0 ? Stage::kChecksum : Stage::kItems;
+  return Status::Ok();
+}
+
 // The header, each number range-checked.
 Result<size_t> IvfIndex::Loader::ReadHeader(const uint8_t* p, size_t n) {
   if (n < kHeaderSize) return size_t(0);
   if (Status frame = CheckMagicAndVersion(p); !frame.ok()) return frame;
   Reader r(p + sizeof kMagic + 4, kHeaderSize - sizeof kMagic - 4);  // after the version
-  uint32_t dim = 0, lists_option = 0, nprobe = 0, pool = 0;
+  uint32_t version = 0, dim = 0, lists_option = 0, nprobe = 0, pool = 0;
+  std::memcpy(&version, p + sizeof kMagic, 4);
   uint8_t flags = 0, reserved[3];
   uint64_t seed = 0, trained_size = 0, added_since = 0;
   double trained_distance = 0, added_sum = 0;
@@ -186,14 +202,17 @@ Result<size_t> IvfIndex::Loader::ReadHeader(const uint8_t* p, size_t n) {
   if (!created.ok()) return Corrupt(created.status().message());
   index_.emplace(std::move(created.value()));
   IvfIndex& index = *index_;
-  if (lists_ > kMaxLists || groups_ > lists_ || (lists_ > 0) != (groups_ > 0))
+  const bool groups_valid =
+      version == 1 ? groups_ <= lists_ && (lists_ > 0) == (groups_ > 0) : groups_ == 0;
+  if (lists_ > kMaxLists || !groups_valid)
     return Corrupt("lists " + Str(lists_) + " and groups " + Str(groups_) + " are out of range");
   if (!std::isfinite(trained_distance) || !std::isfinite(added_sum) || trained_distance < 0 ||
       added_sum < 0 || added_since > count_ || trained_size > UINT32_MAX || next_seq_ < count_ ||
       next_seq_ > UINT32_MAX)
     return Corrupt("training figures are out of range");
   const size_t item_bytes = 1 + 8 + 4 + 4 + dim + (options.keep_floats ? 4 * size_t(dim) : 0);
-  const uint64_t centroid_bytes = (uint64_t(lists_) + groups_) * dim * 4 + uint64_t(lists_) * 4;
+  const uint64_t centroid_bytes =
+      (uint64_t(lists_) + groups_) * dim * 4 + (groups_ > 0 ? uint64_t(lists_) * 4 : 0);
   if (total_ > 0) {  // bound every count by the size before reserving from it
     const uint64_t left = total_ - std::min<uint64_t>(total_, kHeaderSize + 4);
     if (centroid_bytes > left || count_ > (left - centroid_bytes) / item_bytes)

@@ -48,7 +48,8 @@ Result<IvfIndex> IvfIndex::Create(size_t dim, IvfOptions options) {
 }
 
 size_t IvfIndex::ListsFor(size_t n) const {
-  const size_t wanted = options_.lists ? options_.lists : size_t(std::lround(std::sqrt(double(n))));
+  const size_t wanted =
+      options_.lists ? options_.lists : size_t(std::lround(std::sqrt(2.0 * double(n))));
   return std::clamp<size_t>(wanted, 1, std::min(n, kMaxLists));
 }
 
@@ -385,19 +386,32 @@ Hits IvfIndex::Scan(const float* query, size_t k, size_t nprobe,
   std::vector<int8_t> query_code(dim_);
   const float query_scale = QuantizeInt8(query, dim_, query_code.data());
   TopK approx(pool);
-  auto score_member = [&](const List& l, uint32_t at) {
-    const int32_t dot = simd::DotI8(query_code.data(), &l.codes[size_t(at) * dim_], dim_);
+  auto push = [&](const List& l, uint32_t at, int32_t dot) {
+    const float score = float(dot) * query_scale * l.scales[at];
+    if (approx.Rejects(score)) return;  // most members: no lookup of their sequence
     const uint32_t item = l.items[at];
-    approx.Push({float(dot) * query_scale * l.scales[at], seqs_[item], item});
+    approx.Push({score, seqs_[item], item});
   };
   if (filter) {
-    for (uint32_t item : *filter) score_member(lists_[list_of_[item]], place_of_[item]);
+    for (uint32_t item : *filter) {
+      const List& l = lists_[list_of_[item]];
+      const uint32_t at = place_of_[item];
+      push(l, at, simd::DotI8(query_code.data(), &l.codes[size_t(at) * dim_], dim_));
+    }
   } else {
     const std::vector<uint32_t> probed =
         trained() ? quantizer_.Nearest(query, nprobe) : std::vector<uint32_t>{0};
     for (uint32_t l : probed) {
       const List& list = lists_[l];
-      for (uint32_t at = 0; at < list.items.size(); ++at) score_member(list, at);
+      const uint32_t members = uint32_t(list.items.size());
+      uint32_t at = 0;
+      for (; at + 4 <= members; at += 4) {  // a list's codes are contiguous: four rows at once
+        int32_t dots[4];
+        simd::DotI8x4Rows(query_code.data(), &list.codes[size_t(at) * dim_], dim_, dots);
+        for (uint32_t j = 0; j < 4; ++j) push(list, at + j, dots[j]);
+      }
+      for (; at < members; ++at)
+        push(list, at, simd::DotI8(query_code.data(), &list.codes[size_t(at) * dim_], dim_));
     }
   }
   TopK best(k);
@@ -457,6 +471,8 @@ uint64_t IvfIndex::PeakBytesToAdd(size_t n) const {
     peak += total * dim_ * sizeof(float);
   // The batch's unit rows, list numbers and distances, a block at a time.
   peak += uint64_t(std::min(n, kAssignBlock)) * (dim_ * sizeof(float) + 8) + dim_;
+  // The quantizer's int16 rows while it assigns them.
+  peak += CoarseQuantizer::kAssignChunk * ((dim_ + 7) / 8 * 8 * sizeof(int16_t) + sizeof(float));
   return peak;
 }
 

@@ -6,9 +6,10 @@
 //
 // Until it holds kTrainAt vectors the index is one list scanned whole (exact over the codes).
 // It trains itself when it reaches that size, and trains again, on its own, when the
-// collection has grown kRetrainGrowth times since, or when the vectors added since the last
-// training sit kDriftRatio times farther from their centroids than the trained ones did (the
-// data has drifted) — once those are at least a tenth of the collection.
+// collection has grown kRetrainGrowth times since (a training reassigns every vector: a
+// million added 50,000 at a time train at 50,000 and 400,000), or when the vectors added
+// since the last training sit kDriftRatio times farther from their centroids than the trained
+// ones did (the data has drifted) — once those are at least a tenth of the collection.
 #pragma once
 
 #include <cstddef>
@@ -25,7 +26,8 @@
 namespace clipscope {
 
 struct IvfOptions {
-  // Lists of the coarse quantizer; 0: automatic, about sqrt(size) when trained.
+  // Lists of the coarse quantizer; 0: automatic, sqrt(2 * size) when trained (a size it will
+  // pass before it trains again: the lists stay short while it grows).
   size_t lists = 0;
   // Lists a query scans; 0: automatic (kDefaultProbeShare of the lists, at least 1).
   size_t nprobe = 0;
@@ -39,7 +41,7 @@ struct IvfOptions {
 class IvfIndex {
  public:
   static constexpr size_t kTrainAt = 20000;
-  static constexpr size_t kRetrainGrowth = 4;
+  static constexpr size_t kRetrainGrowth = 8;
   static constexpr float kDriftRatio = 1.25f;
   static constexpr size_t kMaxLists = 65536;
 

@@ -5,7 +5,7 @@
 //   1. element i of the first floor(d/8)*8 goes to lane i % 8 (a[i]*b[i], then add; no FMA),
 //   2. lanes fold as s[j] = lane[j] + lane[j+4], then (s[0] + s[2]) + (s[1] + s[3]),
 //   3. the remaining d % 8 products are added one by one.
-// Int8 kernels accumulate exactly in int32, so any order gives the same result.
+// Integer kernels (int8, int16) accumulate exactly in int32, so any order gives the same result.
 // The implementation is chosen at compile time: wasm SIMD128, SSE2 on x86, else scalar.
 #pragma once
 
@@ -63,6 +63,12 @@ inline float SquaredDistance(const float* a, const float* b, size_t d) {
 }
 
 inline int32_t DotI8(const int8_t* a, const int8_t* b, size_t d) {
+  int32_t sum = 0;
+  for (size_t i = 0; i < d; ++i) sum += int32_t(a[i]) * int32_t(b[i]);
+  return sum;
+}
+
+inline int32_t DotI16(const int16_t* a, const int16_t* b, size_t d) {
   int32_t sum = 0;
   for (size_t i = 0; i < d; ++i) sum += int32_t(a[i]) * int32_t(b[i]);
   return sum;
@@ -344,6 +350,11 @@ inline F32x4 AddProduct(F32x4 acc, F32x4 a, const float* b) {
 using I8Vec = v128_t;
 inline I8Vec LoadI8(const int8_t* p) { return wasm_v128_load(p); }
 inline I8Vec ZeroI32() { return wasm_i32x4_splat(0); }
+inline I8Vec LoadI16(const int16_t* p) { return wasm_v128_load(p); }
+// acc + pairwise sums of the eight int16 products (pmaddwd).
+inline I8Vec AddPairProducts(I8Vec acc, I8Vec a, I8Vec b) {
+  return wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(a, b));
+}
 #else
 using F32x4 = __m128;
 inline F32x4 ZeroF32() { return _mm_setzero_ps(); }
@@ -356,6 +367,12 @@ inline I8Vec LoadI8(const int8_t* p) {
   return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
 }
 inline I8Vec ZeroI32() { return _mm_setzero_si128(); }
+inline I8Vec LoadI16(const int16_t* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+inline I8Vec AddPairProducts(I8Vec acc, I8Vec a, I8Vec b) {
+  return _mm_add_epi32(acc, _mm_madd_epi16(a, b));
+}
 #endif
 
 // out[j] = q.r_j for four rows read side by side: four memory streams keep more loads in
@@ -411,9 +428,36 @@ inline void DotI8x4Rows(const int8_t* q, const int8_t* rows, size_t d, int32_t o
   out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
 }
 
+// out[4 * j + r] = c_j . row r (at rows + r * stride), j in 0..1, r in 0..3, over d int16
+// values, d a multiple of 8: a 2 x 4 register block. Exact in int32 while
+// d * max|c| * max|row| stays below 2^31 (the caller's bound).
+inline void DotI16x2x4(const int16_t* c0, const int16_t* c1, const int16_t* rows, size_t stride,
+                       size_t d, int32_t out[8]) {
+  const int16_t* r[4] = {rows, rows + stride, rows + 2 * stride, rows + 3 * stride};
+  I8Vec a[8] = {ZeroI32(), ZeroI32(), ZeroI32(), ZeroI32(),
+                ZeroI32(), ZeroI32(), ZeroI32(), ZeroI32()};
+  for (size_t i = 0; i < d; i += 8) {
+    const I8Vec x0 = LoadI16(c0 + i), x1 = LoadI16(c1 + i);
+    for (int j = 0; j < 4; ++j) {
+      const I8Vec row = LoadI16(r[j] + i);
+      a[j] = AddPairProducts(a[j], x0, row);
+      a[4 + j] = AddPairProducts(a[4 + j], x1, row);
+    }
+  }
+  for (int j = 0; j < 8; ++j) out[j] = SumLanes(a[j]);
+}
+
 #else
 
 inline int32_t DotI8(const int8_t* a, const int8_t* b, size_t d) { return scalar::DotI8(a, b, d); }
+
+inline void DotI16x2x4(const int16_t* c0, const int16_t* c1, const int16_t* rows, size_t stride,
+                       size_t d, int32_t out[8]) {
+  for (int r = 0; r < 4; ++r) {
+    out[r] = scalar::DotI16(c0, rows + r * stride, d);
+    out[4 + r] = scalar::DotI16(c1, rows + r * stride, d);
+  }
+}
 
 inline void DotI8x4Rows(const int8_t* q, const int8_t* rows, size_t d, int32_t out[4]) {
   for (int r = 0; r < 4; ++r) out[r] = scalar::DotI8(q, rows + r * d, d);

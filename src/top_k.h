@@ -37,6 +37,12 @@ class TopK {
     }
   }
 
+  // Whether a candidate of this score cannot enter, whatever its sequence: lets a scan skip
+  // looking up the sequence of most candidates.
+  bool Rejects(float score) const {
+    return heap_.size() >= k_ && (k_ == 0 || score < heap_.front().score);
+  }
+
   // Best first; empties the selection.
   std::vector<Candidate> TakeSorted() {
     std::sort_heap(heap_.begin(), heap_.end(), Better);

@@ -69,7 +69,7 @@ export interface ApproximateIndexInfo {
  * `searchBatch` as {@link EmbeddingIndex}.
  *
  * It needs no separate training step: below 20,000 vectors it is one list scanned whole; it
- * trains itself when it reaches 20,000, again whenever it has grown four times since, and when
+ * trains itself when it reaches 20,000, again whenever it has grown eight times since, and when
  * the vectors added since the last training sit 25% farther from their lists than the trained
  * ones (once they are a tenth of the collection). `train()` retrains at once.
  */

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "test_data.h"
@@ -113,6 +114,27 @@ TEST(Simd, Int8KernelsEqualScalarIncludingExtremes) {
       EXPECT_EQ(out[r], expected) << "d=" << d;
       EXPECT_EQ(simd::DotI8(q.data(), rows.data() + r * d, d), expected) << "d=" << d;
     }
+  }
+}
+
+TEST(Simd, Int16BlockEqualsScalarAtTheCoarseQuantizersBounds) {
+  for (size_t d : {8, 16, 512, 1032}) {
+    testing::Rng rng(d + 1);
+    const int limit = int(std::min<size_t>(32767, size_t(INT32_MAX) / (127 * d)));
+    std::vector<int16_t> c(2 * d), rows(4 * d + 8);  // rows at a stride of d + 2
+    for (auto& x : c) x = int16_t(rng.Int(-limit, limit));
+    for (auto& x : rows) x = int16_t(rng.Int(-127, 127));
+    // All at the extremes in one row: the largest sum the bound allows.
+    for (size_t i = 0; i < d; ++i) c[i] = int16_t(limit), rows[i] = 127;
+    const size_t stride = d + 2;
+    int32_t out[8];
+    simd::DotI16x2x4(c.data(), c.data() + d, rows.data(), stride, d, out);
+    for (int j = 0; j < 2; ++j) {
+      for (int r = 0; r < 4; ++r)
+        EXPECT_EQ(out[4 * j + r], scalar::DotI16(c.data() + j * d, rows.data() + r * stride, d))
+            << "d=" << d << " centroid " << j << " row " << r;
+    }
+    EXPECT_EQ(out[0], int32_t(d) * limit * 127);
   }
 }
 

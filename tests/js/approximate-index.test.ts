@@ -54,11 +54,14 @@ describe('ApproximateIndex', () => {
       approx.addMany(ids(5000, from), data.subarray(from * d, (from + 5000) * d));
       exact.addMany(ids(5000, from), data.subarray(from * d, (from + 5000) * d));
     }
-    expect(approx.info()).toMatchObject({ trained: true, trainedSize: 20_000, lists: 141, nprobe: 9, size: n });
+    expect(approx.info()).toMatchObject({ trained: true, trainedSize: 20_000, lists: 200, nprobe: 13, size: n });
     const byDefault = recallAt10(approx, exact, queries);
     expect(byDefault).toBeGreaterThanOrEqual(0.95);
-    expect(recallAt10(approx, exact, queries, 1)).toBeLessThan(byDefault);
-    expect(recallAt10(approx, exact, queries, 141)).toBeGreaterThanOrEqual(0.98);
+    // Lists hold whole clusters: the nearest list alone finds nearly all, more never fewer.
+    const one = recallAt10(approx, exact, queries, 1);
+    expect(one).toBeGreaterThanOrEqual(0.95);
+    expect(one).toBeLessThanOrEqual(byDefault);
+    expect(recallAt10(approx, exact, queries, 200)).toBeGreaterThanOrEqual(0.98);
   });
 
   it('has the exact index’s ids, filters and errors', () => {
