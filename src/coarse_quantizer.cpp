@@ -64,7 +64,9 @@ void AssignEncoded(const EncodedRows& rows, size_t n, const std::vector<int16_t>
 
 Result<CoarseQuantizer> CoarseQuantizer::Train(const float* x, size_t n, size_t d, size_t lists,
                                                uint64_t seed) {
-  if (lists == 0 || n < lists || d == 0)
+  if (d == 0)
+    return Status(ErrorCode::kInvalidArgument, "training needs vectors of at least one dimension");
+  if (lists == 0 || n < lists)
     return Status(ErrorCode::kInvalidArgument, "training needs at least as many vectors (" +
                                                    std::to_string(n) + ") as lists (" +
                                                    std::to_string(lists) + ")");
@@ -139,6 +141,7 @@ Result<CoarseQuantizer> CoarseQuantizer::FromCentroids(size_t d, std::vector<flo
   q.stride_ = (d + 7) / 8 * 8;
   q.lists_ = centroids.size() / d;
   q.centroids_ = std::move(centroids);
+  q.centroids_.shrink_to_fit();  // a loader grows it a row at a time
   q.EncodeCentroids();
   return q;
 }

@@ -79,6 +79,8 @@ TEST(CoarseQuantizer, RefusesTooFewRowsAndNonFiniteCentroids) {
   const std::vector<float> x(4 * 8, 0.5f);
   EXPECT_EQ(CoarseQuantizer::Train(x.data(), 4, 8, 5, 0).status().message(),
             "training needs at least as many vectors (4) as lists (5)");
+  EXPECT_EQ(CoarseQuantizer::Train(x.data(), 4, 0, 1, 0).status().message(),
+            "training needs vectors of at least one dimension");
   std::vector<float> centroids(16, 0.25f);
   centroids[9] = NAN;
   EXPECT_EQ(CoarseQuantizer::FromCentroids(8, centroids).status().message(),
