@@ -72,7 +72,7 @@ Result<CoarseQuantizer> CoarseQuantizer::Train(const float* x, size_t n, size_t 
                                                    std::to_string(lists) + ")");
   CoarseQuantizer q;
   q.d_ = d;
-  q.stride_ = (d + 7) / 8 * 8;
+  q.stride_ = StrideFor(d);
   q.lists_ = lists;
   EncodedRows rows;
   EncodeRows(x, n, d, q.stride_, &rows);
@@ -138,7 +138,7 @@ Result<CoarseQuantizer> CoarseQuantizer::FromCentroids(size_t d, std::vector<flo
   }
   CoarseQuantizer q;
   q.d_ = d;
-  q.stride_ = (d + 7) / 8 * 8;
+  q.stride_ = StrideFor(d);
   q.lists_ = centroids.size() / d;
   q.centroids_ = std::move(centroids);
   q.centroids_.shrink_to_fit();  // a loader grows it a row at a time

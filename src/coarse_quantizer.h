@@ -16,8 +16,11 @@ namespace clipscope {
 
 class CoarseQuantizer {
  public:
-  // Rows Assign encodes at once: its scratch is this many rows of int16 (dim rounded up to 8).
+  // Rows Assign encodes at once, and the bytes of that scratch for d-float rows.
   static constexpr size_t kAssignChunk = 256;
+  static size_t AssignScratchBytes(size_t d) {
+    return kAssignChunk * (StrideFor(d) * sizeof(int16_t) + sizeof(float));
+  }
 
   CoarseQuantizer() = default;
 
@@ -40,11 +43,13 @@ class CoarseQuantizer {
   size_t MemoryBytes() const;
 
  private:
+  // d rounded up to a multiple of 8: the int16 kernel's step.
+  static size_t StrideFor(size_t d) { return (d + 7) / 8 * 8; }
   // codes_ and code_scales_ from centroids_.
   void EncodeCentroids();
 
   size_t d_ = 0;
-  size_t stride_ = 0;  // d rounded up to a multiple of 8 (the kernel's step)
+  size_t stride_ = 0;  // StrideFor(d_)
   size_t lists_ = 0;
   std::vector<float> centroids_;    // lists * d
   std::vector<int16_t> codes_;      // lists * stride: centroid ~= code * scale

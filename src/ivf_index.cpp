@@ -472,7 +472,7 @@ uint64_t IvfIndex::PeakBytesToAdd(size_t n) const {
   // The batch's unit rows, list numbers and distances, a block at a time.
   peak += uint64_t(std::min(n, kAssignBlock)) * (dim_ * sizeof(float) + 8) + dim_;
   // The quantizer's int16 rows while it assigns them.
-  peak += CoarseQuantizer::kAssignChunk * ((dim_ + 7) / 8 * 8 * sizeof(int16_t) + sizeof(float));
+  peak += CoarseQuantizer::AssignScratchBytes(dim_);
   return peak;
 }
 

@@ -14,15 +14,6 @@
 namespace clipscope {
 namespace {
 
-std::vector<float> UnitRows(std::vector<float> x, size_t d) {
-  for (size_t i = 0; i < x.size() / d; ++i) {
-    double norm = 0;
-    for (size_t j = 0; j < d; ++j) norm += double(x[i * d + j]) * x[i * d + j];
-    for (size_t j = 0; j < d; ++j) x[i * d + j] = float(x[i * d + j] / std::sqrt(norm));
-  }
-  return x;
-}
-
 struct Agreement {
   double same;    // share of points given the exact scan's centroid
   double excess;  // how much larger their summed distances are than the exact scan's
@@ -58,7 +49,8 @@ Agreement Compare(const std::vector<float>& x, const std::vector<float>& c, size
 TEST(CentroidGroups, FindsTheNearestCentroidForAlmostEveryPointAndNearTiesForTheRest) {
   const size_t d = 256, k = 400;
   for (size_t clusters : {40, 400}) {  // centroids in clumps, and one per cluster
-    std::vector<float> x = UnitRows(testing::ClusteredVectors(6000, d, clusters, 0.6, 5), d);
+    std::vector<float> x =
+        testing::UnitRows(testing::ClusteredVectors(6000, d, clusters, 0.6, 5), d);
     KMeansOptions options;
     options.init = KMeansInit::kRandom;
     options.max_iter = 3;
@@ -77,7 +69,7 @@ TEST(CentroidGroups, FindsTheNearestCentroidForAlmostEveryPointAndNearTiesForThe
 TEST(CentroidGroups, OneGroupPerCentroidIsTheExactScan) {
   // k = 4 makes 2 groups of which all are probed: the exact labels, ties to the lower index.
   const size_t d = 16;
-  std::vector<float> x = UnitRows(testing::RandomVectors(500, d, 2), d);
+  std::vector<float> x = testing::UnitRows(testing::RandomVectors(500, d, 2), d);
   std::vector<float> c(x.begin(), x.begin() + 4 * d);
   c.insert(c.end(), x.begin(), x.begin() + d);  // centroid 4 repeats centroid 0: a tie
   EXPECT_EQ(Compare(x, c, 5, d, Metric::kEuclidean).same, 1.0);
@@ -88,7 +80,7 @@ TEST(CentroidGroups, OneGroupPerCentroidIsTheExactScan) {
 TEST(KMeans, MiniBatchWithManyCentroidsComesCloseToLloyd) {
   const size_t n = 30000, d = 32, k = 300;
   ASSERT_TRUE(UsesCentroidGroups(k));
-  std::vector<float> x = UnitRows(testing::ClusteredVectors(n, d, 60, 0.6, 11), d);
+  std::vector<float> x = testing::UnitRows(testing::ClusteredVectors(n, d, 60, 0.6, 11), d);
   KMeansOptions full;
   full.seed = 2;
   full.max_iter = 30;

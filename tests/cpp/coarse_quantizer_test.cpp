@@ -11,19 +11,11 @@
 namespace clipscope {
 namespace {
 
-std::vector<float> UnitRows(std::vector<float> x, size_t d) {
-  for (size_t i = 0; i < x.size() / d; ++i) {
-    double norm = 0;
-    for (size_t j = 0; j < d; ++j) norm += double(x[i * d + j]) * x[i * d + j];
-    for (size_t j = 0; j < d; ++j) x[i * d + j] = float(x[i * d + j] / std::sqrt(norm));
-  }
-  return x;
-}
-
 TEST(CoarseQuantizer, AssignsEveryRowToItsMostSimilarCentroid) {
   const size_t d = 37, n = 500, lists = 23;  // d not a multiple of the kernel's 8
-  const std::vector<float> x = UnitRows(testing::RandomVectors(n, d, 5), d);
-  auto q = CoarseQuantizer::FromCentroids(d, UnitRows(testing::RandomVectors(lists, d, 6), d));
+  const std::vector<float> x = testing::UnitRows(testing::RandomVectors(n, d, 5), d);
+  auto q =
+      CoarseQuantizer::FromCentroids(d, testing::UnitRows(testing::RandomVectors(lists, d, 6), d));
   ASSERT_TRUE(q.ok());
   std::vector<uint32_t> chosen(n);
   std::vector<float> distance(n);
@@ -50,14 +42,14 @@ TEST(CoarseQuantizer, AssignsEveryRowToItsMostSimilarCentroid) {
 // a tenth of the rows from their cluster's list here (0.895 of them together; 0.975 now).
 TEST(CoarseQuantizer, KeepsWholeClustersTogether) {
   const size_t d = 128, clusters = 1200, n = 24000, lists = 120;
-  const std::vector<float> centres = UnitRows(testing::RandomVectors(clusters, d, 11), d);
+  const std::vector<float> centres = testing::UnitRows(testing::RandomVectors(clusters, d, 11), d);
   testing::Rng rng(12);
   std::vector<float> x(n * d);
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = 0; j < d; ++j)
       x[i * d + j] = centres[(i % clusters) * d + j] + float(0.6 * rng.Normal() / std::sqrt(d));
   }
-  x = UnitRows(std::move(x), d);
+  x = testing::UnitRows(std::move(x), d);
   auto trained = CoarseQuantizer::Train(x.data(), n, d, lists, 3);
   ASSERT_TRUE(trained.ok());
   ASSERT_EQ(trained.value().lists(), lists);

@@ -52,4 +52,14 @@ inline std::vector<float> ClusteredVectors(size_t n, size_t d, size_t clusters, 
   return out;
 }
 
+// The rows of x (n * d) scaled to unit length.
+inline std::vector<float> UnitRows(std::vector<float> x, size_t d) {
+  for (size_t i = 0; i < x.size() / d; ++i) {
+    double norm = 0;
+    for (size_t j = 0; j < d; ++j) norm += double(x[i * d + j]) * x[i * d + j];
+    for (size_t j = 0; j < d; ++j) x[i * d + j] = float(x[i * d + j] / std::sqrt(norm));
+  }
+  return x;
+}
+
 }  // namespace clipscope::testing
