@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
 # sections of bench/RESULTS.md.
-# Usage: npm run bench [-- index|approximate|kmeans|kmeans-scale|near-duplicates|layout|demo-scale|preprocess|pipeline|variants|engines [options]]
+# Usage: npm run bench [-- index|threads|approximate|kmeans|kmeans-scale|near-duplicates|layout|demo-scale|preprocess|pipeline|variants|engines [options]]
 #        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md: checks the harness)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,7 @@ engines_measure() {
 }
 case "$which" in
   index) run index-search "$@" ;;
+  threads) run threads "$@" ;;
   approximate) run approximate "$@" ;;
   kmeans) run kmeans "$@" ;;
   kmeans-scale) run kmeans-scale "$@" ;;
@@ -48,6 +49,7 @@ case "$which" in
     mkdir -p "$(dirname "$out")" && rm -f "$out"
     [ -f build/models/clip-tiny-variants/onnx/vision_model_fp16.onnx ] || /usr/bin/python3 models/generate_test_models.py build/models >/dev/null
     node bench/index-search.mjs --sizes 500 --queries 5 --runs 1 --out "$out"
+    node bench/threads.mjs --size 500 --queries 5 --runs 1 --out "$out"
     node bench/approximate.mjs --sizes 3000 --queries 5 --runs 1 --hnsw-size 3000 --out "$out"
     node bench/kmeans.mjs --sizes 600 --ks 4 --runs 1 --out "$out"
     node bench/kmeans-scale.mjs --sizes 3000 --k 300 --runs 1 --out "$out"
@@ -57,5 +59,5 @@ case "$which" in
     node bench/clip-pipeline.mjs --images 4 --runs 1 --batch 2 --models-dir build/models --model clip-tiny --out "$out"
     node bench/model-variants.mjs --images 1 --webgpu-images 1 --runs 1 --batch 1 --models-dir build/models --model clip-tiny-variants --out "$out"
     node bench/chart.mjs --results "$out" --out "${out%.md}.svg" ;;
-  *) echo "unknown benchmark '$which': use index, approximate, kmeans, kmeans-scale, near-duplicates, layout, demo-scale, preprocess, pipeline, variants, engines or smoke" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$which': use index, threads, approximate, kmeans, kmeans-scale, near-duplicates, layout, demo-scale, preprocess, pipeline, variants, engines or smoke" >&2; exit 2 ;;
 esac

@@ -31,6 +31,11 @@ val Guarded(Fn&& fn) {
                        error.what() + ")");
   } catch (const std::exception& error) {
     return OutOfMemory(error.what());
+  } catch (...) {
+    // The shared-memory build (Emscripten 3.1.6, -pthread with native exceptions) matches no
+    // typed catch clause; everything the core throws is an allocation that failed.
+    return OutOfMemory("could not allocate " + std::to_string(LastFailedAllocationBytes()) +
+                       " bytes of WebAssembly memory");
   }
 }
 

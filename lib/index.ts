@@ -5,7 +5,8 @@
  * (model, preprocessing, decoding, tokenizer, clustering on arrays) are in `clipscope/advanced`.
  * @packageDocumentation
  */
-export { env, init } from './wasm/core.js';
+export { env, init, coreThreads } from './wasm/core.js';
+export type { CoreThreads } from './wasm/thread-support.js';
 export { ClipscopeWorker } from './engine/clipscope-worker.js';
 export type { WorkerEmbedOptions, WorkerOptions } from './engine/clipscope-worker.js';
 export { Clipscope, createClipscope, DEFAULT_APPROXIMATE_ABOVE } from './engine/clipscope.js';

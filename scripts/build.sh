@@ -10,5 +10,6 @@ cmake --preset wasm-release >/dev/null
 cmake --build --preset wasm-release
 mkdir -p dist/wasm
 cp build/wasm-release/bindings/clipscope-core.mjs build/wasm-release/bindings/clipscope-core.wasm \
-  lib/wasm/clipscope-core.d.mts dist/wasm/
+  build/wasm-release/bindings/clipscope-core-threads.mjs build/wasm-release/bindings/clipscope-core-threads.wasm \
+  lib/wasm/clipscope-core.d.mts lib/wasm/clipscope-core-threads.d.mts dist/wasm/
 npx tsc -p tsconfig.json

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <string>
 
+#include "parallel.h"
 #include "quantize.h"
 #include "random.h"
 #include "simd.h"
@@ -31,19 +32,19 @@ void EncodeRows(const float* x, size_t n, size_t d, size_t stride, EncodedRows* 
   }
 }
 
-// The best list of each of n encoded rows, and 1 - its score.
-void AssignEncoded(const EncodedRows& rows, size_t n, const std::vector<int16_t>& centroid_codes,
-                   const std::vector<float>& centroid_scales, size_t stride, uint32_t* lists,
-                   float* distances) {
-  const size_t count = centroid_scales.size();
-  for (size_t i = 0; i < n; i += 4) {
-    const int16_t* block = &rows.codes[i * stride];
+// The best list of the encoded rows of groups [first, last) (four rows each, of n rows), and
+// 1 - its score. Everything by value, allocating nothing: a parallel share.
+void AssignGroups(const int16_t* row_codes, const float* row_scales, size_t n, size_t first,
+                  size_t last, const int16_t* centroid_codes, const float* centroid_scales,
+                  size_t count, size_t stride, uint32_t* lists, float* distances) {
+  for (size_t i = 4 * first; i < 4 * last; i += 4) {
+    const int16_t* block = row_codes + i * stride;
     float best[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
     uint32_t best_list[4] = {0, 0, 0, 0};
     for (size_t l = 0; l < count; l += 2) {  // two centroids at once (the last may repeat)
       const size_t l1 = std::min(l + 1, count - 1);
       int32_t dots[8];
-      simd::DotI16x2x4(&centroid_codes[l * stride], &centroid_codes[l1 * stride], block, stride,
+      simd::DotI16x2x4(centroid_codes + l * stride, centroid_codes + l1 * stride, block, stride,
                        stride, dots);
       for (size_t j = 0; j < 2; ++j) {
         const size_t list = j == 0 ? l : l1;
@@ -55,9 +56,25 @@ void AssignEncoded(const EncodedRows& rows, size_t n, const std::vector<int16_t>
     }
     for (size_t r = 0; r < 4 && i + r < n; ++r) {
       lists[i + r] = best_list[r];
-      if (distances) distances[i + r] = 1.0f - best[r] * rows.scales[i + r];
+      if (distances) distances[i + r] = 1.0f - best[r] * row_scales[i + r];
     }
   }
+}
+
+// The best list of each of n encoded rows, and 1 - its score: groups of rows in parallel
+// shares (a row's list depends on it alone).
+void AssignEncoded(const EncodedRows& rows, size_t n, const std::vector<int16_t>& centroid_codes,
+                   const std::vector<float>& centroid_scales, size_t stride, uint32_t* lists,
+                   float* distances) {
+  const int16_t *const row_codes = rows.codes.data(), *const codes = centroid_codes.data();
+  const float *const row_scales = rows.scales.data(), *const scales = centroid_scales.data();
+  const size_t count = centroid_scales.size();
+  // About 2^18 multiply-adds per share at least.
+  const size_t grain = std::max<size_t>(1, (size_t(1) << 16) / (count * stride + 1));
+  ForRanges((n + 3) / 4, grain, [=](size_t first, size_t last) {
+    AssignGroups(row_codes, row_scales, n, first, last, codes, scales, count, stride, lists,
+                 distances);
+  });
 }
 
 }  // namespace
@@ -176,16 +193,21 @@ void CoarseQuantizer::Assign(const float* x, size_t n, uint32_t* lists, float* d
 
 std::vector<uint32_t> CoarseQuantizer::Nearest(const float* query, size_t count) const {
   std::vector<float> scores(lists_);
+  std::vector<uint32_t> order(lists_), out(std::min(count, lists_));
+  NearestInto(query, count, scores.data(), order.data(), out.data());
+  return out;
+}
+
+size_t CoarseQuantizer::NearestInto(const float* query, size_t count, float* scores,
+                                    uint32_t* order, uint32_t* out) const {
   for (size_t l = 0; l < lists_; ++l) scores[l] = simd::Dot(query, &centroids_[l * d_], d_);
-  std::vector<uint32_t> order(lists_);
-  std::iota(order.begin(), order.end(), 0);
-  count = std::min(count, order.size());
-  std::partial_sort(order.begin(), order.begin() + long(count), order.end(),
-                    [&](uint32_t a, uint32_t b) {
-                      return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
-                    });
-  order.resize(count);
-  return order;
+  std::iota(order, order + lists_, 0u);
+  count = std::min(count, lists_);
+  std::partial_sort(order, order + count, order + lists_, [scores](uint32_t a, uint32_t b) {
+    return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+  });
+  std::copy(order, order + count, out);
+  return count;
 }
 
 size_t CoarseQuantizer::MemoryBytes() const {

@@ -40,6 +40,10 @@ class CoarseQuantizer {
   void Assign(const float* x, size_t n, uint32_t* lists, float* distances) const;
   // The `count` lists whose centroids are most similar to the unit query (float32), best first.
   std::vector<uint32_t> Nearest(const float* query, size_t count) const;
+  // The same into out[0..min(count, lists)), with scratch of lists() scores and list numbers:
+  // allocates nothing (for parallel shares). Returns how many were written.
+  size_t NearestInto(const float* query, size_t count, float* scores, uint32_t* order,
+                     uint32_t* out) const;
   size_t MemoryBytes() const;
 
  private:

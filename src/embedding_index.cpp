@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "parallel.h"
 #include "quantize.h"
 #include "simd.h"
 #include "size_limits.h"
@@ -84,7 +85,7 @@ Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
       Normalize(vectors + i * dim_, dim_, unit.data());
       Store(ids[i], unit.data());
     }
-  } catch (const std::bad_alloc&) {
+  } catch (...) {  // an allocation failed: see size_limits.h
     Truncate(before);
     const uint64_t bytes = uint64_t(before + n) * dim_ * (has_floats() ? 4 : 1);
     return Status(ErrorCode::kOutOfMemory, "out of memory: adding " + Str(n) + " vectors of " +
@@ -112,7 +113,7 @@ void EmbeddingIndex::Reserve(size_t count) {
     if (wanted <= v.capacity()) return;
     try {
       v.reserve(std::max(wanted, std::min(v.max_size(), v.capacity() / 2 * 3)));
-    } catch (const std::bad_alloc&) {
+    } catch (...) {       // an allocation failed: see size_limits.h
       v.reserve(wanted);  // no room for the spare half: exactly what is needed, if that fits
     }
   };
@@ -277,22 +278,126 @@ Hits EmbeddingIndex::ToHits(const std::vector<Candidate>& best) const {
   return hits;
 }
 
+namespace {
+
+// The batch scan of queries [2 * first_pair, 2 * last_pair) over every row, block by block:
+// pairs of queries against pairs of rows (Dot2x2), an odd last query four rows at a time.
+// Everything arrives as a value, so that a share on a helper thread keeps it in its own
+// registers and stack instead of re-reading the calling thread's frame, whose cache lines
+// that thread keeps writing.
+void ScanFloat32Pairs(const float* queries, size_t num_queries, const float* data,
+                      const uint64_t* seqs, size_t n, size_t d, size_t block, size_t first_pair,
+                      size_t last_pair, TopK* selections) {
+  auto push = [selections, seqs](size_t q, size_t row, float score) {
+    selections[q].Push({score, seqs[row], static_cast<uint32_t>(row)});
+  };
+  const size_t first = 2 * first_pair, last = std::min(num_queries, 2 * last_pair);
+  for (size_t start = 0; start < n; start += block) {
+    const size_t end = std::min(n, start + block);
+    size_t q = first;
+    for (; q + 2 <= last; q += 2) {
+      const float *q0 = queries + q * d, *q1 = q0 + d;
+      size_t row = start;
+      float s[4];
+      for (; row + 2 <= end; row += 2) {
+        simd::Dot2x2(q0, q1, data + row * d, data + (row + 1) * d, d, s);
+        push(q, row, s[0]), push(q, row + 1, s[1]), push(q + 1, row, s[2]),
+            push(q + 1, row + 1, s[3]);
+      }
+      for (; row < end; ++row) {
+        push(q, row, simd::Dot(q0, data + row * d, d));
+        push(q + 1, row, simd::Dot(q1, data + row * d, d));
+      }
+    }
+    // The odd query of a batch, four cached rows at a time.
+    for (; q < last; ++q) {
+      const float* query = queries + q * d;
+      size_t row = start;
+      float s[4];
+      for (; row + 4 <= end; row += 4) {
+        const float* r = data + row * d;
+        simd::Dot1x4(query, r, r + d, r + 2 * d, r + 3 * d, d, s);
+        push(q, row, s[0]), push(q, row + 1, s[1]), push(q, row + 2, s[2]), push(q, row + 3, s[3]);
+      }
+      for (; row < end; ++row) push(q, row, simd::Dot(query, data + row * d, d));
+    }
+  }
+}
+
+// What the int8 scan of a range of queries reads and fills, as values (see ScanFloat32Pairs).
+struct Int8Scan {
+  const int8_t* query_codes;  // num_queries * d
+  const float* query_scales;  // num_queries
+  const int8_t* codes;        // n * d
+  const float* scales;        // n
+  const uint64_t* seqs;       // n
+  const uint32_t* slots;      // num_slots rows to score, or null for all n
+  size_t num_slots, n, d, num_queries;
+  TopK* pools;  // num_queries
+};
+
+// Int8 scores of queries [first, last): exact int32 dot products scaled to cosines.
+void ScanInt8Queries(const Int8Scan scan, size_t first, size_t last) {
+  const size_t d = scan.d;
+  auto push = [&scan](size_t q, size_t row, int32_t dot) {
+    float score = float(dot) * scan.query_scales[q] * scan.scales[row];
+    scan.pools[q].Push({score, scan.seqs[row], static_cast<uint32_t>(row)});
+  };
+  if (scan.slots) {
+    for (size_t q = first; q < last; ++q) {
+      for (size_t i = 0; i < scan.num_slots; ++i) {
+        const uint32_t row = scan.slots[i];
+        push(q, row, simd::DotI8(scan.query_codes + q * d, scan.codes + row * d, d));
+      }
+    }
+    return;
+  }
+  const size_t block = std::max<size_t>(4, kBlockBytes / d / 4 * 4);
+  for (size_t start = 0; start < scan.n; start += block) {
+    const size_t end = std::min(scan.n, start + block);
+    for (size_t q = first; q < last; ++q) {
+      const int8_t* query = scan.query_codes + q * d;
+      size_t row = start;
+      int32_t s[4];
+      // A lone query streams rows in order (what hardware prefetch follows best); a batch
+      // reuses each cached block of rows for every query, four rows per query load.
+      for (; scan.num_queries > 1 && row + 4 <= end; row += 4) {
+        simd::DotI8x4Rows(query, scan.codes + row * d, d, s);
+        for (int r = 0; r < 4; ++r) push(q, row + r, s[r]);
+      }
+      for (; row < end; ++row) push(q, row, simd::DotI8(query, scan.codes + row * d, d));
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_queries, size_t k,
                                               const std::vector<uint32_t>* slots) const {
   // 1. Every kernel sums in simd.h's canonical order, so the blocking below changes speed only.
   // 2. One query without a filter: four streams of rows. 3. Many: rows in L2-sized blocks;
-  //    queries in pairs against row pairs (Dot2x2), an odd one four rows at a time.
-  //    4. With a filter: one Dot per (query, listed row).
+  //    queries in pairs against row pairs (Dot2x2), an odd one four rows at a time; ranges of
+  //    queries in parallel shares, each filling only its queries' selections.
+  //    4. With a filter: one Dot per (query, listed row), queries in parallel too.
   std::vector<TopK> best(num_queries, TopK(k));
+  for (TopK& selection : best) selection.ReserveFor(slots ? slots->size() : size());
   const float* data = vectors_.data();
   auto push = [&](size_t q, size_t row, float score) {
     best[q].Push({score, seqs_[row], static_cast<uint32_t>(row)});
   };
   if (slots) {
-    for (size_t q = 0; q < num_queries; ++q) {
-      for (uint32_t row : *slots)
-        push(q, row, simd::Dot(queries + q * dim_, data + row * dim_, dim_));
-    }
+    TopK* const selections = best.data();
+    const uint64_t* const seqs = seqs_.data();
+    const uint32_t* const listed = slots->data();
+    const size_t num_listed = slots->size(), d = dim_;
+    ForRanges(num_queries, 1, [=](size_t first, size_t last) {
+      for (size_t q = first; q < last; ++q) {
+        for (size_t i = 0; i < num_listed; ++i) {
+          const uint32_t row = listed[i];
+          selections[q].Push({simd::Dot(queries + q * d, data + row * d, d), seqs[row], row});
+        }
+      }
+    });
   } else if (num_queries == 1) {
     // One query is bound by memory: the four quarters of the rows are read side by side, four
     // streams that hardware prefetch fetches in parallel (twice as fast as one stream here).
@@ -311,37 +416,14 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
   } else {
     const size_t n = size();
     const size_t block = std::max<size_t>(4, kBlockBytes / (dim_ * sizeof(float)) / 4 * 4);
-    for (size_t start = 0; start < n; start += block) {
-      const size_t end = std::min(n, start + block);
-      size_t q = 0;
-      for (; num_queries > 1 && q + 2 <= num_queries; q += 2) {
-        const float *q0 = queries + q * dim_, *q1 = q0 + dim_;
-        size_t row = start;
-        float s[4];
-        for (; row + 2 <= end; row += 2) {
-          simd::Dot2x2(q0, q1, data + row * dim_, data + (row + 1) * dim_, dim_, s);
-          push(q, row, s[0]), push(q, row + 1, s[1]), push(q + 1, row, s[2]),
-              push(q + 1, row + 1, s[3]);
-        }
-        for (; row < end; ++row) {
-          push(q, row, simd::Dot(q0, data + row * dim_, dim_));
-          push(q + 1, row, simd::Dot(q1, data + row * dim_, dim_));
-        }
-      }
-      // The odd query of a batch, four cached rows at a time.
-      for (; q < num_queries; ++q) {
-        const float* query = queries + q * dim_;
-        size_t row = start;
-        float s[4];
-        for (; row + 4 <= end; row += 4) {
-          const float* r = data + row * dim_;
-          simd::Dot1x4(query, r, r + dim_, r + 2 * dim_, r + 3 * dim_, dim_, s);
-          push(q, row, s[0]), push(q, row + 1, s[1]), push(q, row + 2, s[2]),
-              push(q, row + 3, s[3]);
-        }
-        for (; row < end; ++row) push(q, row, simd::Dot(query, data + row * dim_, dim_));
-      }
-    }
+    // Shares of whole query pairs, so that no pair is split between threads.
+    TopK* const selections = best.data();
+    const uint64_t* const seqs = seqs_.data();
+    const size_t d = dim_;
+    ForRanges((num_queries + 1) / 2, 1, [=](size_t first_pair, size_t last_pair) {
+      ScanFloat32Pairs(queries, num_queries, data, seqs, n, d, block, first_pair, last_pair,
+                       selections);
+    });
   }
   std::vector<Hits> out;
   out.reserve(num_queries);
@@ -363,35 +445,22 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
     query_scales[q] = QuantizeInt8(queries + q * dim_, dim_, &query_codes[q * dim_]);
   }
   std::vector<TopK> approx(num_queries, TopK(pool));
-  auto push = [&](size_t q, size_t row, int32_t dot) {
-    float score = float(dot) * query_scales[q] * scales_[row];
-    approx[q].Push({score, seqs_[row], static_cast<uint32_t>(row)});
-  };
+  for (TopK& selection : approx) selection.ReserveFor(slots ? slots->size() : size());
+  // Ranges of queries in parallel shares, each filling only its queries' pools.
+  const Int8Scan scan{query_codes.data(),
+                      query_scales.data(),
+                      codes_.data(),
+                      scales_.data(),
+                      seqs_.data(),
+                      slots ? slots->data() : nullptr,
+                      slots ? slots->size() : 0,
+                      size(),
+                      dim_,
+                      num_queries,
+                      approx.data()};
+  ForRanges(num_queries, 1,
+            [scan](size_t first, size_t last) { ScanInt8Queries(scan, first, last); });
   const int8_t* codes = codes_.data();
-  if (slots) {
-    for (size_t q = 0; q < num_queries; ++q) {
-      for (uint32_t row : *slots)
-        push(q, row, simd::DotI8(&query_codes[q * dim_], codes + row * dim_, dim_));
-    }
-  } else {
-    const size_t n = size();
-    const size_t block = std::max<size_t>(4, kBlockBytes / dim_ / 4 * 4);
-    for (size_t start = 0; start < n; start += block) {
-      const size_t end = std::min(n, start + block);
-      for (size_t q = 0; q < num_queries; ++q) {
-        const int8_t* query = &query_codes[q * dim_];
-        size_t row = start;
-        int32_t s[4];
-        // A lone query streams rows in order (what hardware prefetch follows best); a batch
-        // reuses each cached block of rows for every query, four rows per query load.
-        for (; num_queries > 1 && row + 4 <= end; row += 4) {
-          simd::DotI8x4Rows(query, codes + row * dim_, dim_, s);
-          for (int r = 0; r < 4; ++r) push(q, row + r, s[r]);
-        }
-        for (; row < end; ++row) push(q, row, simd::DotI8(query, codes + row * dim_, dim_));
-      }
-    }
-  }
   std::vector<Hits> out;
   out.reserve(num_queries);
   std::vector<float> row_values(dim_);

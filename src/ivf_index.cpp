@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "parallel.h"
 #include "quantize.h"
 #include "random.h"
 #include "simd.h"
@@ -191,7 +192,7 @@ Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_
         added_since_training_ += count;
       }
     }
-  } catch (const std::bad_alloc&) {
+  } catch (...) {  // an allocation failed: see size_limits.h
     TruncateTo(before);
     return Status(ErrorCode::kOutOfMemory,
                   "out of memory: adding " + Str(n) + " vectors of " + Str(dim_) + " dims to " +
@@ -293,7 +294,7 @@ Status IvfIndex::Retrain(size_t lists) {
     trained_distance_ = distance_sum / double(n);
     added_distance_sum_ = 0;
     added_since_training_ = 0;
-  } catch (const std::bad_alloc&) {
+  } catch (...) {  // an allocation failed: see size_limits.h
     return Status(ErrorCode::kOutOfMemory, "out of memory while training the index's lists");
   }
   return Status::Ok();
@@ -365,58 +366,86 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
     std::sort(items.begin(), items.end());
     items.erase(std::unique(items.begin(), items.end()), items.end());
   }
+  // 1. Queries normalised, scratch for every query allocated here; 2. the int8 pools filled
+  //    in parallel shares of queries (each share writes only its queries' scratch and pool);
+  //    3. each pool re-ranked with the float32 query.
   const size_t probe = std::min(nprobe ? nprobe : default_nprobe(), lists());
+  const bool probing = !filter && trained();
+  const size_t pool = PoolSize(size_t(k)), d = dim_, lists_here = lists();
+  std::vector<float> units(num_queries * d), scores(probing ? num_queries * lists_here : 0);
+  std::vector<int8_t> codes(num_queries * d);
+  std::vector<uint32_t> order(scores.size()), probed(probing ? num_queries * probe : 0);
+  std::vector<TopK> pools(num_queries, TopK(pool));
+  for (size_t q = 0; q < num_queries; ++q) {
+    Normalize(queries + q * d, d, &units[q * d]);
+    pools[q].ReserveFor(filter ? items.size() : size());
+  }
+  const float* unit_rows = units.data();
+  float* score_rows = scores.data();
+  int8_t* code_rows = codes.data();
+  uint32_t *order_rows = order.data(), *probed_rows = probed.data();
+  const uint32_t* listed = filter ? items.data() : nullptr;
+  const size_t listed_size = items.size();
+  TopK* pool_rows = pools.data();
+  const IvfIndex* self = this;
+  ForRanges(num_queries, 1, [=](size_t first, size_t last) {
+    for (size_t q = first; q < last; ++q) {
+      self->FillPool(unit_rows + q * d, probe, listed, listed_size, code_rows + q * d,
+                     probing ? score_rows + q * lists_here : nullptr,
+                     probing ? order_rows + q * lists_here : nullptr,
+                     probing ? probed_rows + q * probe : nullptr, pool_rows + q);
+    }
+  });
   std::vector<Hits> out;
   out.reserve(num_queries);
-  std::vector<float> unit(dim_);
-  for (size_t q = 0; q < num_queries; ++q) {
-    Normalize(queries + q * dim_, dim_, unit.data());
-    out.push_back(Scan(unit.data(), size_t(k), probe, filter ? &items : nullptr));
-  }
+  for (size_t q = 0; q < num_queries; ++q)
+    out.push_back(Rerank(&units[q * d], size_t(k), &pools[q]));
   return out;
 }
 
-Hits IvfIndex::Scan(const float* query, size_t k, size_t nprobe,
-                    const std::vector<uint32_t>* filter) const {
-  // 1. int8 scores (exact int32 dot products of the quantised query and codes) into a pool of
-  //    the best candidates. 2. The pool re-ranked with the float32 query: against the float32
-  //    copies when kept (exact cosines), else against the dequantised codes.
-  const size_t pool =
-      std::max(k, options_.rerank_pool ? options_.rerank_pool : std::max<size_t>(4 * k, 64));
-  std::vector<int8_t> query_code(dim_);
-  const float query_scale = QuantizeInt8(query, dim_, query_code.data());
-  TopK approx(pool);
+size_t IvfIndex::PoolSize(size_t k) const {
+  return std::max(k, options_.rerank_pool ? options_.rerank_pool : std::max<size_t>(4 * k, 64));
+}
+
+void IvfIndex::FillPool(const float* query, size_t nprobe, const uint32_t* filter,
+                        size_t filter_size, int8_t* code, float* scores, uint32_t* order,
+                        uint32_t* probed, TopK* pool) const {
+  const float query_scale = QuantizeInt8(query, dim_, code);
   auto push = [&](const List& l, uint32_t at, int32_t dot) {
     const float score = float(dot) * query_scale * l.scales[at];
-    if (approx.Rejects(score)) return;  // most members: no lookup of their sequence
+    if (pool->Rejects(score)) return;  // most members: no lookup of their sequence
     const uint32_t item = l.items[at];
-    approx.Push({score, seqs_[item], item});
+    pool->Push({score, seqs_[item], item});
   };
   if (filter) {
-    for (uint32_t item : *filter) {
-      const List& l = lists_[list_of_[item]];
-      const uint32_t at = place_of_[item];
-      push(l, at, simd::DotI8(query_code.data(), &l.codes[size_t(at) * dim_], dim_));
+    for (size_t i = 0; i < filter_size; ++i) {
+      const List& l = lists_[list_of_[filter[i]]];
+      const uint32_t at = place_of_[filter[i]];
+      push(l, at, simd::DotI8(code, &l.codes[size_t(at) * dim_], dim_));
     }
-  } else {
-    const std::vector<uint32_t> probed =
-        trained() ? quantizer_.Nearest(query, nprobe) : std::vector<uint32_t>{0};
-    for (uint32_t l : probed) {
-      const List& list = lists_[l];
-      const uint32_t members = uint32_t(list.items.size());
-      uint32_t at = 0;
-      for (; at + 4 <= members; at += 4) {  // a list's codes are contiguous: four rows at once
-        int32_t dots[4];
-        simd::DotI8x4Rows(query_code.data(), &list.codes[size_t(at) * dim_], dim_, dots);
-        for (uint32_t j = 0; j < 4; ++j) push(list, at + j, dots[j]);
-      }
-      for (; at < members; ++at)
-        push(list, at, simd::DotI8(query_code.data(), &list.codes[size_t(at) * dim_], dim_));
-    }
+    return;
   }
+  const uint32_t only_list = 0;
+  const size_t count = trained() ? quantizer_.NearestInto(query, nprobe, scores, order, probed) : 1;
+  const uint32_t* lists = trained() ? probed : &only_list;
+  for (size_t p = 0; p < count; ++p) {
+    const List& list = lists_[lists[p]];
+    const uint32_t members = uint32_t(list.items.size());
+    uint32_t at = 0;
+    for (; at + 4 <= members; at += 4) {  // a list's codes are contiguous: four rows at once
+      int32_t dots[4];
+      simd::DotI8x4Rows(code, &list.codes[size_t(at) * dim_], dim_, dots);
+      for (uint32_t j = 0; j < 4; ++j) push(list, at + j, dots[j]);
+    }
+    for (; at < members; ++at)
+      push(list, at, simd::DotI8(code, &list.codes[size_t(at) * dim_], dim_));
+  }
+}
+
+Hits IvfIndex::Rerank(const float* query, size_t k, TopK* pool) const {
   TopK best(k);
   std::vector<float> row(dim_);
-  for (const Candidate& c : approx.TakeSorted()) {
+  for (const Candidate& c : pool->TakeSorted()) {
     VectorOf(c.slot, row.data());
     best.Push({simd::Dot(query, row.data(), dim_), c.seq, c.slot});
   }

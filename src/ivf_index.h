@@ -22,6 +22,7 @@
 #include "item_id.h"
 #include "save_cursor.h"
 #include "status.h"
+#include "top_k.h"
 
 namespace clipscope {
 
@@ -136,8 +137,15 @@ class IvfIndex {
   Status Retrain(size_t lists);
   // Sequences become 0..size-1 in the same order (when the next would not fit in 32 bits).
   void RenumberSequences();
-  Hits Scan(const float* unit_query, size_t k, size_t nprobe,
-            const std::vector<uint32_t>* filter) const;
+  // How many int8 candidates each query keeps for re-ranking.
+  size_t PoolSize(size_t k) const;
+  // Step 1 of a query: the int8 scores of the probed lists' members (or of the filter's items)
+  // into `pool`. Allocates nothing, so queries run in parallel shares: code has dim_ bytes,
+  // scores and order lists() entries, probed nprobe; pool has room for every candidate.
+  void FillPool(const float* unit_query, size_t nprobe, const uint32_t* filter, size_t filter_size,
+                int8_t* code, float* scores, uint32_t* order, uint32_t* probed, TopK* pool) const;
+  // Step 2: the pool re-ranked with the float32 query, the best k as hits.
+  Hits Rerank(const float* unit_query, size_t k, TopK* pool) const;
 
   size_t dim_;
   IvfOptions options_;

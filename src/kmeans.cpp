@@ -8,6 +8,7 @@
 #include <string>
 
 #include "centroid_groups.h"
+#include "parallel.h"
 #include "random.h"
 #include "simd.h"
 #include "size_limits.h"
@@ -16,6 +17,12 @@ namespace clipscope {
 namespace {
 
 std::string Str(size_t n) { return std::to_string(n); }
+
+// Rows per parallel share when each row is scored against m points of d dims: enough work
+// (about 2^18 multiply-adds) that handing it to a helper thread costs little.
+size_t RowsPerShare(size_t m, size_t d) {
+  return std::max<size_t>(16, (size_t(1) << 18) / (m * d + 1));
+}
 
 // Mini-batch steps between two groupings of the centroids (centroid_groups.h).
 constexpr uint64_t kRegroupEvery = 20;
@@ -109,27 +116,32 @@ void NormalizeRow(float* row, size_t d) {
 // out[j * n + i]. One pass over x for all m points, which stay in cache while it streams.
 void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x_norms,
                  const float* p, size_t m, std::vector<double>* out) {
-  std::vector<float> p_norms = RowNorms(p, m, d);
+  const std::vector<float> p_norms = RowNorms(p, m, d);
   out->resize(m * n);
-  auto put = [&](size_t j, size_t i, float dot) {
-    (*out)[j * n + i] = std::max(0.0f, x_norms[i] - 2 * dot + p_norms[j]);
-  };
-  size_t i = 0;
-  float dots[4];
-  for (; i + 2 <= n; i += 2) {  // two rows against two points per kernel call
-    const float *r0 = x + i * d, *r1 = r0 + d;
-    size_t j = 0;
-    for (; j + 2 <= m; j += 2) {
-      simd::Dot2x2(p + j * d, p + (j + 1) * d, r0, r1, d, dots);
-      put(j, i, dots[0]), put(j, i + 1, dots[1]), put(j + 1, i, dots[2]),
-          put(j + 1, i + 1, dots[3]);
+  // Ranges of rows in parallel shares: each writes only its rows' distances.
+  double* const distances = out->data();
+  const float *const row_norms = x_norms.data(), *const point_norms = p_norms.data();
+  ForRanges(n, RowsPerShare(m, d), [=](size_t first, size_t last) {
+    auto put = [=](size_t j, size_t i, float dot) {
+      distances[j * n + i] = std::max(0.0f, row_norms[i] - 2 * dot + point_norms[j]);
+    };
+    size_t i = first;
+    float dots[4];
+    for (; i + 2 <= last; i += 2) {  // two rows against two points per kernel call
+      const float *r0 = x + i * d, *r1 = r0 + d;
+      size_t j = 0;
+      for (; j + 2 <= m; j += 2) {
+        simd::Dot2x2(p + j * d, p + (j + 1) * d, r0, r1, d, dots);
+        put(j, i, dots[0]), put(j, i + 1, dots[1]), put(j + 1, i, dots[2]),
+            put(j + 1, i + 1, dots[3]);
+      }
+      for (; j < m; ++j)
+        put(j, i, simd::Dot(p + j * d, r0, d)), put(j, i + 1, simd::Dot(p + j * d, r1, d));
     }
-    for (; j < m; ++j)
-      put(j, i, simd::Dot(p + j * d, r0, d)), put(j, i + 1, simd::Dot(p + j * d, r1, d));
-  }
-  for (; i < n; ++i) {
-    for (size_t j = 0; j < m; ++j) put(j, i, simd::Dot(p + j * d, x + i * d, d));
-  }
+    for (; i < last; ++i) {
+      for (size_t j = 0; j < m; ++j) put(j, i, simd::Dot(p + j * d, x + i * d, d));
+    }
+  });
 }
 
 // Greedy k-means++ (scikit-learn's _kmeans_plusplus):
@@ -242,8 +254,13 @@ KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<flo
   std::vector<size_t> counts(k);
   bool strict = false;
   // Points go in blocks small enough to stay in cache between assigning them and adding them
-  // to their cluster's sum: one pass over memory per iteration instead of two.
-  const size_t block = std::max<size_t>(2, (256 * 1024) / (d * sizeof(float)) / 2 * 2);
+  // to their cluster's sum: one pass over memory per iteration instead of two. On threads, a
+  // block is assigned in parallel (and summed on this thread, in row order as on one): blocks
+  // of 8 MB then, so that each thread's share is worth handing out.
+  const size_t cache_block = std::max<size_t>(2, (256 * 1024) / (d * sizeof(float)) / 2 * 2);
+  const size_t block = WorkerThreads() > 1
+                           ? std::max(cache_block, (8u << 20) / (d * sizeof(float)) / 2 * 2)
+                           : cache_block;
   for (int it = 0; it < options.max_iter; ++it) {
     std::fill(sums.begin(), sums.end(), 0.0);
     std::fill(counts.begin(), counts.end(), 0);
@@ -443,19 +460,15 @@ Status Validate(const float* x, size_t n, size_t d, size_t k, const KMeansOption
 
 }  // namespace
 
-void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d, Metric metric,
-                   int32_t* labels, float* distances, const float* x_norms_in) {
-  // 1. Distances as |x|^2 - 2 x.c + |c|^2 (cosine: 1 - x.c) from one dot-product kernel.
-  // 2. Points in pairs against centre pairs (Dot2x2): each pair of points is read once per
-  //    pass over the centres, which stay in cache. 3. Ties go to the lower centre index.
-  std::vector<float> own_norms;
-  if (!x_norms_in) own_norms = RowNorms(x, n, d);
-  const float* x_norms = x_norms_in ? x_norms_in : own_norms.data();
-  const std::vector<float> c_norms = RowNorms(c, k, d);
-  auto score = [&](size_t j, float dot) {  // what is minimised; |x|^2 is added at the end
+namespace {
+
+// AssignNearest over rows [0, n) with the norms given: allocates nothing (a parallel share).
+void AssignRows(const float* x, size_t n, const float* c, const float* c_norms, size_t k, size_t d,
+                Metric metric, int32_t* labels, float* distances, const float* x_norms) {
+  auto score = [=](size_t j, float dot) {  // what is minimised; |x|^2 is added at the end
     return metric == Metric::kEuclidean ? c_norms[j] - 2 * dot : -dot;
   };
-  auto finish = [&](size_t i, size_t best, float best_score) {
+  auto finish = [=](size_t i, size_t best, float best_score) {
     labels[i] = int32_t(best);
     distances[i] =
         metric == Metric::kEuclidean ? std::max(0.0f, x_norms[i] + best_score) : 1.0f + best_score;
@@ -493,6 +506,25 @@ void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d,
     }
     finish(i, best, s);
   }
+}
+
+}  // namespace
+
+void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d, Metric metric,
+                   int32_t* labels, float* distances, const float* x_norms_in) {
+  // 1. Distances as |x|^2 - 2 x.c + |c|^2 (cosine: 1 - x.c) from one dot-product kernel.
+  // 2. Points in pairs against centre pairs (Dot2x2): each pair of points is read once per
+  //    pass over the centres, which stay in cache. 3. Ties go to the lower centre index.
+  // 4. Ranges of points in parallel shares: a point's label depends on it alone.
+  std::vector<float> own_norms;
+  if (!x_norms_in) own_norms = RowNorms(x, n, d);
+  const float* x_norms = x_norms_in ? x_norms_in : own_norms.data();
+  const std::vector<float> c_norms = RowNorms(c, k, d);
+  const float* centre_norms = c_norms.data();
+  ForRanges(n, RowsPerShare(k, d), [=](size_t first, size_t last) {
+    AssignRows(x + first * d, last - first, c, centre_norms, k, d, metric, labels + first,
+               distances + first, x_norms + first);
+  });
 }
 
 Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,

@@ -3,6 +3,11 @@
 // file headers). Values above them are refused with kInvalidArgument naming the bound. The
 // bounds keep every count below 2^31 and let sizes be computed with CheckedProduct below, so
 // nothing wraps in wasm32's 32-bit size_t.
+//
+// The one exception the core meets is an allocation that failed (std::bad_alloc, or
+// std::length_error from a container): code that must undo a half-done change catches it with
+// catch (...), because in the shared-memory WASM build (Emscripten 3.1.6, -pthread with native
+// WebAssembly exceptions) no typed catch clause matches.
 #pragma once
 
 #include <cstddef>

@@ -24,6 +24,10 @@ class TopK {
   // Memory follows what is pushed, not k: a k far above the candidates costs nothing.
   explicit TopK(size_t k) : k_(k) { heap_.reserve(std::min<size_t>(k, 1024)); }
 
+  // Room for everything `pushes` candidates can leave, so that Push never allocates (a
+  // requirement of work run in parallel shares: see parallel.h).
+  void ReserveFor(size_t pushes) { heap_.reserve(std::min(k_, pushes)); }
+
   // The heap keeps the worst kept candidate at the front, so a full heap rejects most
   // candidates with one comparison.
   void Push(const Candidate& c) {

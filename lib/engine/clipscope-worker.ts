@@ -6,6 +6,7 @@ import type { EmbeddingIndex } from '../search/embedding-index.js';
 import type { DownloadProgress } from '../model/model-files.js';
 import type { BackendInfo, EncoderKind } from '../model/onnx-runtime.js';
 import { env } from '../wasm/core.js';
+import type { CoreThreads } from '../wasm/thread-support.js';
 import { runtimeSettings, threadSupport, THREADS_STALLED } from '../model/onnx-runtime.js';
 
 /** How long a starting engine may show no progress before its threads are taken as stalled. */
@@ -88,6 +89,14 @@ export type RemoteEngine = { [M in EngineMethod]: RemoteMethod<M> };
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface ClipscopeWorker extends RemoteEngine {}
 
+/** What the worker answers once its engine has started. */
+interface StartedInfo {
+  backend: BackendInfo;
+  coreThreads: CoreThreads;
+  dim: number;
+  files: Partial<Record<EncoderKind, string>>;
+}
+
 /**
  * A {@link Clipscope} engine running in a Web Worker. Create with
  * `await ClipscopeWorker.create({ model, backend })`; `delete()` (or `await using`) ends the worker.
@@ -95,22 +104,20 @@ export interface ClipscopeWorker extends RemoteEngine {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ClipscopeWorker {
   readonly backend: BackendInfo;
+  /** How many threads the worker's clipscope core runs its parallel work on, and why. */
+  readonly coreThreads: CoreThreads;
   readonly dim: number;
   readonly files: Partial<Record<EncoderKind, string>>;
   readonly #worker: Worker;
   readonly #pending: Map<number, Pending>;
   #next: { value: number };
 
-  private constructor(
-    worker: Worker,
-    pending: Map<number, Pending>,
-    next: { value: number },
-    info: { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> },
-  ) {
+  private constructor(worker: Worker, pending: Map<number, Pending>, next: { value: number }, info: StartedInfo) {
     this.#worker = worker;
     this.#pending = pending;
     this.#next = next;
     this.backend = info.backend;
+    this.coreThreads = info.coreThreads;
     this.dim = info.dim;
     this.files = info.files;
   }
@@ -162,7 +169,11 @@ export class ClipscopeWorker {
     const next = { value: 1 };
     const absolute = (url: string | URL | undefined) =>
       url === undefined ? undefined : new URL(String(url), globalThis.location?.href).href;
-    const settings = { wasmPaths: absolute(env.wasmPaths), ortWasmPaths: absolute(runtimeSettings.ortWasmPaths) };
+    const settings = {
+      wasmPaths: absolute(env.wasmPaths),
+      ortWasmPaths: absolute(runtimeSettings.ortWasmPaths),
+      threads: env.threads,
+    };
     // With threads, onnxruntime-web can also hang after the runtime started (Firefox): a worker
     // that shows no sign of life for this long is taken as stalled (a download reports progress).
     const watch = options.threads === undefined && !given && threadSupport().threads > 1;
@@ -192,7 +203,7 @@ export class ClipscopeWorker {
     } finally {
       clearTimeout(timer);
     }
-    const started = info as { backend: BackendInfo; dim: number; files: Partial<Record<EncoderKind, string>> };
+    const started = info as StartedInfo;
     if (threadsReason) started.backend = { ...started.backend, threadsReason };
     return new ClipscopeWorker(worker, pending, next, started);
   }

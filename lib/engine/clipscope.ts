@@ -22,6 +22,8 @@ import {
 import { BusyError, ClipscopeError, InvalidArgumentError, OutOfMemoryError } from '../common/errors.js';
 import type { ModelSource } from '../model/model-files.js';
 import type { BackendInfo } from '../model/onnx-runtime.js';
+import { coreThreads } from '../wasm/core.js';
+import type { CoreThreads } from '../wasm/thread-support.js';
 import { describeType, integerAtLeast, invalid } from '../common/validate.js';
 import { PHOTO_VOCABULARY } from '../text/photo-vocabulary.js';
 import { LabelSet } from '../search/label-set.js';
@@ -241,6 +243,11 @@ export class Clipscope {
   /** Which backend runs the encoders, and why. */
   get backend(): BackendInfo {
     return this.model.backend;
+  }
+
+  /** How many threads clipscope's core runs its parallel work on (batched search), and why. */
+  get coreThreads(): CoreThreads {
+    return coreThreads();
   }
 
   /**

@@ -1,7 +1,7 @@
 // The clipscope Worker's engine: one engine (model + index) answering the page's calls, so
 // decoding, preprocessing and inference never block the page. Loaded by worker.ts.
 import { Clipscope } from './clipscope.js';
-import { env } from '../wasm/core.js';
+import { coreThreads, env } from '../wasm/core.js';
 import { runtimeSettings } from '../model/onnx-runtime.js';
 import type { ClipscopeOptions } from './clipscope.js';
 import {
@@ -33,13 +33,18 @@ type Handler = (args: unknown[], signal: AbortSignal, progress: (value: unknown)
 const handlers: Record<string, Handler> = {
   async create([options, settings], _signal, progress) {
     // The page's asset locations, absolute already: this module instance has its own settings.
-    const { wasmPaths, ortWasmPaths } = settings as { wasmPaths?: string; ortWasmPaths?: string };
+    const { wasmPaths, ortWasmPaths, threads } = settings as {
+      wasmPaths?: string;
+      ortWasmPaths?: string;
+      threads?: number;
+    };
     if (wasmPaths) env.wasmPaths = wasmPaths;
+    if (threads !== undefined) env.threads = threads;
     if (ortWasmPaths) runtimeSettings.ortWasmPaths = ortWasmPaths;
     await engine?.delete();
     engine = undefined;
     engine = await Clipscope.create({ ...(options as ClipscopeOptions), onProgress: progress });
-    return { backend: engine.backend, dim: engine.model.dim, files: engine.model.files };
+    return { backend: engine.backend, coreThreads: coreThreads(), dim: engine.model.dim, files: engine.model.files };
   },
   index([name, ...args]) {
     if (!(INDEX_METHODS as readonly string[]).includes(name as string))

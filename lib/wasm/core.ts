@@ -3,8 +3,11 @@ import createClipscopeCore from './clipscope-core.mjs';
 import { LoadError } from '../common/errors.js';
 import { readFileUrl } from '../common/node-only.js';
 import type { RawModule } from './raw-module.js';
+import { startThreadPool, type ThreadPool } from './thread-pool.js';
+import { coreThreadPlan, MAX_CORE_THREADS, type CoreThreads } from './thread-support.js';
 
 const wasmFileName = 'clipscope-core.wasm';
+const threadsWasmFileName = 'clipscope-core-threads.wasm';
 
 /** Package-wide settings. Set them before the first `init()`. */
 export const env: {
@@ -14,17 +17,40 @@ export const env: {
    * (Vite, webpack) and Node understand.
    */
   wasmPaths?: string | URL;
+  /**
+   * Threads for the core's parallel work (batched search): an integer from 1 to 64. By
+   * default every core up to 8 where threads work (Node; a Worker of a cross-origin isolated
+   * page), else 1. Results are the same bit for bit on any number of threads.
+   */
+  threads?: number;
 } = {};
 
 let loading: Promise<RawModule> | undefined;
 let loaded: RawModule | undefined;
+let loadedMemory: WebAssembly.Memory | undefined;
+let loadedThreads: CoreThreads = { count: 1, detail: 'the core is not loaded yet' };
+let pool: ThreadPool | undefined;
 
-function wasmUrl(): URL {
+// The .wasm of either build. A full file URL in env.wasmPaths names one build: the other is
+// not looked for (the threaded one is then not used).
+function wasmUrl(threads: boolean): URL | undefined {
   if (env.wasmPaths !== undefined) {
     const base = new URL(String(env.wasmPaths), globalThis.location?.href);
-    return base.pathname.endsWith('.wasm') ? base : new URL(wasmFileName, base);
+    if (base.pathname.endsWith('.wasm')) return threads ? undefined : base;
+    return new URL(threads ? threadsWasmFileName : wasmFileName, base);
   }
-  return new URL('./clipscope-core.wasm', import.meta.url);
+  // Literal URLs, which bundlers find and copy.
+  return threads
+    ? new URL('./clipscope-core-threads.wasm', import.meta.url)
+    : new URL('./clipscope-core.wasm', import.meta.url);
+}
+
+function checkedThreads(): number | undefined {
+  const t = env.threads;
+  if (t === undefined) return undefined;
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > MAX_CORE_THREADS)
+    throw new LoadError(`env.threads must be an integer from 1 to ${MAX_CORE_THREADS}, not ${String(t)}`);
+  return t;
 }
 
 // The .wasm is always fetched here, never by Emscripten's glue, so one glue file works in
@@ -54,31 +80,90 @@ export function init(): Promise<void> {
   return loading.then(() => undefined);
 }
 
-async function load(): Promise<RawModule> {
-  let url: URL;
-  try {
-    url = wasmUrl();
-  } catch (error) {
-    throw new LoadError(`env.wasmPaths is not a usable URL: ${String(error)}`);
-  }
+type Factory = typeof createClipscopeCore;
+
+function findMemory(values: unknown[]): WebAssembly.Memory | undefined {
+  return values.find((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory);
+}
+
+async function createCore(factory: Factory, url: URL): Promise<{ raw: RawModule; module: WebAssembly.Module }> {
   // Emscripten's instantiateWasm hook has no failure callback: a failed fetch rejects this.
   let fail: (error: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = reject));
+  let module: WebAssembly.Module | undefined;
   try {
-    const module = (await Promise.race([
-      createClipscopeCore({
+    const raw = (await Promise.race([
+      factory({
         instantiateWasm(imports, done) {
-          instantiate(url, imports).then((source) => done(source.instance, source.module), fail);
+          instantiate(url, imports).then((source) => {
+            module = source.module;
+            // The shared-memory build imports its memory; the other exports it (names minified).
+            loadedMemory = findMemory([
+              ...Object.values(imports).flatMap((m) => Object.values(m)),
+              ...Object.values(source.instance.exports),
+            ]);
+            done(source.instance, source.module);
+          }, fail);
           return {};
         },
       }),
       failed,
     ])) as RawModule;
-    loaded = module;
-    return module;
+    return { raw, module: module! };
   } catch (error) {
     throw new LoadError(`could not load ${url.href}: ${String(error)}`);
   }
+}
+
+async function load(): Promise<RawModule> {
+  let plan: { threads: number; detail: string };
+  let url: URL | undefined;
+  try {
+    plan = await coreThreadPlan(checkedThreads());
+    url = plan.threads > 1 ? wasmUrl(true) : undefined;
+    if (plan.threads > 1 && !url) plan = { threads: 1, detail: 'env.wasmPaths names one .wasm file: one thread' };
+    url ??= wasmUrl(false)!;
+  } catch (error) {
+    if (error instanceof LoadError) throw error;
+    throw new LoadError(`env.wasmPaths is not a usable URL: ${String(error)}`);
+  }
+  if (plan.threads === 1) {
+    const { raw } = await createCore(createClipscopeCore, url);
+    loadedThreads = { count: 1, detail: plan.detail };
+    return (loaded = raw);
+  }
+  const factory = ((await import('./clipscope-core-threads.mjs')) as { default: Factory }).default;
+  const { raw, module } = await createCore(factory, url);
+  try {
+    pool = await startThreadPool(
+      raw as unknown as Parameters<typeof startThreadPool>[0],
+      module,
+      loadedMemory!,
+      plan.threads,
+    );
+    raw.useThreads(plan.threads);
+    loadedThreads = { count: plan.threads, detail: plan.detail };
+  } catch (error) {
+    loadedThreads = { count: 1, detail: `the helper threads could not start (${String(error)}): one thread` };
+  }
+  return (loaded = raw);
+}
+
+/** How many threads the loaded core runs its parallel work on, and why. Needs `init()`. */
+export function coreThreads(): CoreThreads {
+  core();
+  return { ...loadedThreads };
+}
+
+/** Shares of parallel work that helper threads have run (0 without a pool). Internal. */
+export function helperSharesRun(): number {
+  return pool?.helperShares() ?? 0;
+}
+
+/** Bytes of WASM memory the core has now (it only grows). Needs `init()`. */
+export function wasmMemoryBytes(): number {
+  core();
+  return loadedMemory!.buffer.byteLength;
 }
 
 /** The loaded core; throws when `init()` has not finished yet. */

@@ -224,6 +224,11 @@ export interface RawModule {
   ): Float32Array | RawError;
   /** Live Embind value handles: constant across calls when nothing leaks. */
   count_emval_handles(): number;
+  /** Runs the core's parallel shares on `threads` threads (the pool must be running first). */
+  useThreads(threads: number): void;
+  /** The thread count the core's parallel loops use now. */
+  workerThreads(): number;
+  /** Function-table indices of what a pool helper calls (bindings/thread_bindings.cpp). */
+  helperEntryPoints(): { runShare: number; setStack: number };
   heapBytesInUse(): number;
-  HEAP8: Int8Array;
 }

@@ -276,6 +276,57 @@ describe.each(ENGINES)('%s', (engine) => {
       await page.close();
     });
 
+    it("runs the core's batched search on threads in a Worker of the isolated page, as the page does on one", async () => {
+      const page = await openApp(browser, isolated.url);
+      const result = await page.evaluate(async () => {
+        const { clipscope } = window as any;
+        const worker = await clipscope.ClipscopeWorker.create({
+          model: '/build/models/clip-tiny/',
+          backend: 'wasm',
+          threads: 1,
+        });
+        let seed = 7;
+        const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) | 0) >>> 8) / 2 ** 24 - 0.5;
+        const d = worker.dim;
+        const n = 3000;
+        const ids = Array.from({ length: n }, (_, i) => i);
+        const vectors = Float32Array.from({ length: n * d }, random);
+        const queries = Float32Array.from({ length: 9 * d }, random);
+        await worker.index('addMany', ids, vectors);
+        const inWorker = await worker.index('searchBatch', queries, 25);
+        // The page's main thread cannot wait for helpers: the single-thread build runs here.
+        const index = await clipscope.EmbeddingIndex.create(d);
+        index.addMany(ids, vectors);
+        const onPage = index.searchBatch(queries, 25);
+        const out = {
+          cores: navigator.hardwareConcurrency,
+          worker: worker.coreThreads,
+          page: clipscope.coreThreads(),
+          same: JSON.stringify(inWorker) === JSON.stringify(onPage),
+          hits: onPage[0].ids.length,
+        };
+        index.delete();
+        await worker.delete();
+        return out;
+      });
+      expect(result.page).toEqual({
+        count: 1,
+        detail: "on a page's main thread the core cannot wait for helpers: one thread (ClipscopeWorker has threads)",
+      });
+      expect(result.hits).toBe(25);
+      expect(result.same).toBe(true);
+      const threads = Math.min(8, result.cores);
+      // WebKitGTK has no SharedArrayBuffer even when isolated: one thread there, and why.
+      expect(result.worker).toEqual(
+        engine === 'webkit'
+          ? { count: 1, detail: 'SharedArrayBuffer is missing: one thread' }
+          : threads > 1
+            ? { count: threads, detail: `${threads} threads (${result.cores} cores)` }
+            : { count: 1, detail: 'one core: one thread' },
+      );
+      await page.close();
+    });
+
     it('uses WASM threads where the isolated page can run them, with the same embeddings', async () => {
       const page = await openApp(browser, isolated.url);
       const result = await page.evaluate(async () => {

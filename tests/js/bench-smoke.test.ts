@@ -17,6 +17,7 @@ it('runs every benchmark on tiny sizes and charts the ratios', { timeout: 900_00
   const results = readFileSync(out, 'utf8');
   for (const section of [
     'index',
+    'threads',
     'approximate',
     'kmeans',
     'kmeans-scale',

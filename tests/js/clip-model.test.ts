@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Clipscope, DecodeError, ModelInterfaceError, ModelLoadError } from '../../dist/index.js';
 import { ClipModel, ImagePreprocessor, type RawImage } from '../../dist/advanced.js';
-import { core } from '../../dist/wasm/core.js';
+import { core, wasmMemoryBytes } from '../../dist/wasm/core.js';
 import { colourImage, COLOUR_GROUPS } from './colour-images.js';
 
 const models = new URL('../../build/models/', import.meta.url).pathname;
@@ -140,10 +140,10 @@ describe('ClipModel on the tiny model with the real interface', () => {
     };
     await cycle();
     const handles = core().count_emval_handles();
-    const heap = core().HEAP8.buffer.byteLength;
+    const heap = wasmMemoryBytes();
     for (let i = 0; i < 30; i++) await cycle();
     expect(core().count_emval_handles()).toBe(handles);
-    expect(core().HEAP8.buffer.byteLength).toBe(heap);
+    expect(wasmMemoryBytes()).toBe(heap);
   });
 });
 

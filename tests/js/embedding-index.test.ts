@@ -15,7 +15,7 @@ import {
   init,
 } from '../../dist/index.js';
 import { kernelName } from '../../dist/advanced.js';
-import { core } from '../../dist/wasm/core.js';
+import { core, wasmMemoryBytes } from '../../dist/wasm/core.js';
 import { bruteForce, randomVectors } from './helpers.js';
 
 await init();
@@ -223,10 +223,10 @@ describe('EmbeddingIndex', () => {
     };
     cycle();
     const handles = raw.count_emval_handles();
-    const heap = raw.HEAP8.buffer.byteLength;
+    const heap = wasmMemoryBytes();
     for (let i = 0; i < 300; i++) cycle();
     expect(raw.count_emval_handles()).toBe(handles);
-    expect(raw.HEAP8.buffer.byteLength).toBe(heap);
+    expect(wasmMemoryBytes()).toBe(heap);
   });
 
   it('reports exactly the WebAssembly heap bytes it holds, through adds, removals and a reload', async () => {

@@ -11,7 +11,7 @@ import {
   readImageHeader,
   type RawImage,
 } from '../../dist/advanced.js';
-import { core } from '../../dist/wasm/core.js';
+import { core, wasmMemoryBytes } from '../../dist/wasm/core.js';
 import { readNamedArrays, referenceDir, type NamedArrays } from './named-arrays.js';
 
 await init();
@@ -119,10 +119,10 @@ describe('batches', () => {
   it('keeps WASM memory flat over many images once the largest has been seen', () => {
     const big = image(5, 1500, 1000);
     preprocessor.preprocess(big);
-    const heap = core().HEAP8.buffer.byteLength;
+    const heap = wasmMemoryBytes();
     const handles = core().count_emval_handles();
     for (let i = 0; i < 50; i++) preprocessor.preprocess(i % 5 ? image(i) : big);
-    expect(core().HEAP8.buffer.byteLength).toBe(heap);
+    expect(wasmMemoryBytes()).toBe(heap);
     expect(core().count_emval_handles()).toBe(handles);
   });
 });

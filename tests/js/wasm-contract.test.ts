@@ -9,7 +9,7 @@ import { core, init } from '../../dist/wasm/core.js';
 
 const source = fileURLToPath(new URL('../../lib/wasm/raw-module.ts', import.meta.url));
 // Members of RawModule that Emscripten's glue provides, not the bindings.
-const GLUE = ['count_emval_handles', 'HEAP8'];
+const GLUE = ['count_emval_handles'];
 // Methods every Embind class handle has.
 const CLASS_HANDLE = ['delete', 'isDeleted'];
 const CLASSES = {

@@ -1,0 +1,203 @@
+// The core's threads: batched exact search on 1 and 2 threads (and more where the machine has
+// them) against numpy and faiss at the same thread counts, in the same run; then k-means and
+// the approximate index (build, batched search) on the same thread counts.
+// Usage: node bench/threads.mjs [--size 100000] [--queries 100] [--runs 5] [--out RESULTS.md]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ApproximateIndex, EmbeddingIndex, coreThreads, init } from '../dist/index.js';
+import { kmeans } from '../dist/advanced.js';
+import { core } from '../dist/wasm/core.js';
+import { clusteredUnitVectors } from './lib/data.mjs';
+import { bestBlas } from './lib/blas.mjs';
+import { writeSection } from './lib/results.mjs';
+import { median, min, ms, ratio, timed } from './lib/stats.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '5' },
+    out: { type: 'string' },
+  },
+});
+const n = Number(args.size);
+const nq = Number(args.queries);
+const runs = Number(args.runs);
+const d = 512;
+const k = 10;
+const root = fileURLToPath(new URL('../', import.meta.url));
+const dataDir = `${root}bench/data/`;
+mkdirSync(dataDir, { recursive: true });
+const log = (text) => process.stderr.write(`${text}\n`);
+
+await init();
+// 1, 2 and every thread the core has (one core: 1 alone, and the table says so).
+const maxThreads = coreThreads().count;
+const counts = [...new Set([1, 2, maxThreads])].filter((t) => t <= maxThreads);
+
+log(`n = ${n}: generating data`);
+const all = clusteredUnitVectors(n + nq, d, Math.max(10, n / 100), 0.6, n);
+const data = all.slice(0, n * d);
+const queries = all.slice(n * d);
+const dataPath = `${dataDir}threads-${n}.f32`;
+const queriesPath = `${dataDir}threads-${n}-queries.f32`;
+writeFileSync(dataPath, data);
+writeFileSync(queriesPath, queries);
+const ids = Array.from({ length: n }, (_, i) => i);
+
+// Each measurement after one warm-up call: WebAssembly tiers up on first use.
+function measure(fn) {
+  fn();
+  return timed(runs, fn);
+}
+
+const rows = [];
+for (const storage of ['float32', 'int8-exact', 'int8']) {
+  const index = new EmbeddingIndex(d, { storage });
+  index.addMany(ids, data);
+  core().useThreads(1);
+  const single = measure(() => {
+    for (let q = 0; q < nq; q++) index.search(queries.subarray(q * d, (q + 1) * d), k);
+  });
+  const batch = {};
+  let reference;
+  for (const t of counts) {
+    core().useThreads(t);
+    const m = measure(() => index.searchBatch(queries, k));
+    const got = JSON.stringify(m.result);
+    reference ??= got;
+    if (got !== reference) throw new Error(`${storage}: ${t} threads gave other results than 1`);
+    batch[t] = m.seconds;
+    log(`  ${storage}: ${t} thread(s) ${ms(m.seconds)} ms`);
+  }
+  rows.push({ engine: `clipscope WASM ${storage}`, single: single.seconds, batch });
+  index.delete();
+}
+// Work that is not a search: each on every thread count, its result checked equal to one
+// thread's.
+function onThreads(name, fn, describe) {
+  const seconds = {};
+  let reference;
+  for (const t of counts) {
+    core().useThreads(t);
+    const m = measure(fn);
+    const got = describe(m.result);
+    reference ??= got;
+    if (got !== reference) throw new Error(`${name}: ${t} threads gave other results than 1`);
+    seconds[t] = m.seconds;
+    log(`  ${name}: ${t} thread(s) ${ms(m.seconds)} ms`);
+  }
+  return { engine: name, batch: seconds };
+}
+const clusterRows = Math.min(n, 50_000);
+const clusterData = data.subarray(0, clusterRows * d);
+const other = [
+  onThreads(
+    `k-means, ${clusterRows.toLocaleString('en')} × ${d}, k = 64, 10 iterations`,
+    () => kmeans(clusterData, d, 64, { maxIter: 10, tol: 0, metric: 'cosine' }),
+    (r) => `${r.inertia} ${r.iterations}`,
+  ),
+  onThreads(
+    `mini-batch k-means, ${clusterRows.toLocaleString('en')} × ${d}, k = 256, batches of 1024, 3 passes`,
+    () => kmeans(clusterData, d, 256, { maxIter: 3, tol: 0, metric: 'cosine', miniBatch: 1024 }),
+    (r) => `${r.inertia} ${r.iterations}`,
+  ),
+];
+let approximate;
+other.push(
+  onThreads(
+    `approximate index: build (add ${n.toLocaleString('en')}, train)`,
+    () => {
+      approximate?.delete();
+      approximate = new ApproximateIndex(d);
+      approximate.addMany(ids, data);
+      approximate.train();
+      return approximate.info();
+    },
+    (info) => `${info.size} ${info.lists}`,
+  ),
+);
+other.push(
+  onThreads(
+    `approximate index: batched search (nprobe 16)`,
+    () => approximate.searchBatch(queries, k, { nprobe: 16 }),
+    (r) => JSON.stringify(r),
+  ),
+);
+approximate.delete();
+core().useThreads(maxThreads);
+
+log('  numpy, faiss');
+const blas = bestBlas();
+const py = JSON.parse(
+  execFileSync(
+    '/usr/bin/python3',
+    [
+      `${root}bench/peers/batch_threads.py`,
+      dataPath,
+      queriesPath,
+      String(d),
+      String(k),
+      String(runs),
+      counts.join(','),
+    ],
+    { env: blas.env, encoding: 'utf8', maxBuffer: 1 << 26 },
+  ),
+);
+rows.push({ engine: 'numpy matmul + argpartition', batch: py.numpy });
+rows.push({ engine: 'faiss IndexFlatIP', batch: py.faiss });
+
+const speedup = (row, t) => ratio(row.batch[1], row.batch[t]);
+const efficiency = (row, t) => `${((min(row.batch[1]) / min(row.batch[t]) / t) * 100).toFixed(0)}%`;
+const more = counts.filter((t) => t > 1);
+const lines = [
+  '## The core on threads: batched exact search',
+  '',
+  `Command: \`npm run bench -- threads\` (\`node bench/threads.mjs --size ${n} --queries ${nq} --runs ${runs}\`).`,
+  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}. ${blas.summary}; at 2 threads OpenBLAS and faiss's OpenMP are limited with threadpoolctl and omp_set_num_threads.`,
+  `The core's threads here: ${coreThreads().detail}.`,
+  `Data: ${n.toLocaleString('en')} × ${d} clustered unit vectors, ${nq} queries, top-${k}; every time is the whole batch, min / median of ${runs} runs after a warm-up. clipscope's results on every thread count are checked equal to one thread's in the run.`,
+  '',
+  `| engine | ${counts.map((t) => `batch, ${t} thread${t > 1 ? 's' : ''}: ms`).join(' | ')} | ${more.map((t) => `speed-up on ${t} (min / med)`).join(' | ')} | ${more.map((t) => `efficiency on ${t}`).join(' | ')} |`,
+  `|---|${counts.map(() => '---|').join('')}${more.map(() => '---|').join('')}${more.map(() => '---|').join('')}`,
+];
+for (const row of rows) {
+  lines.push(
+    `| ${row.engine} | ${counts.map((t) => ms(row.batch[t])).join(' | ')} | ${more.map((t) => speedup(row, t)).join(' | ')} | ${more.map((t) => efficiency(row, t)).join(' | ')} |`,
+  );
+}
+lines.push(
+  '',
+  `| clipscope WASM | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}: ms`).join(' | ')} | ${more.map((t) => `speed-up on ${t} (min / med)`).join(' | ')} | ${more.map((t) => `efficiency on ${t}`).join(' | ')} |`,
+  `|---|${counts.map(() => '---|').join('')}${more.map(() => '---|').join('')}${more.map(() => '---|').join('')}`,
+);
+for (const row of other) {
+  lines.push(
+    `| ${row.engine} | ${counts.map((t) => ms(row.batch[t])).join(' | ')} | ${more.map((t) => speedup(row, t)).join(' | ')} | ${more.map((t) => efficiency(row, t)).join(' | ')} |`,
+  );
+}
+const ours = rows[0];
+const top = Math.max(...counts);
+lines.push(
+  '',
+  '| ratio (how many times faster, at min / at median) | value |',
+  '|---|---|',
+  ...rows
+    .filter((r) => r.single)
+    .flatMap((r) => [
+      [`${r.engine}: batch on 1 thread vs single queries`, ratio(r.single, r.batch[1])],
+      [`${r.engine}: batch on ${top} threads vs single queries`, ratio(r.single, r.batch[top])],
+    ])
+    .map(([name, value]) => `| ${name} | ${value} |`),
+  `| clipscope float32 batch vs numpy batch, both on ${top} threads | ${ratio(rows.at(-2).batch[top], ours.batch[top])} |`,
+  `| clipscope float32 batch vs faiss batch, both on ${top} threads | ${ratio(rows.at(-1).batch[top], ours.batch[top])} |`,
+  '',
+  `Single queries (${(median(ours.single) * 1e3).toFixed(0)} ms for ${nq} in float32) are one thread's: a lone query is bound by memory bandwidth, not compute.`,
+  '',
+);
+const markdown = lines.join('\n');
+if (args.out) writeSection(args.out, 'threads', markdown);
+process.stdout.write(markdown);

@@ -1,0 +1,53 @@
+// Embind bindings of the core's parallel shares: the JS thread pool (lib/wasm/thread-pool.ts)
+// runs them on Workers that share this module's memory. Only the shared-memory build is given
+// more than one thread; the other runs every share on the calling thread.
+#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
+
+#include <cstdint>
+
+#include "parallel.h"
+
+extern "C" {
+// compiler-rt's stack pointer setter: a helper points its instance at its own stack with it.
+void stackRestore(void* top);
+
+// thread_pool_library.js: hands [0, shares) to the pool and returns when every share is done.
+void clipscope_pool_run(clipscope::ShareFn fn, void* context, uint32_t shares);
+
+// One share, called by the pool's helpers (each its own instance of this module, without the
+// Emscripten runtime) and by the calling thread.
+EMSCRIPTEN_KEEPALIVE void clipscope_run_share(clipscope::ShareFn fn, void* context,
+                                              uint32_t share) {
+  fn(context, share);
+}
+}
+
+namespace clipscope::bindings {
+namespace {
+
+void PoolRun(ShareFn fn, void* context, size_t shares) {
+  clipscope_pool_run(fn, context, uint32_t(shares));
+}
+
+// {runShare, setStack}: function-table indices of what a helper calls. A helper finds them in
+// its own instance's table (export names are minified, table slots are the module's own).
+emscripten::val HelperEntryPoints() {
+  emscripten::val points = emscripten::val::object();
+  points.set("runShare", reinterpret_cast<uintptr_t>(&clipscope_run_share));
+  points.set("setStack", reinterpret_cast<uintptr_t>(&stackRestore));
+  return points;
+}
+
+// threads > 1 once the pool has started; 1 turns it off again.
+void UseThreads(int threads) { SetShareRunner(threads > 1 ? &PoolRun : nullptr, threads); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(clipscope_threads) {
+  emscripten::function("useThreads", &UseThreads);
+  emscripten::function("workerThreads", &WorkerThreads);
+  emscripten::function("helperEntryPoints", &HelperEntryPoints);
+}
+
+}  // namespace clipscope::bindings

@@ -1,0 +1,7 @@
+// The one JS import of the core's parallel shares: the module's `runShares`, which the thread
+// pool installs (lib/wasm/thread-pool.ts). Called only after useThreads(n > 1).
+mergeInto(LibraryManager.library, {
+  clipscope_pool_run: function (fn, context, shares) {
+    Module['runShares'](fn, context, shares);
+  },
+});

@@ -1,0 +1,52 @@
+// Work cut into shares that may run on several threads. The core never starts a thread: whoever
+// embeds it installs a runner (the WASM build's pool of Workers, a test's std::threads);
+// without one every share runs here, in order. Each share writes only its own outputs, so
+// results are the same bit for bit whatever the number of threads.
+//
+// A share must not allocate memory or throw: in WebAssembly it may run on a helper thread that
+// shares the memory but has no heap lock or exception state of its own. Allocate first, then
+// run the shares. And a share takes what its loops read as values (capture by copy, pass to a
+// function): references to the caller's locals point into the caller's stack, whose cache
+// lines the caller keeps writing while it runs its own share (1.5x slower each, measured).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+namespace clipscope {
+
+using ShareFn = void (*)(void* context, size_t share);
+// Runs fn(context, s) for every s in [0, shares) and returns when all have finished.
+using ShareRunner = void (*)(ShareFn fn, void* context, size_t shares);
+
+// Installs a runner for `threads` threads (nullptr and 1: every share runs on the caller).
+void SetShareRunner(ShareRunner runner, int threads);
+int WorkerThreads();
+void RunShares(ShareFn fn, void* context, size_t shares);
+
+// Calls body(begin, end) over [0, items), cut into one range per thread (none smaller than
+// `grain` items): for work that costs the same per item. On one thread, one call.
+template <class Body>
+void ForRanges(size_t items, size_t grain, const Body& body) {
+  const size_t threads = size_t(WorkerThreads());
+  grain = std::max<size_t>(grain, 1);
+  const size_t shares = std::min((items + grain - 1) / grain, threads);
+  if (shares <= 1) {
+    if (items > 0) body(size_t(0), items);
+    return;
+  }
+  struct Job {
+    const Body* body;
+    size_t items, shares;
+  } job{&body, items, shares};
+  RunShares(
+      [](void* context, size_t share) {
+        const Job& j = *static_cast<const Job*>(context);
+        (*j.body)(size_t(uint64_t(j.items) * share / j.shares),
+                  size_t(uint64_t(j.items) * (share + 1) / j.shares));
+      },
+      &job, shares);
+}
+
+}  // namespace clipscope

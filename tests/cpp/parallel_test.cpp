@@ -1,0 +1,178 @@
+#include "parallel.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <vector>
+
+#include "embedding_index.h"
+#include "ivf_index.h"
+#include "kmeans.h"
+#include "test_data.h"
+#include "thread_runner.h"
+
+namespace clipscope {
+namespace {
+
+using testing::ScopedThreads;
+
+TEST(Parallel, ForRangesCoversEveryItemOnceInOneRangePerThread) {
+  for (int threads : {1, 2, 3, 8}) {
+    ScopedThreads scoped(threads);
+    for (size_t items : {0, 1, 2, 5, 97}) {
+      std::vector<int> seen(items, 0);  // each range writes only its own items
+      ForRanges(items, 1, [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) ++seen[i];
+      });
+      for (size_t i = 0; i < items; ++i) EXPECT_EQ(seen[i], 1) << items << " items, item " << i;
+    }
+  }
+}
+
+TEST(Parallel, ForRangesMakesOneRangePerThreadAndNoneBelowTheGrain) {
+  ScopedThreads scoped(4);
+  std::vector<std::pair<size_t, size_t>> ranges(4);
+  std::atomic<int> calls{0};
+  ForRanges(10, 1, [&](size_t begin, size_t end) { ranges[calls++] = {begin, end}; });
+  EXPECT_EQ(calls.load(), 4);
+  calls = 0;
+  ForRanges(10, 4, [&](size_t begin, size_t end) { ranges[calls++] = {begin, end}; });
+  EXPECT_EQ(calls.load(), 3);  // ceil(10 / 4) ranges of about 3.3 items
+  calls = 0;
+  ForRanges(10, 20, [&](size_t begin, size_t end) { ranges[calls++] = {begin, end}; });
+  ASSERT_EQ(calls.load(), 1);
+  EXPECT_EQ(ranges[0], std::make_pair(size_t(0), size_t(10)));
+}
+
+// Bit-identical results at 1, 2 and 3 threads: batches of every parity, with and without a
+// filter, in every storage.
+TEST(Parallel, BatchSearchIsIdenticalOnEveryThreadCount) {
+  const size_t d = 24, n = 1500;
+  const std::vector<float> data = testing::ClusteredVectors(n, d, 30, 0.5, 7);
+  const std::vector<float> queries = testing::ClusteredVectors(9, d, 30, 0.5, 8);
+  for (Storage storage : {Storage::kFloat32, Storage::kInt8, Storage::kInt8Exact}) {
+    Result<EmbeddingIndex> created = EmbeddingIndex::Create(d, {storage, 0});
+    ASSERT_TRUE(created.ok());
+    EmbeddingIndex& index = created.value();
+    std::vector<ItemId> ids;
+    for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
+    ASSERT_TRUE(index.Add(ids, data.data(), data.size()).ok());
+    std::vector<ItemId> filter;
+    for (size_t i = 0; i < n; i += 3) filter.emplace_back(double(i));
+    for (size_t batch : {2, 3, 9}) {
+      for (const std::vector<ItemId>* allowed : {static_cast<std::vector<ItemId>*>(nullptr), &filter}) {
+        auto search = [&] {
+          Result<std::vector<Hits>> hits = index.SearchBatch(queries.data(), batch * d, 1200, allowed);
+          EXPECT_TRUE(hits.ok());
+          return std::move(hits.value());
+        };
+        const std::vector<Hits> one = search();
+        for (int threads : {2, 3}) {
+          ScopedThreads scoped(threads);
+          const std::vector<Hits> many = search();
+          ASSERT_EQ(many.size(), one.size());
+          for (size_t q = 0; q < one.size(); ++q) {
+            EXPECT_EQ(many[q].ids, one[q].ids) << threads << " threads, query " << q;
+            EXPECT_EQ(many[q].scores, one[q].scores) << threads << " threads, query " << q;
+          }
+        }
+      }
+    }
+  }
+}
+
+// The approximate index likewise: trained (probing lists) and untrained, with and without a
+// filter, with float copies and without.
+TEST(Parallel, ApproximateBatchSearchIsIdenticalOnEveryThreadCount) {
+  const size_t d = 16;
+  for (size_t n : {size_t(500), size_t(3000)}) {
+    const std::vector<float> data = testing::ClusteredVectors(n, d, 40, 0.4, n);
+    const std::vector<float> queries = testing::ClusteredVectors(7, d, 40, 0.4, n + 1);
+    for (bool keep_floats : {false, true}) {
+      IvfOptions options;
+      options.keep_floats = keep_floats;
+      Result<IvfIndex> created = IvfIndex::Create(d, options);
+      ASSERT_TRUE(created.ok());
+      IvfIndex& index = created.value();
+      std::vector<ItemId> ids;
+      for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
+      ASSERT_TRUE(index.Add(ids, data.data(), data.size()).ok());
+      if (n == 3000) {
+        ASSERT_TRUE(index.Train().ok());
+      }
+      std::vector<ItemId> filter;
+      for (size_t i = 0; i < n; i += 4) filter.emplace_back(double(i));
+      for (const std::vector<ItemId>* allowed : {static_cast<std::vector<ItemId>*>(nullptr), &filter}) {
+        auto search = [&] {
+          Result<std::vector<Hits>> hits = index.SearchBatch(queries.data(), queries.size(), 30, 3, allowed);
+          EXPECT_TRUE(hits.ok());
+          return std::move(hits.value());
+        };
+        const std::vector<Hits> one = search();
+        for (int threads : {2, 3}) {
+          ScopedThreads scoped(threads);
+          const std::vector<Hits> many = search();
+          ASSERT_EQ(many.size(), one.size());
+          for (size_t q = 0; q < one.size(); ++q) {
+            EXPECT_EQ(many[q].ids, one[q].ids) << n << " rows, " << threads << " threads, query " << q;
+            EXPECT_EQ(many[q].scores, one[q].scores) << n << " rows, " << threads << " threads";
+          }
+        }
+      }
+      EXPECT_EQ(index.trained(), n == 3000);
+    }
+  }
+}
+
+// Building the approximate index (training its lists, assigning every vector) on threads
+// gives the same index, byte for byte, as on one.
+TEST(Parallel, ApproximateIndexBuildIsIdenticalOnEveryThreadCount) {
+  const size_t d = 24, n = 5000;
+  const std::vector<float> data = testing::ClusteredVectors(n, d, 60, 0.4, 21);
+  std::vector<ItemId> ids;
+  for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
+  auto build = [&] {
+    Result<IvfIndex> created = IvfIndex::Create(d);
+    EXPECT_TRUE(created.ok());
+    EXPECT_TRUE(created.value().Add(ids, data.data(), data.size()).ok());
+    EXPECT_TRUE(created.value().Train().ok());
+    return created.value().Serialize();
+  };
+  const std::vector<uint8_t> one = build();
+  for (int threads : {2, 3}) {
+    ScopedThreads scoped(threads);
+    EXPECT_EQ(build(), one) << threads << " threads";
+  }
+}
+
+// k-means (k-means++ seeding, Lloyd, mini-batch; both metrics): the same centroids, labels
+// and inertia on every thread count. Blocks of Lloyd's sums stay in row order on threads.
+TEST(Parallel, KMeansIsIdenticalOnEveryThreadCount) {
+  const size_t n = 6000, d = 32, k = 24;
+  const std::vector<float> x = testing::ClusteredVectors(n, d, 30, 0.5, 11);
+  for (Metric metric : {Metric::kEuclidean, Metric::kCosine}) {
+    for (size_t mini_batch : {size_t(0), size_t(512)}) {
+      KMeansOptions options;
+      options.metric = metric;
+      options.mini_batch = mini_batch;
+      options.seed = 3;
+      auto run = [&] {
+        Result<KMeansResult> r = KMeans(x.data(), n, d, k, options);
+        EXPECT_TRUE(r.ok());
+        return std::move(r.value());
+      };
+      const KMeansResult one = run();
+      for (int threads : {2, 3}) {
+        ScopedThreads scoped(threads);
+        const KMeansResult many = run();
+        EXPECT_EQ(many.labels, one.labels) << threads << " threads, mini-batch " << mini_batch;
+        EXPECT_EQ(many.centroids, one.centroids) << threads << " threads";
+        EXPECT_EQ(many.inertia, one.inertia) << threads << " threads";
+        EXPECT_EQ(many.iterations, one.iterations) << threads << " threads";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace clipscope

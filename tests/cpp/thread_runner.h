@@ -1,0 +1,33 @@
+// Runs the core's parallel shares on real threads in tests, as the WASM build's Worker pool
+// does: every thread takes the next share until none is left. Installed for a scope.
+#pragma once
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "parallel.h"
+
+namespace clipscope::testing {
+
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int threads) { SetShareRunner(&Run, threads); }
+  ~ScopedThreads() { SetShareRunner(nullptr, 1); }
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  static void Run(ShareFn fn, void* context, size_t shares) {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t s; (s = next.fetch_add(1)) < shares;) fn(context, s);
+    };
+    std::vector<std::thread> helpers;
+    for (int t = 1; t < WorkerThreads(); ++t) helpers.emplace_back(work);
+    work();
+    for (std::thread& helper : helpers) helper.join();
+  }
+};
+
+}  // namespace clipscope::testing

@@ -1,0 +1,137 @@
+// The core's thread pool in Node: env.threads is checked, the shared-memory build loads with
+// helper threads, they run shares of batched search, and results are the same bit for bit as
+// on one thread.
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ApproximateIndex, EmbeddingIndex, LoadError, coreThreads, env, init } from '../../dist/index.js';
+import { core, helperSharesRun } from '../../dist/wasm/core.js';
+import { coreThreadPlan, MAX_DEFAULT_CORE_THREADS } from '../../dist/wasm/thread-support.js';
+import { randomVectors } from './helpers.js';
+
+describe('env.threads', () => {
+  it('must be an integer from 1 to 64: the load fails naming it, and a later load may retry', async () => {
+    for (const bad of [0, 65, 1.5, Number.NaN, '2' as unknown as number]) {
+      env.threads = bad;
+      const failure = await init().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(LoadError);
+      expect(String(failure)).toContain(`env.threads must be an integer from 1 to 64, not ${String(bad)}`);
+    }
+    env.threads = undefined;
+    await init();
+    const cores = os.availableParallelism();
+    expect(coreThreads()).toEqual({
+      count: Math.min(cores, MAX_DEFAULT_CORE_THREADS),
+      detail:
+        cores > 1 ? `${Math.min(cores, MAX_DEFAULT_CORE_THREADS)} threads (${cores} cores)` : 'one core: one thread',
+    });
+  });
+});
+
+describe('the thread plan', () => {
+  const memory = { SharedArrayBuffer, Worker: class {} };
+  it('has threads in a Worker of a cross-origin isolated page, one per core up to 8', async () => {
+    const worker = { ...memory, WorkerGlobalScope: {}, crossOriginIsolated: true };
+    expect(await coreThreadPlan(undefined, { ...worker, navigator: { hardwareConcurrency: 4 } })).toEqual({
+      threads: 4,
+      detail: '4 threads (4 cores)',
+    });
+    expect((await coreThreadPlan(undefined, { ...worker, navigator: { hardwareConcurrency: 32 } })).threads).toBe(8);
+    expect(await coreThreadPlan(3, { ...worker, navigator: { hardwareConcurrency: 32 } })).toEqual({
+      threads: 3,
+      detail: '3 threads (env.threads)',
+    });
+  });
+
+  it('says why there is one thread', async () => {
+    const cases: Array<[Parameters<typeof coreThreadPlan>[1], string]> = [
+      [{ ...memory, WorkerGlobalScope: {}, crossOriginIsolated: false }, 'not cross-origin isolated'],
+      [{ ...memory, document: {}, crossOriginIsolated: true }, "on a page's main thread"],
+      [{ SharedArrayBuffer, WorkerGlobalScope: {}, crossOriginIsolated: true }, 'cannot start Workers'],
+      [{ Worker: class {}, WorkerGlobalScope: {}, crossOriginIsolated: true }, 'SharedArrayBuffer is missing'],
+      [{}, 'neither a browser nor Node'],
+    ];
+    for (const [scope, reason] of cases) {
+      const plan = await coreThreadPlan(undefined, scope);
+      expect(plan.threads).toBe(1);
+      expect(plan.detail).toContain(reason);
+    }
+    expect(await coreThreadPlan(1, { ...memory, process: { versions: { node: '20' } } })).toEqual({
+      threads: 1,
+      detail: 'env.threads is 1',
+    });
+  });
+});
+
+describe('batched search on threads', () => {
+  it('gives the same results bit for bit as one thread, with helpers taking part', async () => {
+    await init();
+    if (os.availableParallelism() < 2) return; // one core: the plan above covers it
+    expect(core().workerThreads()).toBe(coreThreads().count);
+    const d = 40;
+    const n = 3000;
+    const queries = randomVectors(9, d, 5);
+    for (const storage of ['float32', 'int8', 'int8-exact'] as const) {
+      const index = new EmbeddingIndex(d, { storage });
+      index.addMany(
+        Array.from({ length: n }, (_, i) => i),
+        randomVectors(n, d, 4),
+      );
+      const filter = Array.from({ length: n / 3 }, (_, i) => 3 * i);
+      for (const count of [2, 3, 9]) {
+        for (const options of [{}, { filter }]) {
+          const some = queries.subarray(0, count * d);
+          core().useThreads(1);
+          const before = helperSharesRun();
+          const one = index.searchBatch(some, 1500, options);
+          expect(helperSharesRun()).toBe(before); // one thread: no helper took part
+          core().useThreads(coreThreads().count);
+          const many = index.searchBatch(some, 1500, options);
+          expect(many).toEqual(one);
+        }
+      }
+      index.delete();
+    }
+  });
+
+  it('hands shares to the helper threads', async () => {
+    await init();
+    if (os.availableParallelism() < 2) return;
+    // A share goes to whichever thread asks first: a batch of a few milliseconds per share
+    // gives a helper time to wake (its start, a Worker, is not part of the call).
+    const d = 64;
+    const n = 20_000;
+    const index = new EmbeddingIndex(d);
+    index.addMany(
+      Array.from({ length: n }, (_, i) => i),
+      randomVectors(n, d, 6),
+    );
+    const queries = randomVectors(64, d, 7);
+    const start = helperSharesRun();
+    for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++) index.searchBatch(queries, 10);
+    expect(helperSharesRun()).toBeGreaterThan(start);
+    index.delete();
+  });
+
+  it('gives the approximate index the same results bit for bit as one thread', async () => {
+    await init();
+    if (os.availableParallelism() < 2) return;
+    const d = 24;
+    const n = 4000;
+    const index = new ApproximateIndex(d, { exactScores: true });
+    index.addMany(
+      Array.from({ length: n }, (_, i) => i),
+      randomVectors(n, d, 8),
+    );
+    index.train();
+    const queries = randomVectors(7, d, 9);
+    const filter = Array.from({ length: n / 4 }, (_, i) => 4 * i);
+    for (const options of [{ nprobe: 3 }, { nprobe: 3, filter }]) {
+      core().useThreads(1);
+      const one = index.searchBatch(queries, 40, options);
+      core().useThreads(coreThreads().count);
+      expect(index.searchBatch(queries, 40, options)).toEqual(one);
+    }
+    expect(index.info().trained).toBe(true);
+    index.delete();
+  });
+});
