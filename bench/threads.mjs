@@ -197,6 +197,8 @@ lines.push(
   '',
   `Single queries (${(median(ours.single) * 1e3).toFixed(0)} ms for ${nq} in float32) are one thread's: a lone query is bound by memory bandwidth, not compute.`,
   '',
+  `**What limits more cores.** A batch is split by queries: each thread scores its queries against every row, a 256 KB block of rows at a time from its own L2 cache, so the work is compute-bound and each thread reads the index once per call. On ${top} threads the float32 batch reads ${top} × ${((n * d * 4) / 1e6).toFixed(0)} MB in ${(min(ours.batch[top]) * 1e3).toFixed(0)} ms: ${((top * n * d * 4) / min(ours.batch[top]) / 1e9).toFixed(1)} GB/s, a fraction of what the memory bus carries, so the model is compute per core, and the batch scales with cores until each thread has too few queries (a pair is the unit) or the bus carries threads × index size per call. What efficiency loses is the serial part: k-means sums its clusters in row order on one thread (the canonical order that keeps results identical), mini-batch k-means moves its centres between batches, and the approximate index quantises and places each added vector on one thread.`,
+  '',
 );
 const markdown = lines.join('\n');
 if (args.out) writeSection(args.out, 'threads', markdown);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "parallel.h"
 #include "simd.h"
 
 namespace clipscope {
@@ -94,23 +95,47 @@ void CentroidGroups::Update(const float* c) {
 void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int32_t* labels,
                             float* distances) const {
   // Block by block, each its own call: a WebAssembly engine optimises a function for its later
-  // calls only, so a million points in one call would all run in baseline code.
-  for (size_t from = 0; from < n; from += kBlock) {
-    AssignBlock(x + from * d_, std::min(kBlock, n - from), x_norms ? x_norms + from : nullptr,
-                labels + from, distances + from);
-  }
+  // calls only, so a million points in one call would all run in baseline code. Ranges of
+  // blocks in parallel shares, each with its own scratch: a point's label depends on it alone.
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<BlockScratch> scratch(RangesFor(blocks, 1));
+  for (BlockScratch& s : scratch) s = MakeScratch();
+  BlockScratch* const scratch_of_range = scratch.data();
+  const CentroidGroups* const self = this;
+  ForEachRange(blocks, 1, [=](size_t range, size_t first, size_t last) {
+    for (size_t b = first; b < last; ++b) {
+      const size_t from = b * kBlock;
+      self->AssignBlock(x + from * self->d_, std::min(kBlock, n - from),
+                        x_norms ? x_norms + from : nullptr, labels + from, distances + from,
+                        scratch_of_range + range);
+    }
+  });
+}
+
+CentroidGroups::BlockScratch CentroidGroups::MakeScratch() const {
+  const size_t groups = start_.size() - 1, probed = std::min(kGroupsProbed, groups);
+  BlockScratch s;
+  s.group_scores.resize(kBlock * groups);
+  s.best.resize(kBlock);
+  s.best_centre.resize(kBlock);
+  s.probes.resize(kBlock * probed);
+  s.list_start.resize(groups + 1);
+  s.points.resize(kBlock * probed);
+  s.next.resize(groups);
+  return s;
 }
 
 void CentroidGroups::AssignBlock(const float* block, size_t m, const float* x_norms,
-                                 int32_t* labels, float* distances) const {
+                                 int32_t* labels, float* distances, BlockScratch* scratch) const {
   const size_t groups = start_.size() - 1;
   const size_t probed = std::min(kGroupsProbed, groups);
   const bool euclidean = metric_ == Metric::kEuclidean;
   // What is minimised, as AssignNearest: |c|^2 - 2 x.c (euclidean) or -x.c.
   auto score = [&](float norm, float dot) { return euclidean ? norm - 2 * dot : -dot; };
-  std::vector<float> group_scores(kBlock * groups), best(kBlock);
-  std::vector<uint32_t> best_centre(kBlock), probes(kBlock * probed), list_start(groups + 1),
-      points(kBlock * probed);
+  float *const group_scores = scratch->group_scores.data(), *const best = scratch->best.data();
+  uint32_t *const best_centre = scratch->best_centre.data(), *const probes = scratch->probes.data(),
+                  *const list_start = scratch->list_start.data(),
+                  *const points = scratch->points.data(), *const next = scratch->next.data();
   // 1. Each point against the group means (two points, two means per kernel call).
   for (size_t i = 0; i < m; i += 2) {
     const float *x0 = block + i * d_, *x1 = i + 1 < m ? x0 + d_ : x0;
@@ -127,7 +152,7 @@ void CentroidGroups::AssignBlock(const float* block, size_t m, const float* x_no
     }
   }
   // 2. Each point's nearest groups, then the points of each group (counting sort).
-  std::fill(list_start.begin(), list_start.end(), 0u);
+  std::fill(list_start, list_start + groups + 1, 0u);
   for (size_t i = 0; i < m; ++i) {
     const float* s = &group_scores[i * groups];
     uint32_t* p = &probes[i * probed];
@@ -142,14 +167,14 @@ void CentroidGroups::AssignBlock(const float* block, size_t m, const float* x_no
     for (size_t q = 0; q < probed; ++q) ++list_start[p[q] + 1];
   }
   for (size_t g = 0; g < groups; ++g) list_start[g + 1] += list_start[g];
-  std::vector<uint32_t> next(list_start.begin(), list_start.end() - 1);
+  std::copy(list_start, list_start + groups, next);
   for (size_t i = 0; i < m; ++i) {
     for (size_t q = 0; q < probed; ++q) points[next[probes[i * probed + q]]++] = uint32_t(i);
   }
   // 3. Every group against its points: two points, two centroids per kernel call; each
   //    (point, centroid) pair once. Ties go to the lower centroid index, whatever the order.
-  std::fill(best.begin(), best.begin() + long(m), std::numeric_limits<float>::infinity());
-  std::fill(best_centre.begin(), best_centre.begin() + long(m), 0u);
+  std::fill(best, best + m, std::numeric_limits<float>::infinity());
+  std::fill(best_centre, best_centre + m, 0u);
   auto consider = [&](uint32_t i, size_t r, float dot) {
     const float s = score(row_norms_[r], dot);
     const uint32_t centre = order_[r];

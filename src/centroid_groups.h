@@ -35,9 +35,16 @@ class CentroidGroups {
               float* distances) const;
 
  private:
-  // Assign for one block of at most kBlock points (centroid_groups.cpp).
+  // What AssignBlock works in, allocated before blocks run in parallel shares (one each).
+  struct BlockScratch {
+    std::vector<float> group_scores, best;
+    std::vector<uint32_t> best_centre, probes, list_start, points, next;
+  };
+  BlockScratch MakeScratch() const;
+  // Assign for one block of at most kBlock points (centroid_groups.cpp); allocates nothing.
   __attribute__((noinline)) void AssignBlock(const float* block, size_t m, const float* x_norms,
-                                             int32_t* labels, float* distances) const;
+                                             int32_t* labels, float* distances,
+                                             BlockScratch* scratch) const;
 
   size_t k_, d_;
   Metric metric_;

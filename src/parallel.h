@@ -25,28 +25,41 @@ void SetShareRunner(ShareRunner runner, int threads);
 int WorkerThreads();
 void RunShares(ShareFn fn, void* context, size_t shares);
 
-// Calls body(begin, end) over [0, items), cut into one range per thread (none smaller than
-// `grain` items): for work that costs the same per item. On one thread, one call.
+// How many ranges ForRanges cuts `items` into: one per thread, none smaller than `grain`
+// items (on one thread, one). For scratch that each range needs its own of.
+inline size_t RangesFor(size_t items, size_t grain) {
+  const size_t ranges =
+      std::min((items + std::max<size_t>(grain, 1) - 1) / std::max<size_t>(grain, 1),
+               size_t(WorkerThreads()));
+  return std::max<size_t>(ranges, 1);
+}
+
+// Calls body(range, begin, end) over [0, items) cut into RangesFor(items, grain) ranges: for
+// work that costs the same per item.
 template <class Body>
-void ForRanges(size_t items, size_t grain, const Body& body) {
-  const size_t threads = size_t(WorkerThreads());
-  grain = std::max<size_t>(grain, 1);
-  const size_t shares = std::min((items + grain - 1) / grain, threads);
-  if (shares <= 1) {
-    if (items > 0) body(size_t(0), items);
+void ForEachRange(size_t items, size_t grain, const Body& body) {
+  const size_t ranges = RangesFor(items, grain);
+  if (ranges == 1) {
+    if (items > 0) body(size_t(0), size_t(0), items);
     return;
   }
   struct Job {
     const Body* body;
-    size_t items, shares;
-  } job{&body, items, shares};
+    size_t items, ranges;
+  } job{&body, items, ranges};
   RunShares(
       [](void* context, size_t share) {
         const Job& j = *static_cast<const Job*>(context);
-        (*j.body)(size_t(uint64_t(j.items) * share / j.shares),
-                  size_t(uint64_t(j.items) * (share + 1) / j.shares));
+        (*j.body)(share, size_t(uint64_t(j.items) * share / j.ranges),
+                  size_t(uint64_t(j.items) * (share + 1) / j.ranges));
       },
-      &job, shares);
+      &job, ranges);
+}
+
+// The same without the range's number: body(begin, end).
+template <class Body>
+void ForRanges(size_t items, size_t grain, const Body& body) {
+  ForEachRange(items, grain, [&body](size_t, size_t begin, size_t end) { body(begin, end); });
 }
 
 }  // namespace clipscope

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <vector>
 
+#include "centroid_groups.h"
 #include "embedding_index.h"
 #include "ivf_index.h"
 #include "kmeans.h"
@@ -60,9 +61,11 @@ TEST(Parallel, BatchSearchIsIdenticalOnEveryThreadCount) {
     std::vector<ItemId> filter;
     for (size_t i = 0; i < n; i += 3) filter.emplace_back(double(i));
     for (size_t batch : {2, 3, 9}) {
-      for (const std::vector<ItemId>* allowed : {static_cast<std::vector<ItemId>*>(nullptr), &filter}) {
+      for (const std::vector<ItemId>* allowed :
+           {static_cast<std::vector<ItemId>*>(nullptr), &filter}) {
         auto search = [&] {
-          Result<std::vector<Hits>> hits = index.SearchBatch(queries.data(), batch * d, 1200, allowed);
+          Result<std::vector<Hits>> hits =
+              index.SearchBatch(queries.data(), batch * d, 1200, allowed);
           EXPECT_TRUE(hits.ok());
           return std::move(hits.value());
         };
@@ -102,9 +105,11 @@ TEST(Parallel, ApproximateBatchSearchIsIdenticalOnEveryThreadCount) {
       }
       std::vector<ItemId> filter;
       for (size_t i = 0; i < n; i += 4) filter.emplace_back(double(i));
-      for (const std::vector<ItemId>* allowed : {static_cast<std::vector<ItemId>*>(nullptr), &filter}) {
+      for (const std::vector<ItemId>* allowed :
+           {static_cast<std::vector<ItemId>*>(nullptr), &filter}) {
         auto search = [&] {
-          Result<std::vector<Hits>> hits = index.SearchBatch(queries.data(), queries.size(), 30, 3, allowed);
+          Result<std::vector<Hits>> hits =
+              index.SearchBatch(queries.data(), queries.size(), 30, 3, allowed);
           EXPECT_TRUE(hits.ok());
           return std::move(hits.value());
         };
@@ -114,7 +119,8 @@ TEST(Parallel, ApproximateBatchSearchIsIdenticalOnEveryThreadCount) {
           const std::vector<Hits> many = search();
           ASSERT_EQ(many.size(), one.size());
           for (size_t q = 0; q < one.size(); ++q) {
-            EXPECT_EQ(many[q].ids, one[q].ids) << n << " rows, " << threads << " threads, query " << q;
+            EXPECT_EQ(many[q].ids, one[q].ids)
+                << n << " rows, " << threads << " threads, query " << q;
             EXPECT_EQ(many[q].scores, one[q].scores) << n << " rows, " << threads << " threads";
           }
         }
@@ -171,6 +177,31 @@ TEST(Parallel, KMeansIsIdenticalOnEveryThreadCount) {
         EXPECT_EQ(many.iterations, one.iterations) << threads << " threads";
       }
     }
+  }
+}
+
+// With many centroids k-means assigns through centroid groups, block by block: the same on
+// every thread count too.
+TEST(Parallel, KMeansThroughCentroidGroupsIsIdenticalOnEveryThreadCount) {
+  const size_t n = 4000, d = 16, k = 300;
+  ASSERT_TRUE(UsesCentroidGroups(k));
+  const std::vector<float> x = testing::ClusteredVectors(n, d, 400, 0.3, 12);
+  KMeansOptions options;
+  options.metric = Metric::kCosine;
+  options.mini_batch = 1500;
+  options.max_iter = 3;
+  auto run = [&] {
+    Result<KMeansResult> r = KMeans(x.data(), n, d, k, options);
+    EXPECT_TRUE(r.ok());
+    return std::move(r.value());
+  };
+  const KMeansResult one = run();
+  for (int threads : {2, 3}) {
+    ScopedThreads scoped(threads);
+    const KMeansResult many = run();
+    EXPECT_EQ(many.labels, one.labels) << threads << " threads";
+    EXPECT_EQ(many.centroids, one.centroids) << threads << " threads";
+    EXPECT_EQ(many.inertia, one.inertia) << threads << " threads";
   }
 }
 
