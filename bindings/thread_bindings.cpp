@@ -11,6 +11,11 @@
 extern "C" {
 // compiler-rt's stack pointer setter: a helper points its instance at its own stack with it.
 void stackRestore(void* top);
+#ifdef __EMSCRIPTEN_PTHREADS__
+// The linker's thread-local storage setup: a helper gives its instance its own block with it
+// (an instance starts with thread-locals at address 0).
+void __wasm_init_tls(void* block);
+#endif
 
 // thread_pool_library.js: hands [0, shares) to the pool and returns when every share is done.
 void clipscope_pool_run(clipscope::ShareFn fn, void* context, uint32_t shares);
@@ -30,12 +35,18 @@ void PoolRun(ShareFn fn, void* context, size_t shares) {
   clipscope_pool_run(fn, context, uint32_t(shares));
 }
 
-// {runShare, setStack}: function-table indices of what a helper calls. A helper finds them in
-// its own instance's table (export names are minified, table slots are the module's own).
+// {runShare, setStack, initTls, tlsSize, tlsAlign}: function-table indices of what a helper
+// calls, found in its own instance's table (export names are minified, table slots are the
+// module's own), and the size and alignment of a thread-local block.
 emscripten::val HelperEntryPoints() {
   emscripten::val points = emscripten::val::object();
   points.set("runShare", reinterpret_cast<uintptr_t>(&clipscope_run_share));
   points.set("setStack", reinterpret_cast<uintptr_t>(&stackRestore));
+#ifdef __EMSCRIPTEN_PTHREADS__  // only the shared-memory build has helpers
+  points.set("initTls", reinterpret_cast<uintptr_t>(&__wasm_init_tls));
+  points.set("tlsSize", __builtin_wasm_tls_size());
+  points.set("tlsAlign", __builtin_wasm_tls_align());
+#endif
   return points;
 }
 

@@ -4,6 +4,20 @@ namespace clipscope {
 namespace {
 ShareRunner runner = nullptr;
 int threads = 1;
+// Whether this thread is running a share: a parallel loop inside one runs inline.
+thread_local bool in_share = false;
+
+struct Shares {
+  ShareFn fn;
+  void* context;
+};
+
+void RunMarked(void* context, size_t share) {
+  const Shares& shares = *static_cast<const Shares*>(context);
+  in_share = true;
+  shares.fn(shares.context, share);
+  in_share = false;
+}
 }  // namespace
 
 void SetShareRunner(ShareRunner new_runner, int new_threads) {
@@ -12,11 +26,12 @@ void SetShareRunner(ShareRunner new_runner, int new_threads) {
   threads = parallel ? new_threads : 1;
 }
 
-int WorkerThreads() { return threads; }
+int WorkerThreads() { return in_share ? 1 : threads; }
 
 void RunShares(ShareFn fn, void* context, size_t shares) {
-  if (runner) {
-    runner(fn, context, shares);
+  if (runner && !in_share) {
+    Shares marked{fn, context};
+    runner(&RunMarked, &marked, shares);
     return;
   }
   for (size_t s = 0; s < shares; ++s) fn(context, s);

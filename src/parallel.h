@@ -22,6 +22,7 @@ using ShareRunner = void (*)(ShareFn fn, void* context, size_t shares);
 
 // Installs a runner for `threads` threads (nullptr and 1: every share runs on the caller).
 void SetShareRunner(ShareRunner runner, int threads);
+// Threads a parallel loop started here would use: 1 inside a share (nested loops run inline).
 int WorkerThreads();
 void RunShares(ShareFn fn, void* context, size_t shares);
 

@@ -4,6 +4,15 @@ import type { RawError } from '../common/errors.js';
 
 export type { RawError };
 
+/** Function-table indices a pool helper calls, and its thread-local block's shape. */
+export interface HelperEntryPoints {
+  runShare: number;
+  setStack: number;
+  initTls: number;
+  tlsSize: number;
+  tlsAlign: number;
+}
+
 export interface RawHits {
   ids: Array<number | string>;
   scores: Float32Array;
@@ -229,6 +238,6 @@ export interface RawModule {
   /** The thread count the core's parallel loops use now. */
   workerThreads(): number;
   /** Function-table indices of what a pool helper calls (bindings/thread_bindings.cpp). */
-  helperEntryPoints(): { runShare: number; setStack: number };
+  helperEntryPoints(): HelperEntryPoints;
   heapBytesInUse(): number;
 }

@@ -25,9 +25,13 @@ export interface HelperStart {
   control: number;
   /** Top of this helper's stack (it grows down). */
   stackTop: number;
-  /** Function-table indices: one share (fn, context, share), and the stack pointer setter. */
+  /** Function-table indices: one share (fn, context, share), the stack pointer setter, the
+   * thread-local storage setup. */
   runShare: number;
   setStack: number;
+  initTls: number;
+  /** This helper's thread-local block (0: the module has no thread-locals). */
+  tlsBlock: number;
 }
 
 /**

@@ -7,7 +7,7 @@ import { CONTROL, takeShares, type HelperStart } from './thread-control.js';
 
 type RunShare = (fn: number, context: number, share: number) => void;
 
-function instantiate({ module, memory, stackTop, runShare, setStack }: HelperStart): RunShare {
+function instantiate({ module, memory, stackTop, runShare, setStack, initTls, tlsBlock }: HelperStart): RunShare {
   const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
   for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
     imports[from] ??= {};
@@ -23,6 +23,7 @@ function instantiate({ module, memory, stackTop, runShare, setStack }: HelperSta
   const table = instance.exports[tableName ?? ''] as WebAssembly.Table | undefined;
   if (!table) throw new Error('the core module exports no function table');
   (table.get(setStack) as (top: number) => void)(stackTop);
+  if (tlsBlock) (table.get(initTls) as (block: number) => void)(tlsBlock);
   return table.get(runShare) as RunShare;
 }
 

@@ -4,6 +4,7 @@
 // (thread-control.ts), runs shares itself, and blocks until every share is done.
 import { importNodeOnly } from '../common/node-only.js';
 import { CONTROL, takeShares, type HelperStart } from './thread-control.js';
+import type { HelperEntryPoints } from './raw-module.js';
 
 /** Stack of each helper: the parallel loops' frames are small and never recurse. */
 const HELPER_STACK_BYTES = 256 * 1024;
@@ -14,7 +15,7 @@ const START_TIMEOUT_MS = 20_000;
 
 export interface PoolModule {
   _malloc(bytes: number): number;
-  helperEntryPoints(): { runShare: number; setStack: number };
+  helperEntryPoints(): HelperEntryPoints;
   _clipscope_run_share(fn: number, context: number, share: number): void;
   runShares?: (fn: number, context: number, shares: number) => void;
 }
@@ -94,13 +95,18 @@ export async function startThreadPool(
   if (!controlAddress) throw new Error('no memory for the thread pool');
   new Int32Array(memory.buffer, controlAddress, CONTROL.words).fill(0);
   const helpers: Helper[] = [];
-  const entryPoints = raw.helperEntryPoints();
+  const { runShare, setStack, initTls, tlsSize, tlsAlign } = raw.helperEntryPoints();
   try {
     for (let t = 1; t < threads; t++) {
       const stack = raw._malloc(HELPER_STACK_BYTES + STACK_GAP_BYTES);
-      if (!stack) throw new Error('no memory for a helper stack');
+      // Its own thread-locals (aligned within a block of size + alignment).
+      const tls = tlsSize ? raw._malloc(tlsSize + tlsAlign) : 0;
+      if (!stack || (tlsSize && !tls)) throw new Error('no memory for a helper thread');
       const stackTop = stack + HELPER_STACK_BYTES; // 16-byte aligned, as malloc's blocks are
-      helpers.push(await startHelper({ module, memory, control: controlAddress, stackTop, ...entryPoints }));
+      const tlsBlock = tls && Math.ceil(tls / tlsAlign) * tlsAlign;
+      helpers.push(
+        await startHelper({ module, memory, control: controlAddress, stackTop, runShare, setStack, initTls, tlsBlock }),
+      );
     }
     await allReady(helpers, START_TIMEOUT_MS);
   } catch (error) {

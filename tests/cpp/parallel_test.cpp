@@ -45,6 +45,18 @@ TEST(Parallel, ForRangesMakesOneRangePerThreadAndNoneBelowTheGrain) {
   EXPECT_EQ(ranges[0], std::make_pair(size_t(0), size_t(10)));
 }
 
+TEST(Parallel, ALoopInsideAShareRunsInline) {
+  ScopedThreads scoped(3);
+  std::vector<int> inner_threads(3, 0), inner_calls(3, 0);
+  ForEachRange(3, 1, [&](size_t range, size_t, size_t) {
+    inner_threads[range] = WorkerThreads();
+    ForRanges(100, 1, [&](size_t begin, size_t end) { inner_calls[range] += int(end > begin); });
+  });
+  EXPECT_EQ(inner_threads, std::vector<int>({1, 1, 1}));
+  EXPECT_EQ(inner_calls, std::vector<int>({1, 1, 1}));  // one range each: no nested pool job
+  EXPECT_EQ(WorkerThreads(), 3);
+}
+
 // Bit-identical results at 1, 2 and 3 threads: batches of every parity, with and without a
 // filter, in every storage.
 TEST(Parallel, BatchSearchIsIdenticalOnEveryThreadCount) {
