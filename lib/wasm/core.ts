@@ -18,9 +18,11 @@ export const env: {
    */
   wasmPaths?: string | URL;
   /**
-   * Threads for the core's parallel work (batched search): an integer from 1 to 64. By
-   * default every core up to 8 where threads work (Node; a Worker of a cross-origin isolated
-   * page), else 1. Results are the same bit for bit on any number of threads.
+   * Threads for the core's parallel work (batched search, k-means, building the approximate
+   * index): an integer from 1 to 64. By default every core up to 8 where threads work (Node;
+   * a Worker of a cross-origin isolated page), else 1. Results are the same bit for bit on any
+   * number of threads. Where the threaded build (`clipscope-core-threads.wasm`) cannot be
+   * loaded, the single-thread one is, and {@link coreThreads} says why.
    */
   threads?: number;
 } = {};
@@ -132,8 +134,18 @@ async function load(): Promise<RawModule> {
     loadedThreads = { count: 1, detail: plan.detail };
     return (loaded = raw);
   }
-  const factory = ((await import('./clipscope-core-threads.mjs')) as { default: Factory }).default;
-  const { raw, module } = await createCore(factory, url);
+  // A threaded build that cannot be loaded (a self-hosted folder with only the other file, say)
+  // leaves the single-thread build, and the reason.
+  let threaded: { raw: RawModule; module: WebAssembly.Module };
+  try {
+    const factory = ((await import('./clipscope-core-threads.mjs')) as { default: Factory }).default;
+    threaded = await createCore(factory, url);
+  } catch (error) {
+    const { raw } = await createCore(createClipscopeCore, wasmUrl(false)!);
+    loadedThreads = { count: 1, detail: `the threaded build did not load (${String(error)}): one thread` };
+    return (loaded = raw);
+  }
+  const { raw, module } = threaded;
   try {
     pool = await startThreadPool(
       raw as unknown as Parameters<typeof startThreadPool>[0],
