@@ -1,6 +1,6 @@
 // The core's threads: batched exact search on 1 and 2 threads (and more where the machine has
-// them) against numpy and faiss at the same thread counts, in the same run; then k-means and
-// the approximate index (build, batched search) on the same thread counts.
+// them) against numpy and faiss at the same thread counts, in the same run; then k-means,
+// near-duplicates and the approximate index (build, batched search) on the same thread counts.
 // Usage: node bench/threads.mjs [--size 100000] [--queries 100] [--runs 5] [--out RESULTS.md]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -106,6 +106,17 @@ const other = [
     (r) => `${r.inertia} ${r.iterations}`,
   ),
 ];
+const dupRows = Math.min(n, 20_000);
+const dupIndex = new EmbeddingIndex(d);
+dupIndex.addMany(ids.slice(0, dupRows), data.subarray(0, dupRows * d));
+other.push(
+  onThreads(
+    `near-duplicates (exact), ${dupRows.toLocaleString('en')} × ${d}, threshold 0.9`,
+    () => dupIndex.nearDuplicates(0.9),
+    (groups) => JSON.stringify(groups),
+  ),
+);
+dupIndex.delete();
 let approximate;
 other.push(
   onThreads(

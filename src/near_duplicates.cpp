@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "embedding_index.h"
+#include "parallel.h"
 #include "quantize.h"
 #include "simd.h"
 #include "union_find.h"
@@ -14,6 +15,56 @@ namespace {
 
 // Rows per tile of the all-pairs scan: two tiles (i and j) of 64 KiB each stay in L2.
 constexpr size_t kTileBytes = 64 * 1024;
+
+// What the all-pairs scan reads, as values (a parallel share copies them into its own frame).
+struct PairScan {
+  const float* x;          // n * d unit rows
+  const float* rest_norm;  // n: norm of each row's dims from `head` on
+  size_t n, d, head, tile, tiles;
+  float threshold, cut;
+  UnionFind* groups;
+};
+
+// Tile pairs [first, last) of the upper triangle (tile i, tile j >= i), in row order: two rows
+// against two rows per kernel call over the first `head` dims; pairs that the bound cannot rule
+// out get the full dot product and, at or above the threshold, are joined.
+void ScanTilePairs(const PairScan scan, size_t first, size_t last) {
+  const size_t d = scan.d, head = scan.head;
+  const float* const x = scan.x;
+  auto consider = [&scan, x, d, head](size_t a, size_t b, float partial) {
+    if (a >= b) return;
+    if (head < d) {
+      if (partial + scan.rest_norm[a] * scan.rest_norm[b] < scan.cut) return;
+      partial = simd::Dot(x + a * d, x + b * d, d);
+    }
+    if (partial >= scan.threshold) scan.groups->Join(uint32_t(a), uint32_t(b));
+  };
+  size_t ti = 0, skip = first;  // the tile pair numbered `first`
+  while (skip >= scan.tiles - ti) skip -= scan.tiles - ti, ++ti;
+  size_t tj = ti + skip;
+  float s[4];
+  for (size_t pair = first; pair < last; ++pair) {
+    const size_t i0 = ti * scan.tile, i1 = std::min(scan.n, i0 + scan.tile);
+    const size_t j0 = tj * scan.tile, j1 = std::min(scan.n, j0 + scan.tile);
+    size_t a = i0;
+    for (; a + 2 <= i1; a += 2) {
+      size_t b = j0;
+      for (; b + 2 <= j1; b += 2) {
+        simd::Dot2x2(x + a * d, x + (a + 1) * d, x + b * d, x + (b + 1) * d, head, s);
+        consider(a, b, s[0]), consider(a, b + 1, s[1]);
+        consider(a + 1, b, s[2]), consider(a + 1, b + 1, s[3]);
+      }
+      for (; b < j1; ++b) {
+        consider(a, b, simd::Dot(x + a * d, x + b * d, head));
+        consider(a + 1, b, simd::Dot(x + (a + 1) * d, x + b * d, head));
+      }
+    }
+    for (; a < i1; ++a) {
+      for (size_t b = j0; b < j1; ++b) consider(a, b, simd::Dot(x + a * d, x + b * d, head));
+    }
+    if (++tj == scan.tiles) ++ti, tj = ti;
+  }
+}
 
 }  // namespace
 
@@ -64,7 +115,8 @@ std::vector<ItemId> EmbeddingIndex::IdsInInsertionOrder() const {
 }
 
 Result<std::vector<std::vector<ItemId>>> EmbeddingIndex::NearDuplicates(float threshold) const {
-  // 1. All pairs, tile by tile (tile j >= tile i), two rows against two rows per kernel call.
+  // 1. All pairs, tile by tile (tile j >= tile i), two rows against two rows per kernel call,
+  //    ranges of tile pairs in parallel.
   // 2. Each pair's dot product over the first quarter of the dimensions, plus the
   //    Cauchy-Schwarz bound |a_rest| |b_rest| on the remainder, decides whether the pair
   //    can reach the threshold at all (most pairs cannot, and are skipped).
@@ -90,37 +142,13 @@ Result<std::vector<std::vector<ItemId>>> EmbeddingIndex::NearDuplicates(float th
   const float cut = threshold - 1e-4f;
   const size_t tile = std::max<size_t>(2, kTileBytes / (d * sizeof(float)) / 2 * 2);
   UnionFind groups(n);
-  auto consider = [&](size_t a, size_t b, float partial) {
-    if (a >= b) return;
-    if (head < d) {
-      if (partial + rest_norm[a] * rest_norm[b] < cut) return;
-      partial = simd::Dot(x + a * d, x + b * d, d);
-    }
-    if (partial >= threshold) groups.Join(uint32_t(a), uint32_t(b));
-  };
-  float s[4];
-  for (size_t ti = 0; ti < n; ti += tile) {
-    const size_t ti_end = std::min(n, ti + tile);
-    for (size_t tj = ti; tj < n; tj += tile) {
-      const size_t tj_end = std::min(n, tj + tile);
-      size_t a = ti;
-      for (; a + 2 <= ti_end; a += 2) {
-        size_t b = tj;
-        for (; b + 2 <= tj_end; b += 2) {
-          simd::Dot2x2(x + a * d, x + (a + 1) * d, x + b * d, x + (b + 1) * d, head, s);
-          consider(a, b, s[0]), consider(a, b + 1, s[1]);
-          consider(a + 1, b, s[2]), consider(a + 1, b + 1, s[3]);
-        }
-        for (; b < tj_end; ++b) {
-          consider(a, b, simd::Dot(x + a * d, x + b * d, head));
-          consider(a + 1, b, simd::Dot(x + (a + 1) * d, x + b * d, head));
-        }
-      }
-      for (; a < ti_end; ++a) {
-        for (size_t b = tj; b < tj_end; ++b) consider(a, b, simd::Dot(x + a * d, x + b * d, head));
-      }
-    }
-  }
+  // Tile pairs in parallel shares (ranges of the triangle, about equal work each): a set's
+  // members do not depend on the order of the joins. Tiles hold 64 KiB of the index, which
+  // wasm32 memory bounds to 65,536 of them: the pair count stays below 2^31.
+  const size_t tiles = (n + tile - 1) / tile;
+  const PairScan scan{x, rest_norm.data(), n, d, head, tile, tiles, threshold, cut, &groups};
+  ForRanges(tiles * (tiles + 1) / 2, 1,
+            [scan](size_t first, size_t last) { ScanTilePairs(scan, first, last); });
   std::vector<uint32_t> by_insertion(n);
   std::iota(by_insertion.begin(), by_insertion.end(), 0u);
   std::sort(by_insertion.begin(), by_insertion.end(),

@@ -245,7 +245,7 @@ export class Clipscope {
     return this.model.backend;
   }
 
-  /** How many threads clipscope's core runs its parallel work on (batched search), and why. */
+  /** How many threads clipscope's core runs its parallel work on (search, clustering), and why. */
   get coreThreads(): CoreThreads {
     return coreThreads();
   }

@@ -18,8 +18,8 @@ export const env: {
    */
   wasmPaths?: string | URL;
   /**
-   * Threads for the core's parallel work (batched search, k-means, building the approximate
-   * index): an integer from 1 to 64. By default every core up to 8 where threads work (Node;
+   * Threads for the core's parallel work (batched search, k-means, near-duplicates, building
+   * the approximate index): an integer from 1 to 64. By default every core up to 8 where threads work (Node;
    * a Worker of a cross-origin isolated page), else 1. Results are the same bit for bit on any
    * number of threads. Where the threaded build (`clipscope-core-threads.wasm`) cannot be
    * loaded, the single-thread one is, and {@link coreThreads} says why.

@@ -163,6 +163,32 @@ TEST(Parallel, ApproximateIndexBuildIsIdenticalOnEveryThreadCount) {
   }
 }
 
+// Near-duplicate groups: the same groups, in the same order, on every thread count.
+TEST(Parallel, NearDuplicatesAreIdenticalOnEveryThreadCount) {
+  const size_t d = 64, n = 3000;
+  std::vector<float> data = testing::ClusteredVectors(n, d, 50, 0.6, 31);
+  // Every tenth row a near copy of the row before it, some copies of copies: chains to join.
+  for (size_t i = 10; i < n; i += 10) {
+    for (size_t j = 0; j < d; ++j) data[i * d + j] = data[(i - 1) * d + j] * 1.001f + 0.0005f;
+  }
+  Result<EmbeddingIndex> created = EmbeddingIndex::Create(d);
+  ASSERT_TRUE(created.ok());
+  std::vector<ItemId> ids;
+  for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
+  ASSERT_TRUE(created.value().Add(ids, data.data(), data.size()).ok());
+  for (float threshold : {0.99f, 0.9f}) {
+    const auto one = created.value().NearDuplicates(threshold);
+    ASSERT_TRUE(one.ok());
+    EXPECT_GE(one.value().size(), threshold > 0.95f ? 299u : 1u);
+    for (int threads : {2, 3}) {
+      ScopedThreads scoped(threads);
+      const auto many = created.value().NearDuplicates(threshold);
+      ASSERT_TRUE(many.ok());
+      EXPECT_EQ(many.value(), one.value()) << threads << " threads, threshold " << threshold;
+    }
+  }
+}
+
 // k-means (k-means++ seeding, Lloyd, mini-batch; both metrics): the same centroids, labels
 // and inertia on every thread count. Blocks of Lloyd's sums stay in row order on threads.
 TEST(Parallel, KMeansIsIdenticalOnEveryThreadCount) {

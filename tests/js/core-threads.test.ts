@@ -93,6 +93,27 @@ describe('batched search on threads', () => {
     }
   });
 
+  it('finds the same near-duplicate groups as one thread', async () => {
+    await init();
+    if (os.availableParallelism() < 2) return;
+    const d = 32;
+    const n = 2000;
+    const vectors = randomVectors(n, d, 12);
+    for (let i = 5; i < n; i += 5) for (let j = 0; j < d; j++) vectors[i * d + j] = vectors[(i - 1) * d + j] + 0.001;
+    const index = new EmbeddingIndex(d);
+    index.addMany(
+      Array.from({ length: n }, (_, i) => i),
+      vectors,
+    );
+    core().useThreads(1);
+    const one = index.nearDuplicates(0.99);
+    core().useThreads(coreThreads().count);
+    const many = index.nearDuplicates(0.99);
+    expect(one.length).toBeGreaterThan(300);
+    expect(many).toEqual(one);
+    index.delete();
+  });
+
   it('hands shares to the helper threads', async () => {
     await init();
     if (os.availableParallelism() < 2) return;
