@@ -4,7 +4,7 @@
 // same installed package.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,9 +35,9 @@ beforeAll(() => {
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function runIn(engine: EngineName, folder: string): Promise<unknown> {
+async function runIn(engine: EngineName, folder: string, crossOriginIsolated = false): Promise<unknown> {
   cpSync(join(root, 'build/models/clip-colors'), join(folder, 'models/clip-colors'), { recursive: true });
-  const server = await serveRepository({ root: folder });
+  const server = await serveRepository({ root: folder, crossOriginIsolated });
   const browser = await launchEngine(engine);
   try {
     const page = await browser.newPage();
@@ -53,6 +53,7 @@ async function runIn(engine: EngineName, folder: string): Promise<unknown> {
 
 const expected = {
   backend: 'wasm',
+  coreThreads: 1, // the page is not cross-origin isolated: the single-thread build
   added: 6,
   byText: expect.arrayContaining(['blue-0', 'blue-1', 'blue-2']),
   clusters: expect.arrayContaining([
@@ -95,6 +96,18 @@ describe('an app that installed the tarball', () => {
     'bundles with webpack and embeds, searches and clusters in %s',
     async (engine) => {
       expect(await runIn(engine, bundle('webpack'))).toEqual(expected);
+    },
+    180_000,
+  );
+
+  // On a cross-origin isolated page the Worker's core loads its shared-memory build and starts
+  // its helper Workers, which each bundler must have bundled by itself (Chromium: the other
+  // engines' isolated runs are in tests/e2e).
+  it.each(['vite', 'webpack'] as const)(
+    "bundles the core's helper threads with %s: they start on an isolated page",
+    async (bundler) => {
+      const threads = Math.min(8, availableParallelism());
+      expect(await runIn('chromium', bundle(bundler), true)).toEqual({ ...expected, coreThreads: threads });
     },
     180_000,
   );

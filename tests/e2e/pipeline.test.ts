@@ -415,10 +415,59 @@ describe.each(ENGINES)('%s', (engine) => {
     const CSP =
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob: data:";
     let strict: Server;
+    let strictIsolated: Server;
     beforeAll(async () => {
       strict = await serveRepository({ csp: `${CSP}; report-uri /csp-report` });
+      strictIsolated = await serveRepository({ csp: `${CSP}; report-uri /csp-report`, crossOriginIsolated: true });
     });
-    afterAll(() => strict?.close());
+    afterAll(async () => {
+      await Promise.all([strict?.close(), strictIsolated?.close()]);
+    });
+
+    it("starts the core's helper threads under the same policy on an isolated page", async () => {
+      const page = await openApp(browser, strictIsolated.url);
+      const result = await page.evaluate(async () => {
+        const { clipscope } = window as any;
+        const seen: string[] = [];
+        document.addEventListener('securitypolicyviolation', (event) =>
+          seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+        );
+        const worker = await clipscope.ClipscopeWorker.create({
+          model: '/build/models/clip-colors/',
+          dtype: 'fp32',
+          threads: 1,
+        });
+        const d = worker.dim;
+        const n = 4000;
+        let seed = 3;
+        const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) | 0) >>> 8) / 2 ** 24 - 0.5;
+        await worker.index(
+          'addMany',
+          Array.from({ length: n }, (_, i) => i),
+          Float32Array.from({ length: n * d }, random),
+        );
+        const hits = await worker.index('searchBatch', Float32Array.from({ length: 16 * d }, random), 10);
+        const out = { cores: navigator.hardwareConcurrency, coreThreads: worker.coreThreads, hits: hits.length, seen };
+        await worker.delete();
+        return out;
+      });
+      const threads = Math.min(8, result.cores);
+      expect(result).toEqual({
+        cores: result.cores,
+        coreThreads:
+          engine === 'webkit'
+            ? { count: 1, detail: 'SharedArrayBuffer is missing: one thread' }
+            : threads > 1
+              ? { count: threads, detail: `${threads} threads (${result.cores} cores)` }
+              : { count: 1, detail: 'one core: one thread' },
+        hits: 16,
+        seen: [],
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(strictIsolated.cspReports).toEqual([]);
+      expect(await page.errors()).toEqual([]);
+      await page.close();
+    });
 
     it('embeds, tokenizes and searches on the page and in the Worker with no CSP violation', async () => {
       const page = await openApp(browser, strict.url);

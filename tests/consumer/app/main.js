@@ -27,6 +27,7 @@ async function run() {
   await engine.delete();
   return {
     backend: engine.backend.name,
+    coreThreads: engine.coreThreads.count,
     added: added.added.length,
     byText: byText.ids,
     clusters: clusters.clusters.map((c) => c.members.map((id) => String(id).split('-')[0])),
