@@ -153,7 +153,13 @@ describe.each(ENGINES)('the demo never loses work in %s', (engine) => {
           drawn: img.complete && img.naturalWidth > 0,
         })),
       );
-    await expect.poll(async () => (await tiles()).every((tile) => tile.drawn)).toBe(true);
+    // The count is written before the grid's cells: wait for all 16, each drawn.
+    await expect
+      .poll(async () => {
+        const now = await tiles();
+        return now.length === 16 && now.every((tile) => tile.drawn);
+      })
+      .toBe(true);
     const shown = await tiles();
     expect(shown).toHaveLength(16);
     expect(new Set(shown.map((tile) => tile.src)).size).toBe(1);
