@@ -29,10 +29,8 @@ void RunShares(ShareFn fn, void* context, size_t shares);
 // How many ranges ForRanges cuts `items` into: one per thread, none smaller than `grain`
 // items (on one thread, one). For scratch that each range needs its own of.
 inline size_t RangesFor(size_t items, size_t grain) {
-  const size_t ranges =
-      std::min((items + std::max<size_t>(grain, 1) - 1) / std::max<size_t>(grain, 1),
-               size_t(WorkerThreads()));
-  return std::max<size_t>(ranges, 1);
+  grain = std::max<size_t>(grain, 1);
+  return std::max<size_t>(1, std::min((items + grain - 1) / grain, size_t(WorkerThreads())));
 }
 
 // Calls body(range, begin, end) over [0, items) cut into RangesFor(items, grain) ranges: for

@@ -37,8 +37,8 @@ function answer(resolve: () => void, reject: (error: Error) => void) {
 }
 
 async function startHelper(start: HelperStart): Promise<Helper> {
-  const url = new URL('./thread-helper.js', import.meta.url);
   if (inBrowserScope) {
+    // The literal `new Worker(new URL(...))` is what Vite and webpack follow and bundle.
     const worker = new Worker(new URL('./thread-helper.js', import.meta.url), {
       type: 'module',
       name: 'clipscope-helper',
@@ -53,7 +53,7 @@ async function startHelper(start: HelperStart): Promise<Helper> {
     return { ready, terminate: () => worker.terminate() };
   }
   const { Worker: NodeWorker } = await importNodeOnly<typeof import('node:worker_threads')>('node:worker_threads');
-  const worker = new NodeWorker(url, { workerData: start });
+  const worker = new NodeWorker(new URL('./thread-helper.js', import.meta.url), { workerData: start });
   worker.unref(); // idle helpers never keep a Node process alive
   const ready = new Promise<void>((resolve, reject) => {
     worker.once('message', answer(resolve, reject));

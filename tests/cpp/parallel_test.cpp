@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 #include <vector>
 
 #include "centroid_groups.h"
@@ -189,8 +190,29 @@ TEST(Parallel, NearDuplicatesAreIdenticalOnEveryThreadCount) {
   }
 }
 
-// k-means (k-means++ seeding, Lloyd, mini-batch; both metrics): the same centroids, labels
-// and inertia on every thread count. Blocks of Lloyd's sums stay in row order on threads.
+// k-means on x (n * d) with these options on 2 and 3 threads: the same centroids, labels,
+// inertia and iterations as on one.
+void ExpectKMeansIdenticalOnEveryThreadCount(const std::vector<float>& x, size_t n, size_t d,
+                                             size_t k, const KMeansOptions& options,
+                                             const std::string& where) {
+  auto run = [&] {
+    Result<KMeansResult> r = KMeans(x.data(), n, d, k, options);
+    EXPECT_TRUE(r.ok());
+    return std::move(r.value());
+  };
+  const KMeansResult one = run();
+  for (int threads : {2, 3}) {
+    ScopedThreads scoped(threads);
+    const KMeansResult many = run();
+    EXPECT_EQ(many.labels, one.labels) << where << ", " << threads << " threads";
+    EXPECT_EQ(many.centroids, one.centroids) << where << ", " << threads << " threads";
+    EXPECT_EQ(many.inertia, one.inertia) << where << ", " << threads << " threads";
+    EXPECT_EQ(many.iterations, one.iterations) << where << ", " << threads << " threads";
+  }
+}
+
+// k-means (k-means++ seeding, Lloyd, mini-batch; both metrics). Blocks of Lloyd's sums stay in
+// row order on threads.
 TEST(Parallel, KMeansIsIdenticalOnEveryThreadCount) {
   const size_t n = 6000, d = 32, k = 24;
   const std::vector<float> x = testing::ClusteredVectors(n, d, 30, 0.5, 11);
@@ -200,20 +222,8 @@ TEST(Parallel, KMeansIsIdenticalOnEveryThreadCount) {
       options.metric = metric;
       options.mini_batch = mini_batch;
       options.seed = 3;
-      auto run = [&] {
-        Result<KMeansResult> r = KMeans(x.data(), n, d, k, options);
-        EXPECT_TRUE(r.ok());
-        return std::move(r.value());
-      };
-      const KMeansResult one = run();
-      for (int threads : {2, 3}) {
-        ScopedThreads scoped(threads);
-        const KMeansResult many = run();
-        EXPECT_EQ(many.labels, one.labels) << threads << " threads, mini-batch " << mini_batch;
-        EXPECT_EQ(many.centroids, one.centroids) << threads << " threads";
-        EXPECT_EQ(many.inertia, one.inertia) << threads << " threads";
-        EXPECT_EQ(many.iterations, one.iterations) << threads << " threads";
-      }
+      ExpectKMeansIdenticalOnEveryThreadCount(x, n, d, k, options,
+                                              "mini-batch " + std::to_string(mini_batch));
     }
   }
 }
@@ -228,19 +238,7 @@ TEST(Parallel, KMeansThroughCentroidGroupsIsIdenticalOnEveryThreadCount) {
   options.metric = Metric::kCosine;
   options.mini_batch = 1500;
   options.max_iter = 3;
-  auto run = [&] {
-    Result<KMeansResult> r = KMeans(x.data(), n, d, k, options);
-    EXPECT_TRUE(r.ok());
-    return std::move(r.value());
-  };
-  const KMeansResult one = run();
-  for (int threads : {2, 3}) {
-    ScopedThreads scoped(threads);
-    const KMeansResult many = run();
-    EXPECT_EQ(many.labels, one.labels) << threads << " threads";
-    EXPECT_EQ(many.centroids, one.centroids) << threads << " threads";
-    EXPECT_EQ(many.inertia, one.inertia) << threads << " threads";
-  }
+  ExpectKMeansIdenticalOnEveryThreadCount(x, n, d, k, options, "centroid groups");
 }
 
 }  // namespace

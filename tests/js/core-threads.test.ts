@@ -62,6 +62,14 @@ describe('the thread plan', () => {
   });
 });
 
+// fn() on one thread, then on all of the core's: both results.
+function onOneThreadAndAll<T>(fn: () => T): [T, T] {
+  core().useThreads(1);
+  const one = fn();
+  core().useThreads(coreThreads().count);
+  return [one, fn()];
+}
+
 describe('batched search on threads', () => {
   it('gives the same results bit for bit as one thread, with helpers taking part', async () => {
     await init();
@@ -105,10 +113,7 @@ describe('batched search on threads', () => {
       Array.from({ length: n }, (_, i) => i),
       vectors,
     );
-    core().useThreads(1);
-    const one = index.nearDuplicates(0.99);
-    core().useThreads(coreThreads().count);
-    const many = index.nearDuplicates(0.99);
+    const [one, many] = onOneThreadAndAll(() => index.nearDuplicates(0.99));
     expect(one.length).toBeGreaterThan(300);
     expect(many).toEqual(one);
     index.delete();
@@ -147,10 +152,8 @@ describe('batched search on threads', () => {
     const queries = randomVectors(7, d, 9);
     const filter = Array.from({ length: n / 4 }, (_, i) => 4 * i);
     for (const options of [{ nprobe: 3 }, { nprobe: 3, filter }]) {
-      core().useThreads(1);
-      const one = index.searchBatch(queries, 40, options);
-      core().useThreads(coreThreads().count);
-      expect(index.searchBatch(queries, 40, options)).toEqual(one);
+      const [one, many] = onOneThreadAndAll(() => index.searchBatch(queries, 40, options));
+      expect(many).toEqual(one);
     }
     expect(index.info().trained).toBe(true);
     index.delete();
