@@ -5,6 +5,7 @@
 #include "guard.h"
 #include "image_preprocess.h"
 #include "marshal.h"
+#include "preprocess_batch.h"
 #include "size_limits.h"
 
 namespace clipscope::bindings {
@@ -56,6 +57,44 @@ val ReadImageSize(double width_in, double height_in, int* width, int* height) {
   return size.ok() ? val::undefined() : ErrorValue(size);
 }
 
+// One image of a batch from JS ({data, width, height, channels, stride}): its size, channels
+// and stride checked, and the bytes its rows span (which data must hold). Pixels stay unset.
+val ReadImage(const val& image, ImageView* view, uint64_t* bytes) {
+  int width = 0, height = 0;
+  size_t channels = 0, stride = 0;
+  if (val e =
+          ReadImageSize(image["width"].as<double>(), image["height"].as<double>(), &width, &height);
+      !e.isUndefined())
+    return e;
+  if (val e = ReadCount(image["channels"].as<double>(), "channels", 1, 4, &channels);
+      !e.isUndefined())
+    return e;
+  if (channels == 2) return InvalidArgument("image has 2 channels; expected 1, 3 or 4");
+  if (val e = ReadCount(image["stride"].as<double>(), "row stride", 1, UINT32_MAX, &stride);
+      !e.isUndefined())
+    return e;
+  if (stride < uint64_t(width) * channels) {
+    return InvalidArgument("image row stride " + std::to_string(stride) +
+                           " is shorter than a row of " +
+                           std::to_string(uint64_t(width) * channels) + " bytes");
+  }
+  const double length_in = image["data"]["length"].as<double>();
+  if (!(length_in >= 0)) return InvalidArgument("image data must be a Uint8Array");
+  const uint64_t length = uint64_t(length_in);
+  const uint64_t needed = uint64_t(stride) * uint64_t(height - 1) + uint64_t(width) * channels;
+  if (length < needed) {
+    return InvalidArgument("pixel data has " + std::to_string(length) + " bytes, too few for " +
+                           std::to_string(width) + " x " + std::to_string(height) + " x " +
+                           std::to_string(channels));
+  }
+  *view = {nullptr, width, height, int(channels), stride};
+  *bytes = needed;
+  return val::undefined();
+}
+
+// Pixel bytes one batch call copies at most (lib/ cuts batches far below it).
+constexpr uint64_t kMaxBatchPixelBytes = uint64_t(1) << 31;
+
 class PreprocessorHandle {
  public:
   explicit PreprocessorHandle(const PreprocessConfig& config) : preprocessor_(config) {}
@@ -81,41 +120,54 @@ class PreprocessorHandle {
     });
   }
 
-  // Preprocesses one image into batch slot `slot`. pixels: a Uint8Array or
-  // Uint8ClampedArray of height rows `stride` bytes apart. Undefined or an error value.
-  val RunInto(double slot_in, const val& pixels, double width_in, double height_in,
-              double channels_in, double stride_in) {
+  // Preprocesses images (an array of {data, width, height, channels, stride}: data a
+  // Uint8Array or Uint8ClampedArray of height rows `stride` bytes apart) into batch slots
+  // first_slot + i, on the core's threads, their pixels copied first into one reused buffer.
+  // Returns an array of undefined or an error value per image (its slot is then left as it
+  // was), or one error value for the whole call.
+  val RunBatch(const val& images, double first_slot_in) {
     return Guarded([&] {
-      size_t slot = 0, channels = 0, stride = 0;
-      int width = 0, height = 0;
-      if (val e = ReadImageSize(width_in, height_in, &width, &height); !e.isUndefined()) return e;
-      if (val e = ReadCount(slot_in, "batch slot", 0, UINT32_MAX, &slot); !e.isUndefined())
+      size_t count = 0, first_slot = 0;
+      if (val e = ReadCount(images["length"].as<double>(), "images", 0, UINT32_MAX, &count);
+          !e.isUndefined())
         return e;
-      if (val e = ReadCount(channels_in, "channels", 1, 4, &channels); !e.isUndefined()) return e;
-      if (val e = ReadCount(stride_in, "row stride", 1, UINT32_MAX, &stride); !e.isUndefined())
+      if (val e = ReadCount(first_slot_in, "batch slot", 0, UINT32_MAX, &first_slot);
+          !e.isUndefined())
         return e;
-      if (slot_floats_ == 0 || (uint64_t(slot) + 1) * slot_floats_ > batch_.size()) {
+      if (slot_floats_ == 0 || (uint64_t(first_slot) + count) * slot_floats_ > batch_.size()) {
         return InvalidArgument("batch slot out of range");
       }
-      int ow, oh;
-      OutputSize(preprocessor_.config(), width, height, &ow, &oh);
-      if (uint64_t(3) * ow * oh != slot_floats_) {
-        return InvalidArgument("image gives " + std::to_string(ow) + " x " + std::to_string(oh) +
-                               " pixels, not the batch's size");
+      // Every image's numbers checked; the bytes each needs, counted in 64 bits.
+      val results = val::array();
+      std::vector<ImageView> views(count);
+      std::vector<uint64_t> bytes(count, 0);
+      uint64_t total = 0;
+      for (size_t i = 0; i < count; ++i) {
+        val error = ReadImage(images[i], &views[i], &bytes[i]);
+        results.set(i, error);
+        total += bytes[i];  // 0 for an image that failed
       }
-      const uint64_t bytes = pixels["length"].as<double>();
-      const uint64_t needed = uint64_t(stride) * uint64_t(height - 1) + uint64_t(width) * channels;
-      if (bytes < needed) {
-        return InvalidArgument("pixel data has " + std::to_string(bytes) + " bytes, too few for " +
-                               std::to_string(width) + " x " + std::to_string(height) + " x " +
-                               std::to_string(channels));
+      if (total > kMaxBatchPixelBytes) {
+        return OutOfMemory("images of " + std::to_string(total) +
+                           " bytes of pixels in one call, above its limit of " +
+                           std::to_string(kMaxBatchPixelBytes));
       }
-      // The reused buffer grows to the largest image seen and stays: no churn per image.
-      pixels_.resize(size_t(bytes));
-      val(emscripten::typed_memory_view(pixels_.size(), pixels_.data())).call<void>("set", pixels);
-      Status status = preprocessor_.Run({pixels_.data(), width, height, int(channels), stride},
-                                        batch_.data() + slot * slot_floats_);
-      return status.ok() ? val::undefined() : ErrorValue(status);
+      pixels_.resize(size_t(total));
+      size_t at = 0;
+      for (size_t i = 0; i < count; ++i) {
+        if (bytes[i] == 0) continue;  // failed: no pixels, and PreprocessBatch skips it
+        val(emscripten::typed_memory_view(size_t(bytes[i]), pixels_.data() + at))
+            .call<void>("set", images[i]["data"].call<val>("subarray", 0, double(bytes[i])));
+        views[i].pixels = pixels_.data() + at;
+        at += size_t(bytes[i]);
+      }
+      std::vector<Status> statuses =
+          PreprocessBatch(preprocessor_.config(), views.data(), count,
+                          batch_.data() + first_slot * slot_floats_, slot_floats_);
+      for (size_t i = 0; i < count; ++i) {
+        if (bytes[i] != 0 && !statuses[i].ok()) results.set(i, ErrorValue(statuses[i]));
+      }
+      return results;
     });
   }
 
@@ -170,7 +222,7 @@ EMSCRIPTEN_BINDINGS(clipscope_preprocess) {
   using namespace clipscope::bindings;
   emscripten::class_<PreprocessorHandle>("ImagePreprocessor")
       .function("resizeBatch", &PreprocessorHandle::ResizeBatch)
-      .function("runInto", &PreprocessorHandle::RunInto)
+      .function("runBatch", &PreprocessorHandle::RunBatch)
       .function("batchView", &PreprocessorHandle::BatchView)
       .function("release", &PreprocessorHandle::Release);
   emscripten::function("createPreprocessor", &CreatePreprocessor);

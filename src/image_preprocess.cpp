@@ -88,14 +88,16 @@ Status CheckImageSize(int width, int height) {
   return Status::Ok();
 }
 
-Status ImagePreprocessor::CheckImage(const ImageView& image) const {
+namespace {
+
+Status CheckImage(const PreprocessConfig& config, const ImageView& image) {
   if (!image.pixels) return Status(ErrorCode::kInvalidArgument, "image has no pixels");
   Status size = CheckImageSize(image.width, image.height);
   if (!size.ok()) return size;
-  if (uint64_t(image.width) * uint64_t(image.height) > config_.max_pixels) {
+  if (uint64_t(image.width) * uint64_t(image.height) > config.max_pixels) {
     return Status(ErrorCode::kInvalidArgument,
                   "image of " + std::to_string(image.width) + " x " + std::to_string(image.height) +
-                      " pixels is above the limit of " + Str(config_.max_pixels) + " pixels");
+                      " pixels is above the limit of " + Str(config.max_pixels) + " pixels");
   }
   if (image.channels != 1 && image.channels != 3 && image.channels != 4) {
     return Status(ErrorCode::kInvalidArgument,
@@ -109,78 +111,136 @@ Status ImagePreprocessor::CheckImage(const ImageView& image) const {
   return Status::Ok();
 }
 
-Status ImagePreprocessor::RunToPixels(const ImageView& image, std::vector<uint8_t>* rgb, int* width,
-                                      int* height) {
+// Calls pixel(y, x, p) for every output pixel inside the resized image, p its first byte
+// (`channels` of them); padding pixels are left to the caller.
+template <class Pixel>
+void ForEachCropPixel(const PreprocessPlan& plan, const uint8_t* src, size_t stride, int channels,
+                      const Pixel& pixel) {
+  const ResampleWindow& in = plan.inside;
+  for (int y = in.top - plan.top; y < in.top + in.height - plan.top; ++y) {
+    const uint8_t* row = src + size_t(y + plan.top - in.top) * stride;
+    for (int x = in.left - plan.left; x < in.left + in.width - plan.left; ++x)
+      pixel(y, x, row + size_t(x + plan.left - in.left) * channels);
+  }
+}
+
+// The resized crop (or the image itself when not resized): its first byte, row stride and
+// channels.
+const uint8_t* CropSource(const PreprocessPlan& plan, const ImageView& image, uint8_t* horizontal,
+                          uint8_t* resized, size_t* stride, int* channels) {
+  if (!plan.resized) {
+    *stride = image.stride, *channels = image.channels;
+    return image.pixels + size_t(plan.inside.top) * image.stride +
+           size_t(plan.inside.left) * image.channels;
+  }
+  RunResample(plan.resample, image, horizontal, resized);
+  *stride = plan.resample.row_bytes, *channels = plan.resample.out_channels;
+  return resized;
+}
+
+}  // namespace
+
+Status PlanPreprocess(const PreprocessConfig& config, const ImageView& image,
+                      PreprocessPlan* plan) {
   // 1. Resize with Pillow's arithmetic (gray keeps its one channel through the resize, RGBA
   //    loses alpha in the first pass; channels are independent, so converting to RGB
   //    afterwards is the same).
   // 2. Center crop as transformers: offsets (size - crop) // 2, zero padding when the crop is
   //    larger than the image. 3. Convert to RGB: gray is repeated, alpha dropped.
-  Status valid = CheckImage(image);
+  Status valid = CheckImage(config, image);
   if (!valid.ok()) return valid;
   int rw, rh;
-  ResizedSize(config_, image.width, image.height, &rw, &rh);
-  if (uint64_t(rw) * uint64_t(rh) > config_.max_pixels) {
+  ResizedSize(config, image.width, image.height, &rw, &rh);
+  if (uint64_t(rw) * uint64_t(rh) > config.max_pixels) {
     return Status(ErrorCode::kInvalidArgument, "resized image of " + std::to_string(rw) + " x " +
                                                    std::to_string(rh) +
                                                    " pixels is above the limit");
   }
   int ow = rw, oh = rh, top = 0, left = 0;
-  if (config_.do_center_crop) {
-    ow = config_.crop_width, oh = config_.crop_height;
+  if (config.do_center_crop) {
+    ow = config.crop_width, oh = config.crop_height;
     top = (rh - oh) >= 0 ? (rh - oh) / 2 : -int(std::ceil((oh - rh) / 2.0));
     left = (rw - ow) >= 0 ? (rw - ow) / 2 : -int(std::ceil((ow - rw) / 2.0));
   }
   // Only the part of the resized image inside the crop is computed (or read).
   const int x0 = std::max(left, 0), x1 = std::min(left + ow, rw);
   const int y0 = std::max(top, 0), y1 = std::min(top + oh, rh);
-  const uint8_t* src = image.pixels + size_t(y0) * image.stride + size_t(x0) * image.channels;
-  size_t stride = image.stride;
-  int c = image.channels;
-  if (rw != image.width || rh != image.height) {
-    c = Resample(image, rw, rh, config_.resample, &scratch_, {x0, y0, x1 - x0, y1 - y0},
-                 /*drop_alpha=*/true);
-    src = scratch_.out.data(), stride = size_t(x1 - x0) * c;
+  plan->width = ow, plan->height = oh, plan->top = top, plan->left = left;
+  plan->inside = {x0, y0, x1 - x0, y1 - y0};
+  plan->resized = rw != image.width || rh != image.height;
+  if (plan->resized) {
+    plan->resample = PlanResample(image.width, image.height, image.channels, rw, rh,
+                                  config.resample, plan->inside, /*drop_alpha=*/true);
   }
-  rgb->assign(size_t(ow) * oh * 3, 0);
-  for (int y = 0; y < oh; ++y) {
-    const int sy = y + top;
-    if (sy < y0 || sy >= y1) continue;  // padding rows stay 0
-    const uint8_t* row = src + size_t(sy - y0) * stride;
-    uint8_t* out = &(*rgb)[size_t(y) * ow * 3];
-    for (int x = 0; x < ow; ++x) {
-      const int sx = x + left;
-      if (sx < x0 || sx >= x1) continue;
-      const uint8_t* p = row + size_t(sx - x0) * c;
-      out[x * 3 + 0] = p[0];
-      out[x * 3 + 1] = p[c == 1 ? 0 : 1];
-      out[x * 3 + 2] = p[c == 1 ? 0 : 2];
+  return Status::Ok();
+}
+
+ChannelTables NormalizationTables(const PreprocessConfig& config) {
+  ChannelTables tables;
+  for (int c = 0; c < 3; ++c) {
+    for (int v = 0; v < 256; ++v) {
+      float x = config.do_rescale ? float(double(v) * config.rescale_factor) : float(v);
+      if (config.do_normalize) x = (x - config.image_mean[c]) / config.image_std[c];
+      tables.value[c][v] = x;
     }
   }
-  *width = ow, *height = oh;
+  return tables;
+}
+
+void RunPreprocessPlan(const PreprocessPlan& plan, const ImageView& image,
+                       const ChannelTables& tables, uint8_t* horizontal, uint8_t* resized,
+                       float* out) {
+  // 4. Rescale and normalise through the tables, written channel-first.
+  size_t stride;
+  int c;
+  const uint8_t* src = CropSource(plan, image, horizontal, resized, &stride, &c);
+  const size_t plane = size_t(plan.width) * plan.height;
+  const float* t0 = tables.value[0];
+  const float* t1 = tables.value[1];
+  const float* t2 = tables.value[2];
+  if (plan.Padded()) {  // padding is black: value 0 of each channel
+    std::fill(out, out + plane, t0[0]);
+    std::fill(out + plane, out + 2 * plane, t1[0]);
+    std::fill(out + 2 * plane, out + 3 * plane, t2[0]);
+  }
+  const int green = c == 1 ? 0 : 1, blue = c == 1 ? 0 : 2;
+  const size_t width = size_t(plan.width);
+  ForEachCropPixel(plan, src, stride, c, [&](int y, int x, const uint8_t* p) {
+    const size_t i = size_t(y) * width + size_t(x);
+    out[i] = t0[p[0]];
+    out[plane + i] = t1[p[green]];
+    out[2 * plane + i] = t2[p[blue]];
+  });
+}
+
+Status ImagePreprocessor::RunToPixels(const ImageView& image, std::vector<uint8_t>* rgb, int* width,
+                                      int* height) {
+  PreprocessPlan plan;
+  Status status = PlanPreprocess(config_, image, &plan);
+  if (!status.ok()) return status;
+  scratch_.horizontal.resize(plan.resample.HorizontalBytes());
+  scratch_.out.resize(plan.resample.OutBytes());
+  size_t stride;
+  int c;
+  const uint8_t* src =
+      CropSource(plan, image, scratch_.horizontal.data(), scratch_.out.data(), &stride, &c);
+  rgb->assign(size_t(plan.width) * plan.height * 3, 0);  // padding is black
+  const int green = c == 1 ? 0 : 1, blue = c == 1 ? 0 : 2;
+  ForEachCropPixel(plan, src, stride, c, [&](int y, int x, const uint8_t* p) {
+    uint8_t* to = &(*rgb)[(size_t(y) * plan.width + size_t(x)) * 3];
+    to[0] = p[0], to[1] = p[green], to[2] = p[blue];
+  });
+  *width = plan.width, *height = plan.height;
   return Status::Ok();
 }
 
 Status ImagePreprocessor::Run(const ImageView& image, float* out) {
-  // 4. Rescale and normalise with numpy's float types: float32(double(v) * factor), then
-  //    (x - mean) / std in float32; written channel-first.
-  int w, h;
-  Status status = RunToPixels(image, &pixels_, &w, &h);
+  PreprocessPlan plan;
+  Status status = PlanPreprocess(config_, image, &plan);
   if (!status.ok()) return status;
-  const size_t plane = size_t(w) * h;
-  float lut[3][256];  // every 8-bit value maps through the same arithmetic: compute it once
-  for (int c = 0; c < 3; ++c) {
-    for (int v = 0; v < 256; ++v) {
-      float x = config_.do_rescale ? float(double(v) * config_.rescale_factor) : float(v);
-      if (config_.do_normalize) x = (x - config_.image_mean[c]) / config_.image_std[c];
-      lut[c][v] = x;
-    }
-  }
-  for (size_t i = 0; i < plane; ++i) {
-    out[i] = lut[0][pixels_[i * 3]];
-    out[plane + i] = lut[1][pixels_[i * 3 + 1]];
-    out[2 * plane + i] = lut[2][pixels_[i * 3 + 2]];
-  }
+  scratch_.horizontal.resize(plan.resample.HorizontalBytes());
+  scratch_.out.resize(plan.resample.OutBytes());
+  RunPreprocessPlan(plan, image, tables_, scratch_.horizontal.data(), scratch_.out.data(), out);
   return Status::Ok();
 }
 

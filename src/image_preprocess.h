@@ -43,9 +43,37 @@ Status CheckImageSize(int width, int height);
 // Checks a config's numbers (sizes > 0, std != 0, a supported filter, ...).
 Status ValidateConfig(const PreprocessConfig& config);
 
+// One image's preprocessing worked out before a pixel is read (checks, sizes, crop, the
+// resize's coefficients), so that running it allocates nothing and can go to any thread.
+struct PreprocessPlan {
+  int width = 0, height = 0;  // of the output
+  int top = 0, left = 0;      // the crop's corner in the resized image (negative: padding)
+  ResampleWindow inside;      // the part of the resized image inside the crop
+  bool resized = false;
+  ResamplePlan resample;  // when resized
+  bool Padded() const { return inside.width != width || inside.height != height; }
+};
+
+// Checks the image (empty, too large, channels 1/3/4, stride) and plans its preprocessing.
+Status PlanPreprocess(const PreprocessConfig& config, const ImageView& image, PreprocessPlan* plan);
+
+// The rescaled and normalised value of every 8-bit value of each channel (numpy's float types:
+// float32(double(v) * factor), then (x - mean) / std in float32).
+struct ChannelTables {
+  float value[3][256];
+};
+ChannelTables NormalizationTables(const PreprocessConfig& config);
+
+// Runs a plan: 3 x height x width floats (CHW) to out. `horizontal` and `resized` hold
+// plan.resample.HorizontalBytes() and OutBytes() (unused when not resized). Allocates nothing.
+void RunPreprocessPlan(const PreprocessPlan& plan, const ImageView& image,
+                       const ChannelTables& tables, uint8_t* horizontal, uint8_t* resized,
+                       float* out);
+
 class ImagePreprocessor {
  public:
-  explicit ImagePreprocessor(const PreprocessConfig& config) : config_(config) {}
+  explicit ImagePreprocessor(const PreprocessConfig& config)
+      : config_(config), tables_(NormalizationTables(config)) {}
 
   // Writes 3 x out_height x out_width floats (CHW) to out. When the config crops, every
   // image gives the same size (crop_height x crop_width): a batch tensor's slot i is
@@ -60,11 +88,9 @@ class ImagePreprocessor {
   const PreprocessConfig& config() const { return config_; }
 
  private:
-  Status CheckImage(const ImageView& image) const;
-
   PreprocessConfig config_;
+  ChannelTables tables_;
   ResampleScratch scratch_;  // reused: no allocation per image once warmed up
-  std::vector<uint8_t> pixels_;
 };
 
 }  // namespace clipscope

@@ -88,37 +88,33 @@ void HorizontalRow(const uint8_t* in, int x0, int x1, const ResampleCoefficients
 #if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
 // Weights split as k = hi * 2048 + lo with lo in [0, 2048), as int16 lanes for two taps at a
 // time, so two int16 dot products per pair of taps give Pillow's exact int32 sum:
-// |hi| < 4096 keeps every partial sum far inside int32.
-struct PairWeights {
-  int pairs = 0;
-  std::vector<int16_t> hi, lo;  // [output][pair][8 lanes: k0 k1 k0 k1 k0 k1 k0 k1]
-};
-
-PairWeights SplitWeights(const ResampleCoefficients& co, int out_size, int x0, int x1) {
-  PairWeights pw;
-  pw.pairs = (co.taps + 1) / 2;
-  pw.hi.resize(size_t(out_size) * pw.pairs * 8), pw.lo.resize(pw.hi.size());
+// |hi| < 4096 keeps every partial sum far inside int32. Layout: [output][pair][8 lanes:
+// k0 k1 k0 k1 k0 k1 k0 k1], for outputs [x0, x1).
+void SplitWeights(ResamplePlan* plan, int x0, int x1) {
+  const ResampleCoefficients& co = plan->horizontal;
+  plan->pairs = (co.taps + 1) / 2;
+  plan->pair_hi.resize(size_t(x1 - x0) * plan->pairs * 8),
+      plan->pair_lo.resize(plan->pair_hi.size());
   for (int xx = x0; xx < x1; ++xx) {
     const int32_t* k = &co.weights[size_t(xx) * co.taps];
-    for (int j = 0; j < pw.pairs; ++j) {
+    for (int j = 0; j < plan->pairs; ++j) {
       const int32_t k0 = k[2 * j], k1 = 2 * j + 1 < co.taps ? k[2 * j + 1] : 0;
-      int16_t* h = &pw.hi[(size_t(xx) * pw.pairs + j) * 8];
-      int16_t* l = &pw.lo[(size_t(xx) * pw.pairs + j) * 8];
+      int16_t* h = &plan->pair_hi[(size_t(xx - x0) * plan->pairs + j) * 8];
+      int16_t* l = &plan->pair_lo[(size_t(xx - x0) * plan->pairs + j) * 8];
       for (int lane = 0; lane < 8; lane += 2) {
         h[lane] = int16_t(k0 >> 11), h[lane + 1] = int16_t(k1 >> 11);
         l[lane] = int16_t(k0 & 2047), l[lane + 1] = int16_t(k1 & 2047);
       }
     }
   }
-  return pw;
 }
 
 // Two rows at once (in0, in1 -> out0, out1): each weight vector is loaded once for both.
 // Output columns [x0, x1) go to out0 and out1 from their start, OutC channels each.
 template <int C, int OutC = C>
 void HorizontalRows(const uint8_t* in0, const uint8_t* in1, size_t row_bytes, uint8_t* out0,
-                    uint8_t* out1, int x0, int x1, const ResampleCoefficients& co,
-                    const PairWeights& pw) {
+                    uint8_t* out1, int x0, int x1, const ResamplePlan& plan) {
+  const ResampleCoefficients& co = plan.horizontal;
   for (int xx = x0; xx < x1; ++xx) {
     const size_t at = size_t(xx - x0) * OutC;
     const int pairs = (co.count[xx] + 1) / 2;
@@ -129,8 +125,8 @@ void HorizontalRows(const uint8_t* in0, const uint8_t* in1, size_t row_bytes, ui
       HorizontalPixel<C, OutC>(in1, xx, co, out1 + at);
       continue;
     }
-    const int16_t* h = &pw.hi[size_t(xx) * pw.pairs * 8];
-    const int16_t* l = &pw.lo[size_t(xx) * pw.pairs * 8];
+    const int16_t* h = &plan.pair_hi[size_t(xx - x0) * plan.pairs * 8];
+    const int16_t* l = &plan.pair_lo[size_t(xx - x0) * plan.pairs * 8];
     simd::I32x4 hi0 = simd::SplatI32(0), lo0 = hi0, hi1 = hi0, lo1 = hi0;
     for (int j = 0; j < pairs; ++j) {
       const simd::I16x8 wh = simd::LoadI16x8(h + j * 8), wl = simd::LoadI16x8(l + j * 8);
@@ -217,65 +213,89 @@ ResampleCoefficients ComputeCoefficients(int in_size, int out_size, ResampleFilt
   return co;
 }
 
-int Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
-             ResampleScratch* scratch, ResampleWindow window, bool drop_alpha) {
-  const int c = in.channels;
-  const bool horizontal_pass = out_width != in.width;
+ResamplePlan PlanResample(int in_width, int in_height, int channels, int out_width, int out_height,
+                          ResampleFilter filter, ResampleWindow window, bool drop_alpha) {
+  ResamplePlan plan;
+  plan.in_width = in_width, plan.in_height = in_height, plan.channels = channels;
+  plan.window = window;
+  plan.horizontal_pass = out_width != in_width;
+  plan.vertical_pass = out_height != in_height;
   // Alpha goes in the horizontal pass, so the vertical one has a quarter less to do.
-  const int out_c = horizontal_pass && drop_alpha && c == 4 ? 3 : c;
-  const int x0 = window.left, x1 = window.left + window.width;
+  plan.out_channels = plan.horizontal_pass && drop_alpha && channels == 4 ? 3 : channels;
+  plan.row_bytes = size_t(window.width) * plan.out_channels;
   const int y0 = window.top, y1 = window.top + window.height;
-  const size_t row_bytes = size_t(window.width) * out_c;
+  if (plan.vertical_pass) {
+    plan.vertical = ComputeCoefficients(in_height, out_height, filter);
+    plan.row_first = plan.vertical.first[y0];
+    plan.row_last = plan.vertical.first[y1 - 1] + plan.vertical.count[y1 - 1];
+    for (int& first : plan.vertical.first) first -= plan.row_first;
+  } else {
+    plan.row_first = y0, plan.row_last = y1;
+  }
+  if (plan.horizontal_pass) {
+    plan.horizontal = ComputeCoefficients(in_width, out_width, filter);
+#if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
+    SplitWeights(&plan, window.left, window.left + window.width);
+#endif
+  }
+  return plan;
+}
+
+void RunResample(const ResamplePlan& plan, const ImageView& in, uint8_t* horizontal, uint8_t* out) {
+  const int c = plan.channels, out_c = plan.out_channels;
+  const int x0 = plan.window.left, x1 = plan.window.left + plan.window.width;
+  const int y0 = plan.window.top, y1 = plan.window.top + plan.window.height;
+  const size_t row_bytes = plan.row_bytes;
+  const int row_first = plan.row_first, row_last = plan.row_last;
   ImageView src = in;
   // 1. Horizontal pass (if the width changes), over only the rows the vertical pass reads.
-  const bool vertical_pass = out_height != in.height;
-  ResampleCoefficients vertical = ComputeCoefficients(in.height, out_height, filter);
-  const int row_first = vertical_pass ? vertical.first[y0] : y0;
-  const int row_last = vertical_pass ? vertical.first[y1 - 1] + vertical.count[y1 - 1] : y1;
-  if (horizontal_pass) {
-    ResampleCoefficients horizontal = ComputeCoefficients(in.width, out_width, filter);
+  if (plan.horizontal_pass) {
     const size_t in_row_bytes = size_t(in.width) * c;
-    scratch->horizontal.resize(row_bytes * (row_last - row_first));
-#if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
-    const PairWeights pairs = SplitWeights(horizontal, out_width, x0, x1);
-#endif
     int y = row_first;
 #if defined(CLIPSCOPE_SIMD_PAIR_RESAMPLE)
     for (; c != 1 && y + 2 <= row_last; y += 2) {
       const uint8_t* row = in.pixels + size_t(y) * in.stride;
-      uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
+      uint8_t* to = horizontal + size_t(y - row_first) * row_bytes;
       auto rows = c == 3       ? HorizontalRows<3>
                   : out_c == 3 ? HorizontalRows<4, 3>
                                : HorizontalRows<4>;
-      rows(row, row + in.stride, in_row_bytes, out, out + row_bytes, x0, x1, horizontal, pairs);
+      rows(row, row + in.stride, in_row_bytes, to, to + row_bytes, x0, x1, plan);
     }
 #endif
     for (; y < row_last; ++y) {
       const uint8_t* row = in.pixels + size_t(y) * in.stride;
-      uint8_t* out = &scratch->horizontal[(y - row_first) * row_bytes];
+      uint8_t* to = horizontal + size_t(y - row_first) * row_bytes;
       auto pixels = c == 1       ? HorizontalRow<1>
                     : c == 3     ? HorizontalRow<3>
                     : out_c == 3 ? HorizontalRow<4, 3>
                                  : HorizontalRow<4>;
-      pixels(row, x0, x1, horizontal, out);
+      pixels(row, x0, x1, plan.horizontal, to);
     }
-    src = {scratch->horizontal.data(), window.width, row_last - row_first, out_c, row_bytes};
+    src = {horizontal, plan.window.width, row_last - row_first, out_c, row_bytes};
   } else {
     src.pixels += size_t(row_first) * in.stride + size_t(x0) * c;
   }
-  for (int& first : vertical.first) first -= row_first;
   // 2. Vertical pass (if the height changes), else the rows are copied as they are.
-  scratch->out.resize(row_bytes * window.height);
+  const ResampleCoefficients& vertical = plan.vertical;
   for (int yy = y0; yy < y1; ++yy) {
-    uint8_t* out = &scratch->out[size_t(yy - y0) * row_bytes];
-    if (vertical_pass) {
+    uint8_t* to = out + size_t(yy - y0) * row_bytes;
+    if (plan.vertical_pass) {
       VerticalRow(src.pixels, src.stride, row_bytes, vertical.first[yy], vertical.count[yy],
-                  &vertical.weights[size_t(yy) * vertical.taps], out);
+                  &vertical.weights[size_t(yy) * vertical.taps], to);
     } else {
-      std::memcpy(out, src.pixels + size_t(yy - y0) * src.stride, row_bytes);
+      std::memcpy(to, src.pixels + size_t(yy - y0) * src.stride, row_bytes);
     }
   }
-  return out_c;
+}
+
+int Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,
+             ResampleScratch* scratch, ResampleWindow window, bool drop_alpha) {
+  const ResamplePlan plan = PlanResample(in.width, in.height, in.channels, out_width, out_height,
+                                         filter, window, drop_alpha);
+  scratch->horizontal.resize(plan.HorizontalBytes());
+  scratch->out.resize(plan.OutBytes());
+  RunResample(plan, in, scratch->horizontal.data(), scratch->out.data());
+  return plan.out_channels;
 }
 
 void Resample(const ImageView& in, int out_width, int out_height, ResampleFilter filter,

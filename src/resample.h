@@ -49,6 +49,33 @@ struct ResampleWindow {
   int left = 0, top = 0, width = 0, height = 0;
 };
 
+// Everything a resize computes before it reads a pixel (its coefficients, the rows it reads,
+// its buffers' sizes), so that running it allocates nothing: plans are made on one thread and
+// run on any.
+struct ResamplePlan {
+  int in_width = 0, in_height = 0, channels = 0, out_channels = 0;
+  ResampleWindow window;
+  bool horizontal_pass = false, vertical_pass = false;
+  int row_first = 0, row_last = 0;            // the input rows the vertical pass reads
+  size_t row_bytes = 0;                       // of one output row of the window
+  ResampleCoefficients horizontal, vertical;  // vertical.first counts from row_first
+  // The horizontal weights as pairs of int16 halves, for the SIMD pass (resample.cpp).
+  int pairs = 0;
+  std::vector<int16_t> pair_hi, pair_lo;
+
+  size_t HorizontalBytes() const {
+    return horizontal_pass ? row_bytes * size_t(row_last - row_first) : 0;
+  }
+  size_t OutBytes() const { return row_bytes * size_t(window.height); }
+};
+
+ResamplePlan PlanResample(int in_width, int in_height, int channels, int out_width, int out_height,
+                          ResampleFilter filter, ResampleWindow window, bool drop_alpha = false);
+
+// Runs a plan on `in` (of the plan's size and channels): window.height rows of row_bytes go to
+// `out` (OutBytes()), `horizontal` (HorizontalBytes()) holds the first pass. Allocates nothing.
+void RunResample(const ResamplePlan& plan, const ImageView& in, uint8_t* horizontal, uint8_t* out);
+
 // Resizes `in` to out_width x out_height like PIL's Image.resize with `filter` (each pass is
 // skipped when its size is unchanged, as Pillow does), computing only `window`: every output
 // pixel depends only on its own coefficients, so a cropped resize costs the crop, not the

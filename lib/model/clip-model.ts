@@ -592,6 +592,8 @@ export class ClipModel {
       };
     };
     let upcoming = decodeBatch(0);
+    // One tensor for every batch: each is preprocessed after the last inference has finished.
+    let tensor: Float32Array | undefined;
     for (let from = 0; from < images.length; from += batchSize) {
       throwIfAborted(options.signal);
       let t = now();
@@ -613,7 +615,11 @@ export class ClipModel {
       });
       timings.decode += now() - t;
       t = now();
-      const batch = this.#preprocessor.preprocessBatch(decoded.map((d) => d.image));
+      const batch = this.#preprocessor.preprocessBatch(
+        decoded.map((d) => d.image),
+        { output: tensor },
+      );
+      if (batch.data.buffer !== tensor?.buffer) tensor = batch.data;
       for (const failure of batch.failures)
         failures.push({ index: decoded[failure.index].index, error: failure.error });
       timings.preprocess += now() - t;

@@ -160,16 +160,18 @@ export interface RawTokenizer {
   delete(): void;
 }
 
+export interface RawBatchImage {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  channels: number;
+  stride: number;
+}
+
 export interface RawPreprocessor {
   resizeBatch(count: number, width: number, height: number): RawError | undefined;
-  runInto(
-    slot: number,
-    pixels: Uint8Array | Uint8ClampedArray,
-    width: number,
-    height: number,
-    channels: number,
-    stride: number,
-  ): RawError | undefined;
+  /** Images into slots firstSlot + i on the core's threads: undefined or an error per image. */
+  runBatch(images: readonly RawBatchImage[], firstSlot: number): Array<RawError | undefined> | RawError;
   /** A view of the batch tensor in WASM memory: valid until the next call into the module. */
   batchView(): Float32Array;
   release(): void;

@@ -1,9 +1,10 @@
 // The core's thread pool in Node: env.threads is checked, the shared-memory build loads with
-// helper threads, they run shares of batched search, and results are the same bit for bit as
+// helper threads, they run shares of batched search and preprocessing, and results are the same bit for bit as
 // on one thread.
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ApproximateIndex, EmbeddingIndex, LoadError, coreThreads, env, init } from '../../dist/index.js';
+import { ImagePreprocessor } from '../../dist/advanced.js';
 import { core, helperSharesRun } from '../../dist/wasm/core.js';
 import { coreThreadPlan, MAX_DEFAULT_CORE_THREADS } from '../../dist/wasm/thread-support.js';
 import { randomVectors } from './helpers.js';
@@ -157,5 +158,52 @@ describe('batched search on threads', () => {
     }
     expect(index.info().trained).toBe(true);
     index.delete();
+  });
+});
+
+// An image of seeded noise.
+function noiseImage(width: number, height: number, channels: number, seed: number) {
+  const data = new Uint8Array(width * height * channels);
+  let s = seed * 2654435761 + 1;
+  for (let i = 0; i < data.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    data[i] = s >>> 24;
+  }
+  return { data, width, height, channels };
+}
+
+describe('batch preprocessing on threads', () => {
+  it('gives the same tensor bit for bit as one thread, bad images failing alone, over several copies into memory', async () => {
+    await init();
+    if (os.availableParallelism() < 2) return;
+    const preprocessor = new ImagePreprocessor({ crop_size: 224 }); // CLIP's
+    // 1080p RGBA photos are 8.3 MB each: 24 of them go into WASM memory in several chunks.
+    const images = Array.from({ length: 24 }, (_, i) =>
+      i % 3 === 0 ? noiseImage(1920, 1080, 4, i) : noiseImage(640 + i, 480 - i, i % 2 ? 3 : 1, i),
+    );
+    images[4] = { ...images[4], channels: 2 };
+    images[17] = { ...images[17], data: images[17].data.subarray(0, 100) };
+    const [one, many] = onOneThreadAndAll(() => preprocessor.preprocessBatch(images));
+    expect(one.indices).toEqual(Array.from({ length: 24 }, (_, i) => i).filter((i) => i !== 4 && i !== 17));
+    expect(one.failures.map((f) => [f.index, f.error.message])).toEqual([
+      [4, expect.stringContaining('2 channels')],
+      [17, expect.stringContaining('pixel data has 100 bytes')],
+    ]);
+    expect(many.indices).toEqual(one.indices);
+    expect(many.failures.map((f) => f.error.message)).toEqual(one.failures.map((f) => f.error.message));
+    const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    expect(bytes(many.data).equals(bytes(one.data))).toBe(true);
+    // Each slot is that image's own tensor.
+    for (const j of [0, 4, 21]) {
+      const alone = preprocessor.preprocess(images[one.indices[j]]);
+      expect(bytes(alone).equals(bytes(one.data.subarray(j * alone.length, (j + 1) * alone.length)))).toBe(true);
+    }
+    const start = helperSharesRun();
+    for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++)
+      preprocessor.preprocessBatch(images.slice(0, 6));
+    expect(helperSharesRun()).toBeGreaterThan(start);
+    preprocessor.delete();
   });
 });

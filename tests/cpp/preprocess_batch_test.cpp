@@ -1,0 +1,114 @@
+#include "preprocess_batch.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "thread_runner.h"
+
+namespace clipscope {
+namespace {
+
+using testing::ScopedThreads;
+
+struct TestImage {
+  std::vector<uint8_t> pixels;
+  ImageView view;
+};
+
+TestImage Pattern(int width, int height, int channels, size_t stride, uint32_t seed) {
+  TestImage image;
+  image.pixels.resize(stride * size_t(height) + 1);
+  uint32_t s = seed * 2654435761u + 1;
+  for (uint8_t& v : image.pixels) {
+    s ^= s << 13, s ^= s >> 17, s ^= s << 5;
+    v = uint8_t(s >> 24);
+  }
+  image.view = {image.pixels.data(), width, height, channels, stride};
+  return image;
+}
+
+// Sizes and layouts that take every path: both passes, one pass, none (already 224 x 224),
+// a crop larger than the image (padding), gray, RGB, RGBA, padded rows, and three bad images.
+std::vector<TestImage> MixedBatch() {
+  std::vector<TestImage> images;
+  images.push_back(Pattern(640, 480, 3, 640 * 3, 1));
+  images.push_back(Pattern(300, 224, 4, 300 * 4, 2));     // height kept: one pass
+  images.push_back(Pattern(0, 10, 3, 30, 3));             // empty
+  images.push_back(Pattern(224, 224, 3, 224 * 3 + 5, 4)); // no resize, padded rows
+  images.push_back(Pattern(97, 1203, 1, 97, 5));          // gray, tall
+  images.push_back(Pattern(50, 40, 2, 100, 6));           // two channels
+  images.push_back(Pattern(1920, 1080, 4, 1920 * 4, 7));
+  images.push_back(Pattern(33, 31, 3, 99, 8));
+  images.push_back(Pattern(500, 20001, 3, 1500, 9));      // above the pixel limit
+  images.push_back(Pattern(481, 641, 4, 481 * 4 + 3, 10));
+  return images;
+}
+
+// Every image of the mixed batch through PreprocessBatch on 1, 2, 3 and 8 threads equals its
+// own ImagePreprocessor::Run, bit for bit.
+void ExpectBatchEqualsEachImageAlone(const PreprocessConfig& config) {
+  std::vector<TestImage> images = MixedBatch();
+  std::vector<ImageView> views;
+  for (const TestImage& image : images) views.push_back(image.view);
+  const size_t slot = size_t(3) * config.crop_height * config.crop_width;
+  // Each image alone, as ImagePreprocessor runs it.
+  std::vector<std::vector<float>> alone(views.size());
+  std::vector<std::string> errors(views.size());
+  for (size_t i = 0; i < views.size(); ++i) {
+    ImagePreprocessor preprocessor(config);
+    alone[i].assign(slot, -7.0f);
+    Status status = preprocessor.Run(views[i], alone[i].data());
+    errors[i] = status.ok() ? "" : status.message();
+  }
+  EXPECT_EQ(errors[2], "image is empty (0 x 10)");
+  EXPECT_EQ(errors[5], "image has 2 channels; expected 1, 3 or 4");
+  EXPECT_EQ(errors[8], "image of 500 x 20001 pixels is above the limit of 5000000 pixels");
+  for (int threads : {1, 2, 3, 8}) {
+    ScopedThreads scoped(threads);
+    std::vector<float> out(slot * views.size(), -7.0f);  // a failed image's slot stays as it was
+    std::vector<Status> statuses =
+        PreprocessBatch(config, views.data(), views.size(), out.data(), slot);
+    ASSERT_EQ(statuses.size(), views.size());
+    for (size_t i = 0; i < views.size(); ++i) {
+      EXPECT_EQ(statuses[i].ok() ? "" : statuses[i].message(), errors[i]) << threads << " " << i;
+      EXPECT_EQ(0, std::memcmp(&out[i * slot], alone[i].data(), slot * sizeof(float)))
+          << threads << " threads, image " << i;
+    }
+  }
+}
+
+TEST(PreprocessBatch, EveryImageEqualsItsOwnRunOnAnyNumberOfThreads) {
+  PreprocessConfig config;
+  config.max_pixels = 5'000'000;
+  ExpectBatchEqualsEachImageAlone(config);
+  // A crop wider than the resized image: black padding around it.
+  config.shortest_edge = 200, config.crop_height = 230, config.crop_width = 260;
+  ExpectBatchEqualsEachImageAlone(config);
+}
+
+TEST(PreprocessBatch, AnImageOfAnotherOutputSizeFailsAlone) {
+  PreprocessConfig config;
+  config.do_center_crop = false;  // the output keeps the aspect: sizes differ
+  std::vector<TestImage> images;
+  images.push_back(Pattern(448, 448, 3, 448 * 3, 1));
+  images.push_back(Pattern(448, 300, 3, 448 * 3, 2));
+  images.push_back(Pattern(224, 224, 3, 224 * 3, 3));
+  std::vector<ImageView> views{images[0].view, images[1].view, images[2].view};
+  ScopedThreads scoped(2);
+  std::vector<float> out(3 * 3 * 224 * 224);
+  std::vector<Status> statuses = PreprocessBatch(config, views.data(), 3, out.data(), 3 * 224 * 224);
+  EXPECT_TRUE(statuses[0].ok());
+  EXPECT_EQ(statuses[1].message(), "image gives 334 x 224 pixels, not the batch's size");
+  EXPECT_TRUE(statuses[2].ok());
+}
+
+TEST(PreprocessBatch, AnEmptyBatchDoesNothing) {
+  ScopedThreads scoped(2);
+  EXPECT_TRUE(PreprocessBatch(PreprocessConfig(), nullptr, 0, nullptr, 3 * 224 * 224).empty());
+}
+
+}  // namespace
+}  // namespace clipscope
