@@ -37,4 +37,21 @@ void RunShares(ShareFn fn, void* context, size_t shares) {
   for (size_t s = 0; s < shares; ++s) fn(context, s);
 }
 
+std::vector<size_t> CutByCost(const std::vector<uint64_t>& cost, size_t ranges) {
+  ranges = std::max<size_t>(ranges, 1);
+  uint64_t total = 0;
+  for (uint64_t c : cost) total += c;
+  std::vector<size_t> starts(ranges + 1, cost.size());
+  starts[0] = 0;
+  // Range r starts after the item where the running cost reaches r / ranges of the total
+  // (128-bit free: costs here are sums of sizes far below 2^57).
+  uint64_t done = 0;
+  size_t range = 1;
+  for (size_t i = 0; i < cost.size() && range < ranges; ++i) {
+    done += cost[i];
+    while (range < ranges && done * ranges >= total * range) starts[range++] = i + 1;
+  }
+  return starts;
+}
+
 }  // namespace clipscope

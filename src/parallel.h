@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace clipscope {
 
@@ -59,6 +60,30 @@ void ForEachRange(size_t items, size_t grain, const Body& body) {
 template <class Body>
 void ForRanges(size_t items, size_t grain, const Body& body) {
   ForEachRange(items, grain, [&body](size_t, size_t begin, size_t end) { body(begin, end); });
+}
+
+// Work whose items cost unevenly is cut into a few shares per thread, claimed by whichever
+// thread is free: a thread that starts late or runs slow takes fewer. One share on one thread.
+inline constexpr size_t kUnevenSharesPerThread = 4;
+inline size_t UnevenShares(size_t items) {
+  const size_t threads = size_t(WorkerThreads());
+  if (threads == 1) return 1;
+  return std::max<size_t>(1, std::min(items, threads * kUnevenSharesPerThread));
+}
+
+// Boundaries (ranges + 1 of them, from 0 to cost.size()) of `ranges` contiguous ranges of
+// items of about equal total cost.
+std::vector<size_t> CutByCost(const std::vector<uint64_t>& cost, size_t ranges);
+
+// Calls body(share) for every share in [0, shares) (on this thread alone when one).
+template <class Body>
+void ForEachShare(size_t shares, const Body& body) {
+  if (shares <= 1) {
+    if (shares == 1) body(size_t(0));
+    return;
+  }
+  RunShares([](void* context, size_t share) { (*static_cast<const Body*>(context))(share); },
+            const_cast<Body*>(&body), shares);
 }
 
 }  // namespace clipscope

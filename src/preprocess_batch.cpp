@@ -9,8 +9,6 @@
 namespace clipscope {
 namespace {
 
-constexpr size_t kRangesPerThread = 4;
-
 // What a range of images reads; passed by value to the share (parallel.h).
 struct BatchJob {
   const ImageView* images;
@@ -39,8 +37,8 @@ void RunRange(BatchJob job, size_t range) {
 // first pass reads and the output it writes.
 uint64_t CostOf(const PreprocessPlan& plan, const ImageView& image) {
   const ResamplePlan& r = plan.resample;
-  const uint64_t read = plan.resized ? uint64_t(r.row_last - r.row_first) * uint64_t(image.width)
-                                     : 0;
+  const uint64_t read =
+      plan.resized ? uint64_t(r.row_last - r.row_first) * uint64_t(image.width) : 0;
   return read + uint64_t(plan.width) * uint64_t(plan.height) + 1;
 }
 
@@ -53,7 +51,6 @@ std::vector<Status> PreprocessBatch(const PreprocessConfig& config, const ImageV
   // std::vector<bool> packs bits, which shares could not read as plain bytes.
   std::unique_ptr<bool[]> planned(new bool[count]());
   std::vector<uint64_t> cost(count, 0);
-  uint64_t total = 0;
   for (size_t i = 0; i < count; ++i) {
     statuses[i] = PlanPreprocess(config, images[i], &plans[i]);
     if (!statuses[i].ok()) continue;
@@ -61,26 +58,15 @@ std::vector<Status> PreprocessBatch(const PreprocessConfig& config, const ImageV
     if (floats != slot_floats) {
       statuses[i] = Status(ErrorCode::kInvalidArgument,
                            "image gives " + std::to_string(plans[i].width) + " x " +
-                               std::to_string(plans[i].height) +
-                               " pixels, not the batch's size");
+                               std::to_string(plans[i].height) + " pixels, not the batch's size");
       continue;
     }
     planned[i] = true;
     cost[i] = CostOf(plans[i], images[i]);
-    total += cost[i];
   }
-  // Contiguous ranges of about equal work, a few per thread (whichever thread is free takes
-  // the next: a thread that starts late or runs slow does fewer); each range has buffers for
-  // its largest image.
-  const size_t threads = size_t(WorkerThreads());
-  const size_t ranges = threads == 1 ? 1 : std::max<size_t>(1, std::min(count, threads * kRangesPerThread));
-  std::vector<size_t> starts(ranges + 1, count);
-  starts[0] = 0;
-  uint64_t done = 0;
-  for (size_t i = 0, range = 1; i < count && range < ranges; ++i) {
-    done += cost[i];
-    while (range < ranges && done * ranges >= total * range) starts[range++] = i + 1;
-  }
+  // Contiguous ranges of about equal work; each has buffers for its largest image.
+  const size_t ranges = UnevenShares(count);
+  const std::vector<size_t> starts = CutByCost(cost, ranges);
   std::vector<std::vector<uint8_t>> horizontal(ranges), resized(ranges);
   std::vector<uint8_t*> horizontal_at(ranges), resized_at(ranges);
   for (size_t range = 0; range < ranges; ++range) {
@@ -94,15 +80,10 @@ std::vector<Status> PreprocessBatch(const PreprocessConfig& config, const ImageV
     horizontal_at[range] = horizontal[range].data(), resized_at[range] = resized[range].data();
   }
   const ChannelTables tables = NormalizationTables(config);
-  const BatchJob job{images,           plans.data(),      planned.get(), starts.data(),
-                     horizontal_at.data(), resized_at.data(), &tables,       out,
-                     slot_floats};
-  if (ranges == 1) {
-    RunRange(job, 0);
-  } else {
-    RunShares([](void* context, size_t range) { RunRange(*static_cast<const BatchJob*>(context), range); },
-              const_cast<BatchJob*>(&job), ranges);
-  }
+  const BatchJob job{
+      images,  plans.data(), planned.get(), starts.data(), horizontal_at.data(), resized_at.data(),
+      &tables, out,          slot_floats};
+  ForEachShare(ranges, [job](size_t range) { RunRange(job, range); });
   return statuses;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "neighbours.h"
+#include "parallel.h"
 #include "pca.h"
 #include "random.h"
 #include "umap_forces.h"
@@ -85,8 +86,13 @@ std::vector<Edge> FuzzyGraph(const Neighbours& nn, size_t n) {
   for (float v : nn.distance) mean += v;
   mean /= double(nn.distance.size());
   std::vector<float> weight(n * k);
-  for (size_t i = 0; i < n; ++i)
-    MembershipsOfRow(&nn.distance[i * k], k, float(mean), &weight[i * k]);
+  const float* distance = nn.distance.data();
+  float* weights = weight.data();
+  const float mean_distance = float(mean);
+  ForRanges(n, 64, [distance, k, mean_distance, weights](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i)
+      MembershipsOfRow(distance + i * k, k, mean_distance, weights + i * k);
+  });
   struct Directed {
     uint32_t low, high;
     float weight;
@@ -118,6 +124,72 @@ std::vector<Edge> FuzzyGraph(const Neighbours& nn, size_t n) {
     at = end;
   }
   return edges;
+}
+
+// Above this many edges an epoch is cut into shares.
+constexpr size_t kEdgesToShare = 4096;
+
+// One epoch's state, passed by value to each share (parallel.h).
+struct Epoch {
+  const Edge* edges;           // grouped by head
+  const uint32_t* head_start;  // head h's edges: [head_start[h], head_start[h + 1])
+  const size_t* head_ranges;   // share s moves heads [head_ranges[s], head_ranges[s + 1])
+  const float* every;          // per edge: epochs between its samples, and the next one's epoch
+  float* next;
+  const float* every_negative;  // the same for its negative samples
+  float* next_negative;
+  const float* before;  // every point where the epoch started
+  float* y;
+  uint32_t n;
+  uint64_t seed;
+  int epoch;
+  float alpha;
+};
+
+// The epoch's samples of one range of heads. Only a sample's head moves, pulled by its tail
+// and pushed by its negative samples as they were when the epoch started (each undirected edge
+// is listed from both ends: the tail gets its pull from its own listing). A head's samples run
+// in order from its own moving position; its negative samples come from a generator seeded by
+// (epoch, head). So no share reads what another writes, and the layout is the same on any
+// number of threads. (umap-learn moves both ends of a sample, from where they are then: an
+// order that no two threads can share. Measured at 10,000 structured points: trustworthiness
+// 0.9935 against 0.9933 that way.)
+void EpochOfHeads(Epoch job, size_t share) {
+  float ox[4], oy[4], gx[4], gy[4];
+  int32_t kind[4];
+  uint32_t others[4];
+  const float epoch = float(job.epoch);
+  for (size_t h = job.head_ranges[share]; h < job.head_ranges[share + 1]; ++h) {
+    float* head = job.y + 2 * h;
+    FastRandom rng(job.seed ^ (uint64_t(job.epoch) << 32) ^ (uint64_t(h) * 0x9E3779B97F4A7C15ull));
+    for (uint32_t e = job.head_start[h]; e < job.head_start[h + 1]; ++e) {
+      if (job.next[e] > epoch) continue;
+      const float* tail = job.before + 2 * size_t(job.edges[e].tail);
+      const float hx = head[0], hy = head[1];
+      job.next[e] += job.every[e];
+      const int negatives =
+          std::max(0, int((epoch - job.next_negative[e]) / job.every_negative[e]));
+      job.next_negative[e] += float(negatives) * job.every_negative[e];
+      // Lane 0 of the first four: the attraction to the tail; then the negative samples.
+      float rx = 0, ry = 0;
+      for (int lane = -1; lane < negatives; lane += 4) {
+        rng.Below4(job.n, others);
+        for (int l = 0; l < 4; ++l) {
+          const int sample = lane + l;
+          if (sample < 0) {
+            kind[l] = kAttract, ox[l] = tail[0], oy[l] = tail[1];
+          } else {
+            const uint32_t other = others[l];
+            kind[l] = sample < negatives && other != h ? kRepel : kNoForce;
+            ox[l] = job.before[2 * size_t(other)], oy[l] = job.before[2 * size_t(other) + 1];
+          }
+        }
+        Forces4(hx, hy, ox, oy, kind, gx, gy);
+        for (int l = 0; l < 4; ++l) rx += gx[l], ry += gy[l];
+      }
+      head[0] += rx * job.alpha, head[1] += ry * job.alpha;
+    }
+  }
 }
 
 }  // namespace
@@ -152,6 +224,10 @@ Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d,
   edges.erase(std::remove_if(edges.begin(), edges.end(),
                              [&](const Edge& e) { return e.weight < strongest / float(epochs); }),
               edges.end());
+  // Grouped by head: each head's samples run together, on one thread.
+  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
+    return a.head != b.head ? a.head < b.head : a.tail < b.tail;
+  });
   const size_t m = edges.size();
   std::vector<float> every(m), next(m), every_negative(m), next_negative(m);
   for (size_t e = 0; e < m; ++e) {
@@ -173,46 +249,33 @@ Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d,
     for (size_t i = 0; i < n; ++i) y[2 * i + axis] = (y[2 * i + axis] - low) * scale;
   }
 
-  // Each sample's forces are computed from where its head is before the sample moves it — the
-  // edge's attraction and its negative samples' repulsions side by side, four lanes at once —
-  // and applied together (umap-learn applies them one after another; each waited on the last).
-  FastRandom rng(options.seed ^ 0x5DEECE66Dull);
-  float ox[4], oy[4], gx[4], gy[4];
-  int32_t kind[4];
-  uint32_t others[4];
+  // Epochs on the core's threads (see EpochOfHeads).
+  std::vector<uint32_t> head_start(n + 1, 0);
+  for (const Edge& e : edges) ++head_start[e.head + 1];
+  for (size_t i = 0; i < n; ++i) head_start[i + 1] += head_start[i];
+  std::vector<uint64_t> cost(n);
+  for (size_t i = 0; i < n; ++i) cost[i] = head_start[i + 1] - head_start[i] + 1;
+  const size_t shares = m < kEdgesToShare ? 1 : UnevenShares(n);
+  const std::vector<size_t> head_ranges = CutByCost(cost, shares);
+  std::vector<float> before(y.size());
+  Epoch job{edges.data(),
+            head_start.data(),
+            head_ranges.data(),
+            every.data(),
+            next.data(),
+            every_negative.data(),
+            next_negative.data(),
+            before.data(),
+            y.data(),
+            uint32_t(n),
+            options.seed ^ 0x5DEECE66Dull,
+            0,
+            0};
   for (int epoch = 0; epoch < epochs; ++epoch) {
-    const float alpha = 1.0f - float(epoch) / float(epochs);
-    for (size_t e = 0; e < m; ++e) {
-      if (next[e] > float(epoch)) continue;
-      const uint32_t head_row = edges[e].head;
-      float* head = &y[2 * size_t(head_row)];
-      float* tail = &y[2 * size_t(edges[e].tail)];
-      const float hx = head[0], hy = head[1];
-      next[e] += every[e];
-      const int negatives = std::max(0, int((float(epoch) - next_negative[e]) / every_negative[e]));
-      next_negative[e] += float(negatives) * every_negative[e];
-      // Lane 0 of the first four: the attraction to the tail; then the negative samples.
-      float rx = 0, ry = 0, ax = 0, ay = 0;
-      for (int lane = -1; lane < negatives; lane += 4) {
-        rng.Below4(uint32_t(n), others);
-        for (int l = 0; l < 4; ++l) {
-          const int sample = lane + l;
-          if (sample < 0) {
-            kind[l] = kAttract, ox[l] = tail[0], oy[l] = tail[1];
-          } else {
-            const uint32_t other = others[l];
-            // Beyond this sample's negatives, or the head itself: no force.
-            kind[l] = sample < negatives && other != head_row ? kRepel : kNoForce;
-            ox[l] = y[2 * size_t(other)], oy[l] = y[2 * size_t(other) + 1];
-          }
-        }
-        Forces4(hx, hy, ox, oy, kind, gx, gy);
-        for (int l = 0; l < 4; ++l) rx += gx[l], ry += gy[l];
-        if (lane < 0) ax = gx[0], ay = gy[0];
-      }
-      head[0] += rx * alpha, head[1] += ry * alpha;
-      tail[0] -= ax * alpha, tail[1] -= ay * alpha;
-    }
+    std::memcpy(before.data(), y.data(), y.size() * sizeof(float));
+    job.epoch = epoch;
+    job.alpha = 1.0f - float(epoch) / float(epochs);
+    ForEachShare(shares, [job](size_t share) { EpochOfHeads(job, share); });
   }
   double cx = 0, cy = 0;
   for (size_t i = 0; i < n; ++i) cx += y[2 * i], cy += y[2 * i + 1];

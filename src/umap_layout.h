@@ -20,7 +20,8 @@ struct UmapOptions {
 };
 
 // x: n * d finite floats, n >= 3. Returns n * 2 coordinates centred on 0. Deterministic for a
-// seed on a platform.
+// seed on a platform, the same on any number of threads (the neighbour search and the epochs
+// run on the core's threads).
 Result<std::vector<float>> UmapLayout(const float* x, size_t n, size_t d,
                                       const UmapOptions& options);
 

@@ -10,8 +10,10 @@
 #include "embedding_index.h"
 #include "ivf_index.h"
 #include "kmeans.h"
+#include "neighbours.h"
 #include "test_data.h"
 #include "thread_runner.h"
+#include "umap_layout.h"
 
 namespace clipscope {
 namespace {
@@ -60,6 +62,45 @@ TEST(Parallel, ALoopInsideAShareRunsInline) {
 
 // Bit-identical results at 1, 2 and 3 threads: batches of every parity, with and without a
 // filter, in every storage.
+TEST(Parallel, CutByCostMakesContiguousRangesOfAboutEqualCost) {
+  EXPECT_EQ(CutByCost({1, 1, 1, 1}, 2), std::vector<size_t>({0, 2, 4}));
+  EXPECT_EQ(CutByCost({10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 2), std::vector<size_t>({0, 1, 11}));
+  EXPECT_EQ(CutByCost({1, 1}, 4), std::vector<size_t>({0, 1, 1, 2, 2}));  // empty ranges at the end
+  EXPECT_EQ(CutByCost({}, 3), std::vector<size_t>({0, 0, 0, 0}));
+  EXPECT_EQ(CutByCost({5, 5, 5}, 1), std::vector<size_t>({0, 3}));
+}
+
+TEST(Parallel, UnevenWorkGetsAFewSharesPerThread) {
+  EXPECT_EQ(UnevenShares(100), 1u);  // no runner: one thread
+  ScopedThreads scoped(3);
+  EXPECT_EQ(UnevenShares(100), 3 * kUnevenSharesPerThread);
+  EXPECT_EQ(UnevenShares(5), 5u);
+  std::vector<int> seen(20, 0);
+  ForEachShare(20, [&](size_t share) { ++seen[share]; });
+  EXPECT_EQ(seen, std::vector<int>(20, 1));
+}
+
+TEST(Parallel, LayoutNeighboursAndLayoutAreIdenticalOnEveryThreadCount) {
+  // Exhaustive search (up to kExhaustiveNeighbours rows) and the inverted file, in the
+  // projection (wide rows) and not.
+  for (auto [n, d] : {std::pair<size_t, size_t>{700, 96}, {700, 16}, {5000, 96}}) {
+    const std::vector<float> x = testing::ClusteredVectors(n, d, 12, 0.3, 3);
+    const std::vector<float> projected = RandomProjection(x.data(), n, d, 5);
+    const Neighbours one = NearestNeighbours(x.data(), n, d, 14, projected.data(), 5);
+    UmapOptions options;
+    options.epochs = 10;
+    const std::vector<float> layout = UmapLayout(x.data(), n, d, options).value();
+    for (int threads : {2, 3}) {
+      ScopedThreads scoped(threads);
+      EXPECT_EQ(RandomProjection(x.data(), n, d, 5), projected);
+      const Neighbours many = NearestNeighbours(x.data(), n, d, 14, projected.data(), 5);
+      EXPECT_EQ(many.index, one.index) << n << " x " << d << ", " << threads << " threads";
+      EXPECT_EQ(many.distance, one.distance) << n << " x " << d << ", " << threads << " threads";
+      EXPECT_EQ(UmapLayout(x.data(), n, d, options).value(), layout);
+    }
+  }
+}
+
 TEST(Parallel, BatchSearchIsIdenticalOnEveryThreadCount) {
   const size_t d = 24, n = 1500;
   const std::vector<float> data = testing::ClusteredVectors(n, d, 30, 0.5, 7);

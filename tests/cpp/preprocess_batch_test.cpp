@@ -35,14 +35,14 @@ TestImage Pattern(int width, int height, int channels, size_t stride, uint32_t s
 std::vector<TestImage> MixedBatch() {
   std::vector<TestImage> images;
   images.push_back(Pattern(640, 480, 3, 640 * 3, 1));
-  images.push_back(Pattern(300, 224, 4, 300 * 4, 2));     // height kept: one pass
-  images.push_back(Pattern(0, 10, 3, 30, 3));             // empty
-  images.push_back(Pattern(224, 224, 3, 224 * 3 + 5, 4)); // no resize, padded rows
-  images.push_back(Pattern(97, 1203, 1, 97, 5));          // gray, tall
-  images.push_back(Pattern(50, 40, 2, 100, 6));           // two channels
+  images.push_back(Pattern(300, 224, 4, 300 * 4, 2));      // height kept: one pass
+  images.push_back(Pattern(0, 10, 3, 30, 3));              // empty
+  images.push_back(Pattern(224, 224, 3, 224 * 3 + 5, 4));  // no resize, padded rows
+  images.push_back(Pattern(97, 1203, 1, 97, 5));           // gray, tall
+  images.push_back(Pattern(50, 40, 2, 100, 6));            // two channels
   images.push_back(Pattern(1920, 1080, 4, 1920 * 4, 7));
   images.push_back(Pattern(33, 31, 3, 99, 8));
-  images.push_back(Pattern(500, 20001, 3, 1500, 9));      // above the pixel limit
+  images.push_back(Pattern(500, 20001, 3, 1500, 9));  // above the pixel limit
   images.push_back(Pattern(481, 641, 4, 481 * 4 + 3, 10));
   return images;
 }
@@ -99,7 +99,8 @@ TEST(PreprocessBatch, AnImageOfAnotherOutputSizeFailsAlone) {
   std::vector<ImageView> views{images[0].view, images[1].view, images[2].view};
   ScopedThreads scoped(2);
   std::vector<float> out(3 * 3 * 224 * 224);
-  std::vector<Status> statuses = PreprocessBatch(config, views.data(), 3, out.data(), 3 * 224 * 224);
+  std::vector<Status> statuses =
+      PreprocessBatch(config, views.data(), 3, out.data(), 3 * 224 * 224);
   EXPECT_TRUE(statuses[0].ok());
   EXPECT_EQ(statuses[1].message(), "image gives 334 x 224 pixels, not the batch's size");
   EXPECT_TRUE(statuses[2].ok());

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ApproximateIndex, EmbeddingIndex, LoadError, coreThreads, env, init } from '../../dist/index.js';
-import { ImagePreprocessor } from '../../dist/advanced.js';
+import { ImagePreprocessor, umap2d } from '../../dist/advanced.js';
 import { core, helperSharesRun } from '../../dist/wasm/core.js';
 import { coreThreadPlan, MAX_DEFAULT_CORE_THREADS } from '../../dist/wasm/thread-support.js';
 import { randomVectors } from './helpers.js';
@@ -184,6 +184,8 @@ describe('batch preprocessing on threads', () => {
       i % 3 === 0 ? noiseImage(1920, 1080, 4, i) : noiseImage(640 + i, 480 - i, i % 2 ? 3 : 1, i),
     );
     images[4] = { ...images[4], channels: 2 };
+    images[5] = noiseImage(300, 224, 3, 5); // resized in width only: its rows are copied
+    images[7] = noiseImage(224, 224, 4, 7); // not resized
     images[17] = { ...images[17], data: images[17].data.subarray(0, 100) };
     const [one, many] = onOneThreadAndAll(() => preprocessor.preprocessBatch(images));
     expect(one.indices).toEqual(Array.from({ length: 24 }, (_, i) => i).filter((i) => i !== 4 && i !== 17));
@@ -205,5 +207,20 @@ describe('batch preprocessing on threads', () => {
       preprocessor.preprocessBatch(images.slice(0, 6));
     expect(helperSharesRun()).toBeGreaterThan(start);
     preprocessor.delete();
+  });
+});
+
+describe('the map layout on threads', () => {
+  it('gives the same layout bit for bit as one thread, with helpers taking part', async () => {
+    await init();
+    if (os.availableParallelism() < 2) return;
+    // 5,000 points: the neighbour search goes through the inverted file, the epochs are shared.
+    const d = 80;
+    const x = randomVectors(5000, d, 21);
+    const [one, many] = onOneThreadAndAll(() => umap2d(x, d, { epochs: 20 }).coords);
+    expect(many).toEqual(one);
+    const start = helperSharesRun();
+    for (let attempt = 0; attempt < 5 && helperSharesRun() === start; attempt++) umap2d(x, d, { epochs: 20 });
+    expect(helperSharesRun()).toBeGreaterThan(start);
   });
 });

@@ -1,0 +1,29 @@
+#include "share_allocations.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+namespace clipscope::testing {
+
+thread_local bool running_share = false;
+namespace {
+std::atomic<size_t> allocations_in_shares{0};
+
+void* Allocate(std::size_t bytes) {
+  if (running_share) allocations_in_shares.fetch_add(1);
+  if (void* p = std::malloc(bytes ? bytes : 1)) return p;
+  throw std::bad_alloc();
+}
+}  // namespace
+
+size_t AllocationsInShares() { return allocations_in_shares.load(); }
+
+}  // namespace clipscope::testing
+
+void* operator new(std::size_t bytes) { return clipscope::testing::Allocate(bytes); }
+void* operator new[](std::size_t bytes) { return clipscope::testing::Allocate(bytes); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
