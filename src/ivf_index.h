@@ -146,6 +146,12 @@ class IvfIndex {
                 int8_t* code, float* scores, uint32_t* order, uint32_t* probed, TopK* pool) const;
   // Step 2: the pool re-ranked with the float32 query, the best k as hits.
   Hits Rerank(const float* unit_query, size_t k, TopK* pool) const;
+  // NearDuplicates' parallel steps (ivf_near_duplicates.cpp): each list's nearest lists, and
+  // the scan of pairs of neighbouring lists.
+  struct NearLists;
+  struct PairScan;
+  static void FindNearLists(NearLists job, size_t range, size_t begin, size_t end);
+  static void ScanListPairs(PairScan job, size_t share);
 
   size_t dim_;
   IvfOptions options_;

@@ -231,6 +231,34 @@ TEST(Parallel, NearDuplicatesAreIdenticalOnEveryThreadCount) {
   }
 }
 
+// The approximate index's near-duplicate groups: the same on every thread count, with and
+// without the stored floats.
+TEST(Parallel, ApproximateNearDuplicatesAreIdenticalOnEveryThreadCount) {
+  const size_t n = IvfIndex::kTrainAt, d = 48;
+  std::vector<float> data = testing::ClusteredVectors(n, d, 100, 0.6, 41);
+  for (size_t i = 7; i < n; i += 7)
+    for (size_t j = 0; j < d; ++j) data[i * d + j] = data[(i - 1) * d + j] * 1.001f + 0.0005f;
+  std::vector<ItemId> ids;
+  for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
+  for (bool keep_floats : {true, false}) {
+    IvfOptions options;
+    options.keep_floats = keep_floats;
+    Result<IvfIndex> index = IvfIndex::Create(d, options);
+    ASSERT_TRUE(index.ok());
+    ASSERT_TRUE(index.value().Add(ids, data.data(), data.size()).ok());
+    ASSERT_TRUE(index.value().trained());
+    const auto one = index.value().NearDuplicates(0.98f);
+    ASSERT_TRUE(one.ok());
+    EXPECT_GE(one.value().size(), n / 7 / 2);
+    for (int threads : {2, 3}) {
+      ScopedThreads scoped(threads);
+      const auto many = index.value().NearDuplicates(0.98f);
+      ASSERT_TRUE(many.ok());
+      EXPECT_EQ(many.value(), one.value()) << threads << " threads, keep_floats " << keep_floats;
+    }
+  }
+}
+
 // k-means on x (n * d) with these options on 2 and 3 threads: the same centroids, labels,
 // inertia and iterations as on one.
 void ExpectKMeansIdenticalOnEveryThreadCount(const std::vector<float>& x, size_t n, size_t d,

@@ -139,17 +139,22 @@ describe('batched search on threads', () => {
     index.delete();
   });
 
-  it('gives the approximate index the same results bit for bit as one thread', async () => {
+  it('gives the approximate index the same results and near-duplicate groups as one thread', async () => {
     await init();
     if (os.availableParallelism() < 2) return;
     const d = 24;
     const n = 4000;
     const index = new ApproximateIndex(d, { exactScores: true });
+    const vectors = randomVectors(n, d, 8);
+    for (let i = 3; i < n; i += 3) for (let j = 0; j < d; j++) vectors[i * d + j] = vectors[(i - 1) * d + j] + 0.001;
     index.addMany(
       Array.from({ length: n }, (_, i) => i),
-      randomVectors(n, d, 8),
+      vectors,
     );
     index.train();
+    const [oneGroups, manyGroups] = onOneThreadAndAll(() => index.nearDuplicates(0.99));
+    expect(oneGroups.length).toBeGreaterThan(500);
+    expect(manyGroups).toEqual(oneGroups);
     const queries = randomVectors(7, d, 9);
     const filter = Array.from({ length: n / 4 }, (_, i) => 4 * i);
     for (const options of [{ nprobe: 3 }, { nprobe: 3, filter }]) {
