@@ -8,7 +8,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApproximateIndex, EmbeddingIndex, coreThreads, init } from '../dist/index.js';
-import { ImagePreprocessor, kmeans } from '../dist/advanced.js';
+import { ImagePreprocessor, kmeans, umap2d } from '../dist/advanced.js';
 import { createHash } from 'node:crypto';
 import { core } from '../dist/wasm/core.js';
 import { clusteredUnitVectors } from './lib/data.mjs';
@@ -139,6 +139,13 @@ other.push(
     (r) => JSON.stringify(r),
   ),
 );
+other.push(
+  onThreads(
+    `approximate index: near-duplicates, threshold 0.9`,
+    () => approximate.nearDuplicates(0.9),
+    (groups) => JSON.stringify(groups),
+  ),
+);
 approximate.delete();
 // Batch preprocessing (CLIP's config) of decoded RGB photos: pixels of seeded noise, which
 // costs the same as a photo's.
@@ -167,6 +174,15 @@ for (const [width, height, count] of [
   );
 }
 preprocessor.delete();
+const layoutRows = Math.min(n, 10_000);
+const layoutData = data.subarray(0, layoutRows * d);
+other.push(
+  onThreads(
+    `map layout (UMAP), ${layoutRows.toLocaleString('en')} × ${d}`,
+    () => umap2d(layoutData, d).coords,
+    (coords) => createHash('sha256').update(coords).digest('hex'),
+  ),
+);
 core().useThreads(maxThreads);
 
 log('  numpy, faiss');
@@ -219,6 +235,10 @@ for (const row of other) {
   );
 }
 const ours = rows[0];
+const preprocessSpeedups = other
+  .filter((row) => row.engine.startsWith('preprocessing') && row.batch[2])
+  .map((row) => `${(min(row.batch[1]) / min(row.batch[2])).toFixed(2)}×`)
+  .join(' and ');
 const top = Math.max(...counts);
 lines.push(
   '',
@@ -236,7 +256,7 @@ lines.push(
   '',
   `Single queries (${(median(ours.single) * 1e3).toFixed(0)} ms for ${nq} in float32) are one thread's: a lone query is bound by memory bandwidth, not compute.`,
   '',
-  `**What limits more cores.** A batch is split by queries: each thread scores its queries against every row, a 256 KB block of rows at a time from its own L2 cache, so the work is compute-bound and each thread reads the index once per call. On ${top} threads the float32 batch reads ${top} × ${((n * d * 4) / 1e6).toFixed(0)} MB in ${(min(ours.batch[top]) * 1e3).toFixed(0)} ms: ${((top * n * d * 4) / min(ours.batch[top]) / 1e9).toFixed(1)} GB/s, a fraction of what the memory bus carries, so the model is compute per core, and the batch scales with cores until each thread has too few queries (a pair is the unit) or the bus carries threads × index size per call. Batch preprocessing splits the images (ranges of about equal work): each is read once and resized alone, so it scales like compute; its serial part is copying the pixels into WebAssembly memory. What efficiency loses is the serial part: k-means sums its clusters in row order on one thread (the canonical order that keeps results identical), mini-batch k-means moves its centres between batches, and the approximate index quantises and places each added vector on one thread.`,
+  `**What limits more cores.** A batch is split by queries: each thread scores its queries against every row, a 256 KB block of rows at a time from its own L2 cache, so the work is compute-bound and each thread reads the index once per call. On ${top} threads the float32 batch reads ${top} × ${((n * d * 4) / 1e6).toFixed(0)} MB in ${(min(ours.batch[top]) * 1e3).toFixed(0)} ms: ${((top * n * d * 4) / min(ours.batch[top]) / 1e9).toFixed(1)} GB/s, a fraction of what the memory bus carries, so the model is compute per core, and the batch scales with cores until each thread has too few queries (a pair is the unit) or the bus carries threads × index size per call. Batch preprocessing splits the images (ranges of about equal work, a few per thread): each is read once and resized alone, so the resizing itself scales like compute; what does not is JavaScript's part, on the calling thread: copying the decoded pixels into WebAssembly memory and the tensor out (about a tenth of one thread's time), hence ${preprocessSpeedups}. The map layout's epochs are cut by heads, each thread moving only its own points from where the others stood when the epoch began, so it scales like compute too. What efficiency loses is the serial part: k-means sums its clusters in row order on one thread (the canonical order that keeps results identical), mini-batch k-means moves its centres between batches, and the approximate index quantises and places each added vector on one thread.`,
   '',
 );
 const markdown = lines.join('\n');
