@@ -2,6 +2,8 @@
 // results written straight into a batch tensor that lives in WASM memory.
 #include <emscripten/bind.h>
 
+#include <memory>
+
 #include "guard.h"
 #include "image_preprocess.h"
 #include "marshal.h"
@@ -98,9 +100,12 @@ constexpr uint64_t kMaxBatchPixelBytes = uint64_t(1) << 31;
 class PreprocessorHandle {
  public:
   explicit PreprocessorHandle(const PreprocessConfig& config) : preprocessor_(config) {}
+  PreprocessorHandle(PreprocessorHandle&&) = default;
+  ~PreprocessorHandle() { FinishBatch(); }  // before the buffers a running batch uses go
 
   // Sizes the batch tensor for `count` images of height x width (3 channels).
   val ResizeBatch(double count_in, double width_in, double height_in) {
+    FinishBatch();  // a running batch writes into the tensor
     return Guarded([&] {
       size_t count = 0;
       int width = 0, height = 0;
@@ -120,12 +125,14 @@ class PreprocessorHandle {
     });
   }
 
-  // Preprocesses images (an array of {data, width, height, channels, stride}: data a
+  // Starts preprocessing images (an array of {data, width, height, channels, stride}: data a
   // Uint8Array or Uint8ClampedArray of height rows `stride` bytes apart) into batch slots
-  // first_slot + i, on the core's threads, their pixels copied first into one reused buffer.
-  // Returns an array of undefined or an error value per image (its slot is then left as it
-  // was), or one error value for the whole call.
-  val RunBatch(const val& images, double first_slot_in) {
+  // first_slot + i on the core's helper threads, and returns: their pixels are first copied
+  // into one of two staging buffers, while the batch started before still runs on the
+  // helpers from the other; it is finished before this one starts. FinishBatch() takes part
+  // in the last one and waits. Returns an array of undefined or an error value per image (its
+  // slot is then left as it was), or one error value for the whole call.
+  val StartBatch(const val& images, double first_slot_in) {
     return Guarded([&] {
       size_t count = 0, first_slot = 0;
       if (val e = ReadCount(images["length"].as<double>(), "images", 0, UINT32_MAX, &count);
@@ -139,11 +146,13 @@ class PreprocessorHandle {
       }
       // Every image's numbers checked; the bytes each needs, counted in 64 bits.
       val results = val::array();
-      std::vector<ImageView> views(count);
+      Staged& staged = staged_[next_staged_];
+      staged.job.reset();  // two batches ago: finished when the last one started
+      staged.views.assign(count, ImageView());
       std::vector<uint64_t> bytes(count, 0);
       uint64_t total = 0;
       for (size_t i = 0; i < count; ++i) {
-        val error = ReadImage(images[i], &views[i], &bytes[i]);
+        val error = ReadImage(images[i], &staged.views[i], &bytes[i]);
         results.set(i, error);
         total += bytes[i];  // 0 for an image that failed
       }
@@ -152,38 +161,59 @@ class PreprocessorHandle {
                            " bytes of pixels in one call, above its limit of " +
                            std::to_string(kMaxBatchPixelBytes));
       }
-      pixels_.resize(size_t(total));
+      staged.pixels.resize(size_t(total));
       size_t at = 0;
       for (size_t i = 0; i < count; ++i) {
-        if (bytes[i] == 0) continue;  // failed: no pixels, and PreprocessBatch skips it
-        val(emscripten::typed_memory_view(size_t(bytes[i]), pixels_.data() + at))
+        if (bytes[i] == 0) continue;  // failed: no pixels, and the job skips it
+        val(emscripten::typed_memory_view(size_t(bytes[i]), staged.pixels.data() + at))
             .call<void>("set", images[i]["data"].call<val>("subarray", 0, double(bytes[i])));
-        views[i].pixels = pixels_.data() + at;
+        staged.views[i].pixels = staged.pixels.data() + at;
         at += size_t(bytes[i]);
       }
-      std::vector<Status> statuses =
-          PreprocessBatch(preprocessor_.config(), views.data(), count,
-                          batch_.data() + first_slot * slot_floats_, slot_floats_);
+      staged.job = std::make_unique<PreprocessBatchJob>(
+          preprocessor_.config(), staged.views.data(), count,
+          batch_.data() + first_slot * slot_floats_, slot_floats_);
+      const std::vector<Status>& statuses = staged.job->statuses();
       for (size_t i = 0; i < count; ++i) {
         if (bytes[i] != 0 && !statuses[i].ok()) results.set(i, ErrorValue(statuses[i]));
       }
+      staged.job->Start();  // finishes the batch started before, then starts this one
+      next_staged_ ^= 1;
       return results;
     });
   }
 
+  // Waits for the batches started (taking part in them).
+  void FinishBatch() {
+    for (Staged& staged : staged_) {
+      if (staged.job) staged.job->Finish();
+    }
+  }
+
   // A view of the batch tensor in WASM memory: valid until the next call into the module.
-  val BatchView() const { return val(emscripten::typed_memory_view(batch_.size(), batch_.data())); }
+  val BatchView() {
+    FinishBatch();
+    return val(emscripten::typed_memory_view(batch_.size(), batch_.data()));
+  }
 
   // Frees the pixel and batch buffers (the next image allocates again).
   void Release() {
-    std::vector<uint8_t>().swap(pixels_);
+    FinishBatch();
+    for (Staged& staged : staged_) staged = Staged();
     std::vector<float>().swap(batch_);
     slot_floats_ = 0;
   }
 
  private:
+  // A batch's pixels in WASM memory and its job, kept while it may run.
+  struct Staged {
+    std::vector<uint8_t> pixels;
+    std::vector<ImageView> views;
+    std::unique_ptr<PreprocessBatchJob> job;
+  };
   ImagePreprocessor preprocessor_;
-  std::vector<uint8_t> pixels_;
+  Staged staged_[2];
+  int next_staged_ = 0;
   std::vector<float> batch_;
   size_t slot_floats_ = 0;
 };
@@ -222,7 +252,8 @@ EMSCRIPTEN_BINDINGS(clipscope_preprocess) {
   using namespace clipscope::bindings;
   emscripten::class_<PreprocessorHandle>("ImagePreprocessor")
       .function("resizeBatch", &PreprocessorHandle::ResizeBatch)
-      .function("runBatch", &PreprocessorHandle::RunBatch)
+      .function("startBatch", &PreprocessorHandle::StartBatch)
+      .function("finishBatch", &PreprocessorHandle::FinishBatch)
       .function("batchView", &PreprocessorHandle::BatchView)
       .function("release", &PreprocessorHandle::Release);
   emscripten::function("createPreprocessor", &CreatePreprocessor);

@@ -17,8 +17,11 @@ void stackRestore(void* top);
 void __wasm_init_tls(void* block);
 #endif
 
-// thread_pool_library.js: hands [0, shares) to the pool and returns when every share is done.
+// thread_pool_library.js: hands [0, shares) to the pool and returns when every share is done;
+// or hands them to the helpers and returns at once, then takes part and waits.
 void clipscope_pool_run(clipscope::ShareFn fn, void* context, uint32_t shares);
+void clipscope_pool_start(clipscope::ShareFn fn, void* context, uint32_t shares);
+void clipscope_pool_finish();
 
 // One share, called by the pool's helpers (each its own instance of this module, without the
 // Emscripten runtime) and by the calling thread.
@@ -34,6 +37,10 @@ namespace {
 void PoolRun(ShareFn fn, void* context, size_t shares) {
   clipscope_pool_run(fn, context, uint32_t(shares));
 }
+void PoolStart(ShareFn fn, void* context, size_t shares) {
+  clipscope_pool_start(fn, context, uint32_t(shares));
+}
+void PoolFinish() { clipscope_pool_finish(); }
 
 // {runShare, setStack, initTls, tlsSize, tlsAlign}: function-table indices of what a helper
 // calls, found in its own instance's table (export names are minified, table slots are the
@@ -51,7 +58,13 @@ emscripten::val HelperEntryPoints() {
 }
 
 // threads > 1 once the pool has started; 1 turns it off again.
-void UseThreads(int threads) { SetShareRunner(threads > 1 ? &PoolRun : nullptr, threads); }
+void UseThreads(int threads) {
+  SetShareRunner(threads > 1 ? &PoolRun : nullptr, threads);
+  if (threads > 1)
+    SetShareStarter(&PoolStart, &PoolFinish);
+  else
+    SetShareStarter(nullptr, nullptr);
+}
 
 }  // namespace
 

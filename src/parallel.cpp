@@ -3,7 +3,10 @@
 namespace clipscope {
 namespace {
 ShareRunner runner = nullptr;
+ShareStarter starter = nullptr;
+ShareFinisher finisher = nullptr;
 int threads = 1;
+bool started = false;  // a started job not finished yet
 // Whether this thread is running a share: a parallel loop inside one runs inline.
 thread_local bool in_share = false;
 
@@ -11,6 +14,7 @@ struct Shares {
   ShareFn fn;
   void* context;
 };
+Shares started_shares;  // the started job's, read by its shares until it finishes
 
 void RunMarked(void* context, size_t share) {
   const Shares& shares = *static_cast<const Shares*>(context);
@@ -21,6 +25,7 @@ void RunMarked(void* context, size_t share) {
 }  // namespace
 
 void SetShareRunner(ShareRunner new_runner, int new_threads) {
+  FinishShares();
   const bool parallel = new_runner != nullptr && new_threads > 1;
   runner = parallel ? new_runner : nullptr;
   threads = parallel ? new_threads : 1;
@@ -29,6 +34,7 @@ void SetShareRunner(ShareRunner new_runner, int new_threads) {
 int WorkerThreads() { return in_share ? 1 : threads; }
 
 void RunShares(ShareFn fn, void* context, size_t shares) {
+  if (started && !in_share) FinishShares();
   if (runner && !in_share) {
     Shares marked{fn, context};
     runner(&RunMarked, &marked, shares);
@@ -52,6 +58,32 @@ std::vector<size_t> CutByCost(const std::vector<uint64_t>& cost, size_t ranges) 
     while (range < ranges && done * ranges >= total * range) starts[range++] = i + 1;
   }
   return starts;
+}
+
+void SetShareStarter(ShareStarter new_starter, ShareFinisher new_finisher) {
+  FinishShares();
+  starter = new_starter, finisher = new_finisher;
+}
+
+void StartShares(ShareFn fn, void* context, size_t shares) {
+  if (started && !in_share) FinishShares();
+  if (!runner || !starter || in_share) {
+    for (size_t s = 0; s < shares; ++s) fn(context, s);
+    return;
+  }
+  started_shares = {fn, context};
+  started = true;
+  starter(&RunMarked, &started_shares, shares);
+}
+
+void FinishShares() {
+  if (!started || in_share) return;
+  started = false;
+  finisher();
+}
+
+void FinishSharesOf(const void* context) {
+  if (started && started_shares.context == context) FinishShares();
 }
 
 }  // namespace clipscope

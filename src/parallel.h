@@ -27,6 +27,21 @@ void SetShareRunner(ShareRunner runner, int threads);
 int WorkerThreads();
 void RunShares(ShareFn fn, void* context, size_t shares);
 
+// An embedder whose other threads can take shares while this one goes on with something else
+// (the WASM pool) also installs these: start hands [0, shares) out and returns at once, finish
+// takes part in what is left and returns when every share is done.
+using ShareStarter = void (*)(ShareFn fn, void* context, size_t shares);
+using ShareFinisher = void (*)();
+void SetShareStarter(ShareStarter start, ShareFinisher finish);
+// Hands shares to the other threads and returns: the caller may work meanwhile (JavaScript
+// copying the next images in) as long as it neither writes what the shares read nor reads
+// what they write. Without a starter or threads, runs them all here first. One started job
+// at a time: FinishShares() follows (another parallel loop, or start, finishes it first).
+void StartShares(ShareFn fn, void* context, size_t shares);
+void FinishShares();
+// Finishes the started job only if it is the one of `context` (else it is already done).
+void FinishSharesOf(const void* context);
+
 // How many ranges ForRanges cuts `items` into: one per thread, none smaller than `grain`
 // items (on one thread, one). For scratch that each range needs its own of.
 inline size_t RangesFor(size_t items, size_t grain) {

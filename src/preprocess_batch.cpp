@@ -1,19 +1,17 @@
 #include "preprocess_batch.h"
 
 #include <algorithm>
-#include <memory>
 #include <string>
 
 #include "parallel.h"
 
 namespace clipscope {
-namespace {
 
-// What a range of images reads; passed by value to the share (parallel.h).
-struct BatchJob {
+// What a range of images reads; each share takes a copy (parallel.h).
+struct PreprocessBatchJob::Shared {
   const ImageView* images;
   const PreprocessPlan* plans;
-  const bool* planned;
+  const uint8_t* planned;
   const size_t* range_starts;  // ranges + 1 boundaries
   uint8_t* const* horizontal;  // one buffer per range
   uint8_t* const* resized;
@@ -22,7 +20,12 @@ struct BatchJob {
   size_t slot_floats;
 };
 
-void RunRange(BatchJob job, size_t range) {
+namespace {
+
+using Shared = PreprocessBatchJob::Shared;
+
+void RunRange(void* context, size_t range) {
+  const Shared job = *static_cast<const Shared*>(context);
   uint8_t* horizontal = job.horizontal[range];
   uint8_t* resized = job.resized[range];
   const ChannelTables tables = *job.tables;  // this thread's own copy: read every pixel
@@ -44,47 +47,66 @@ uint64_t CostOf(const PreprocessPlan& plan, const ImageView& image) {
 
 }  // namespace
 
-std::vector<Status> PreprocessBatch(const PreprocessConfig& config, const ImageView* images,
-                                    size_t count, float* out, size_t slot_floats) {
-  std::vector<Status> statuses(count);
-  std::vector<PreprocessPlan> plans(count);
-  // std::vector<bool> packs bits, which shares could not read as plain bytes.
-  std::unique_ptr<bool[]> planned(new bool[count]());
+PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const ImageView* images,
+                                       size_t count, float* out, size_t slot_floats)
+    : statuses_(count), plans_(count), planned_(count, 0), tables_(NormalizationTables(config)) {
   std::vector<uint64_t> cost(count, 0);
   for (size_t i = 0; i < count; ++i) {
-    statuses[i] = PlanPreprocess(config, images[i], &plans[i]);
-    if (!statuses[i].ok()) continue;
-    const uint64_t floats = uint64_t(3) * plans[i].width * plans[i].height;
+    statuses_[i] = PlanPreprocess(config, images[i], &plans_[i]);
+    if (!statuses_[i].ok()) continue;
+    const uint64_t floats = uint64_t(3) * plans_[i].width * plans_[i].height;
     if (floats != slot_floats) {
-      statuses[i] = Status(ErrorCode::kInvalidArgument,
-                           "image gives " + std::to_string(plans[i].width) + " x " +
-                               std::to_string(plans[i].height) + " pixels, not the batch's size");
+      statuses_[i] = Status(ErrorCode::kInvalidArgument,
+                            "image gives " + std::to_string(plans_[i].width) + " x " +
+                                std::to_string(plans_[i].height) + " pixels, not the batch's size");
       continue;
     }
-    planned[i] = true;
-    cost[i] = CostOf(plans[i], images[i]);
+    planned_[i] = 1;
+    cost[i] = CostOf(plans_[i], images[i]);
   }
   // Contiguous ranges of about equal work; each has buffers for its largest image.
   const size_t ranges = UnevenShares(count);
-  const std::vector<size_t> starts = CutByCost(cost, ranges);
-  std::vector<std::vector<uint8_t>> horizontal(ranges), resized(ranges);
-  std::vector<uint8_t*> horizontal_at(ranges), resized_at(ranges);
+  range_starts_ = CutByCost(cost, ranges);
+  horizontal_.resize(ranges), resized_.resize(ranges);
+  horizontal_at_.resize(ranges), resized_at_.resize(ranges);
   for (size_t range = 0; range < ranges; ++range) {
     size_t h = 0, r = 0;
-    for (size_t i = starts[range]; i < starts[range + 1]; ++i) {
-      if (!planned[i]) continue;
-      h = std::max(h, plans[i].resample.HorizontalBytes());
-      r = std::max(r, plans[i].resample.OutBytes());
+    for (size_t i = range_starts_[range]; i < range_starts_[range + 1]; ++i) {
+      if (!planned_[i]) continue;
+      h = std::max(h, plans_[i].resample.HorizontalBytes());
+      r = std::max(r, plans_[i].resample.OutBytes());
     }
-    horizontal[range].resize(h), resized[range].resize(r);
-    horizontal_at[range] = horizontal[range].data(), resized_at[range] = resized[range].data();
+    horizontal_[range].resize(h), resized_[range].resize(r);
+    horizontal_at_[range] = horizontal_[range].data(), resized_at_[range] = resized_[range].data();
   }
-  const ChannelTables tables = NormalizationTables(config);
-  const BatchJob job{
-      images,  plans.data(), planned.get(), starts.data(), horizontal_at.data(), resized_at.data(),
-      &tables, out,          slot_floats};
-  ForEachShare(ranges, [job](size_t range) { RunRange(job, range); });
-  return statuses;
+  shared_.reset(new Shared{images, plans_.data(), planned_.data(), range_starts_.data(),
+                           horizontal_at_.data(), resized_at_.data(), &tables_, out, slot_floats});
+}
+
+PreprocessBatchJob::~PreprocessBatchJob() { Finish(); }
+
+void PreprocessBatchJob::Run() {
+  Finish();
+  RunShares(&RunRange, shared_.get(), range_starts_.size() - 1);
+}
+
+void PreprocessBatchJob::Start() {
+  Finish();
+  StartShares(&RunRange, shared_.get(), range_starts_.size() - 1);
+  started_ = true;
+}
+
+void PreprocessBatchJob::Finish() {
+  if (!started_) return;
+  started_ = false;
+  FinishSharesOf(shared_.get());  // another start may have finished it already
+}
+
+std::vector<Status> PreprocessBatch(const PreprocessConfig& config, const ImageView* images,
+                                    size_t count, float* out, size_t slot_floats) {
+  PreprocessBatchJob job(config, images, count, out, slot_floats);
+  job.Run();
+  return job.statuses();
 }
 
 }  // namespace clipscope

@@ -4,15 +4,49 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "image_preprocess.h"
 
 namespace clipscope {
 
-// Writes image i to out + i * slot_floats (CHW), where slot_floats must be 3 x the config's
-// output height x width for every image (an image of another output size fails). Returns each
-// image's status; a failed image's slot is left as it was, the others go through.
+// A batch planned: image i goes to out + i * slot_floats (CHW), where slot_floats must be 3 x
+// the config's output height x width for every image (an image of another output size
+// fails). Each image's status is known once planned; a failed image's slot is left as it was,
+// the others go through. The images and out must outlive the job's run.
+class PreprocessBatchJob {
+ public:
+  PreprocessBatchJob(const PreprocessConfig& config, const ImageView* images, size_t count,
+                     float* out, size_t slot_floats);
+  PreprocessBatchJob(const PreprocessBatchJob&) = delete;
+  PreprocessBatchJob& operator=(const PreprocessBatchJob&) = delete;
+  ~PreprocessBatchJob();  // finishes a started run
+
+  const std::vector<Status>& statuses() const { return statuses_; }
+  // On the core's threads; returns when every image is done.
+  void Run();
+  // Hands the images to the other threads and returns (parallel.h's StartShares); Finish()
+  // takes part in what is left and returns when every image is done.
+  void Start();
+  void Finish();
+
+  struct Shared;  // what the shares read, at a fixed address while they run
+
+ private:
+  std::vector<Status> statuses_;
+  std::vector<PreprocessPlan> plans_;
+  std::vector<uint8_t> planned_;  // bytes, not std::vector<bool>'s bits: shares read them
+  std::vector<size_t> range_starts_;
+  std::vector<std::vector<uint8_t>> horizontal_, resized_;
+  std::vector<uint8_t*> horizontal_at_, resized_at_;
+  ChannelTables tables_;
+  std::unique_ptr<Shared> shared_;
+  bool started_ = false;
+};
+
+// A whole batch on the core's threads: each image's status.
 std::vector<Status> PreprocessBatch(const PreprocessConfig& config, const ImageView* images,
                                     size_t count, float* out, size_t slot_floats);
 

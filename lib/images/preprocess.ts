@@ -105,11 +105,12 @@ export interface PreprocessedBatch {
   failures: Array<{ index: number; error: ClipscopeError }>;
 }
 
-// Pixels copied into WASM memory per call: small images go many at a time, large ones at
-// least one per thread (up to a larger cap), so every thread has an image and the copy stays
-// bounded (a 12-megapixel RGBA photo is 48 MB).
-const CHUNK_BYTES = 64 * 1024 * 1024;
-const CHUNK_BYTES_FOR_THREADS = 256 * 1024 * 1024;
+// Pixels copied into WASM memory per call. The core's helper threads work on one chunk while
+// the next is copied in (two staging buffers), so chunks are small: 16 MB, or at least one
+// image per thread up to 128 MB (a 12-megapixel RGBA photo is 48 MB), which bounds the two
+// buffers to 256 MB.
+const CHUNK_BYTES = 16 * 1024 * 1024;
+const CHUNK_BYTES_FOR_THREADS = 128 * 1024 * 1024;
 
 function* pixelChunks(candidates: number[], images: readonly RawImage[], threads: number): Generator<number[]> {
   let chunk: number[] = [];
@@ -224,24 +225,29 @@ export class ImagePreprocessor extends WasmObject<RawPreprocessor> {
     if (!candidates.length) return { data: new Float32Array(0), dims: [0, 3, height, width], indices: [], failures };
     check(raw.resizeBatch(candidates.length, width, height));
     // Chunks of images whose pixels are copied into WASM memory together, then run on the
-    // core's threads: slot j of the tensor is candidates[j]; a failed image leaves a hole.
+    // core's helper threads while the next chunk is copied: slot j of the tensor is
+    // candidates[j]; a failed image leaves a hole.
     const ok: boolean[] = [];
-    for (const chunk of pixelChunks(candidates, images, core().workerThreads())) {
-      const batch = chunk.map((i) => {
-        const image = images[i];
-        return { ...image, stride: image.stride ?? image.width * image.channels };
-      });
-      // An error for the whole call (memory) is every image's of the chunk; the rest go on.
-      const results = raw.runBatch(batch, ok.length);
-      chunk.forEach((i, j) => {
-        try {
-          check(Array.isArray(results) ? results[j] : results);
-          ok.push(true);
-        } catch (error) {
-          ok.push(false);
-          failures.push({ index: i, error: error as ClipscopeError });
-        }
-      });
+    try {
+      for (const chunk of pixelChunks(candidates, images, core().workerThreads())) {
+        const batch = chunk.map((i) => {
+          const image = images[i];
+          return { ...image, stride: image.stride ?? image.width * image.channels };
+        });
+        // An error for the whole call (memory) is every image's of the chunk; the rest go on.
+        const results = raw.startBatch(batch, ok.length);
+        chunk.forEach((i, j) => {
+          try {
+            check(Array.isArray(results) ? results[j] : results);
+            ok.push(true);
+          } catch (error) {
+            ok.push(false);
+            failures.push({ index: i, error: error as ClipscopeError });
+          }
+        });
+      }
+    } finally {
+      raw.finishBatch();
     }
     failures.sort((a, b) => a.index - b.index);
     // One copy out of WASM memory, of the slots that were filled.

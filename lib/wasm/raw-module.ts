@@ -170,8 +170,13 @@ export interface RawBatchImage {
 
 export interface RawPreprocessor {
   resizeBatch(count: number, width: number, height: number): RawError | undefined;
-  /** Images into slots firstSlot + i on the core's threads: undefined or an error per image. */
-  runBatch(images: readonly RawBatchImage[], firstSlot: number): Array<RawError | undefined> | RawError;
+  /**
+   * Starts images into slots firstSlot + i on the core's helper threads (after finishing the
+   * batch started before) and returns undefined or an error per image, known from the checks.
+   */
+  startBatch(images: readonly RawBatchImage[], firstSlot: number): Array<RawError | undefined> | RawError;
+  /** Waits for the started batches, taking part. */
+  finishBatch(): void;
   /** A view of the batch tensor in WASM memory: valid until the next call into the module. */
   batchView(): Float32Array;
   release(): void;

@@ -18,6 +18,8 @@ export interface PoolModule {
   helperEntryPoints(): HelperEntryPoints;
   _clipscope_run_share(fn: number, context: number, share: number): void;
   runShares?: (fn: number, context: number, shares: number) => void;
+  startShares?: (fn: number, context: number, shares: number) => void;
+  finishShares?: () => void;
 }
 
 interface Helper {
@@ -114,7 +116,9 @@ export async function startThreadPool(
     throw error;
   }
   let job = 0;
-  raw.runShares = (fn, context, shares) => {
+  let started: { fn: number; context: number; shares: number } | undefined;
+  // Hands the shares to the helpers and returns; finishShares takes part and waits.
+  raw.startShares = (fn, context, shares) => {
     const control = new Int32Array(memory.buffer, controlAddress, CONTROL.words);
     job = (job % CONTROL.jobMask) + 1; // 1 .. 2^20 - 1: never the helpers' initial 0
     Atomics.store(control, CONTROL.fn, fn);
@@ -125,9 +129,21 @@ export async function startThreadPool(
     Atomics.store(control, CONTROL.ticket, job << CONTROL.shareBits);
     Atomics.store(control, CONTROL.job, job);
     Atomics.notify(control, CONTROL.job);
+    started = { fn, context, shares };
+  };
+  raw.finishShares = () => {
+    if (!started) return;
+    const { fn, context, shares } = started;
+    started = undefined;
+    // memory.buffer again: the memory may have grown since the start.
+    const control = new Int32Array(memory.buffer, controlAddress, CONTROL.words);
     takeShares(control, job, (share) => raw._clipscope_run_share(fn, context, share));
     for (let done; (done = Atomics.load(control, CONTROL.done)) < shares;) Atomics.wait(control, CONTROL.done, done);
     if (Atomics.load(control, CONTROL.failed)) throw new Error('a clipscope helper thread failed (see the console)');
+  };
+  raw.runShares = (fn, context, shares) => {
+    raw.startShares!(fn, context, shares);
+    raw.finishShares!();
   };
   return {
     helperShares: () =>

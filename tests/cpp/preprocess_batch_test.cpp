@@ -89,6 +89,35 @@ TEST(PreprocessBatch, EveryImageEqualsItsOwnRunOnAnyNumberOfThreads) {
   ExpectBatchEqualsEachImageAlone(config);
 }
 
+TEST(PreprocessBatch, AStartedBatchRunsWhileTheNextIsPlanned) {
+  // As the bindings do: batch A runs on the other threads while batch B is planned here.
+  PreprocessConfig config;
+  config.max_pixels = 5'000'000;
+  std::vector<TestImage> images = MixedBatch();
+  std::vector<ImageView> views;
+  for (const TestImage& image : images) views.push_back(image.view);
+  const size_t slot = 3 * 224 * 224, half = views.size() / 2;
+  std::vector<float> alone(slot * views.size(), -7.0f);
+  const std::vector<Status> want =
+      PreprocessBatch(config, views.data(), views.size(), alone.data(), slot);
+  for (int threads : {1, 2, 3}) {
+    ScopedThreads scoped(threads);
+    std::vector<float> out(slot * views.size(), -7.0f);
+    PreprocessBatchJob first(config, views.data(), half, out.data(), slot);
+    first.Start();
+    PreprocessBatchJob second(config, views.data() + half, views.size() - half,
+                              out.data() + half * slot, slot);
+    first.Finish();
+    second.Start();
+    second.Finish();
+    EXPECT_EQ(out, alone) << threads << " threads";
+    for (size_t i = 0; i < views.size(); ++i) {
+      const Status& got = i < half ? first.statuses()[i] : second.statuses()[i - half];
+      EXPECT_EQ(got.ok(), want[i].ok()) << i;
+    }
+  }
+}
+
 TEST(PreprocessBatch, AnImageOfAnotherOutputSizeFailsAlone) {
   PreprocessConfig config;
   config.do_center_crop = false;  // the output keeps the aspect: sizes differ

@@ -17,9 +17,11 @@ class ScopedThreads {
  public:
   explicit ScopedThreads(int threads) : allocations_(AllocationsInShares()) {
     SetShareRunner(&Run, threads);
+    SetShareStarter(&Start, &Finish);
   }
   // Fails the test if a share allocated (it could not on a WebAssembly helper thread).
   ~ScopedThreads() {
+    SetShareStarter(nullptr, nullptr);
     SetShareRunner(nullptr, 1);
     EXPECT_EQ(AllocationsInShares(), allocations_) << "a parallel share allocated memory";
   }
@@ -28,19 +30,42 @@ class ScopedThreads {
 
  private:
   size_t allocations_;
-  static void Run(ShareFn fn, void* context, size_t shares) {
+  // Every thread takes the next share until none is left.
+  struct Job {
+    ShareFn fn = nullptr;
+    void* context = nullptr;
+    size_t shares = 0;
     std::atomic<size_t> next{0};
-    auto work = [&] {
+    void Work() {
       for (size_t s; (s = next.fetch_add(1)) < shares;) {
         running_share = true;
         fn(context, s);
         running_share = false;
       }
-    };
-    std::vector<std::thread> helpers;
-    for (int t = 1; t < WorkerThreads(); ++t) helpers.emplace_back(work);
-    work();
-    for (std::thread& helper : helpers) helper.join();
+    }
+  };
+  static Job& Started() {
+    static Job job;
+    return job;
+  }
+  static std::vector<std::thread>& Helpers() {
+    static std::vector<std::thread> helpers;
+    return helpers;
+  }
+  static void Run(ShareFn fn, void* context, size_t shares) {
+    Start(fn, context, shares);
+    Finish();
+  }
+  // The helpers start on the job; the caller goes on until Finish.
+  static void Start(ShareFn fn, void* context, size_t shares) {
+    Job& job = Started();
+    job.fn = fn, job.context = context, job.shares = shares, job.next = 0;
+    for (int t = 1; t < WorkerThreads(); ++t) Helpers().emplace_back([&job] { job.Work(); });
+  }
+  static void Finish() {
+    Started().Work();
+    for (std::thread& helper : Helpers()) helper.join();
+    Helpers().clear();
   }
 };
 
