@@ -49,26 +49,27 @@ inline size_t RangesFor(size_t items, size_t grain) {
   return std::max<size_t>(1, std::min((items + grain - 1) / grain, size_t(WorkerThreads())));
 }
 
+// Calls body(share) for every share in [0, shares) (on this thread alone when one).
+template <class Body>
+void ForEachShare(size_t shares, const Body& body) {
+  if (shares <= 1) {
+    if (shares == 1) body(size_t(0));
+    return;
+  }
+  RunShares([](void* context, size_t share) { (*static_cast<const Body*>(context))(share); },
+            const_cast<Body*>(&body), shares);
+}
+
 // Calls body(range, begin, end) over [0, items) cut into RangesFor(items, grain) ranges: for
 // work that costs the same per item.
 template <class Body>
 void ForEachRange(size_t items, size_t grain, const Body& body) {
+  if (items == 0) return;
   const size_t ranges = RangesFor(items, grain);
-  if (ranges == 1) {
-    if (items > 0) body(size_t(0), size_t(0), items);
-    return;
-  }
-  struct Job {
-    const Body* body;
-    size_t items, ranges;
-  } job{&body, items, ranges};
-  RunShares(
-      [](void* context, size_t share) {
-        const Job& j = *static_cast<const Job*>(context);
-        (*j.body)(share, size_t(uint64_t(j.items) * share / j.ranges),
-                  size_t(uint64_t(j.items) * (share + 1) / j.ranges));
-      },
-      &job, ranges);
+  ForEachShare(ranges, [&body, items, ranges](size_t share) {
+    body(share, size_t(uint64_t(items) * share / ranges),
+         size_t(uint64_t(items) * (share + 1) / ranges));
+  });
 }
 
 // The same without the range's number: body(begin, end).
@@ -89,16 +90,5 @@ inline size_t UnevenShares(size_t items) {
 // Boundaries (ranges + 1 of them, from 0 to cost.size()) of `ranges` contiguous ranges of
 // items of about equal total cost.
 std::vector<size_t> CutByCost(const std::vector<uint64_t>& cost, size_t ranges);
-
-// Calls body(share) for every share in [0, shares) (on this thread alone when one).
-template <class Body>
-void ForEachShare(size_t shares, const Body& body) {
-  if (shares <= 1) {
-    if (shares == 1) body(size_t(0));
-    return;
-  }
-  RunShares([](void* context, size_t share) { (*static_cast<const Body*>(context))(share); },
-            const_cast<Body*>(&body), shares);
-}
 
 }  // namespace clipscope

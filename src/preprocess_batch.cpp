@@ -12,9 +12,9 @@ struct PreprocessBatchJob::Shared {
   const ImageView* images;
   const PreprocessPlan* plans;
   const uint8_t* planned;
-  const size_t* range_starts;  // ranges + 1 boundaries
-  uint8_t* const* horizontal;  // one buffer per range
-  uint8_t* const* resized;
+  const size_t* range_starts;        // ranges + 1 boundaries
+  std::vector<uint8_t>* horizontal;  // one buffer per range (sized before the shares)
+  std::vector<uint8_t>* resized;
   const ChannelTables* tables;
   float* out;
   size_t slot_floats;
@@ -26,8 +26,8 @@ using Shared = PreprocessBatchJob::Shared;
 
 void RunRange(void* context, size_t range) {
   const Shared job = *static_cast<const Shared*>(context);
-  uint8_t* horizontal = job.horizontal[range];
-  uint8_t* resized = job.resized[range];
+  uint8_t* horizontal = job.horizontal[range].data();
+  uint8_t* resized = job.resized[range].data();
   const ChannelTables tables = *job.tables;  // this thread's own copy: read every pixel
   for (size_t i = job.range_starts[range]; i < job.range_starts[range + 1]; ++i) {
     if (!job.planned[i]) continue;
@@ -68,7 +68,6 @@ PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const Ima
   const size_t ranges = UnevenShares(count);
   range_starts_ = CutByCost(cost, ranges);
   horizontal_.resize(ranges), resized_.resize(ranges);
-  horizontal_at_.resize(ranges), resized_at_.resize(ranges);
   for (size_t range = 0; range < ranges; ++range) {
     size_t h = 0, r = 0;
     for (size_t i = range_starts_[range]; i < range_starts_[range + 1]; ++i) {
@@ -77,10 +76,9 @@ PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const Ima
       r = std::max(r, plans_[i].resample.OutBytes());
     }
     horizontal_[range].resize(h), resized_[range].resize(r);
-    horizontal_at_[range] = horizontal_[range].data(), resized_at_[range] = resized_[range].data();
   }
   shared_.reset(new Shared{images, plans_.data(), planned_.data(), range_starts_.data(),
-                           horizontal_at_.data(), resized_at_.data(), &tables_, out, slot_floats});
+                           horizontal_.data(), resized_.data(), &tables_, out, slot_floats});
 }
 
 PreprocessBatchJob::~PreprocessBatchJob() { Finish(); }

@@ -40,7 +40,6 @@ class PreprocessBatchJob {
   std::vector<uint8_t> planned_;  // bytes, not std::vector<bool>'s bits: shares read them
   std::vector<size_t> range_starts_;
   std::vector<std::vector<uint8_t>> horizontal_, resized_;
-  std::vector<uint8_t*> horizontal_at_, resized_at_;
   ChannelTables tables_;
   std::unique_ptr<Shared> shared_;
   bool started_ = false;
