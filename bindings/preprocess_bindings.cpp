@@ -2,6 +2,7 @@
 // results written straight into a batch tensor that lives in WASM memory.
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "guard.h"
@@ -177,6 +178,7 @@ class PreprocessorHandle {
       for (size_t i = 0; i < count; ++i) {
         if (bytes[i] != 0 && !statuses[i].ok()) results.set(i, ErrorValue(statuses[i]));
       }
+      staged.first_slot = first_slot;
       staged.job->Start();  // finishes the batch started before, then starts this one
       next_staged_ ^= 1;
       return results;
@@ -196,6 +198,16 @@ class PreprocessorHandle {
     return val(emscripten::typed_memory_view(batch_.size(), batch_.data()));
   }
 
+  // A view of the batch tensor's slots that are done while the batch started last may still
+  // run: those before its first slot (the one before it finished when it started). Lets the
+  // caller copy them out while the helpers work. Valid until the next call into the module.
+  val FinishedView() {
+    const Staged& last = staged_[next_staged_ ^ 1];
+    const size_t floats =
+        last.job ? std::min(last.first_slot * slot_floats_, batch_.size()) : batch_.size();
+    return val(emscripten::typed_memory_view(floats, batch_.data()));
+  }
+
   // Frees the pixel and batch buffers (the next image allocates again).
   void Release() {
     FinishBatch();
@@ -210,6 +222,7 @@ class PreprocessorHandle {
     std::vector<uint8_t> pixels;
     std::vector<ImageView> views;
     std::unique_ptr<PreprocessBatchJob> job;
+    size_t first_slot = 0;
   };
   ImagePreprocessor preprocessor_;
   Staged staged_[2];
@@ -255,6 +268,7 @@ EMSCRIPTEN_BINDINGS(clipscope_preprocess) {
       .function("startBatch", &PreprocessorHandle::StartBatch)
       .function("finishBatch", &PreprocessorHandle::FinishBatch)
       .function("batchView", &PreprocessorHandle::BatchView)
+      .function("finishedView", &PreprocessorHandle::FinishedView)
       .function("release", &PreprocessorHandle::Release);
   emscripten::function("createPreprocessor", &CreatePreprocessor);
   emscripten::function("preprocessedSize", &PreprocessedSize);

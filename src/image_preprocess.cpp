@@ -166,13 +166,27 @@ Status PlanPreprocess(const PreprocessConfig& config, const ImageView& image,
   const int x0 = std::max(left, 0), x1 = std::min(left + ow, rw);
   const int y0 = std::max(top, 0), y1 = std::min(top + oh, rh);
   plan->width = ow, plan->height = oh, plan->top = top, plan->left = left;
+  plan->resized_width = rw, plan->resized_height = rh;
   plan->inside = {x0, y0, x1 - x0, y1 - y0};
   plan->resized = rw != image.width || rh != image.height;
   if (plan->resized) {
     plan->resample = PlanResample(image.width, image.height, image.channels, rw, rh,
                                   config.resample, plan->inside, /*drop_alpha=*/true);
   }
+  plan->plane_floats = size_t(ow) * size_t(oh);
   return Status::Ok();
+}
+
+PreprocessPlan PlanRows(const PreprocessPlan& whole, int y0, int y1) {
+  PreprocessPlan plan = whole;
+  plan.height = y1 - y0, plan.top = whole.top + y0;
+  const int top = std::max(plan.top, 0);
+  const int bottom = std::min(plan.top + plan.height, whole.resized_height);
+  plan.inside.top = top, plan.inside.height = std::max(bottom - top, 0);
+  if (plan.resized && plan.inside.height > 0) {
+    plan.resample = PlanResampleRows(whole.resample, plan.inside.top, plan.inside.height);
+  }
+  return plan;
 }
 
 ChannelTables NormalizationTables(const PreprocessConfig& config) {
@@ -191,22 +205,25 @@ void RunPreprocessPlan(const PreprocessPlan& plan, const ImageView& image,
                        const ChannelTables& tables, uint8_t* horizontal, uint8_t* resized,
                        float* out) {
   // 4. Rescale and normalise through the tables, written channel-first.
-  size_t stride;
-  int c;
-  const uint8_t* src = CropSource(plan, image, horizontal, resized, &stride, &c);
-  const size_t plane = size_t(plan.width) * plan.height;
+  const size_t plane = plan.plane_floats, row = size_t(plan.width);
   const float* t0 = tables.value[0];
   const float* t1 = tables.value[1];
   const float* t2 = tables.value[2];
   if (plan.Padded()) {  // padding is black: value 0 of each channel
-    std::fill(out, out + plane, t0[0]);
-    std::fill(out + plane, out + 2 * plane, t1[0]);
-    std::fill(out + 2 * plane, out + 3 * plane, t2[0]);
+    for (size_t y = 0; y < size_t(plan.height); ++y) {
+      float* at = out + y * row;
+      std::fill(at, at + plan.width, t0[0]);
+      std::fill(at + plane, at + plane + plan.width, t1[0]);
+      std::fill(at + 2 * plane, at + 2 * plane + plan.width, t2[0]);
+    }
   }
+  if (plan.inside.height <= 0) return;  // rows of padding only
+  size_t stride;
+  int c;
+  const uint8_t* src = CropSource(plan, image, horizontal, resized, &stride, &c);
   const int green = c == 1 ? 0 : 1, blue = c == 1 ? 0 : 2;
-  const size_t width = size_t(plan.width);
   ForEachCropPixel(plan, src, stride, c, [&](int y, int x, const uint8_t* p) {
-    const size_t i = size_t(y) * width + size_t(x);
+    const size_t i = size_t(y) * row + size_t(x);
     out[i] = t0[p[0]];
     out[plane + i] = t1[p[green]];
     out[2 * plane + i] = t2[p[blue]];

@@ -48,14 +48,25 @@ Status ValidateConfig(const PreprocessConfig& config);
 struct PreprocessPlan {
   int width = 0, height = 0;  // of the output
   int top = 0, left = 0;      // the crop's corner in the resized image (negative: padding)
-  ResampleWindow inside;      // the part of the resized image inside the crop
+  int resized_width = 0, resized_height = 0;
+  ResampleWindow inside;  // the part of the resized image inside the crop
   bool resized = false;
   ResamplePlan resample;  // when resized
+  // Floats from one channel's plane of the tensor to the next: the whole image's, also in a
+  // plan of some of its rows.
+  size_t plane_floats = 0;
   bool Padded() const { return inside.width != width || inside.height != height; }
 };
 
 // Checks the image (empty, too large, channels 1/3/4, stride) and plans its preprocessing.
 Status PlanPreprocess(const PreprocessConfig& config, const ImageView& image, PreprocessPlan* plan);
+
+// The output rows [y0, y1) of a planned image (0 <= y0 < y1 <= whole.height), planned alone
+// so that another thread can compute them: written from `out` + y0 rows into the whole
+// image's rows and planes, the same floats as the whole plan's (its coefficients, nothing
+// computed again). The resize reads only the input rows they need, a few more than their
+// share where bands meet.
+PreprocessPlan PlanRows(const PreprocessPlan& whole, int y0, int y1);
 
 // The rescaled and normalised value of every 8-bit value of each channel (numpy's float types:
 // float32(double(v) * factor), then (x - mean) / std in float32).
@@ -64,8 +75,9 @@ struct ChannelTables {
 };
 ChannelTables NormalizationTables(const PreprocessConfig& config);
 
-// Runs a plan: 3 x height x width floats (CHW) to out. `horizontal` and `resized` hold
-// plan.resample.HorizontalBytes() and OutBytes() (unused when not resized). Allocates nothing.
+// Runs a plan: 3 x height x width floats (CHW, planes plan.plane_floats apart) to out.
+// `horizontal` and `resized` hold plan.resample.HorizontalBytes() and OutBytes() (unused when
+// not resized). Allocates nothing.
 void RunPreprocessPlan(const PreprocessPlan& plan, const ImageView& image,
                        const ChannelTables& tables, uint8_t* horizontal, uint8_t* resized,
                        float* out);

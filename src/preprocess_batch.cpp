@@ -7,37 +7,42 @@
 
 namespace clipscope {
 
-// What a range of images reads; each share takes a copy (parallel.h).
+// What a range of pieces reads; each share takes a copy (parallel.h).
 struct PreprocessBatchJob::Shared {
   const ImageView* images;
   const PreprocessPlan* plans;
-  const uint8_t* planned;
+  const size_t* piece_image;
+  float* const* piece_out;
   const size_t* range_starts;        // ranges + 1 boundaries
   std::vector<uint8_t>* horizontal;  // one buffer per range (sized before the shares)
   std::vector<uint8_t>* resized;
   const ChannelTables* tables;
-  float* out;
-  size_t slot_floats;
 };
 
 namespace {
 
 using Shared = PreprocessBatchJob::Shared;
 
+// An image is cut into bands of rows only when it is more than half a thread's part of the
+// batch (a few large photos, or one): bands read a few more input rows where they meet, so
+// images whole are faster when there are enough of them.
+constexpr size_t kBandsPerThread = 2;
+// Thinner bands would read too many rows twice.
+constexpr int kMinBandRows = 16;
+
 void RunRange(void* context, size_t range) {
   const Shared job = *static_cast<const Shared*>(context);
   uint8_t* horizontal = job.horizontal[range].data();
   uint8_t* resized = job.resized[range].data();
   const ChannelTables tables = *job.tables;  // this thread's own copy: read every pixel
-  for (size_t i = job.range_starts[range]; i < job.range_starts[range + 1]; ++i) {
-    if (!job.planned[i]) continue;
-    RunPreprocessPlan(job.plans[i], job.images[i], tables, horizontal, resized,
-                      job.out + i * job.slot_floats);
+  for (size_t p = job.range_starts[range]; p < job.range_starts[range + 1]; ++p) {
+    RunPreprocessPlan(job.plans[p], job.images[job.piece_image[p]], tables, horizontal, resized,
+                      job.piece_out[p]);
   }
 }
 
-// Work of one image, for cutting the batch into ranges of about equal work: the input the
-// first pass reads and the output it writes.
+// Work of one piece, for cutting the batch into ranges of about equal work: the input rows
+// the first pass reads and the output it writes.
 uint64_t CostOf(const PreprocessPlan& plan, const ImageView& image) {
   const ResamplePlan& r = plan.resample;
   const uint64_t read =
@@ -49,36 +54,61 @@ uint64_t CostOf(const PreprocessPlan& plan, const ImageView& image) {
 
 PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const ImageView* images,
                                        size_t count, float* out, size_t slot_floats)
-    : statuses_(count), plans_(count), planned_(count, 0), tables_(NormalizationTables(config)) {
-  std::vector<uint64_t> cost(count, 0);
+    : statuses_(count), tables_(NormalizationTables(config)) {
+  std::vector<PreprocessPlan> whole(count);
+  std::vector<uint64_t> image_cost(count, 0);
+  uint64_t total = 0;
   for (size_t i = 0; i < count; ++i) {
-    statuses_[i] = PlanPreprocess(config, images[i], &plans_[i]);
+    statuses_[i] = PlanPreprocess(config, images[i], &whole[i]);
     if (!statuses_[i].ok()) continue;
-    const uint64_t floats = uint64_t(3) * plans_[i].width * plans_[i].height;
+    const uint64_t floats = uint64_t(3) * whole[i].width * whole[i].height;
     if (floats != slot_floats) {
       statuses_[i] = Status(ErrorCode::kInvalidArgument,
-                            "image gives " + std::to_string(plans_[i].width) + " x " +
-                                std::to_string(plans_[i].height) + " pixels, not the batch's size");
+                            "image gives " + std::to_string(whole[i].width) + " x " +
+                                std::to_string(whole[i].height) + " pixels, not the batch's size");
       continue;
     }
-    planned_[i] = 1;
-    cost[i] = CostOf(plans_[i], images[i]);
+    image_cost[i] = CostOf(whole[i], images[i]);
+    total += image_cost[i];
   }
-  // Contiguous ranges of about equal work; each has buffers for its largest image.
-  const size_t ranges = UnevenShares(count);
+  // Pieces: an image costing more than half a thread's part is cut into bands of rows.
+  const size_t threads = size_t(WorkerThreads());
+  const uint64_t bands_wanted = threads * kBandsPerThread;
+  std::vector<uint64_t> cost;
+  for (size_t i = 0; i < count; ++i) {
+    if (!statuses_[i].ok()) continue;
+    float* slot = out + i * slot_floats;
+    const PreprocessPlan& plan = whole[i];
+    uint64_t bands = 1;
+    if (threads > 1) {
+      // Costs are sums of pixel counts (< 2^40), so the product stays far below 2^64.
+      bands = std::min<uint64_t>((image_cost[i] * bands_wanted + total - 1) / total,
+                                 uint64_t(plan.height / kMinBandRows));
+      bands = std::max<uint64_t>(bands, 1);
+    }
+    for (uint64_t b = 0; b < bands; ++b) {
+      const int y0 = int(b * uint64_t(plan.height) / bands);
+      const int y1 = int((b + 1) * uint64_t(plan.height) / bands);
+      plans_.push_back(bands == 1 ? std::move(whole[i]) : PlanRows(plan, y0, y1));
+      piece_image_.push_back(i);
+      piece_out_.push_back(slot + size_t(y0) * size_t(plan.width));
+      cost.push_back(CostOf(plans_.back(), images[i]));
+    }
+  }
+  // Contiguous ranges of about equal work; each has buffers for its largest piece.
+  const size_t ranges = UnevenShares(cost.size());
   range_starts_ = CutByCost(cost, ranges);
   horizontal_.resize(ranges), resized_.resize(ranges);
   for (size_t range = 0; range < ranges; ++range) {
     size_t h = 0, r = 0;
-    for (size_t i = range_starts_[range]; i < range_starts_[range + 1]; ++i) {
-      if (!planned_[i]) continue;
-      h = std::max(h, plans_[i].resample.HorizontalBytes());
-      r = std::max(r, plans_[i].resample.OutBytes());
+    for (size_t p = range_starts_[range]; p < range_starts_[range + 1]; ++p) {
+      h = std::max(h, plans_[p].resample.HorizontalBytes());
+      r = std::max(r, plans_[p].resample.OutBytes());
     }
     horizontal_[range].resize(h), resized_[range].resize(r);
   }
-  shared_.reset(new Shared{images, plans_.data(), planned_.data(), range_starts_.data(),
-                           horizontal_.data(), resized_.data(), &tables_, out, slot_floats});
+  shared_.reset(new Shared{images, plans_.data(), piece_image_.data(), piece_out_.data(),
+                           range_starts_.data(), horizontal_.data(), resized_.data(), &tables_});
 }
 
 PreprocessBatchJob::~PreprocessBatchJob() { Finish(); }

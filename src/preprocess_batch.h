@@ -1,6 +1,8 @@
 // Many images through the preprocessing at once, on the core's threads: every image is planned
-// here (checks, coefficients, buffers), then ranges of images run in parallel. Each image is
-// computed alone, so the floats are the same whatever the number of threads.
+// here (checks, coefficients, buffers), then ranges of images run in parallel (an image may be
+// cut into bands of rows, so that a few large images still share evenly). Every output
+// pixel is computed from its own coefficients alone, so the floats are the same whatever the
+// number of threads.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +27,8 @@ class PreprocessBatchJob {
   ~PreprocessBatchJob();  // finishes a started run
 
   const std::vector<Status>& statuses() const { return statuses_; }
+  // Images and bands of images the threads share.
+  size_t pieces() const { return plans_.size(); }
   // On the core's threads; returns when every image is done.
   void Run();
   // Hands the images to the other threads and returns (parallel.h's StartShares); Finish()
@@ -36,9 +40,12 @@ class PreprocessBatchJob {
 
  private:
   std::vector<Status> statuses_;
+  // The work: whole images, or bands of an image's rows when the images are fewer than
+  // the threads could share evenly; each piece's image and where its floats start.
   std::vector<PreprocessPlan> plans_;
-  std::vector<uint8_t> planned_;  // bytes, not std::vector<bool>'s bits: shares read them
-  std::vector<size_t> range_starts_;
+  std::vector<size_t> piece_image_;
+  std::vector<float*> piece_out_;
+  std::vector<size_t> range_starts_;  // over pieces
   std::vector<std::vector<uint8_t>> horizontal_, resized_;
   ChannelTables tables_;
   std::unique_ptr<Shared> shared_;

@@ -106,22 +106,30 @@ export interface PreprocessedBatch {
 }
 
 // Pixels copied into WASM memory per call. The core's helper threads work on one chunk while
-// the next is copied in (two staging buffers), so chunks are small: 16 MB, or at least one
-// image per thread up to 128 MB (a 12-megapixel RGBA photo is 48 MB), which bounds the two
-// buffers to 256 MB.
+// the next is copied in (two staging buffers) and the one before is copied out. The first
+// chunk's copy is the only one no helper overlaps, so it holds one image per thread. The
+// others hold 16 MB, or at least four images per thread up to 128 MB (a helper that finishes
+// its last image early waits for the others, so a chunk needs several images per thread; a
+// 12-megapixel RGBA photo is 48 MB), which bounds the two buffers to 256 MB.
 const CHUNK_BYTES = 16 * 1024 * 1024;
 const CHUNK_BYTES_FOR_THREADS = 128 * 1024 * 1024;
+const IMAGES_PER_THREAD = 4;
 
 function* pixelChunks(candidates: number[], images: readonly RawImage[], threads: number): Generator<number[]> {
   let chunk: number[] = [];
   let bytes = 0;
+  let first = threads > 1;
   for (const i of candidates) {
     const size = images[i].data.length;
-    const fits = bytes + size <= CHUNK_BYTES || (chunk.length < threads && bytes + size <= CHUNK_BYTES_FOR_THREADS);
+    const fits = first
+      ? chunk.length < threads && bytes + size <= CHUNK_BYTES
+      : bytes + size <= CHUNK_BYTES ||
+        (chunk.length < IMAGES_PER_THREAD * threads && bytes + size <= CHUNK_BYTES_FOR_THREADS);
     if (chunk.length && !fits) {
       yield chunk;
       chunk = [];
       bytes = 0;
+      first = false;
     }
     chunk.push(i);
     bytes += size;
@@ -185,8 +193,8 @@ export class ImagePreprocessor extends WasmObject<RawPreprocessor> {
    * computed on the core's threads (`coreThreads()`), with the same floats as on one.
    *
    * `options.output`: a Float32Array to write the tensor into (`data` is then a view of its
-   * start) when it is large enough, instead of a new one each call: a loop of batches that
-   * reuses one saves the new array's first-touch cost, as much as the copy itself.
+   * start) when it has room for every image given, instead of a new one each call: a loop of
+   * batches that reuses one saves the new array's first-touch cost, as much as the copy itself.
    */
   preprocessBatch(images: readonly RawImage[], options: { output?: Float32Array } = {}): PreprocessedBatch {
     const output = options.output;
@@ -224,10 +232,21 @@ export class ImagePreprocessor extends WasmObject<RawPreprocessor> {
     }
     if (!candidates.length) return { data: new Float32Array(0), dims: [0, 3, height, width], indices: [], failures };
     check(raw.resizeBatch(candidates.length, width, height));
-    // Chunks of images whose pixels are copied into WASM memory together, then run on the
-    // core's helper threads while the next chunk is copied: slot j of the tensor is
-    // candidates[j]; a failed image leaves a hole.
+    // The tensor the caller gets: slot j of WASM's is candidates[j], and a failed image leaves
+    // a hole there, closed up in this one.
+    const slot = 3 * width * height;
+    const data =
+      output && output.length >= candidates.length * slot ? output : new Float32Array(candidates.length * slot);
     const ok: boolean[] = [];
+    let copied = 0;
+    let filled = 0;
+    const copyOut = (view: Float32Array, upTo: number): void => {
+      for (const end = Math.min(upTo, view.length / slot); copied < end; copied++) {
+        if (ok[copied]) data.set(view.subarray(copied * slot, (copied + 1) * slot), filled++ * slot);
+      }
+    };
+    // Chunks of images whose pixels are copied into WASM memory together, then run on the
+    // core's helper threads while the next chunk is copied in and the last one out.
     try {
       for (const chunk of pixelChunks(candidates, images, core().workerThreads())) {
         const batch = chunk.map((i) => {
@@ -245,22 +264,18 @@ export class ImagePreprocessor extends WasmObject<RawPreprocessor> {
             failures.push({ index: i, error: error as ClipscopeError });
           }
         });
+        copyOut(raw.finishedView(), ok.length - chunk.length);
       }
     } finally {
       raw.finishBatch();
     }
+    copyOut(raw.batchView(), ok.length);
     failures.sort((a, b) => a.index - b.index);
-    // One copy out of WASM memory, of the slots that were filled.
-    const slot = 3 * width * height;
-    const view = raw.batchView();
     const indices = candidates.filter((_, j) => ok[j]);
-    const floats = indices.length * slot;
-    const data = output && output.length >= floats ? output.subarray(0, floats) : new Float32Array(floats);
-    let filled = 0;
-    ok.forEach((good, j) => {
-      if (good) data.set(view.subarray(j * slot, (j + 1) * slot), filled++ * slot);
-    });
-    return { data, dims: [indices.length, 3, height, width], indices, failures };
+    const floats = filled * slot;
+    // A new array is exactly the tensor's size; the caller's is a view of its start.
+    const tensor = data === output ? data.subarray(0, floats) : floats < data.length ? data.slice(0, floats) : data;
+    return { data: tensor, dims: [indices.length, 3, height, width], indices, failures };
   }
 
   /** Gives back the WASM buffers kept for reuse (they grow to the largest image seen); the preprocessor stays usable. */

@@ -179,6 +179,8 @@ export interface RawPreprocessor {
   finishBatch(): void;
   /** A view of the batch tensor in WASM memory: valid until the next call into the module. */
   batchView(): Float32Array;
+  /** A view of the slots already done while the batch started last still runs (no waiting). */
+  finishedView(): Float32Array;
   release(): void;
   delete(): void;
 }

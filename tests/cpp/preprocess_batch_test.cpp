@@ -89,6 +89,63 @@ TEST(PreprocessBatch, EveryImageEqualsItsOwnRunOnAnyNumberOfThreads) {
   ExpectBatchEqualsEachImageAlone(config);
 }
 
+// Every valid image of the mixed batch, computed in bands of rows of uneven heights (one row,
+// an odd height, the rest), equals its whole plan's run.
+void ExpectRowsEqualTheWholeImage(const PreprocessConfig& config) {
+  const std::vector<TestImage> images = MixedBatch();
+  const ChannelTables tables = NormalizationTables(config);
+  for (size_t i = 0; i < images.size(); ++i) {
+    const ImageView& image = images[i].view;
+    PreprocessPlan whole;
+    if (!PlanPreprocess(config, image, &whole).ok()) continue;
+    const size_t floats = 3 * whole.plane_floats;
+    std::vector<uint8_t> horizontal(whole.resample.HorizontalBytes());
+    std::vector<uint8_t> resized(whole.resample.OutBytes());
+    std::vector<float> want(floats, -7.0f), got(floats, -7.0f);
+    RunPreprocessPlan(whole, image, tables, horizontal.data(), resized.data(), want.data());
+    const int cuts[] = {0, 1, 4, 4 + whole.height / 3, whole.height};
+    for (size_t b = 0; b + 1 < std::size(cuts); ++b) {
+      const PreprocessPlan band = PlanRows(whole, cuts[b], cuts[b + 1]);
+      EXPECT_EQ(band.height, cuts[b + 1] - cuts[b]);
+      EXPECT_LE(band.resample.HorizontalBytes(), whole.resample.HorizontalBytes());
+      horizontal.assign(band.resample.HorizontalBytes(), 0);
+      resized.assign(band.resample.OutBytes(), 0);
+      RunPreprocessPlan(band, image, tables, horizontal.data(), resized.data(),
+                        got.data() + size_t(cuts[b]) * size_t(whole.width));
+    }
+    EXPECT_EQ(got, want) << "image " << i;
+  }
+}
+
+TEST(PreprocessBatch, RowsOfAnImageEqualThoseOfTheWholeImage) {
+  PreprocessConfig config;
+  config.max_pixels = 5'000'000;
+  ExpectRowsEqualTheWholeImage(config);
+  config.shortest_edge = 200, config.crop_height = 230, config.crop_width = 260;  // padding
+  ExpectRowsEqualTheWholeImage(config);
+}
+
+TEST(PreprocessBatch, AFewLargeImagesAreCutIntoBandsThatEveryThreadShares) {
+  std::vector<TestImage> images;
+  images.push_back(Pattern(1920, 1080, 3, 1920 * 3, 1));
+  images.push_back(Pattern(1920, 1080, 3, 1920 * 3, 2));
+  const ImageView views[] = {images[0].view, images[1].view};
+  const size_t slot = 3 * 224 * 224;
+  std::vector<float> out(2 * slot);
+  {
+    ScopedThreads scoped(1);
+    EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 2, out.data(), slot).pieces(), 2u);
+  }
+  {
+    // Each image is half the work, and a piece at most half a thread's: 2 bands each.
+    ScopedThreads scoped(2);
+    EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 2, out.data(), slot).pieces(), 4u);
+  }
+  ScopedThreads scoped(8);
+  EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 2, out.data(), slot).pieces(), 16u);
+  EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 1, out.data(), slot).pieces(), 14u);
+}
+
 TEST(PreprocessBatch, AStartedBatchRunsWhileTheNextIsPlanned) {
   // As the bindings do: batch A runs on the other threads while batch B is planned here.
   PreprocessConfig config;

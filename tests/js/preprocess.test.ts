@@ -107,6 +107,30 @@ describe('batches', () => {
     });
   });
 
+  it("writes into the caller's array when it has room for every image, closing up a bad image's slot", () => {
+    const slot = 3 * 32 * 32;
+    const images = [image(1), { ...image(2), channels: 2 } as unknown as RawImage, image(3, 70, 20)];
+    const output = new Float32Array(3 * slot + 5).fill(-9);
+    const batch = preprocessor.preprocessBatch(images, { output });
+    expect(batch.indices).toEqual([0, 2]);
+    expect(batch.data.buffer).toBe(output.buffer);
+    expect(batch.data.byteOffset).toBe(0);
+    expect(batch.data.length).toBe(2 * slot);
+    expect(batch.data.subarray(0, slot)).toEqual(preprocessor.preprocess(images[0]));
+    expect(batch.data.subarray(slot, 2 * slot)).toEqual(preprocessor.preprocess(images[2]));
+    expect(output[2 * slot]).toBe(-9); // past the tensor: untouched
+    // Too small for the three images given: a new array of exactly the tensor, the caller's untouched.
+    const small = new Float32Array(2 * slot).fill(-9);
+    const fresh = preprocessor.preprocessBatch(images, { output: small });
+    expect(fresh.data.buffer).not.toBe(small.buffer);
+    expect(fresh.data.buffer.byteLength).toBe(2 * slot * 4);
+    expect(fresh.data).toEqual(batch.data);
+    expect(small.every((v) => v === -9)).toBe(true);
+    expect(() => preprocessor.preprocessBatch(images, { output: [] as unknown as Float32Array })).toThrow(
+      'options.output must be a Float32Array, got an array',
+    );
+  });
+
   it('refuses images above the pixel limit and empty images', () => {
     const small = new ImagePreprocessor(parsePreprocessorConfig({}, { maxPixels: 1000 }));
     expect(() => small.preprocess(image(1))).toThrow('image of 50 x 40 pixels is above the limit of 1000 pixels');
