@@ -152,9 +152,11 @@ approximate.delete();
 const preprocessor = new ImagePreprocessor({ crop_size: 224 });
 // One output tensor for every call, as the embedding pipeline keeps one.
 const output = new Float32Array(64 * 3 * 224 * 224);
+// One 12-megapixel photo (as opening a photo to find similar ones): cut into bands of rows.
 for (const [width, height, count] of [
   [640, 480, 64],
   [1920, 1080, 16],
+  [4000, 3000, 1],
 ]) {
   let s = width * 7919 + height;
   const images = Array.from({ length: count }, () => {
@@ -167,7 +169,9 @@ for (const [width, height, count] of [
   });
   other.push(
     onThreads(
-      `preprocessing batch, ${count} RGB images of ${width} × ${height}`,
+      count === 1
+        ? `preprocessing one RGB photo of ${width} × ${height}`
+        : `preprocessing batch, ${count} RGB images of ${width} × ${height}`,
       () => preprocessor.preprocessBatch(images, { output }),
       (batch) => createHash('sha256').update(batch.data).digest('hex'),
     ),
@@ -236,7 +240,7 @@ for (const row of other) {
 }
 const ours = rows[0];
 const preprocessSpeedups = other
-  .filter((row) => row.engine.startsWith('preprocessing') && row.batch[2])
+  .filter((row) => row.engine.startsWith('preprocessing batch') && row.batch[2])
   .map((row) => `${(min(row.batch[1]) / min(row.batch[2])).toFixed(2)}×`)
   .join(' and ');
 const top = Math.max(...counts);
@@ -256,7 +260,7 @@ lines.push(
   '',
   `Single queries (${(median(ours.single) * 1e3).toFixed(0)} ms for ${nq} in float32) are one thread's: a lone query is bound by memory bandwidth, not compute.`,
   '',
-  `**What limits more cores.** A batch is split by queries: each thread scores its queries against every row, a 256 KB block of rows at a time from its own L2 cache, so the work is compute-bound and each thread reads the index once per call. On ${top} threads the float32 batch reads ${top} × ${((n * d * 4) / 1e6).toFixed(0)} MB in ${(min(ours.batch[top]) * 1e3).toFixed(0)} ms: ${((top * n * d * 4) / min(ours.batch[top]) / 1e9).toFixed(1)} GB/s, a fraction of what the memory bus carries, so the model is compute per core, and the batch scales with cores until each thread has too few queries (a pair is the unit) or the bus carries threads × index size per call. Batch preprocessing splits the images (ranges of about equal work, a few per thread): each is read once and resized alone, so the resizing itself scales like compute; what does not is JavaScript's part, on the calling thread: copying the decoded pixels into WebAssembly memory (while the helpers resize the chunk before, except for the first chunk) and the tensor out (together about a tenth of one thread's time), hence ${preprocessSpeedups}. The map layout's epochs are cut by heads, each thread moving only its own points from where the others stood when the epoch began, so it scales like compute too. What efficiency loses is the serial part: k-means sums its clusters in row order on one thread (the canonical order that keeps results identical), mini-batch k-means moves its centres between batches, and the approximate index quantises and places each added vector on one thread.`,
+  `**What limits more cores.** A batch is split by queries: each thread scores its queries against every row, a 256 KB block of rows at a time from its own L2 cache, so the work is compute-bound and each thread reads the index once per call. On ${top} threads the float32 batch reads ${top} × ${((n * d * 4) / 1e6).toFixed(0)} MB in ${(min(ours.batch[top]) * 1e3).toFixed(0)} ms: ${((top * n * d * 4) / min(ours.batch[top]) / 1e9).toFixed(1)} GB/s, a fraction of what the memory bus carries, so the model is compute per core, and the batch scales with cores until each thread has too few queries (a pair is the unit) or the bus carries threads × index size per call. Batch preprocessing splits the images (ranges of about equal work, a few per thread): each is read once and resized alone, so the resizing itself scales like compute; what does not is JavaScript's part, on the calling thread: copying the decoded pixels into WebAssembly memory and each chunk's tensor out (while the helpers resize the next chunk, except for the first chunk in and the last out; together about a sixth of one thread's time at 1080p), hence ${preprocessSpeedups}. A photo that is more than half a thread's part of a batch (one photo alone) is cut into bands of rows, which read a few input rows twice where they meet; its copy in is not shared. The map layout's epochs are cut by heads, each thread moving only its own points from where the others stood when the epoch began, so it scales like compute too. What efficiency loses is the serial part: k-means sums its clusters in row order on one thread (the canonical order that keeps results identical), mini-batch k-means moves its centres between batches, and the approximate index quantises and places each added vector on one thread.`,
   '',
 );
 const markdown = lines.join('\n');
