@@ -18,6 +18,7 @@ import { bestBlas } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, timed } from './lib/stats.mjs';
 import { hnswBuild, hnswParams, hnswSearch } from './peers/hnswlib.mjs';
+import { core } from '../dist/wasm/core.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -173,6 +174,8 @@ function benchSize(n) {
 }
 
 await init();
+// One thread, as the peers here run (bench/threads.mjs times the core's threads).
+core().useThreads(1);
 const rows = sizes.map(benchSize);
 
 // The fastest point of a curve that reaches `target` recall (undefined if none does).

@@ -17,6 +17,7 @@ import { hnswBuild, hnswParams, hnswSearch } from './peers/hnswlib.mjs';
 import { plainSearch } from './peers/plain-js.mjs';
 import { usearchExact } from './peers/usearch.mjs';
 import { voyBuild, voySearch } from './peers/voy.mjs';
+import { core } from '../dist/wasm/core.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -245,6 +246,8 @@ function section(result) {
 }
 
 await init();
+// One thread, as the peers here run (bench/threads.mjs times the core's threads).
+core().useThreads(1);
 const results = sizes.map(benchSize);
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const header = [

@@ -16,6 +16,7 @@ import { clusteredUnitVectors } from './lib/data.mjs';
 import { inertiaOfLabels } from './lib/inertia.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, timed } from './lib/stats.mjs';
+import { core } from '../dist/wasm/core.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -124,6 +125,8 @@ function section({ n, rows }) {
 }
 
 await init();
+// One thread, as the peers here run (bench/threads.mjs times the core's threads).
+core().useThreads(1);
 const results = sizes.map(benchSize);
 const header = [
   '## KMeans at a million',

@@ -15,6 +15,7 @@ import { bestBlas } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, ratio, timed } from './lib/stats.mjs';
 import { rowsOf, runMlKmeans, runSkmeans } from './peers/js-kmeans.mjs';
+import { core } from '../dist/wasm/core.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -170,6 +171,8 @@ function section({ n, k, rows, mini }) {
 }
 
 await init();
+// One thread, as the peers here run (bench/threads.mjs times the core's threads).
+core().useThreads(1);
 const results = [];
 for (const n of sizes) {
   const data = clusteredUnitVectors(n, d, Math.max(10, n / 1000), 0.6, 7 + n);

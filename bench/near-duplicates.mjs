@@ -11,6 +11,7 @@ import { ApproximateIndex, EmbeddingIndex, init } from '../dist/index.js';
 import { clusteredUnitVectors } from './lib/data.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, ratio, timed } from './lib/stats.mjs';
+import { core } from '../dist/wasm/core.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -65,6 +66,8 @@ function groupedPairRecall(exact, found) {
 }
 
 await init();
+// One thread, as the peers here run (bench/threads.mjs times the core's threads).
+core().useThreads(1);
 const lines = [
   '## Near-duplicate groups',
   '',

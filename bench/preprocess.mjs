@@ -9,8 +9,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { init } from '../dist/index.js';
+import { coreThreads, init } from '../dist/index.js';
 import { ImagePreprocessor, decodeImage } from '../dist/advanced.js';
+import { core } from '../dist/wasm/core.js';
 import { writeSection } from './lib/results.mjs';
 import { median, min, ratio } from './lib/stats.mjs';
 import { transformersDecode, transformersPreprocess, transformersProcessor } from './peers/transformers-js.mjs';
@@ -104,7 +105,11 @@ for (const size of sizes) {
   const ourJpg = await timedAsync(() => decodeImage(jpg));
   const theirPng = await timedAsync(() => transformersDecode(png, 'image/png'));
   const theirJpg = await timedAsync(() => transformersDecode(jpg, 'image/jpeg'));
+  // One image on one thread, as the peers (the core would cut a large one into bands for its
+  // helpers); the Node path below runs as embedImages does, on every thread.
+  core().useThreads(1);
   const ourPre = await timedAsync(async () => ours.preprocess(image));
+  core().useThreads(coreThreads().count);
   const ourPath = await timedAsync(() => nodePath(Array(PATH_IMAGES).fill(jpg)));
   const theirPre = await timedAsync(() => transformersPreprocess(theirs, new Uint8ClampedArray(rgb), width, height));
   const native = JSON.parse(
@@ -189,7 +194,7 @@ lines.push(
   '',
   `### JPEG decode + preprocess over a batch of ${PATH_IMAGES}, ms per image (min / median)`,
   '',
-  "clipscope as `embedImages` runs it in Node (a batch decoded concurrently by sharp on libuv's threads while the previous batch is preprocessed: both cores here); Pillow one image after another, as a Python pipeline does.",
+  "clipscope as `embedImages` runs it in Node (a batch decoded concurrently by sharp on libuv's threads while the previous batch is preprocessed on the core's threads: both cores here); Pillow one image after another, as a Python pipeline does.",
   '',
   '| image | clipscope | Pillow | vs Pillow |',
   '|---|---|---|---|',

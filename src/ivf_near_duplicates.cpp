@@ -6,7 +6,6 @@
 #include <cmath>
 #include <map>
 #include <numeric>
-#include <set>
 #include <string>
 
 #include "ivf_index.h"
@@ -94,20 +93,23 @@ Result<std::vector<std::vector<ItemId>>> IvfIndex::NearDuplicates(float threshol
       FindNearLists(job, range, begin, end);
     });
   }
-  std::set<std::pair<uint32_t, uint32_t>> pairs;
+  // Each pair of lists once (a list with itself too), in order.
+  std::vector<std::pair<uint32_t, uint32_t>> list_pairs;
+  list_pairs.reserve(L * (probed + 1));
   for (uint32_t l = 0; l < L; ++l) {
-    pairs.emplace(l, l);
+    list_pairs.emplace_back(l, l);
     for (size_t p = 0; p < probed; ++p) {
       const uint32_t other = near[l * probed + p];
-      pairs.emplace(std::min(l, other), std::max(l, other));
+      list_pairs.emplace_back(std::min(l, other), std::max(l, other));
     }
   }
+  std::sort(list_pairs.begin(), list_pairs.end());
+  list_pairs.erase(std::unique(list_pairs.begin(), list_pairs.end()), list_pairs.end());
   // 2. Every pair of members of two neighbouring lists (each once within a list): the int8
   //    score, and above threshold - margin the check against what is stored. Pairs of lists
   //    go to the core's threads in ranges of about equal work; the groups do not depend on the
   //    order of the joins (union_find.h).
   UnionFind groups(n);
-  const std::vector<std::pair<uint32_t, uint32_t>> list_pairs(pairs.begin(), pairs.end());
   std::vector<uint64_t> cost(list_pairs.size());
   for (size_t i = 0; i < list_pairs.size(); ++i)
     cost[i] = uint64_t(lists_[list_pairs[i].first].items.size()) *
