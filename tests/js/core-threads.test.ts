@@ -215,6 +215,28 @@ describe('batch preprocessing on threads', () => {
   });
 });
 
+describe('one photo on threads', () => {
+  it('is cut into bands of rows that the helpers share, with the same tensor as one thread', async () => {
+    await init();
+    if (os.availableParallelism() < 2) return;
+    const preprocessor = new ImagePreprocessor({ crop_size: 224 });
+    for (const photo of [noiseImage(1920, 1080, 3, 31), noiseImage(1201, 1799, 4, 32), noiseImage(150, 90, 1, 33)]) {
+      const [one, many] = onOneThreadAndAll(() => preprocessor.preprocess(photo));
+      expect(Buffer.from(many.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+    }
+    // A lone photo whole is one share; in bands a helper takes several of one call's shares.
+    const photo = noiseImage(1920, 1080, 3, 34);
+    let most = 0;
+    for (let attempt = 0; attempt < 20 && most < 2; attempt++) {
+      const start = helperSharesRun();
+      preprocessor.preprocess(photo);
+      most = Math.max(most, helperSharesRun() - start);
+    }
+    expect(most).toBeGreaterThanOrEqual(2);
+    preprocessor.delete();
+  });
+});
+
 describe('the map layout on threads', () => {
   it('gives the same layout bit for bit as one thread, with helpers taking part', async () => {
     await init();
