@@ -229,6 +229,10 @@ function section(result) {
       'float32 single vs usearch exactSearch single',
       ratio(find('usearch exactSearch (native addon)').single, ours.single),
     ],
+    [
+      "float32 single vs numpy's matrix-vector product (matmul + argpartition)",
+      ratio(find('numpy matmul + argpartition').single, ours.single),
+    ],
     ['float32 single: WASM speed as a share of native', ratio(native.single, ours.single)],
     ['float32 batch vs float32 single (throughput)', ratio(ours.single, ours.batch)],
     ['float32 batch vs faiss IndexFlatIP batch', ratio(faiss.batch, ours.batch)],

@@ -89,9 +89,9 @@ PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const Ima
     for (uint64_t b = 0; b < bands; ++b) {
       const int y0 = int(b * uint64_t(plan.height) / bands);
       const int y1 = int((b + 1) * uint64_t(plan.height) / bands);
-      plans_.push_back(bands == 1 ? std::move(whole[i]) : PlanRows(plan, y0, y1));
       piece_image_.push_back(i);
       piece_out_.push_back(slot + size_t(y0) * size_t(plan.width));
+      plans_.push_back(bands == 1 ? std::move(whole[i]) : PlanRows(plan, y0, y1));  // last use
       cost.push_back(CostOf(plans_.back(), images[i]));
     }
   }
