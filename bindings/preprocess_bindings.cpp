@@ -106,7 +106,8 @@ class PreprocessorHandle {
 
   // Sizes the batch tensor for `count` images of height x width (3 channels).
   val ResizeBatch(double count_in, double width_in, double height_in) {
-    FinishBatch();  // a running batch writes into the tensor
+    FinishBatch();                                      // a running batch writes into the tensor
+    for (Staged& staged : staged_) staged.job.reset();  // their slots are of the old tensor
     return Guarded([&] {
       size_t count = 0;
       int width = 0, height = 0;
@@ -203,9 +204,10 @@ class PreprocessorHandle {
   // caller copy them out while the helpers work. Valid until the next call into the module.
   val FinishedView() {
     const Staged& last = staged_[next_staged_ ^ 1];
-    const size_t floats =
-        last.job ? std::min(last.first_slot * slot_floats_, batch_.size()) : batch_.size();
-    return val(emscripten::typed_memory_view(floats, batch_.data()));
+    const uint64_t floats =
+        last.job ? std::min<uint64_t>(uint64_t(last.first_slot) * slot_floats_, batch_.size())
+                 : batch_.size();
+    return val(emscripten::typed_memory_view(size_t(floats), batch_.data()));
   }
 
   // Frees the pixel and batch buffers (the next image allocates again).

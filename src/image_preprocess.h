@@ -48,8 +48,8 @@ Status ValidateConfig(const PreprocessConfig& config);
 struct PreprocessPlan {
   int width = 0, height = 0;  // of the output
   int top = 0, left = 0;      // the crop's corner in the resized image (negative: padding)
-  int resized_width = 0, resized_height = 0;
-  ResampleWindow inside;  // the part of the resized image inside the crop
+  int resized_width = 0, resized_height = 0;  // the resize's output, before the crop
+  ResampleWindow inside;                      // the part of the resized image inside the crop
   bool resized = false;
   ResamplePlan resample;  // when resized
   // Floats from one channel's plane of the tensor to the next: the whole image's, also in a
