@@ -106,8 +106,9 @@ class PreprocessorHandle {
 
   // Sizes the batch tensor for `count` images of height x width (3 channels).
   val ResizeBatch(double count_in, double width_in, double height_in) {
-    FinishBatch();                                      // a running batch writes into the tensor
-    for (Staged& staged : staged_) staged.job.reset();  // their slots are of the old tensor
+    // A running batch writes into the tensor, and the jobs' slots are of the old one.
+    FinishBatch();
+    for (Staged& staged : staged_) staged.job.reset();
     return Guarded([&] {
       size_t count = 0;
       int width = 0, height = 0;
