@@ -184,7 +184,7 @@ PreprocessPlan PlanRows(const PreprocessPlan& whole, int y0, int y1) {
   const int bottom = std::min(plan.top + plan.height, whole.resized_height);
   plan.inside.top = top, plan.inside.height = std::max(bottom - top, 0);
   if (plan.resized && plan.inside.height > 0) {
-    plan.resample = PlanResampleRows(whole.resample, plan.inside.top, plan.inside.height);
+    NarrowToRows(&plan.resample, plan.inside.top, plan.inside.height);  // the copy, in place
   }
   return plan;
 }

@@ -241,20 +241,18 @@ ResamplePlan PlanResample(int in_width, int in_height, int channels, int out_wid
   return plan;
 }
 
-ResamplePlan PlanResampleRows(const ResamplePlan& plan, int top, int height) {
-  ResamplePlan band = plan;
-  band.window.top = top, band.window.height = height;
-  if (plan.vertical_pass) {
-    // vertical.first counts from the plan's first row read: from the band's now.
-    const int first = plan.vertical.first[top] + plan.row_first;
-    band.row_first = first;
-    band.row_last = plan.vertical.first[top + height - 1] + plan.vertical.count[top + height - 1] +
-                    plan.row_first;
-    for (int& row : band.vertical.first) row += plan.row_first - first;
+void NarrowToRows(ResamplePlan* plan, int top, int height) {
+  plan->window.top = top, plan->window.height = height;
+  if (plan->vertical_pass) {
+    // vertical.first counts from the first row read: the plan's until now, the band's after.
+    std::vector<int>& firsts = plan->vertical.first;
+    const int old_first = plan->row_first;
+    plan->row_first = firsts[top] + old_first;
+    plan->row_last = firsts[top + height - 1] + plan->vertical.count[top + height - 1] + old_first;
+    for (int& row : firsts) row += old_first - plan->row_first;
   } else {
-    band.row_first = top, band.row_last = top + height;
+    plan->row_first = top, plan->row_last = top + height;
   }
-  return band;
 }
 
 void RunResample(const ResamplePlan& plan, const ImageView& in, uint8_t* horizontal, uint8_t* out) {

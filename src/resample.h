@@ -72,9 +72,9 @@ struct ResamplePlan {
 ResamplePlan PlanResample(int in_width, int in_height, int channels, int out_width, int out_height,
                           ResampleFilter filter, ResampleWindow window, bool drop_alpha = false);
 
-// The same plan over rows [top, top + height) of its window (a band of it, for another
-// thread): the whole plan's coefficients, reading only the input rows those rows need.
-ResamplePlan PlanResampleRows(const ResamplePlan& plan, int top, int height);
+// Narrows a plan to rows [top, top + height) of its window (a band of it, for another
+// thread): the same coefficients, reading only the input rows those rows need.
+void NarrowToRows(ResamplePlan* plan, int top, int height);
 
 // Runs a plan on `in` (of the plan's size and channels): window.height rows of row_bytes go to
 // `out` (OutBytes()), `horizontal` (HorizontalBytes()) holds the first pass. Allocates nothing.
