@@ -7,6 +7,7 @@ import { checkSize, fail } from './decode-checks.js';
 import { decodeBytesInNode } from './node-decode.js';
 import { decodeHeif, isHeifFormat } from './heif.js';
 export { orient } from './orient.js';
+import { decodeBitmap } from './bitmap-decoder.js';
 import { copyBitmapRgba } from './bitmap-pixels.js';
 import { decodePng } from './png.js';
 import { DEFAULT_MAX_PIXELS } from './preprocess.js';
@@ -74,13 +75,8 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number, handOff?: Hand
   if (isHeifFormat(sniffed)) return decodeHeif(new Uint8Array(await blob.arrayBuffer()), maxPixels, sniffed!);
   let bitmap: ImageBitmap;
   try {
-    // EXIF orientation applied; no color-space conversion or premultiplication, so the pixels
-    // are the file's, as PIL reads them.
-    const decoding = createImageBitmap(blob, {
-      imageOrientation: 'from-image',
-      colorSpaceConversion: 'none',
-      premultiplyAlpha: 'none',
-    });
+    // In clipscope's decoding Worker where one starts: it goes on while this thread is blocked.
+    const decoding = decodeBitmap(blob);
     handOff?.();
     bitmap = await decoding;
   } catch (error) {
@@ -112,8 +108,9 @@ async function bytesOfUrl(url: URL): Promise<Uint8Array> {
  * Decodes an image to 8-bit pixels. In browsers and Workers PNG files are decoded by clipscope
  * (exact pixels: canvas would premultiply alpha) and other files (JPEG, WebP, AVIF, GIF, BMP)
  * go through `createImageBitmap` (EXIF orientation applied, no color-space conversion, no
- * premultiplied alpha) and an OffscreenCanvas; ImageBitmap, ImageData, <img> and canvases are
- * read directly. HEIC/HEIF everywhere through libheif (loaded when one is met). Node: PNG by
+ * premultiplied alpha), in clipscope's decoding Worker where the page allows one (so files
+ * decode while the calling thread runs inference), and VideoFrame or an OffscreenCanvas;
+ * ImageBitmap, ImageData, <img> and canvases are read directly. HEIC/HEIF everywhere through libheif (loaded when one is met). Node: PNG by
  * clipscope; JPEG, WebP, GIF, AVIF and TIFF through the optional
  * dependency `sharp` (libjpeg-turbo: Pillow's JPEG pixels), EXIF orientation applied, from
  * bytes, Blobs, file: URLs, paths and http(s) URLs.

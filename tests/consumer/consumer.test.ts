@@ -1,9 +1,10 @@
 // A fresh app installs the clipscope tarball (a real install from `npm pack`, not a link),
 // bundles it with Vite and with webpack and runs each bundle in every engine (Chromium, Firefox,
-// WebKit): embed with the test model in the Worker, search and cluster. A Node script uses the
+// WebKit): embed with the test model in the Worker (JPEGs through the decoding Worker it starts),
+// search and cluster, asking for no script the bundle lacks. A Node script uses the
 // same installed package.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,9 @@ async function runIn(engine: EngineName, folder: string, crossOriginIsolated = f
     await page.goto(`${server.url}/index.html`);
     await waitInPage(page, () => document.body.textContent?.includes('done'), 60_000);
     expect(await page.errors()).toEqual([]);
+    // Every script the app asked for is in the bundle (a Worker script left out would be a 404).
+    const scripts = server.requests.filter((path) => /\.(m?js|wasm)$/.test(path));
+    expect(scripts.filter((path) => !existsSync(join(folder, path)))).toEqual([]);
     return await page.evaluate(() => (window as unknown as { result: unknown }).result);
   } finally {
     await browser.close();

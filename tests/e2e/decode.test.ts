@@ -168,6 +168,88 @@ describe.each(ENGINES)('decoding in %s', (engine) => {
     ]);
   });
 
+  // Browsers decode a Blob only while the thread that asked is free; clipscope asks from its
+  // decoding Worker, so files decode while the page runs inference.
+  it("decodes JPEG and WebP files in clipscope's decoding Worker, the same pixels as on the page", async () => {
+    const result = await page.evaluate(async () => {
+      const { decodeImage } = (window as any).clipscope;
+      const { bitmapDecodes } = window as any;
+      const before = { ...bitmapDecodes };
+      const same = [];
+      let viaBitmap = 1; // the corrupt JPEG below
+      for (const type of ['image/jpeg', 'image/webp']) {
+        const source = new OffscreenCanvas(97, 61);
+        const context = source.getContext('2d')!;
+        // Opaque: under transparent pixels engines differ in what a canvas keeps.
+        context.fillStyle = '#845';
+        context.fillRect(0, 0, 97, 61);
+        for (let s = 0; s < 40; s++) {
+          context.fillStyle = `hsl(${s * 41} 70% ${25 + s}%)`;
+          context.fillRect((s * 29) % 97, (s * 17) % 61, 30, 20);
+        }
+        const blob = await source.convertToBlob({ type, quality: 0.8 });
+        // An engine that cannot write WebP gives a PNG, which clipscope decodes itself.
+        if (blob.type !== 'image/png') viaBitmap++;
+        const options = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' } as const;
+        const read = new OffscreenCanvas(97, 61).getContext('2d', { willReadFrequently: true })!;
+        read.drawImage(await createImageBitmap(blob, options), 0, 0);
+        const expected = read.getImageData(0, 0, 97, 61).data;
+        const decoded = await decodeImage(blob);
+        same.push(decoded.data.every((v: number, i: number) => v === expected[i]));
+      }
+      const failed = await decodeImage(new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])])).catch(
+        (error: Error) => error.message,
+      );
+      return {
+        same,
+        inWorker: bitmapDecodes.inWorker - before.inWorker,
+        here: bitmapDecodes.here - before.here,
+        viaBitmap,
+        failed,
+      };
+    });
+    expect(result.same).toEqual([true, true]);
+    // The corrupt JPEG's error comes from the Worker, in the browser's own words.
+    expect(result.failed).toMatch(/^not a decodable image: \S/);
+    expect(result.failed).not.toMatch(/object|undefined/);
+    expect(result.viaBitmap).toBeGreaterThanOrEqual(2);
+    expect({ inWorker: result.inWorker, here: result.here }).toEqual({ inWorker: result.viaBitmap, here: 0 });
+  });
+
+  it('decodes on the page when a policy refuses Workers', async () => {
+    const refusing = await serveRepository({ csp: "worker-src 'none'" });
+    const other = await openPackagePage(browser, refusing.url);
+    try {
+      const result = await other.evaluate(async () => {
+        const { decodeImage } = (window as any).clipscope;
+        const { bitmapDecodes } = window as any;
+        const source = new OffscreenCanvas(40, 30);
+        const context = source.getContext('2d')!;
+        context.fillStyle = '#3a7';
+        context.fillRect(0, 0, 40, 30);
+        const blob = await source.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+        const sizes = [];
+        for (let i = 0; i < 3; i++) {
+          const image = await decodeImage(blob);
+          sizes.push([image.width, image.height]);
+        }
+        return { sizes, ...bitmapDecodes };
+      });
+      expect(result).toEqual({
+        sizes: [
+          [40, 30],
+          [40, 30],
+          [40, 30],
+        ],
+        inWorker: 0,
+        here: 3,
+      });
+    } finally {
+      await other.close();
+      await refusing.close();
+    }
+  });
+
   it('applies EXIF orientation', async () => {
     const size = await page.evaluate(async (url) => {
       const image = await (window as any).clipscope.decodeImage(await (await fetch(url)).blob());

@@ -1,12 +1,14 @@
 // A plain app that installed clipscope from its tarball: the model runs in clipscope's Worker.
 import { ClipscopeWorker } from 'clipscope';
 
-async function colourPng(rgb, seed) {
+// PNGs, and a JPEG of each colour: decoded in clipscope's decoding Worker, which the bundler
+// must have bundled too.
+async function colourImage(rgb, seed, type) {
   const canvas = new OffscreenCanvas(48, 40);
   const context = canvas.getContext('2d');
   context.fillStyle = `rgb(${rgb.map((v) => Math.min(255, v + seed * 3)).join(',')})`;
   context.fillRect(0, 0, 48, 40);
-  return canvas.convertToBlob({ type: 'image/png' });
+  return canvas.convertToBlob({ type, quality: 0.95 });
 }
 
 async function run() {
@@ -19,7 +21,8 @@ async function run() {
     ['red', [220, 30, 30]],
     ['blue', [30, 40, 220]],
   ]) {
-    for (let i = 0; i < 3; i++) items.push({ id: `${name}-${i}`, image: await colourPng(rgb, i) });
+    for (let i = 0; i < 3; i++)
+      items.push({ id: `${name}-${i}`, image: await colourImage(rgb, i, i ? 'image/png' : 'image/jpeg') });
   }
   const added = await engine.addImages(items);
   const byText = await engine.searchByText('blue', 3);
