@@ -93,6 +93,10 @@ ${versions.theirOrt}. Min / median of ${runs} runs, the libraries alternating in
 
 - Stage times are medians over the runs; clipscope's preprocessing output is bit-exact with Pillow
   (see the preprocessing section), Transformers.js's is not.
+- Decode is the time the page's thread spends on it, waiting included. Both call the browser's
+  decoder; clipscope calls it from its decoding Worker, so a batch's files decode while the
+  previous batch is inferred (the page's thread cannot read a file while inference blocks it),
+  and what is left after inference is reading the pixels.
 `;
 console.log(markdown);
 if (args.out) writeSection(args.out, 'clip-pipeline', markdown);

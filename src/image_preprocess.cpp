@@ -183,7 +183,10 @@ PreprocessPlan PlanRows(const PreprocessPlan& whole, int y0, int y1) {
   const int top = std::max(plan.top, 0);
   const int bottom = std::min(plan.top + plan.height, whole.resized_height);
   plan.inside.top = top, plan.inside.height = std::max(bottom - top, 0);
-  if (plan.resized && plan.inside.height > 0) {
+  if (plan.inside.height <= 0) {
+    plan.resample = ResamplePlan();  // padding only: nothing to resample, no buffers for it
+    plan.resized = false;
+  } else if (plan.resized) {
     NarrowToRows(&plan.resample, plan.inside.top, plan.inside.height);  // the copy, in place
   }
   return plan;
