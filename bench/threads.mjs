@@ -1,6 +1,8 @@
 // The core's threads: batched exact search on 1 and 2 threads (and more where the machine has
 // them) against numpy and faiss at the same thread counts, in the same run; then k-means,
-// near-duplicates and the approximate index (build, batched search) on the same thread counts.
+// near-duplicates, the approximate index (build, batched search), batch preprocessing and the
+// map layout on the same thread counts, each beside its peers (scikit-learn, faiss, Pillow) at
+// the same thread counts.
 // Usage: node bench/threads.mjs [--size 100000] [--queries 100] [--runs 5] [--out RESULTS.md]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -79,7 +81,8 @@ for (const storage of ['float32', 'int8-exact', 'int8']) {
 }
 // Work that is not a search: each on every thread count, its result checked equal to one
 // thread's.
-function onThreads(name, fn, describe) {
+// `task`: the key of its peers in bench/peers/threads_peers.py's output.
+function onThreads(name, fn, describe, task) {
   const seconds = {};
   let reference;
   for (const t of counts) {
@@ -91,7 +94,7 @@ function onThreads(name, fn, describe) {
     seconds[t] = m.seconds;
     log(`  ${name}: ${t} thread(s) ${ms(m.seconds)} ms`);
   }
-  return { engine: name, batch: seconds };
+  return { engine: name, batch: seconds, task };
 }
 const clusterRows = Math.min(n, 50_000);
 const clusterData = data.subarray(0, clusterRows * d);
@@ -100,11 +103,13 @@ const other = [
     `k-means, ${clusterRows.toLocaleString('en')} × ${d}, k = 64, 10 iterations`,
     () => kmeans(clusterData, d, 64, { maxIter: 10, tol: 0, metric: 'cosine' }),
     (r) => `${r.inertia} ${r.iterations}`,
+    'kmeans',
   ),
   onThreads(
     `mini-batch k-means, ${clusterRows.toLocaleString('en')} × ${d}, k = 256, batches of 1024, 3 passes`,
     () => kmeans(clusterData, d, 256, { maxIter: 3, tol: 0, metric: 'cosine', miniBatch: 1024 }),
     (r) => `${r.inertia} ${r.iterations}`,
+    'minibatch',
   ),
 ];
 const dupRows = Math.min(n, 20_000);
@@ -115,6 +120,7 @@ other.push(
     `near-duplicates (exact), ${dupRows.toLocaleString('en')} × ${d}, threshold 0.9`,
     () => dupIndex.nearDuplicates(0.9),
     (groups) => JSON.stringify(groups),
+    'dups',
   ),
 );
 dupIndex.delete();
@@ -130,6 +136,7 @@ other.push(
       return approximate.info();
     },
     (info) => `${info.size} ${info.lists}`,
+    'ivf-build',
   ),
 );
 other.push(
@@ -137,6 +144,7 @@ other.push(
     `approximate index: batched search (nprobe 16)`,
     () => approximate.searchBatch(queries, k, { nprobe: 16 }),
     (r) => JSON.stringify(r),
+    'ivf-search',
   ),
 );
 other.push(
@@ -146,6 +154,7 @@ other.push(
     (groups) => JSON.stringify(groups),
   ),
 );
+const lists = approximate.info().lists;
 approximate.delete();
 // Batch preprocessing (CLIP's config) of decoded RGB photos: pixels of seeded noise, which
 // costs the same as a photo's.
@@ -174,6 +183,7 @@ for (const [width, height, count] of [
         : `preprocessing batch, ${count} RGB images of ${width} × ${height}`,
       () => preprocessor.preprocessBatch(images, { output }),
       (batch) => createHash('sha256').update(batch.data).digest('hex'),
+      `preprocess-${width}x${height}`,
     ),
   );
 }
@@ -185,6 +195,7 @@ other.push(
     `map layout (UMAP), ${layoutRows.toLocaleString('en')} × ${d}`,
     () => umap2d(layoutData, d).coords,
     (coords) => createHash('sha256').update(coords).digest('hex'),
+    'layout',
   ),
 );
 core().useThreads(maxThreads);
@@ -208,6 +219,22 @@ const py = JSON.parse(
 );
 rows.push({ engine: 'numpy matmul + argpartition', batch: py.numpy });
 rows.push({ engine: 'faiss IndexFlatIP', batch: py.faiss });
+log('  scikit-learn, faiss, Pillow on the other work (several minutes: TSNE)');
+const peers = JSON.parse(
+  execFileSync(
+    '/usr/bin/python3',
+    [
+      `${root}bench/peers/threads_peers.py`,
+      dataPath,
+      queriesPath,
+      String(d),
+      String(runs),
+      counts.join(','),
+      String(lists),
+    ],
+    { env: blas.env, encoding: 'utf8', maxBuffer: 1 << 26 },
+  ),
+);
 
 const speedup = (row, t) => ratio(row.batch[1], row.batch[t]);
 const efficiency = (row, t) => `${((min(row.batch[1]) / min(row.batch[t]) / t) * 100).toFixed(0)}%`;
@@ -238,6 +265,25 @@ for (const row of other) {
     `| ${row.engine} | ${counts.map((t) => ms(row.batch[t])).join(' | ')} | ${more.map((t) => speedup(row, t)).join(' | ')} | ${more.map((t) => efficiency(row, t)).join(' | ')} |`,
   );
 }
+lines.push(
+  '',
+  `Peers on the same work (the same data and sizes; scikit-learn ${peers.versions.sklearn}, faiss ${peers.versions.faiss}, Pillow ${peers.versions.pillow}), beside the clipscope row above each:`,
+  '',
+  `| work | peer | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}: ms`).join(' | ')} | ${more.map((t) => `speed-up on ${t} (min / med)`).join(' | ')} | ${counts.map((t) => `clipscope vs it on ${t} (min / med)`).join(' | ')} |`,
+  `|---|---|${counts.map(() => '---|').join('')}${more.map(() => '---|').join('')}${counts.map(() => '---|').join('')}`,
+);
+for (const row of other) {
+  for (const [peer, batch] of Object.entries(peers[row.task] ?? {})) {
+    const peerRow = { batch };
+    lines.push(
+      `| ${row.engine} | ${peer} | ${counts.map((t) => ms(batch[t])).join(' | ')} | ${more.map((t) => speedup(peerRow, t)).join(' | ')} | ${counts.map((t) => ratio(batch[t], row.batch[t])).join(' | ')} |`,
+    );
+  }
+}
+lines.push(
+  '',
+  "The peers' work is theirs: scikit-learn's and faiss's k-means are Euclidean on the same unit vectors (ours spherical, k-means++ start; 10 iterations, no tolerance; faiss without subsampling), scikit-learn's mini-batch k-means runs 3 passes of 1024-row batches, faiss's range search lists the pairs above 0.9 without grouping them, faiss IndexIVFFlat has as many lists as ours and trains on 48 rows per list, searching 16 of them; Pillow resizes a pool of Python threads' images (its resize lets go of the lock Python holds) and numpy normalises them; TSNE (one run) is the map layout's peer of the layout benchmark.",
+);
 const ours = rows[0];
 const preprocessSpeedups = other
   .filter((row) => row.engine.startsWith('preprocessing batch') && row.batch[2])
