@@ -1,6 +1,8 @@
 #include "preprocess_batch.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "parallel.h"
@@ -14,8 +16,9 @@ struct PreprocessBatchJob::Shared {
   const size_t* piece_image;
   float* const* piece_out;
   const size_t* range_starts;        // ranges + 1 boundaries
-  std::vector<uint8_t>* horizontal;  // one buffer per range (sized before the shares)
-  std::vector<uint8_t>* resized;
+  uint8_t* buffers;  // pairs of horizontal_bytes + resized_bytes, allocated before the shares
+  std::atomic<bool>* buffer_busy;
+  size_t horizontal_bytes, resized_bytes, buffer_pairs;
   const ChannelTables* tables;
 };
 
@@ -32,13 +35,19 @@ constexpr int kMinBandRows = 16;
 
 void RunRange(void* context, size_t range) {
   const Shared job = *static_cast<const Shared*>(context);
-  uint8_t* horizontal = job.horizontal[range].data();
-  uint8_t* resized = job.resized[range].data();
+  // A free pair of buffers: there are as many as threads, so one is free at once.
+  size_t pair = range % job.buffer_pairs;
+  while (job.buffer_busy[pair].exchange(true, std::memory_order_acquire)) {
+    pair = (pair + 1) % job.buffer_pairs;
+  }
+  uint8_t* horizontal = job.buffers + pair * (job.horizontal_bytes + job.resized_bytes);
+  uint8_t* resized = horizontal + job.horizontal_bytes;
   const ChannelTables tables = *job.tables;  // this thread's own copy: read every pixel
   for (size_t p = job.range_starts[range]; p < job.range_starts[range + 1]; ++p) {
     RunPreprocessPlan(job.plans[p], job.images[job.piece_image[p]], tables, horizontal, resized,
                       job.piece_out[p]);
   }
+  job.buffer_busy[pair].store(false, std::memory_order_release);
 }
 
 // Work of one piece, for cutting the batch into ranges of about equal work: the input rows
@@ -95,20 +104,23 @@ PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const Ima
       cost.push_back(CostOf(plans_.back(), images[i]));
     }
   }
-  // Contiguous ranges of about equal work; each has buffers for its largest piece.
+  // Contiguous ranges of about equal work, and buffers for the largest piece on each thread.
   const size_t ranges = UnevenShares(cost.size());
   range_starts_ = CutByCost(cost, ranges);
-  horizontal_.resize(ranges), resized_.resize(ranges);
-  for (size_t range = 0; range < ranges; ++range) {
-    size_t h = 0, r = 0;
-    for (size_t p = range_starts_[range]; p < range_starts_[range + 1]; ++p) {
-      h = std::max(h, plans_[p].resample.HorizontalBytes());
-      r = std::max(r, plans_[p].resample.OutBytes());
-    }
-    horizontal_[range].resize(h), resized_[range].resize(r);
+  for (const PreprocessPlan& plan : plans_) {
+    horizontal_bytes_ = std::max(horizontal_bytes_, plan.resample.HorizontalBytes());
+    resized_bytes_ = std::max(resized_bytes_, plan.resample.OutBytes());
   }
+  buffer_pairs_ = std::min(ranges, size_t(WorkerThreads()));
+  // Each buffer is below 2^30 bytes (size limits), the pairs not always in wasm32's size_t.
+  const uint64_t buffer_bytes = uint64_t(buffer_pairs_) * (horizontal_bytes_ + resized_bytes_);
+  if (buffer_bytes > uint64_t(PTRDIFF_MAX)) throw std::length_error("preprocessing buffers");
+  buffers_.reset(new uint8_t[size_t(buffer_bytes)]);
+  buffer_busy_.reset(new std::atomic<bool>[buffer_pairs_]);
+  for (size_t b = 0; b < buffer_pairs_; ++b) buffer_busy_[b].store(false);
   shared_.reset(new Shared{images, plans_.data(), piece_image_.data(), piece_out_.data(),
-                           range_starts_.data(), horizontal_.data(), resized_.data(), &tables_});
+                           range_starts_.data(), buffers_.get(), buffer_busy_.get(),
+                           horizontal_bytes_, resized_bytes_, buffer_pairs_, &tables_});
 }
 
 PreprocessBatchJob::~PreprocessBatchJob() { Finish(); }

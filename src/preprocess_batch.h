@@ -5,6 +5,7 @@
 // number of threads.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -46,7 +47,12 @@ class PreprocessBatchJob {
   std::vector<size_t> piece_image_;
   std::vector<float*> piece_out_;
   std::vector<size_t> range_starts_;  // over pieces
-  std::vector<std::vector<uint8_t>> horizontal_, resized_;
+  // Buffers for as many pieces as run at once (a range claims a free pair while it runs): a
+  // thread's next image reuses the lines its last one left in its cache. Not zero-filled:
+  // every byte is written before it is read.
+  std::unique_ptr<uint8_t[]> buffers_;
+  std::unique_ptr<std::atomic<bool>[]> buffer_busy_;
+  size_t horizontal_bytes_ = 0, resized_bytes_ = 0, buffer_pairs_ = 0;
   ChannelTables tables_;
   std::unique_ptr<Shared> shared_;
   bool started_ = false;
