@@ -282,7 +282,7 @@ for (const row of other) {
 }
 lines.push(
   '',
-  "The peers' work is theirs: scikit-learn's and faiss's k-means are Euclidean on the same unit vectors (ours spherical, k-means++ start; 10 iterations, no tolerance; faiss without subsampling), scikit-learn's mini-batch k-means runs 3 passes of 1024-row batches, faiss's range search lists the pairs above 0.9 without grouping them, faiss IndexIVFFlat has as many lists as ours and trains on 48 rows per list, searching 16 of them; Pillow resizes a pool of Python threads' images (its resize lets go of the lock Python holds) and numpy normalises them; TSNE (one run) is the map layout's peer of the layout benchmark.",
+  "The peers' work is theirs: scikit-learn's k-means is Euclidean on the same unit vectors (k-means++ start), faiss's spherical like ours (random start, no subsampling), each 10 iterations with no tolerance, scikit-learn's mini-batch k-means runs 3 passes of 1024-row batches, faiss's range search lists the pairs above 0.9 without grouping them, faiss IndexIVFFlat has as many lists as ours and trains on 48 rows per list, searching 16 of them; Pillow resizes a pool of Python threads' images (its resize lets go of the lock Python holds) and numpy normalises them; TSNE (one run) is the map layout's peer of the layout benchmark.",
 );
 const ours = rows[0];
 const preprocessSpeedups = other
