@@ -15,7 +15,7 @@ struct PreprocessBatchJob::Shared {
   const PreprocessPlan* plans;
   const size_t* piece_image;
   float* const* piece_out;
-  const size_t* range_starts;        // ranges + 1 boundaries
+  const size_t* range_starts;  // ranges + 1 boundaries
   uint8_t* buffers;  // pairs of horizontal_bytes + resized_bytes, allocated before the shares
   std::atomic<bool>* buffer_busy;
   size_t horizontal_bytes, resized_bytes, buffer_pairs;
