@@ -22,16 +22,16 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 // 2.3 KB of WASM, and its pool (detection, pool, the helper Worker's script) 5 KB of API,
 // commented; batch preprocessing, the map layout and the approximate index's near-duplicates
 // on threads (plans made before the shares, staged batches, the layout's epochs by head), 6 KB
-// of WASM and 0.5 KB of API; a photo cut into bands of rows that threads share, 2.5 KB of WASM.
-// A page loads one of the two
-// builds: the single-thread one, or the shared-memory one where threads work (its glue holds
-// Emscripten's pthread runtime, 6.6 KB more).
+// of WASM and 0.5 KB of API; a photo cut into bands of rows that threads share, 2.5 KB of WASM;
+// the decoding Worker (its script, and the decoder that falls back to the page), 2 KB of API.
+// A page loads one of the two builds: the single-thread one, or the shared-memory one where
+// threads work (its glue holds Emscripten's pthread runtime, 6.6 KB more).
 const BUDGET_GZIP_BYTES = {
   'wasm/clipscope-core.wasm': 316_000,
   'wasm/clipscope-core.mjs': 20_000,
   'wasm/clipscope-core-threads.wasm': 316_000,
   'wasm/clipscope-core-threads.mjs': 22_000,
-  '**/*.js': 67_000,
+  '**/*.js': 68_000,
 };
 const NODE_ONLY = (file: string) => file.startsWith('cli/') || file === 'images/node-decode.js';
 
