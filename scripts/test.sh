@@ -55,17 +55,4 @@ npx vite build --config web/vite.config.ts --logLevel warn
 npx vite build --config tests/e2e/app/vite.config.ts --logLevel warn
 
 step "Vitest: package in Node, parity with native, pipeline and demo page in Chromium, Firefox and WebKit"
-# Two Vitest runs side by side, each file after the other within one: a browser suite leaves
-# most of a second core idle (the browser waits on itself), so the Node suites, the consumer
-# bundles and the many-photos demo run beside the other browser suites. The browsers' report
-# is printed when both are done.
-browser_files=($(ls tests/e2e/*.test.ts | grep -v demo-scale))
-browser_log=build/vitest-browsers.log
-npx vitest run "${browser_files[@]}" >"$browser_log" 2>&1 &
-browsers=$!
-node_status=0
-npx vitest run tests/js/ tests/consumer/ tests/e2e/demo-scale.test.ts || node_status=$?
-browser_status=0
-wait "$browsers" || browser_status=$?
-cat "$browser_log"
-[ "$node_status" = 0 ] && [ "$browser_status" = 0 ]
+npx vitest run
