@@ -10,7 +10,7 @@ source scripts/require-packages.sh
 # fall back to the reference BLAS, 10x slower), python3-onnx and Chromium.
 require_packages test "for the benchmarks"
 
-# The test suite's smoke run uses the package it built (other suites read dist/ meanwhile).
+# The test suite's smoke run uses the package the suite has just built.
 [ "${CLIPSCOPE_BENCH_PREBUILT:-}" = 1 ] || bash scripts/build.sh >/dev/null
 cmake --preset native-release >/dev/null
 cmake --build --preset native-release --target clipscope_bench clipscope_kmeans_bench clipscope_preprocess_bench >/dev/null

@@ -13,7 +13,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 it('runs every benchmark on tiny sizes and charts the ratios', { timeout: 900_000 }, () => {
   const out = join(work, 'RESULTS.md');
-  // On the package the suite tests, not rebuilt: other suites read dist/ while this one runs.
+  // On the package the suite has just built and tests, not rebuilt.
   execFileSync('bash', ['bench/run.sh', 'smoke', out], {
     cwd: root,
     stdio: 'pipe',
