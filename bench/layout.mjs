@@ -4,7 +4,6 @@
 // (k = 10) of each layout; time is seconds per layout (min / median of the runs).
 //
 // Usage: node bench/layout.mjs [--size 10000] [--large 50000] [--runs 3] [--peer-runs 1] [--out FILE]
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,7 @@ import { coreThreads, init } from '../dist/index.js';
 import { core } from '../dist/wasm/core.js';
 import { umap2d } from '../dist/advanced.js';
 import { structuredUnitVectors } from './lib/data.mjs';
-import { bestBlas } from './lib/blas.mjs';
+import { bestBlas, runPeer } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, timed } from './lib/stats.mjs';
 
@@ -70,20 +69,13 @@ const theirsPath = `${dataDir}umap-js-${n}.f32`;
 writeFileSync(theirsPath, Float32Array.from(theirs.result.flat()));
 
 log('scikit-learn TSNE, and the trustworthiness of every layout');
-const sklearn = JSON.parse(
-  execFileSync(
-    '/usr/bin/python3',
-    [
-      `${root}bench/peers/sklearn_layouts.py`,
-      dataPath,
-      String(d),
-      String(peerRuns),
-      `clipscope UMAP=${oursPath}`,
-      `umap-js=${theirsPath}`,
-    ],
-    { env: bestBlas().env, encoding: 'utf8', maxBuffer: 1 << 26 },
-  ),
-);
+const sklearn = runPeer(`${root}bench/peers/sklearn_layouts.py`, [
+  dataPath,
+  String(d),
+  String(peerRuns),
+  `clipscope UMAP=${oursPath}`,
+  `umap-js=${theirsPath}`,
+]);
 
 log(`clipscope UMAP at ${large} (WASM)`);
 const big = structuredUnitVectors(large, d, 8);

@@ -4,7 +4,6 @@
 // map layout on the same thread counts, each beside its peers (scikit-learn, faiss, Pillow) at
 // the same thread counts.
 // Usage: node bench/threads.mjs [--size 100000] [--queries 100] [--runs 5] [--out RESULTS.md]
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,7 @@ import { ImagePreprocessor, kmeans, umap2d } from '../dist/advanced.js';
 import { createHash } from 'node:crypto';
 import { core } from '../dist/wasm/core.js';
 import { clusteredUnitVectors } from './lib/data.mjs';
-import { bestBlas } from './lib/blas.mjs';
+import { bestBlas, runPeer } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, ms, ratio, timed } from './lib/stats.mjs';
 
@@ -202,39 +201,25 @@ core().useThreads(maxThreads);
 
 log('  numpy, faiss');
 const blas = bestBlas();
-const py = JSON.parse(
-  execFileSync(
-    '/usr/bin/python3',
-    [
-      `${root}bench/peers/batch_threads.py`,
-      dataPath,
-      queriesPath,
-      String(d),
-      String(k),
-      String(runs),
-      counts.join(','),
-    ],
-    { env: blas.env, encoding: 'utf8', maxBuffer: 1 << 26 },
-  ),
-);
+const py = runPeer(`${root}bench/peers/batch_threads.py`, [
+  dataPath,
+  queriesPath,
+  String(d),
+  String(k),
+  String(runs),
+  counts.join(','),
+]);
 rows.push({ engine: 'numpy matmul + argpartition', batch: py.numpy });
 rows.push({ engine: 'faiss IndexFlatIP', batch: py.faiss });
 log('  scikit-learn, faiss, Pillow on the other work (several minutes: TSNE)');
-const peers = JSON.parse(
-  execFileSync(
-    '/usr/bin/python3',
-    [
-      `${root}bench/peers/threads_peers.py`,
-      dataPath,
-      queriesPath,
-      String(d),
-      String(runs),
-      counts.join(','),
-      String(lists),
-    ],
-    { env: blas.env, encoding: 'utf8', maxBuffer: 1 << 26 },
-  ),
-);
+const peers = runPeer(`${root}bench/peers/threads_peers.py`, [
+  dataPath,
+  queriesPath,
+  String(d),
+  String(runs),
+  counts.join(','),
+  String(lists),
+]);
 
 const speedup = (row, t) => ratio(row.batch[1], row.batch[t]);
 const efficiency = (row, t) => `${((min(row.batch[1]) / min(row.batch[t]) / t) * 100).toFixed(0)}%`;

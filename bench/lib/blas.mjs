@@ -43,3 +43,10 @@ export function bestBlas() {
   };
   return chosen;
 }
+
+/** A Python peer's JSON answer: the script run with `args` in bestBlas()'s environment. */
+export function runPeer(script, args, maxBuffer = 1 << 26) {
+  return JSON.parse(
+    execFileSync('/usr/bin/python3', [script, ...args], { env: bestBlas().env, encoding: 'utf8', maxBuffer }),
+  );
+}

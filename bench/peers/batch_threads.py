@@ -6,22 +6,12 @@ Threads are set with threadpoolctl (OpenBLAS) and faiss.omp_set_num_threads (Ope
 """
 import json
 import sys
-import time
 
 import faiss
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 from exact_search import normalise, top_k
-
-
-def timed(runs, fn):
-    fn()  # warm-up: page faults and thread start-up are not the kernel's speed
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        seconds.append(time.perf_counter() - start)
-    return seconds
+from timing import timed
 
 
 def main():

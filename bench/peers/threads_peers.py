@@ -24,16 +24,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "reference"))
 from make_preprocess_refs import CONFIGS, preprocess  # noqa: E402
-
-
-def timed(runs, fn):
-    fn()  # warm-up: page faults and thread start-up are not the kernel's speed
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        seconds.append(time.perf_counter() - start)
-    return seconds
+from timing import timed  # noqa: E402
 
 
 def once(fn):
