@@ -110,10 +110,10 @@ async function bytesOfUrl(url: URL): Promise<Uint8Array> {
  * go through `createImageBitmap` (EXIF orientation applied, no color-space conversion, no
  * premultiplied alpha), in clipscope's decoding Worker where the page allows one (so files
  * decode while the calling thread runs inference), and VideoFrame or an OffscreenCanvas;
- * ImageBitmap, ImageData, <img> and canvases are read directly. HEIC/HEIF everywhere through libheif (loaded when one is met). Node: PNG by
- * clipscope; JPEG, WebP, GIF, AVIF and TIFF through the optional
- * dependency `sharp` (libjpeg-turbo: Pillow's JPEG pixels), EXIF orientation applied, from
- * bytes, Blobs, file: URLs, paths and http(s) URLs.
+ * ImageBitmap, ImageData, <img> and canvases are read directly. HEIC/HEIF everywhere through
+ * libheif (loaded when one is met). Node: PNG by clipscope; JPEG, WebP, GIF, AVIF and TIFF
+ * through the optional dependency `sharp` (libjpeg-turbo: Pillow's JPEG pixels), EXIF
+ * orientation applied, from bytes, Blobs, file: URLs, paths and http(s) URLs.
  * Throws `DecodeError` for empty, truncated, corrupt, unsupported or too large images.
  */
 export async function decodeImage(source: ImageSource, options: DecodeOptions = {}): Promise<RawImage> {
