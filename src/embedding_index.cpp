@@ -467,11 +467,12 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
   for (size_t q = 0; q < num_queries; ++q) {
     TopK exact(k);
     for (const Candidate& c : approx[q].TakeSorted()) {
-      const float* row = vectors_.data() + size_t(c.slot) * dim_;
-      if (!has_floats()) {
+      // Without float rows (int8 storage), vectors_ is empty: no offset from its null data.
+      const float* row = row_values.data();
+      if (has_floats())
+        row = vectors_.data() + size_t(c.slot) * dim_;
+      else
         DequantizeInt8(codes + size_t(c.slot) * dim_, scales_[c.slot], dim_, row_values.data());
-        row = row_values.data();
-      }
       exact.Push({simd::Dot(queries + q * dim_, row, dim_), c.seq, c.slot});
     }
     out.push_back(ToHits(exact.TakeSorted()));
