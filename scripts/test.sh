@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Every test: native C++ (release and ASan+UBSan), the fuzzers for a bounded time each, then the WASM
-# package with Vitest (Node) and the browser suites and demo page in Chromium, Firefox and WebKit.
+# Every test: native C++ (release and ASan+UBSan), the fuzzers for a bounded time each, the WASM
+# package with Vitest in Node, then the browser suites and demo page in Chromium, Firefox and WebKit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-packages.sh
 require_packages test "to build and run the tests"
 ensure_node_modules
-fuzz_seconds=${CLIPSCOPE_FUZZ_SECONDS:-12}
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step prints the seconds since the start, to show where the time goes.
+step() { printf '\n== [%ss] %s\n' "$SECONDS" "$*"; }
 
 step "formatting (clang-format, Prettier) and lint (ESLint)"
 npm run --silent lint
@@ -25,27 +25,11 @@ step "test models (python3-onnx)"
 step "native release: build and ctest"
 cmake --preset native-release >/dev/null
 cmake --build --preset native-release
-ctest --preset native-release
-
-step "native ASan+UBSan: build and ctest"
-cmake --preset native-asan >/dev/null
-cmake --build --preset native-asan
-ctest --preset native-asan
+ctest --preset native-release --parallel 2
 
 step "native results for the WASM parity test"
 rm -rf build/golden && mkdir -p build/golden
 build/native-release/tests/cpp/clipscope_golden build/golden
-
-step "fuzzers under ASan+UBSan (libFuzzer, ${fuzz_seconds}s each): index loaders, preprocessing, tokenizer"
-cmake --preset native-fuzz >/dev/null
-cmake --build --preset native-fuzz
-for target in index_loader ivf_loader preprocess tokenizer; do
-  rm -rf "build/fuzz-corpus/$target" && mkdir -p "build/fuzz-corpus/$target"
-  cp tests/fuzz/corpus/"$target"/* "build/fuzz-corpus/$target/"
-  echo "-- $target"
-  build/native-fuzz/tests/fuzz/${target}_fuzzer -max_total_time="$fuzz_seconds" -rss_limit_mb=4096 \
-    -timeout=10 "build/fuzz-corpus/$target" 2>&1 | tail -n 2
-done
 
 step "WASM package and demo page"
 bash scripts/build.sh
@@ -54,5 +38,22 @@ npx tsc -p web/tsconfig.json
 npx vite build --config web/vite.config.ts --logLevel warn
 npx vite build --config tests/e2e/app/vite.config.ts --logLevel warn
 
-step "Vitest: package in Node, parity with native, pipeline and demo page in Chromium, Firefox and WebKit"
-npx vitest run
+# The sanitizer build and fuzzers run beside the Node suites, which mostly leave a core idle;
+# the browser suites then run alone (beside other work their timing-bound steps time out).
+step "ASan+UBSan ctest and fuzzers (log: build/sanitizer-checks.log), beside Vitest's Node suites"
+bash scripts/sanitizer-checks.sh >build/sanitizer-checks.log 2>&1 &
+sanitizers=$!
+node_suites=0
+npx vitest run tests/js || node_suites=$?
+if wait "$sanitizers"; then
+  grep -E "tests passed|^-- |^Done " build/sanitizer-checks.log
+else
+  tail -n 80 build/sanitizer-checks.log
+  echo "ASan+UBSan ctest or a fuzzer failed: build/sanitizer-checks.log has the whole output"
+  exit 1
+fi
+[ "$node_suites" = 0 ] || exit "$node_suites"
+
+step "Vitest: the browser suites, pipeline and demo page in Chromium, Firefox and WebKit"
+npx vitest run tests/e2e tests/consumer
+step "all tests passed"
