@@ -6,7 +6,7 @@
 // fresh page. Picks each backend's fastest variant: what `dtype` should default to.
 //
 // Usage: node bench/model-variants.mjs [--images 8] [--webgpu-images 2] [--runs 3] [--batch 8] [--out FILE]
-// (the software adapter takes tens of seconds per image: it gets fewer)
+// (the software adapter takes tens of seconds per image: it gets fewer; 0 leaves WebGPU out)
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -33,7 +33,7 @@ const BACKENDS = [
   { label: 'WASM, 1 thread', backend: 'wasm', threads: 1 },
   { label: 'WASM, 2 threads', backend: 'wasm', threads: 2 },
   { label: 'WebGPU (SwiftShader)', backend: 'webgpu', threads: 1 },
-];
+].filter((setup) => imagesFor(setup) > 0);
 // WebGPU needs the software adapter switched on; threads need a cross-origin isolated page.
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
 

@@ -51,14 +51,14 @@ case "$which" in
     [ -f build/models/clip-tiny-variants/onnx/vision_model_fp16.onnx ] || /usr/bin/python3 models/generate_test_models.py build/models >/dev/null
     node bench/index-search.mjs --sizes 500 --queries 5 --runs 1 --out "$out"
     node bench/threads.mjs --size 500 --queries 5 --runs 1 --out "$out"
-    node bench/approximate.mjs --sizes 3000 --queries 5 --runs 1 --hnsw-size 3000 --out "$out"
+    node bench/approximate.mjs --sizes 1000 --queries 5 --runs 1 --hnsw-size 1000 --out "$out"
     node bench/kmeans.mjs --sizes 600 --ks 4 --runs 1 --out "$out"
-    node bench/kmeans-scale.mjs --sizes 3000 --k 300 --runs 1 --out "$out"
+    node bench/kmeans-scale.mjs --sizes 1000 --k 50 --runs 1 --out "$out"
     node bench/near-duplicates.mjs --sizes 300,600 --exact-limit 300 --runs 1 --out "$out"
     node bench/layout.mjs --size 300 --large 400 --runs 1 --out "$out"
     node bench/preprocess.mjs --sizes 64x48 --runs 1 --out "$out"
     node bench/clip-pipeline.mjs --images 4 --runs 1 --batch 2 --models-dir build/models --model clip-tiny --out "$out"
-    node bench/model-variants.mjs --images 1 --webgpu-images 1 --runs 1 --batch 1 --models-dir build/models --model clip-tiny-variants --out "$out"
+    node bench/model-variants.mjs --images 1 --webgpu-images 0 --runs 1 --batch 1 --models-dir build/models --model clip-tiny-variants --out "$out"
     node bench/chart.mjs --results "$out" --out "${out%.md}.svg" ;;
   *) echo "unknown benchmark '$which': use index, threads, approximate, kmeans, kmeans-scale, near-duplicates, layout, demo-scale, preprocess, pipeline, variants, engines or smoke" >&2; exit 2 ;;
 esac

@@ -1,4 +1,4 @@
-// The demo with many photos: a long run cancels cleanly, keeping what was added; 2,000 photos
+// The demo with many photos: a long run cancels cleanly, keeping what was added; 1,000 photos
 // (far past the few hundred cells a virtualised grid keeps; `npm run bench -- demo-scale` goes
 // to 50,000) are all embedded and stored, the grid keeps only the rows in view in the page
 // (virtualised), search still answers, and the memory report covers them all.
@@ -17,7 +17,7 @@ import {
 } from './demo-page.js';
 
 // The same count in every engine, to keep CI in time.
-const COUNT = 2000;
+const COUNT = 1000;
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 
 beforeAll(async () => {

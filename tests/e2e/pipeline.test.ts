@@ -379,7 +379,7 @@ describe.each(ENGINES)('%s', (engine) => {
       // Firefox's onnxruntime-web threads hang for good about every other reload under load.
       const page = await openApp(browser, isolated.url);
       const started: Array<{ threads: number; threadsReason: string }> = [];
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < 4; i++) {
         started.push(
           await page.evaluate(async () => {
             const { clipscope } = window as any;
