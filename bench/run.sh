@@ -2,7 +2,7 @@
 # Runs the benchmarks (not tests): clipscope against its peers in one run, and writes their
 # sections of bench/RESULTS.md.
 # Usage: npm run bench [-- index|threads|approximate|kmeans|kmeans-scale|near-duplicates|layout|demo-scale|preprocess|pipeline|variants|engines [options]]
-#        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md: checks the harness)
+#        npm run bench -- smoke [OUT.md]   (every benchmark on tiny sizes, to OUT.md, then checks every section)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-packages.sh
@@ -10,8 +10,7 @@ source scripts/require-packages.sh
 # fall back to the reference BLAS, 10x slower), python3-onnx and Chromium.
 require_packages test "for the benchmarks"
 
-# The test suite's smoke run uses the package the suite has just built.
-[ "${CLIPSCOPE_BENCH_PREBUILT:-}" = 1 ] || bash scripts/build.sh >/dev/null
+bash scripts/build.sh >/dev/null
 cmake --preset native-release >/dev/null
 cmake --build --preset native-release --target clipscope_bench clipscope_kmeans_bench clipscope_preprocess_bench >/dev/null
 # onnxruntime-node (a dependency of @huggingface/transformers) downloads from a host outside
@@ -59,6 +58,7 @@ case "$which" in
     node bench/preprocess.mjs --sizes 64x48 --runs 1 --out "$out"
     node bench/clip-pipeline.mjs --images 4 --runs 1 --batch 2 --models-dir build/models --model clip-tiny --out "$out"
     node bench/model-variants.mjs --images 1 --webgpu-images 0 --runs 1 --batch 1 --models-dir build/models --model clip-tiny-variants --out "$out"
-    node bench/chart.mjs --results "$out" --out "${out%.md}.svg" ;;
+    node bench/chart.mjs --results "$out" --out "${out%.md}.svg"
+    node bench/check-smoke.mjs "$out" "${out%.md}.svg" ;;
   *) echo "unknown benchmark '$which': use index, threads, approximate, kmeans, kmeans-scale, near-duplicates, layout, demo-scale, preprocess, pipeline, variants, engines or smoke" >&2; exit 2 ;;
 esac
