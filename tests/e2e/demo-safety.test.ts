@@ -75,10 +75,10 @@ describe.each(ENGINES)('the demo never loses work in %s', (engine) => {
       })
       .toBeGreaterThanOrEqual(8);
     await dropGenerated(page, 50, 'second-');
-    await expect.poll(() => text(page, '#queue-status')).toBe('50 more photos queued');
+    await expect.poll(() => text(page, '#queue-status'), { timeout: 30_000 }).toBe('50 more photos queued');
     await page.click('#load-samples');
-    // The sample set: 12 photos and 16 shapes.
-    await expect.poll(() => text(page, '#queue-status')).toBe('78 more photos queued');
+    // The sample set: 12 photos and 16 shapes, fetched first (slow on a loaded machine).
+    await expect.poll(() => text(page, '#queue-status'), { timeout: 30_000 }).toBe('78 more photos queued');
     // The grid's count with the run's status: where a run stops short, the failure says where.
     const progress = async () => `${await gridCount(page)} photos · ${await text(page, '#embed-status')}`;
     await expect.poll(progress, { timeout: 120_000 }).toMatch(/^678 photos · Added 28 photos/);
