@@ -6,7 +6,6 @@
 //
 // Usage: node bench/approximate.mjs [--sizes 100000,1000000] [--queries 100] [--runs 3]
 //        [--hnsw-size 100000] [--out FILE]
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Index, MetricKind } from 'usearch';
 import { ApproximateIndex, EmbeddingIndex, init } from '../dist/index.js';
 import { clusteredUnitVectors, recall } from './lib/data.mjs';
-import { bestBlas } from './lib/blas.mjs';
+import { bestBlas, runPeer } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, timed } from './lib/stats.mjs';
 import { hnswBuild, hnswParams, hnswSearch } from './peers/hnswlib.mjs';
@@ -127,23 +126,16 @@ function benchSize(n) {
   writeFileSync(paths.data, data);
   writeFileSync(paths.queries, queries);
   writeFileSync(paths.truth, Int32Array.from(truth, Number));
-  row.faiss = JSON.parse(
-    execFileSync(
-      '/usr/bin/python3',
-      [
-        `${root}bench/peers/faiss_ivf.py`,
-        paths.data,
-        paths.queries,
-        paths.truth,
-        String(d),
-        String(k),
-        String(row.info.lists),
-        row.curve.map((c) => c.nprobe).join(','),
-        String(runs),
-      ],
-      { env: bestBlas().env, encoding: 'utf8', maxBuffer: 1 << 26 },
-    ),
-  );
+  row.faiss = runPeer(`${root}bench/peers/faiss_ivf.py`, [
+    paths.data,
+    paths.queries,
+    paths.truth,
+    String(d),
+    String(k),
+    String(row.info.lists),
+    row.curve.map((c) => c.nprobe).join(','),
+    String(runs),
+  ]);
 
   if (n === hnswSize) {
     log('  hnswlib-wasm (one build: minutes)');

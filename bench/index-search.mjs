@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EmbeddingIndex, init } from '../dist/index.js';
 import { clusteredUnitVectors, recall } from './lib/data.mjs';
-import { bestBlas } from './lib/blas.mjs';
+import { bestBlas, runPeer } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, ms, ratio, timed } from './lib/stats.mjs';
 import { hnswBuild, hnswParams, hnswSearch } from './peers/hnswlib.mjs';
@@ -47,12 +47,7 @@ function nativeRun(dataPath, queriesPath) {
 
 function pythonRun(dataPath, queriesPath) {
   const script = `${root}bench/peers/numpy_faiss.py`;
-  const out = execFileSync('/usr/bin/python3', [script, dataPath, queriesPath, String(d), String(k), String(runs)], {
-    env: bestBlas().env,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  return JSON.parse(out);
+  return runPeer(script, [dataPath, queriesPath, String(d), String(k), String(runs)]);
 }
 
 function eachQuery(queries, fn) {

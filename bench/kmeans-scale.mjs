@@ -4,14 +4,13 @@
 // thread each, in one run.
 //
 // Usage: node bench/kmeans-scale.mjs [--sizes 100000,1000000] [--k 1000] [--runs 3] [--out FILE]
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { init } from '../dist/index.js';
 import { kmeans } from '../dist/advanced.js';
-import { bestBlas } from './lib/blas.mjs';
+import { bestBlas, runPeer } from './lib/blas.mjs';
 import { clusteredUnitVectors } from './lib/data.mjs';
 import { inertiaOfLabels } from './lib/inertia.mjs';
 import { writeSection } from './lib/results.mjs';
@@ -40,12 +39,11 @@ mkdirSync(dataDir, { recursive: true });
 const log = (text) => process.stderr.write(`${text}\n`);
 
 function sklearn(dataPath, miniBatch, peerRuns) {
-  const out = execFileSync(
-    '/usr/bin/python3',
-    [`${root}bench/peers/sklearn_minibatch.py`, dataPath, String(d), String(k), String(miniBatch), String(peerRuns)],
-    { env: bestBlas().env, encoding: 'utf8', maxBuffer: 1 << 30 },
+  return runPeer(
+    `${root}bench/peers/sklearn_minibatch.py`,
+    [dataPath, String(d), String(k), String(miniBatch), String(peerRuns)],
+    1 << 30,
   );
-  return JSON.parse(out);
 }
 
 function benchSize(n) {

@@ -11,7 +11,7 @@ import { init } from '../dist/index.js';
 import { kmeans } from '../dist/advanced.js';
 import { clusteredUnitVectors } from './lib/data.mjs';
 import { inertiaOfLabels } from './lib/inertia.mjs';
-import { bestBlas } from './lib/blas.mjs';
+import { bestBlas, runPeer } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
 import { median, min, ratio, timed } from './lib/stats.mjs';
 import { rowsOf, runMlKmeans, runSkmeans } from './peers/js-kmeans.mjs';
@@ -43,11 +43,6 @@ const dataDir = `${root}bench/data/`;
 mkdirSync(dataDir, { recursive: true });
 const log = (text) => process.stderr.write(`${text}\n`);
 
-// The peers run with the fastest correct OpenBLAS kernel (bench/lib/blas.mjs).
-function runJson(command, commandArgs) {
-  return JSON.parse(execFileSync(command, commandArgs, { env: bestBlas().env, encoding: 'utf8', maxBuffer: 1 << 28 }));
-}
-
 function benchCase(data, dataPath, n, k) {
   log(`n = ${n}, k = ${k}`);
   const rows = [];
@@ -63,16 +58,18 @@ function benchCase(data, dataPath, n, k) {
   const wasm = timed(runs, () => (last = kmeans(data, d, k, { maxIter, seed: 0 })));
   add({ engine: 'clipscope WASM', seconds: wasm.seconds, labels: last.labels, iterations: last.iterations });
   const nativeExe = `${root}build/native-release/bench/native/clipscope_kmeans_bench`;
-  const native = runJson(nativeExe, [dataPath, String(d), String(k), String(maxIter), String(runs)]);
+  const native = JSON.parse(
+    execFileSync(nativeExe, [dataPath, String(d), String(k), String(maxIter), String(runs)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    }),
+  );
   add({ engine: 'clipscope native', seconds: native.seconds, labels: native.labels, iterations: native.iterations });
-  const sk = runJson('/usr/bin/python3', [
+  const sk = runPeer(
     `${root}bench/peers/sklearn_kmeans.py`,
-    dataPath,
-    String(d),
-    String(k),
-    String(maxIter),
-    String(runs),
-  ]);
+    [dataPath, String(d), String(k), String(maxIter), String(runs)],
+    1 << 28,
+  );
   add({
     engine: `scikit-learn ${sk.version} (1 thread)`,
     seconds: sk.seconds,
