@@ -200,7 +200,6 @@ other.push(
 core().useThreads(maxThreads);
 
 log('  numpy, faiss');
-const blas = bestBlas();
 const py = runPeer(`${root}bench/peers/batch_threads.py`, [
   dataPath,
   queriesPath,
@@ -228,7 +227,7 @@ const lines = [
   '## The core on threads: batched exact search',
   '',
   `Command: \`npm run bench -- threads\` (\`node bench/threads.mjs --size ${n} --queries ${nq} --runs ${runs}\`).`,
-  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}. ${blas.summary}; at 2 threads OpenBLAS and faiss's OpenMP are limited with threadpoolctl and omp_set_num_threads.`,
+  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}. ${bestBlas().summary}; at 2 threads OpenBLAS and faiss's OpenMP are limited with threadpoolctl and omp_set_num_threads.`,
   `The core's threads here: ${coreThreads().detail}.`,
   `Data: ${n.toLocaleString('en')} × ${d} clustered unit vectors, ${nq} queries, top-${k}; every time is the whole batch, min / median of ${runs} runs after a warm-up. clipscope's results on every thread count are checked equal to one thread's in the run.`,
   '',
