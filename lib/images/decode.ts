@@ -80,6 +80,7 @@ async function decodeBlobInBrowser(blob: Blob, maxPixels: number, handOff?: Hand
     handOff?.();
     bitmap = await decoding;
   } catch (error) {
+    if (error instanceof DecodeError) throw error; // clipscope's own words (a decode that never ended)
     // A format this browser decodes elsewhere is damaged; another format it may not decode at all.
     if (header) return fail(`not a decodable image (${header.format} data is corrupt or truncated): ${String(error)}`);
     if (sniffed)
