@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type EnginePage } from './engines/index.js';
 import { attribute, dataIds, text, texts, visible } from './engines/dom.js';
-import { dropGenerated, launchOffline, loadTestModel, openDemo, requireDemo, startDemoServer } from './demo-page.js';
+import {
+  dropGenerated,
+  launchOffline,
+  loadTestModel,
+  MODEL_LOAD_MS,
+  openDemo,
+  requireDemo,
+  startDemoServer,
+} from './demo-page.js';
 
 const shapes = fileURLToPath(new URL('../../build/web/samples/shapes/', import.meta.url));
 let server: Awaited<ReturnType<typeof startDemoServer>>;
@@ -173,7 +181,7 @@ describe.each(ENGINES)('the demo never loses work in %s', (engine) => {
     await expect
       .poll(async () => (await tiles()).map((tile) => tile.name).sort())
       .toEqual(shown.map((tile) => tile.name).sort());
-    await expect.poll(() => text(page, '#model-status'), { timeout: 90_000 }).toMatch(/^Model ready/);
+    await expect.poll(() => text(page, '#model-status'), { timeout: MODEL_LOAD_MS }).toMatch(/^Model ready/);
     await page.fill('#query', 'red');
     await page.pressEnter('#query');
     await expect
@@ -182,7 +190,7 @@ describe.each(ENGINES)('the demo never loses work in %s', (engine) => {
     await page.screenshot(`${shots}demo-imported-index.png`);
     expect(await page.errors()).toEqual([]);
     await context.close();
-  }, 120_000);
+  }, 180_000);
 
   it('keeps the working model when another one fails to load', async () => {
     const { context, page } = await openDemo(offline.browser, server.url);
@@ -201,5 +209,5 @@ describe.each(ENGINES)('the demo never loses work in %s', (engine) => {
     await expect.poll(() => attribute(page, '#results li', 'data-id')).toMatch(/^shapes\/blue-/);
     expect(await page.errors()).toEqual([]);
     await context.close();
-  }, 120_000);
+  }, 180_000);
 });

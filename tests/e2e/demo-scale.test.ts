@@ -8,6 +8,7 @@ import { ENGINES, type EnginePage } from './engines/index.js';
 import { attribute, count, text, visible } from './engines/dom.js';
 import {
   demoReady,
+  MODEL_LOAD_MS,
   dropGenerated,
   launchOffline,
   loadTestModel,
@@ -86,7 +87,7 @@ describe.each(ENGINES)('many photos in %s', (engine) => {
       await expect.poll(() => count(page, '#results li')).toBeGreaterThan(0);
       await page.reload();
       await demoReady(page);
-      await expect.poll(() => text(page, '#model-status'), { timeout: 60_000 }).toMatch(/^Model ready/);
+      await expect.poll(() => text(page, '#model-status'), { timeout: MODEL_LOAD_MS }).toMatch(/^Model ready/);
       await expect.poll(() => attribute(page, '#grid', 'data-count')).toBe('12');
       await expect.poll(() => text(page, '#memory')).toMatch(approximate);
       await page.close();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type EngineBrowser, type EnginePage } from './engines/index.js';
 import { attribute, checked, count, dataIds, selectOption, text, texts, visible } from './engines/dom.js';
 import { pageRequests } from './engines/outside-proxy.js';
-import { demoReady, launchOffline, openDemo, requireDemo, startDemoServer } from './demo-page.js';
+import { demoReady, launchOffline, MODEL_LOAD_MS, openDemo, requireDemo, startDemoServer } from './demo-page.js';
 
 const shapesDir = fileURLToPath(new URL('../../build/web/samples/shapes/', import.meta.url));
 const COLOURS = ['red', 'green', 'blue', 'yellow'];
@@ -93,7 +93,7 @@ describe.each(ENGINES)('demo page in %s', (engine) => {
     await expect.poll(() => text(page, '#empty')).toMatch(/^No photos yet/);
     await page.click('input[name="model"][value="test"]');
     await page.click('#load-model');
-    await expect.poll(() => text(page, '#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
+    await expect.poll(() => text(page, '#model-status'), { timeout: MODEL_LOAD_MS }).toMatch(/^Model ready/);
     // The demo server sends COOP/COEP, so the page is cross-origin isolated and WASM uses threads
     // where it can (WebKitGTK has no SharedArrayBuffer: one thread, and the page says why).
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
@@ -119,7 +119,7 @@ describe.each(ENGINES)('demo page in %s', (engine) => {
     expect(await text(page, '#backend')).toBe(
       `Running on WebAssembly (${threads} thread${threads > 1 ? 's' : ''}): ${gpu}.${oneThread}`,
     );
-  });
+  }, 180_000);
 
   it('embeds dropped photos, shows their thumbnails and lists the corrupt file', async () => {
     const shapes = readdirSync(shapesDir).filter((f) => f.endsWith('.png'));
@@ -229,10 +229,10 @@ describe.each(ENGINES)('demo page in %s', (engine) => {
     await page.reload();
     await demoReady(page);
     await expect.poll(() => attribute(page, '#grid', 'data-count')).toBe('28');
-    await expect.poll(() => text(page, '#model-status'), { timeout: 30_000 }).toMatch(/^Model ready/);
+    await expect.poll(() => text(page, '#model-status'), { timeout: MODEL_LOAD_MS }).toMatch(/^Model ready/);
     await search('red');
     await expect.poll(resultIds).toEqual(before);
-  });
+  }, 180_000);
 
   it('exports, clears and imports the collection with identical search results', async () => {
     const before = await resultIds();
@@ -257,7 +257,7 @@ describe.each(ENGINES)('demo page in %s', (engine) => {
     ]);
     await page.click('#load-model');
     await expect
-      .poll(() => text(page, '#model-status'), { timeout: 30_000 })
+      .poll(() => text(page, '#model-status'), { timeout: MODEL_LOAD_MS })
       .toBe('Your collection was embedded with the test model; load that model to search it, or Clear to start again.');
     expect(await text(page, '#backend')).toMatch(/^Running on WebAssembly/);
     // Nothing is searched with the wrong model, and the collection still exports whole.
@@ -270,7 +270,7 @@ describe.each(ENGINES)('demo page in %s', (engine) => {
     expect(exported.photos).toHaveLength(28);
     expect(exported.modelKey).toBe('test');
     expect(exported.index.length).toBeGreaterThan(28 * 2048);
-  });
+  }, 180_000);
 
   it('fits a narrow phone screen without sideways scrolling', async () => {
     await page.setViewport(390, 844);
