@@ -1,11 +1,13 @@
 // Decoding in Node. PNG with clipscope's own decoder (Pillow's pixels, channels as stored,
-// inflation bounded by the header, precise errors); JPEG, WebP, GIF (first frame), AVIF and TIFF
-// through sharp (libvips; its JPEG decoder is mozjpeg, libjpeg-turbo's decoding code as
-// Pillow's is: the same pixels), an optional dependency loaded only here. EXIF orientation is applied to JPEGs as in
-// transformers' load_image.
-import { jpegOrientation, readImageHeader, sniffImageFormat } from './image-header.js';
+// inflation bounded by the header, precise errors); JPEG with the package's libjpeg-turbo addon
+// (jpeg-turbo.ts: Pillow's library and settings); WebP, GIF (first frame), AVIF and TIFF, and
+// JPEG where the addon does not load, through sharp (libvips; its JPEG decoder is mozjpeg,
+// libjpeg-turbo's decoding code as Pillow's is: the same pixels), an optional dependency loaded
+// only here. EXIF orientation is applied to JPEGs as in transformers' load_image.
+import { jpegOrientation, readImageHeader, sniffImageFormat, type ImageHeader } from './image-header.js';
 import { importNodeOnly } from '../common/node-only.js';
 import { checkSize, fail } from './decode-checks.js';
+import { jpegTurbo, MAX_JPEG_SCANS } from './jpeg-turbo.js';
 import { decodePng } from './png.js';
 import { decodeHeif, isHeifFormat } from './heif.js';
 import { orient } from './orient.js';
@@ -36,6 +38,50 @@ export async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number, ha
   if (isHeifFormat(format)) return decodeHeif(bytes, maxPixels, format);
   if (format === 'BMP' || format === 'PSD' || format === 'ICO' || format === 'JPEG XL')
     fail(`${format} images cannot be decoded in Node; use JPEG, PNG, WebP, GIF, AVIF, HEIC or TIFF`);
+  if (header?.format === 'jpeg') {
+    const decoded = await decodeJpegWithAddon(bytes, header, handOff);
+    if (decoded) return orient(decoded, jpegOrientation(bytes));
+  }
+  return decodeWithSharp(bytes, format, header, maxPixels, handOff);
+}
+
+// Undefined where the addon does not load, or for a JPEG of neither 1, 3 nor 4 components.
+async function decodeJpegWithAddon(
+  bytes: Uint8Array,
+  header: ImageHeader,
+  handOff?: () => void,
+): Promise<RawImage | undefined> {
+  const components = header.components ?? 0;
+  const addon = components === 1 || components === 3 || components === 4 ? await jpegTurbo() : undefined;
+  if (!addon) return undefined;
+  const cmyk = components === 4;
+  let pixels: Uint8Array;
+  try {
+    const decoding = addon.decode(bytes, header.width, header.height, cmyk ? 4 : 3, MAX_JPEG_SCANS);
+    handOff?.();
+    pixels = await decoding;
+  } catch (error) {
+    return fail(`JPEG data is corrupt or truncated: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const count = header.width * header.height;
+  // Pillow reads every 4-component JPEG as inverted CMYK (Adobe's convention).
+  if (cmyk) for (let i = 0; i < pixels.length; i++) pixels[i] = 255 - pixels[i];
+  return {
+    data: cmyk ? cmykToRgbAsPillow(pixels, count) : pixels,
+    width: header.width,
+    height: header.height,
+    channels: 3,
+  };
+}
+
+/** sharp's decode of anything but PNG and HEIF; exported for the tests of its JPEG path. */
+export async function decodeWithSharp(
+  bytes: Uint8Array,
+  format: string,
+  header: ImageHeader | undefined,
+  maxPixels: number,
+  handOff?: () => void,
+): Promise<RawImage> {
   const sharp = await loadSharp();
   if (!sharp) fail(`${format} images in Node need the optional dependency sharp (npm install sharp)`);
   // CMYK JPEGs become RGB as Pillow makes them (a plain inversion, no colour profile), so the

@@ -1,16 +1,32 @@
 // Decoding in Node equals Pillow: JPEGs of every subsampling, progressive, grayscale, with
-// restart markers and CMYK decode (through sharp's libjpeg-turbo, CMYK made RGB as Pillow does)
-// to exactly Pillow's pixels, as do lossless WebP, GIF (an animation's first frame), AVIF and TIFF; BMP is refused, named.
+// restart markers and CMYK decode (through the package's libjpeg-turbo addon, and through sharp
+// where it does not load; CMYK made RGB as Pillow does) to exactly Pillow's pixels, as do
+// lossless WebP, GIF (an animation's first frame), AVIF and TIFF; BMP is refused, named.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../../dist/advanced.js';
+import { decodeImage, type RawImage } from '../../dist/advanced.js';
 import { startDecode } from '../../dist/images/decode.js';
+import { readImageHeader } from '../../dist/images/image-header.js';
+import { MAX_JPEG_SCANS, nodeJpegDecoder } from '../../dist/images/jpeg-turbo.js';
+import { decodeWithSharp } from '../../dist/images/node-decode.js';
 import { readNamedArrays, referenceDir } from './named-arrays.js';
 
 const formats = new URL('formats/', referenceDir);
+const JPEGS = [
+  'photo-420.jpg',
+  'photo-422.jpg',
+  'photo-444.jpg',
+  'photo-progressive.jpg',
+  'photo-gray.jpg',
+  'photo-restart.jpg',
+  'photo-cmyk.jpg',
+];
 
-async function largestDifference(file: string): Promise<number> {
-  const image = await decodeImage(readFileSync(new URL(file, formats)));
+async function largestDifference(
+  file: string,
+  decode: (bytes: Uint8Array) => Promise<RawImage> = (bytes) => decodeImage(bytes),
+): Promise<number> {
+  const image = await decode(readFileSync(new URL(file, formats)));
   const want = readNamedArrays(`formats/${file}.arrays`).pixels;
   expect([image.height, image.width]).toEqual(want.shape.slice(0, 2));
   let worst = 0;
@@ -22,23 +38,12 @@ async function largestDifference(file: string): Promise<number> {
 }
 
 describe("decoding in Node equals Pillow's pixels", () => {
-  it.each([
-    'photo-420.jpg',
-    'photo-422.jpg',
-    'photo-444.jpg',
-    'photo-progressive.jpg',
-    'photo-gray.jpg',
-    'photo-restart.jpg',
-    'photo-cmyk.jpg',
-    'lossless.png',
-    'lossless.webp',
-    'palette.gif',
-    'animated.gif',
-    'lossless.avif',
-    'lossless.tiff',
-  ])('%s exactly', async (file) => {
-    expect(await largestDifference(file)).toBe(0);
-  });
+  it.each([...JPEGS, 'lossless.png', 'lossless.webp', 'palette.gif', 'animated.gif', 'lossless.avif', 'lossless.tiff'])(
+    '%s exactly',
+    async (file) => {
+      expect(await largestDifference(file)).toBe(0);
+    },
+  );
 
   it('names BMP as a format Node does not decode', async () => {
     await expect(decodeImage(readFileSync(new URL('lossless.bmp', formats)))).rejects.toThrow(
@@ -47,9 +52,55 @@ describe("decoding in Node equals Pillow's pixels", () => {
   });
 });
 
+describe('JPEG in Node', () => {
+  const jpeg = (file: string) => new Uint8Array(readFileSync(new URL(file, formats)));
+
+  it('decodes with the package addon over the system libjpeg-turbo', async () => {
+    expect(await nodeJpegDecoder()).toEqual({
+      name: 'libjpeg-turbo',
+      reason: 'the package addon over the system libjpeg-turbo (Pillow’s library)',
+    });
+  });
+
+  it.each(JPEGS)('%s through sharp, where the addon does not load, exactly', async (file) => {
+    const throughSharp = (bytes: Uint8Array) => decodeWithSharp(bytes, 'JPEG', readImageHeader(bytes), 50_000_000);
+    expect(await largestDifference(file, throughSharp)).toBe(0);
+  });
+
+  it('refuses a truncated JPEG, as Pillow does, even one that only lacks its end marker', async () => {
+    const whole = jpeg('photo-420.jpg');
+    for (const end of [whole.length >> 1, whole.length - 2]) {
+      await expect(decodeImage(whole.subarray(0, end))).rejects.toThrow(
+        'JPEG data is corrupt or truncated: Premature end of JPEG file',
+      );
+    }
+  });
+
+  it(`refuses a progressive JPEG of more than ${MAX_JPEG_SCANS} scans`, async () => {
+    // The last scan repeated: each repeat is another pass over every coefficient.
+    const whole = jpeg('photo-progressive.jpg');
+    let lastScan = whole.length - 2;
+    while (!(whole[lastScan] === 0xff && whole[lastScan + 1] === 0xda)) lastScan--;
+    const scan = whole.subarray(lastScan, whole.length - 2);
+    const parts = [
+      whole.subarray(0, whole.length - 2),
+      ...Array<Uint8Array>(MAX_JPEG_SCANS).fill(scan),
+      whole.subarray(-2),
+    ];
+    const slow = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+    parts.reduce((at, part) => (slow.set(part, at), at + part.length), 0);
+    await expect(decodeImage(slow)).rejects.toThrow(
+      `JPEG data is corrupt or truncated: more than ${MAX_JPEG_SCANS} scans (a progressive JPEG made to be slow)`,
+    );
+    // A few repeats stay within the limit and decode.
+    const few = new Uint8Array([...whole.subarray(0, whole.length - 2), ...scan, ...scan, ...whole.subarray(-2)]);
+    expect((await decodeImage(few)).width).toBe(readImageHeader(whole)!.width);
+  });
+});
+
 describe('startDecode', () => {
   // What embedImages waits for before inference blocks the thread: the next batch's decoding
-  // must already be running on sharp's threads, not waiting for this thread to be free.
+  // must already be running on libuv's threads, not waiting for this thread to be free.
   async function order(bytes: Uint8Array): Promise<string[]> {
     const events: string[] = [];
     const { image, handedOff } = startDecode(bytes);
@@ -62,7 +113,7 @@ describe('startDecode', () => {
     return events;
   }
 
-  it('hands a JPEG to sharp before it is decoded', async () => {
+  it('hands a JPEG to the decoding thread before it is decoded', async () => {
     expect(await order(readFileSync(new URL('photo-420.jpg', formats)))).toEqual(['handed off', 'decoded']);
   });
 

@@ -1,5 +1,5 @@
 // `npm pack` makes a tarball that a fresh Node project installs (a real install, not a link)
-// and uses: the types, the ESM entry and the .wasm all ship.
+// and uses: the types, the ESM entry, the .wasm and the JPEG addon all ship.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,8 @@ const BUDGET_GZIP_BYTES = {
   'wasm/clipscope-core-threads.mjs': 22_000,
   '**/*.js': 68_000,
 };
-const NODE_ONLY = (file: string) => file.startsWith('cli/') || file === 'images/node-decode.js';
+const NODE_ONLY = (file: string) =>
+  file.startsWith('cli/') || file === 'images/node-decode.js' || file === 'images/jpeg-turbo.js';
 
 describe('size budget', () => {
   it('keeps the WASM core, its glue and the JS API within their gzipped budgets', () => {
@@ -57,7 +58,7 @@ describe('size budget', () => {
 });
 
 describe('npm package', () => {
-  it('packs the ESM entry, the types and the WASM core, and nothing else', () => {
+  it('packs the ESM entry, the types, the WASM core and the JPEG addon, and nothing else', () => {
     const [info] = JSON.parse(
       execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
     ) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>;
@@ -73,6 +74,7 @@ describe('npm package', () => {
       'dist/wasm/clipscope-core-threads.mjs',
       'dist/wasm/clipscope-core-threads.wasm',
       'dist/wasm/thread-helper.js',
+      'dist/native/jpeg-turbo.node',
     ]) {
       expect(files).toContain(required);
     }
@@ -97,11 +99,14 @@ describe('npm package', () => {
        const index = await EmbeddingIndex.create(3, { storage: 'int8-exact' });
        index.addMany(['x', 'y'], new Float32Array([1, 0, 0, 0, 1, 0]));
        const hits = index.search([0.1, 1, 0], 2);
-       console.log(JSON.stringify({ ids: hits.ids, bytes: index.save().length }));
+       const { nodeJpegDecoder } = await import('clipscope/advanced');
+       console.log(JSON.stringify({ ids: hits.ids, bytes: index.save().length, jpeg: (await nodeJpegDecoder()).name }));
        index.delete();`,
     );
     const out = JSON.parse(execFileSync('node', ['main.mjs'], { cwd: app, encoding: 'utf8' }));
     expect(out.ids).toEqual(['y', 'x']);
     expect(out.bytes).toBeGreaterThan(28);
+    // The JPEG addon loads from the installed package.
+    expect(out.jpeg).toBe('libjpeg-turbo');
   });
 });

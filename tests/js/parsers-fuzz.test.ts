@@ -1,8 +1,8 @@
 // Property-based fuzzing (fast-check, seeded) of the TypeScript parsers of outside bytes: PNG,
-// image headers, EXIF orientation, .npy, preprocessor configs, a model's JSON files and typed
-// search queries. On random and mutated
-// valid inputs each must give a typed clipscope error or a correct result, never another
-// exception (the test's time limit bounds the time).
+// JPEG through the libjpeg-turbo addon, image headers, EXIF orientation, .npy, preprocessor
+// configs, a model's JSON files and typed search queries. On random and mutated valid inputs
+// each must give a typed clipscope error or a correct result, never another exception (the
+// test's time limit bounds the time).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,29 @@ describe('parsers under random and mutated input', () => {
         ),
       ),
       { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('JPEG (the libjpeg-turbo addon): DecodeError or pixels of exactly width x height x 3', async () => {
+    const formats = fileURLToPath(new URL('../../build/reference/formats/', import.meta.url));
+    const valid = [
+      'photo-420.jpg',
+      'photo-progressive.jpg',
+      'photo-gray.jpg',
+      'photo-cmyk.jpg',
+      'photo-restart.jpg',
+    ].map((name) => new Uint8Array(readFileSync(join(formats, name))));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(...valid.map(mutated)), (bytes) =>
+        typedOrCorrect(
+          () => decodeImage(bytes),
+          (image) => {
+            expect(image.channels).toBe(3);
+            expect(image.data.length).toBe(image.width * image.height * 3);
+          },
+        ),
+      ),
+      { seed: SEED, numRuns: 500 },
     );
   });
 

@@ -1,0 +1,241 @@
+// A Node addon (N-API) that decodes a JPEG with the system's libjpeg-turbo, the library Pillow
+// calls, with Pillow's settings (accurate integer IDCT, smooth chroma upsampling): the same
+// pixels. It decodes on libuv's thread pool, so that several images decode at once.
+//
+// decode(jpeg: Uint8Array, width, height, channels, maxScans): Promise<Uint8Array>
+//   The pixels: RGB (channels 3; grayscale is repeated to RGB) or, for a 4-component JPEG, CMYK
+//   as stored (channels 4). The size is the one the caller read from the header; a file that
+//   decodes to another size, a corrupt or truncated file, or more than maxScans scans rejects
+//   with libjpeg's message.
+#define _DEFAULT_SOURCE  // mmap's MAP_ANONYMOUS and madvise
+
+// libjpeg's headers need stdio.h before them, and jerror.h after jpeglib.h.
+// clang-format off
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <jpeglib.h>
+#include <jerror.h>
+#include <node_api.h>
+// clang-format on
+
+typedef struct {
+  struct jpeg_error_mgr base;
+  jmp_buf escape;
+  char message[JMSG_LENGTH_MAX + 64];
+} ErrorManager;
+
+typedef struct {
+  struct jpeg_progress_mgr base;
+  int max_scans;
+} ScanLimit;
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref jpeg_ref;
+  const unsigned char* jpeg;
+  size_t jpeg_length;
+  unsigned char* out;
+  size_t out_length;
+  size_t out_mapped;
+  int max_scans;
+  char error[JMSG_LENGTH_MAX + 64];
+} DecodeJob;
+
+static void exit_with_message(j_common_ptr info) {
+  ErrorManager* errors = (ErrorManager*)info->err;
+  info->err->format_message(info, errors->message);
+  longjmp(errors->escape, 1);
+}
+
+// Warnings (corrupt entropy data and the like) are decoded through, as Pillow does, except the
+// end of the data: Pillow refuses a truncated file, even one that only lacks its end marker.
+static void on_message(j_common_ptr info, int level) {
+  if (level == -1 && info->err->msg_code == JWRN_JPEG_EOF) exit_with_message(info);
+}
+
+// A progressive JPEG may hold thousands of tiny scans, each a pass over the whole image.
+static void check_scans(j_common_ptr info) {
+  ScanLimit* limit = (ScanLimit*)info->progress;
+  j_decompress_ptr decoder = (j_decompress_ptr)info;
+  if (decoder->input_scan_number > limit->max_scans) {
+    ErrorManager* errors = (ErrorManager*)info->err;
+    snprintf(errors->message, sizeof errors->message,
+             "more than %d scans (a progressive JPEG made to be slow)", limit->max_scans);
+    longjmp(errors->escape, 1);
+  }
+}
+
+static void decode(DecodeJob* job) {
+  struct jpeg_decompress_struct decoder;
+  ErrorManager errors;
+  ScanLimit limit;
+  decoder.err = jpeg_std_error(&errors.base);
+  errors.base.error_exit = exit_with_message;
+  errors.base.emit_message = on_message;
+  errors.message[0] = '\0';
+  if (setjmp(errors.escape)) {
+    snprintf(job->error, sizeof job->error, "%s", errors.message);
+    jpeg_destroy_decompress(&decoder);
+    return;
+  }
+  jpeg_create_decompress(&decoder);
+  limit.base.progress_monitor = check_scans;
+  limit.max_scans = job->max_scans;
+  decoder.progress = &limit.base;
+  jpeg_mem_src(&decoder, job->jpeg, (unsigned long)job->jpeg_length);
+  jpeg_read_header(&decoder, TRUE);
+  const int cmyk = decoder.num_components == 4;
+  decoder.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
+  decoder.dct_method = JDCT_ISLOW;
+  decoder.do_fancy_upsampling = TRUE;
+  jpeg_start_decompress(&decoder);
+  const size_t stride = (size_t)decoder.output_width * (size_t)decoder.output_components;
+  if (stride * decoder.output_height != job->out_length) {
+    snprintf(job->error, sizeof job->error,
+             "the image is %ux%u with %d components, not the size its header gave",
+             decoder.output_width, decoder.output_height, decoder.output_components);
+    jpeg_destroy_decompress(&decoder);
+    return;
+  }
+  while (decoder.output_scanline < decoder.output_height) {
+    JSAMPROW row = job->out + stride * decoder.output_scanline;
+    jpeg_read_scanlines(&decoder, &row, 1);
+  }
+  jpeg_finish_decompress(&decoder);
+  jpeg_destroy_decompress(&decoder);
+}
+
+// Outputs of 1 MB and more get whole 2 MB pages of their own, asked to be huge pages: a new
+// output is otherwise touched 4 KB page by page, which can cost more than the decode itself
+// (a page fault is expensive in a virtual machine). `mapped` is 0 for the malloc'ed rest.
+enum { HUGE_PAGE = 2 << 20, HUGE_FROM = 1 << 20 };
+
+static unsigned char* allocate_pixels(size_t length, size_t* mapped) {
+  *mapped = 0;
+  if (length < HUGE_FROM) return malloc(length);
+  const size_t rounded = (length + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+  unsigned char* start =
+      mmap(NULL, rounded + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (start == MAP_FAILED) return NULL;
+  unsigned char* aligned =
+      (unsigned char*)(((uintptr_t)start + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+  if (aligned > start) munmap(start, (size_t)(aligned - start));
+  const size_t tail = (size_t)(start + rounded + HUGE_PAGE - (aligned + rounded));
+  if (tail) munmap(aligned + rounded, tail);
+#ifdef MADV_HUGEPAGE
+  madvise(aligned, rounded, MADV_HUGEPAGE);
+#endif
+  *mapped = rounded;
+  return aligned;
+}
+
+static void free_pixels(unsigned char* pixels, size_t mapped) {
+  if (mapped)
+    munmap(pixels, mapped);
+  else
+    free(pixels);
+}
+
+static void finalize_pixels(napi_env env, void* data, void* hint) {
+  (void)env;
+  free_pixels(data, (size_t)(uintptr_t)hint);
+}
+
+static void execute(napi_env env, void* data) {
+  (void)env;
+  decode((DecodeJob*)data);
+}
+
+// The pixels become the memory of an ArrayBuffer, which frees them when it is collected; where
+// the runtime allows no outside memory in ArrayBuffers (Electron), they are copied into one.
+static napi_status hand_over(napi_env env, DecodeJob* job, napi_value* pixels) {
+  napi_value buffer;
+  napi_status status = napi_create_external_arraybuffer(
+      env, job->out, job->out_length, finalize_pixels, (void*)(uintptr_t)job->out_mapped, &buffer);
+  if (status == napi_ok) {
+    job->out = NULL;
+  } else {
+    void* copy;
+    status = napi_create_arraybuffer(env, job->out_length, &copy, &buffer);
+    if (status != napi_ok) return status;
+    memcpy(copy, job->out, job->out_length);
+  }
+  return napi_create_typedarray(env, napi_uint8_array, job->out_length, buffer, 0, pixels);
+}
+
+static void complete(napi_env env, napi_status status, void* data) {
+  DecodeJob* job = (DecodeJob*)data;
+  napi_value pixels;
+  if (status == napi_ok && job->error[0] == '\0' && hand_over(env, job, &pixels) == napi_ok) {
+    napi_resolve_deferred(env, job->deferred, pixels);
+  } else {
+    napi_value message, error;
+    napi_create_string_utf8(env, job->error[0] ? job->error : "the pixels could not be handed over",
+                            NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, NULL, message, &error);
+    napi_reject_deferred(env, job->deferred, error);
+  }
+  if (job->out) free_pixels(job->out, job->out_mapped);
+  napi_delete_reference(env, job->jpeg_ref);
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+static napi_value fail(napi_env env, const char* message) {
+  napi_throw_type_error(env, NULL, message);
+  return NULL;
+}
+
+static napi_value start_decode(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  bool is_array = false;
+  napi_typedarray_type type;
+  void* jpeg = NULL;
+  size_t jpeg_length = 0;
+  int64_t width, height;
+  int32_t channels, max_scans;
+  if (argc != 5 || napi_is_typedarray(env, argv[0], &is_array) != napi_ok || !is_array ||
+      napi_get_typedarray_info(env, argv[0], &type, &jpeg_length, &jpeg, NULL, NULL) != napi_ok ||
+      type != napi_uint8_array || napi_get_value_int64(env, argv[1], &width) != napi_ok ||
+      napi_get_value_int64(env, argv[2], &height) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &channels) != napi_ok ||
+      napi_get_value_int32(env, argv[4], &max_scans) != napi_ok || width < 1 || width > 65535 ||
+      height < 1 || height > 65535 || (channels != 3 && channels != 4) || max_scans < 1)
+    return fail(env,
+                "decode takes JPEG data (a Uint8Array), width and height (1 to 65535), "
+                "channels (3 or 4) and a scan limit (1 or more)");
+  DecodeJob* job = calloc(1, sizeof *job);
+  if (!job) return fail(env, "out of memory");
+  job->jpeg = jpeg;
+  job->jpeg_length = jpeg_length;
+  job->max_scans = max_scans;
+  job->out_length = (size_t)width * (size_t)height * (size_t)channels;
+  job->out = allocate_pixels(job->out_length, &job->out_mapped);
+  if (!job->out) {
+    free(job);
+    napi_throw_range_error(env, NULL, "out of memory for the decoded pixels");
+    return NULL;
+  }
+  // The JPEG data stays alive until the decode is done.
+  napi_create_reference(env, argv[0], 1, &job->jpeg_ref);
+  napi_value promise, name;
+  napi_create_promise(env, &job->deferred, &promise);
+  napi_create_string_utf8(env, "clipscope-jpeg-decode", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, execute, complete, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return promise;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value function;
+  napi_create_function(env, "decode", NAPI_AUTO_LENGTH, start_decode, NULL, &function);
+  napi_set_named_property(env, exports, "decode", function);
+  return exports;
+}
