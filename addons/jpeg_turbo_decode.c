@@ -1,13 +1,13 @@
 // A Node addon (N-API) that decodes a JPEG with the system's libjpeg-turbo, the library Pillow
 // calls, with Pillow's settings (accurate integer IDCT, smooth chroma upsampling): the same
-// pixels. It decodes on libuv's thread pool, so that several images decode at once.
+// pixels. It decodes on libuv's thread pool, so that several images decode at once, into
+// memory of its own (pixel_memory.c).
 //
 // decode(jpeg: Uint8Array, width, height, channels, maxScans): Promise<Uint8Array>
 //   The pixels: RGB (channels 3; grayscale is repeated to RGB) or, for a 4-component JPEG, CMYK
 //   as stored (channels 4). The size is the one the caller read from the header; a file that
 //   decodes to another size, a corrupt or truncated file, or more than maxScans scans rejects
 //   with libjpeg's message.
-#define _DEFAULT_SOURCE  // mmap's MAP_ANONYMOUS and madvise
 
 // libjpeg's headers need stdio.h before them, and jerror.h after jpeglib.h.
 // clang-format off
@@ -16,10 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <jpeglib.h>
 #include <jerror.h>
 #include <node_api.h>
+#include "pixel_memory.h"
 // clang-format on
 
 typedef struct {
@@ -108,37 +108,6 @@ static void decode(DecodeJob* job) {
   }
   jpeg_finish_decompress(&decoder);
   jpeg_destroy_decompress(&decoder);
-}
-
-// Outputs of 1 MB and more get whole 2 MB pages of their own, asked to be huge pages: a new
-// output is otherwise touched 4 KB page by page, which can cost more than the decode itself
-// (a page fault is expensive in a virtual machine). `mapped` is 0 for the malloc'ed rest.
-enum { HUGE_PAGE = 2 << 20, HUGE_FROM = 1 << 20 };
-
-static unsigned char* allocate_pixels(size_t length, size_t* mapped) {
-  *mapped = 0;
-  if (length < HUGE_FROM) return malloc(length);
-  const size_t rounded = (length + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-  unsigned char* start =
-      mmap(NULL, rounded + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (start == MAP_FAILED) return NULL;
-  unsigned char* aligned =
-      (unsigned char*)(((uintptr_t)start + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-  if (aligned > start) munmap(start, (size_t)(aligned - start));
-  const size_t tail = (size_t)(start + rounded + HUGE_PAGE - (aligned + rounded));
-  if (tail) munmap(aligned + rounded, tail);
-#ifdef MADV_HUGEPAGE
-  madvise(aligned, rounded, MADV_HUGEPAGE);
-#endif
-  *mapped = rounded;
-  return aligned;
-}
-
-static void free_pixels(unsigned char* pixels, size_t mapped) {
-  if (mapped)
-    munmap(pixels, mapped);
-  else
-    free(pixels);
 }
 
 static void finalize_pixels(napi_env env, void* data, void* hint) {

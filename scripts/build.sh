@@ -18,4 +18,4 @@ npx tsc -p tsconfig.json
 # Node version).
 mkdir -p dist/native
 gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -DNAPI_VERSION=8 -I node_modules/node-api-headers/include \
-  addons/jpeg_turbo_decode.c -ljpeg -o dist/native/jpeg-turbo.node
+  addons/jpeg_turbo_decode.c addons/pixel_memory.c -ljpeg -lpthread -o dist/native/jpeg-turbo.node
