@@ -1,9 +1,9 @@
 // Memory for decoded pixels. A new image is otherwise touched 4 KB page by page, and a page
 // fault can cost more than the decode itself (expensive in virtual machines: 6 MB of new pages
-// took 20 ms where decoding a 1080p JPEG into them takes 7). So outputs of 1 MB and more get
-// whole 2 MB pages, asked to be huge pages, and a few freed ones are kept for the next image of
-// the same size, marked free to the kernel so that it can still take them back when short of
-// memory.
+// took 20 ms where decoding a 1080p JPEG into them takes 7). So outputs of 64 KB and more get
+// whole 2 MB pages, asked to be huge pages, and up to 128 MB of freed ones are kept for the next
+// image of the same size, marked free to the kernel so that it can still take them back when
+// short of memory.
 #define _DEFAULT_SOURCE  // mmap's MAP_ANONYMOUS, madvise
 
 #include "pixel_memory.h"
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-enum { HUGE_PAGE = 2 << 20, HUGE_FROM = 1 << 20, KEPT_SLOTS = 4 };
-static const size_t KEPT_BYTES_MAX = (size_t)64 << 20;
+enum { HUGE_PAGE = 2 << 20, HUGE_FROM = 64 << 10, KEPT_SLOTS = 8 };
+static const size_t KEPT_BYTES_MAX = (size_t)128 << 20;
 
 static struct {
   unsigned char* pixels;

@@ -13,8 +13,8 @@ export type { PreprocessedBatch, PreprocessorConfig } from './images/preprocess.
 export type { RawImage } from './images/raw-image.js';
 export { decodeImage, decodeImages, orient } from './images/decode.js';
 export type { DecodedImages, DecodeOptions } from './images/decode.js';
-export { nodeJpegDecoder } from './images/jpeg-turbo.js';
-export type { NodeJpegDecoder } from './images/jpeg-turbo.js';
+export { nodeJpegDecoder } from './images/node-addon.js';
+export type { NodeJpegDecoder } from './images/node-addon.js';
 export { readImageHeader } from './images/image-header.js';
 export type { ImageHeader } from './images/image-header.js';
 export { CLIP_CONTEXT_LENGTH, CLIP_MERGE_COUNT, ClipTokenizer, gunzipText } from './text/tokenizer.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the npm package into dist/: the WASM core (emscripten), the TypeScript API and the
-# Node JPEG addon.
+# Node addon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/require-packages.sh
@@ -14,8 +14,8 @@ cp build/wasm-release/bindings/clipscope-core.mjs build/wasm-release/bindings/cl
   build/wasm-release/bindings/clipscope-core-threads.mjs build/wasm-release/bindings/clipscope-core-threads.wasm \
   lib/wasm/clipscope-core.d.mts lib/wasm/clipscope-core-threads.d.mts dist/wasm/
 npx tsc -p tsconfig.json
-# Node's JPEG decoder: the addon over the system libjpeg-turbo (N-API, so one build serves every
-# Node version).
+# The Node addon: JPEG decoding and PNG inflation with the system libjpeg-turbo and zlib (N-API,
+# so one build serves every Node version).
 mkdir -p dist/native
 gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -DNAPI_VERSION=8 -I node_modules/node-api-headers/include \
-  addons/jpeg_turbo_decode.c addons/pixel_memory.c -ljpeg -lpthread -o dist/native/jpeg-turbo.node
+  addons/*.c -ljpeg -lz -lpthread -o dist/native/clipscope-node.node

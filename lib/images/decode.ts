@@ -112,9 +112,10 @@ async function bytesOfUrl(url: URL): Promise<Uint8Array> {
  * premultiplied alpha), in clipscope's decoding Worker where the page allows one (so files
  * decode while the calling thread runs inference), and VideoFrame or an OffscreenCanvas;
  * ImageBitmap, ImageData, <img> and canvases are read directly. HEIC/HEIF everywhere through
- * libheif (loaded when one is met). Node: PNG by clipscope; JPEG, WebP, GIF, AVIF and TIFF
- * through the optional dependency `sharp` (libjpeg-turbo: Pillow's JPEG pixels), EXIF
- * orientation applied, from bytes, Blobs, file: URLs, paths and http(s) URLs.
+ * libheif (loaded when one is met). Node: PNG by clipscope; JPEG by the package's addon
+ * (libjpeg-turbo: Pillow's JPEG pixels), or where it does not load by the optional dependency
+ * `sharp`, as are WebP, GIF, AVIF and TIFF; EXIF orientation applied, from bytes, Blobs, file:
+ * URLs, paths and http(s) URLs.
  * Throws `DecodeError` for empty, truncated, corrupt, unsupported or too large images.
  */
 export async function decodeImage(source: ImageSource, options: DecodeOptions = {}): Promise<RawImage> {
@@ -122,7 +123,7 @@ export async function decodeImage(source: ImageSource, options: DecodeOptions = 
 }
 
 /**
- * decodeImage, and `handedOff`: settles once the decoding runs on the browser's (or sharp's)
+ * decodeImage, and `handedOff`: settles once the decoding runs on the browser's (or libuv's)
  * own threads, or is done. A caller about to block its thread (inference) waits for it first,
  * so the decoding overlaps the block instead of starting after it.
  */

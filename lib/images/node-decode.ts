@@ -1,13 +1,13 @@
 // Decoding in Node. PNG with clipscope's own decoder (Pillow's pixels, channels as stored,
 // inflation bounded by the header, precise errors); JPEG with the package's libjpeg-turbo addon
-// (jpeg-turbo.ts: Pillow's library and settings); WebP, GIF (first frame), AVIF and TIFF, and
+// (node-addon.ts: Pillow's library and settings); WebP, GIF (first frame), AVIF and TIFF, and
 // JPEG where the addon does not load, through sharp (libvips; its JPEG decoder is mozjpeg,
 // libjpeg-turbo's decoding code as Pillow's is: the same pixels), an optional dependency loaded
 // only here. EXIF orientation is applied to JPEGs as in transformers' load_image.
 import { jpegOrientation, readImageHeader, sniffImageFormat, type ImageHeader } from './image-header.js';
 import { importNodeOnly } from '../common/node-only.js';
 import { checkSize, fail } from './decode-checks.js';
-import { jpegTurbo, MAX_JPEG_SCANS } from './jpeg-turbo.js';
+import { MAX_JPEG_SCANS, nodeAddon } from './node-addon.js';
 import { decodePng } from './png.js';
 import { decodeHeif, isHeifFormat } from './heif.js';
 import { orient } from './orient.js';
@@ -52,12 +52,12 @@ async function decodeJpegWithAddon(
   handOff?: () => void,
 ): Promise<RawImage | undefined> {
   const components = header.components ?? 0;
-  const addon = components === 1 || components === 3 || components === 4 ? await jpegTurbo() : undefined;
+  const addon = components === 1 || components === 3 || components === 4 ? await nodeAddon() : undefined;
   if (!addon) return undefined;
   const cmyk = components === 4;
   let pixels: Uint8Array;
   try {
-    const decoding = addon.decode(bytes, header.width, header.height, cmyk ? 4 : 3, MAX_JPEG_SCANS);
+    const decoding = addon.decodeJpeg(bytes, header.width, header.height, cmyk ? 4 : 3, MAX_JPEG_SCANS);
     handOff?.();
     pixels = await decoding;
   } catch (error) {

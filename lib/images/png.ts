@@ -1,9 +1,11 @@
 // A PNG decoder that gives the file's exact pixels in browsers and Node alike (canvas
 // premultiplies alpha, which changes the colour of transparent pixels): chunks checked by
-// CRC, zlib inflated by the platform (DecompressionStream, or zlib in Node), filters undone, Adam7
-// de-interlaced. Pixels come out as PIL's convert("RGB") sees them.
+// CRC, zlib inflated by the platform (DecompressionStream; in Node the package's addon, else
+// Node's zlib), filters undone, Adam7 de-interlaced. Pixels come out as PIL's convert("RGB")
+// sees them.
 import { DecodeError } from '../common/errors.js';
 import { importNodeOnly } from '../common/node-only.js';
+import { nodeAddon, type NodeAddon } from './node-addon.js';
 import type { RawImage } from './raw-image.js';
 import { crc32 } from './crc32.js';
 import { unfilterInPlace } from './png-unfilter.js';
@@ -26,11 +28,20 @@ function loadNodeZlib(): Promise<NodeZlib | undefined> {
 }
 
 // Inflates at most `expected` bytes (what the header's size implies): a stream that would give
-// more is refused as soon as it does, so a small file cannot expand to gigabytes.
-async function inflate(data: Uint8Array, expected: number, zlib: NodeZlib | undefined): Promise<Uint8Array> {
+// more is refused as soon as it does, so a small file cannot expand to gigabytes. The addon
+// reads the IDAT chunks where they are, into memory of its own (no joining, no new pages).
+async function inflate(
+  idat: Uint8Array[],
+  expected: number,
+  zlib: NodeZlib | undefined,
+  addon: NodeAddon | undefined,
+): Promise<Uint8Array> {
   let out: Uint8Array;
   try {
-    if (zlib) {
+    if (addon) {
+      out = await addon.inflateZlib(idat, expected);
+    } else if (zlib) {
+      const data = idat.length === 1 ? idat[0] : joined(idat);
       try {
         // One output chunk of the expected size: no growing and joining of 16 KB pieces.
         const options = { maxOutputLength: expected + 1, chunkSize: Math.min(Math.max(64, expected + 1), 1 << 28) };
@@ -41,7 +52,7 @@ async function inflate(data: Uint8Array, expected: number, zlib: NodeZlib | unde
         throw error;
       }
     } else {
-      out = await inflateStream(data, expected);
+      out = await inflateStream(idat.length === 1 ? idat[0] : joined(idat), expected);
     }
   } catch (error) {
     if (error instanceof DecodeError) throw error;
@@ -170,8 +181,8 @@ export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
   if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE)
     fail(`image of ${width} x ${height} pixels has a side above ${MAX_PNG_SIDE}`);
   if (interlace > 1) fail(`unknown interlace method ${interlace}`);
-  const compressed = idat.length === 1 ? idat[0] : joined(idat);
-  const data = await inflate(compressed, inflatedSize(width, height, spp * depth, interlace), zlib);
+  const addon = zlib ? await nodeAddon() : undefined;
+  const data = await inflate(idat, inflatedSize(width, height, spp * depth, interlace), zlib, addon);
 
   const channels = colorType === 6 ? 4 : colorType === 2 || colorType === 3 ? 3 : 1;
   const bpp = Math.max(1, (spp * depth) >> 3);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage, type RawImage } from '../../dist/advanced.js';
 import { startDecode } from '../../dist/images/decode.js';
 import { readImageHeader } from '../../dist/images/image-header.js';
-import { MAX_JPEG_SCANS, nodeJpegDecoder } from '../../dist/images/jpeg-turbo.js';
+import { MAX_JPEG_SCANS, nodeJpegDecoder } from '../../dist/images/node-addon.js';
 import { decodeWithSharp } from '../../dist/images/node-decode.js';
 import { readNamedArrays, referenceDir } from './named-arrays.js';
 

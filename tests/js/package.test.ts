@@ -34,7 +34,7 @@ const BUDGET_GZIP_BYTES = {
   '**/*.js': 68_000,
 };
 const NODE_ONLY = (file: string) =>
-  file.startsWith('cli/') || file === 'images/node-decode.js' || file === 'images/jpeg-turbo.js';
+  file.startsWith('cli/') || file === 'images/node-decode.js' || file === 'images/node-addon.js';
 
 describe('size budget', () => {
   it('keeps the WASM core, its glue and the JS API within their gzipped budgets', () => {
@@ -74,7 +74,7 @@ describe('npm package', () => {
       'dist/wasm/clipscope-core-threads.mjs',
       'dist/wasm/clipscope-core-threads.wasm',
       'dist/wasm/thread-helper.js',
-      'dist/native/jpeg-turbo.node',
+      'dist/native/clipscope-node.node',
     ]) {
       expect(files).toContain(required);
     }
@@ -106,7 +106,7 @@ describe('npm package', () => {
     const out = JSON.parse(execFileSync('node', ['main.mjs'], { cwd: app, encoding: 'utf8' }));
     expect(out.ids).toEqual(['y', 'x']);
     expect(out.bytes).toBeGreaterThan(28);
-    // The JPEG addon loads from the installed package.
+    // The addon loads from the installed package.
     expect(out.jpeg).toBe('libjpeg-turbo');
   });
 });

@@ -1,5 +1,5 @@
 // Property-based fuzzing (fast-check, seeded) of the TypeScript parsers of outside bytes: PNG,
-// JPEG through the libjpeg-turbo addon, image headers, EXIF orientation, .npy, preprocessor
+// JPEG through the Node addon, image headers, EXIF orientation, .npy, preprocessor
 // configs, a model's JSON files and typed search queries. On random and mutated valid inputs
 // each must give a typed clipscope error or a correct result, never another exception (the
 // test's time limit bounds the time).
@@ -78,7 +78,7 @@ describe('parsers under random and mutated input', () => {
     );
   });
 
-  it('JPEG (the libjpeg-turbo addon): DecodeError or pixels of exactly width x height x 3', async () => {
+  it('JPEG (the Node addon): DecodeError or pixels of exactly width x height x 3', async () => {
     const formats = fileURLToPath(new URL('../../build/reference/formats/', import.meta.url));
     const valid = [
       'photo-420.jpg',

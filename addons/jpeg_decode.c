@@ -1,9 +1,7 @@
-// A Node addon (N-API) that decodes a JPEG with the system's libjpeg-turbo, the library Pillow
-// calls, with Pillow's settings (accurate integer IDCT, smooth chroma upsampling): the same
-// pixels. It decodes on libuv's thread pool, so that several images decode at once, into
-// memory of its own (pixel_memory.c).
+// JPEG decoding with the system's libjpeg-turbo, the library Pillow calls, with Pillow's settings
+// (accurate integer IDCT, smooth chroma upsampling): the same pixels.
 //
-// decode(jpeg: Uint8Array, width, height, channels, maxScans): Promise<Uint8Array>
+// decodeJpeg(jpeg: Uint8Array, width, height, channels, maxScans): Promise<Uint8Array>
 //   The pixels: RGB (channels 3; grayscale is repeated to RGB) or, for a 4-component JPEG, CMYK
 //   as stored (channels 4). The size is the one the caller read from the header; a file that
 //   decodes to another size, a corrupt or truncated file, or more than maxScans scans rejects
@@ -15,10 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <jpeglib.h>
 #include <jerror.h>
-#include <node_api.h>
+#include "jpeg_decode.h"
+#include "pixel_job.h"
 #include "pixel_memory.h"
 // clang-format on
 
@@ -34,16 +32,10 @@ typedef struct {
 } ScanLimit;
 
 typedef struct {
-  napi_async_work work;
-  napi_deferred deferred;
-  napi_ref jpeg_ref;
+  PixelJob base;
   const unsigned char* jpeg;
   size_t jpeg_length;
-  unsigned char* out;
-  size_t out_length;
-  size_t out_mapped;
   int max_scans;
-  char error[JMSG_LENGTH_MAX + 64];
 } DecodeJob;
 
 static void exit_with_message(j_common_ptr info) {
@@ -70,7 +62,8 @@ static void check_scans(j_common_ptr info) {
   }
 }
 
-static void decode(DecodeJob* job) {
+static void decode(PixelJob* base) {
+  DecodeJob* job = (DecodeJob*)base;
   struct jpeg_decompress_struct decoder;
   ErrorManager errors;
   ScanLimit limit;
@@ -79,7 +72,7 @@ static void decode(DecodeJob* job) {
   errors.base.emit_message = on_message;
   errors.message[0] = '\0';
   if (setjmp(errors.escape)) {
-    snprintf(job->error, sizeof job->error, "%s", errors.message);
+    snprintf(base->error, sizeof base->error, "%s", errors.message);
     jpeg_destroy_decompress(&decoder);
     return;
   }
@@ -95,72 +88,22 @@ static void decode(DecodeJob* job) {
   decoder.do_fancy_upsampling = TRUE;
   jpeg_start_decompress(&decoder);
   const size_t stride = (size_t)decoder.output_width * (size_t)decoder.output_components;
-  if (stride * decoder.output_height != job->out_length) {
-    snprintf(job->error, sizeof job->error,
+  if (stride * decoder.output_height != base->length) {
+    snprintf(base->error, sizeof base->error,
              "the image is %ux%u with %d components, not the size its header gave",
              decoder.output_width, decoder.output_height, decoder.output_components);
     jpeg_destroy_decompress(&decoder);
     return;
   }
   while (decoder.output_scanline < decoder.output_height) {
-    JSAMPROW row = job->out + stride * decoder.output_scanline;
+    JSAMPROW row = base->out + stride * decoder.output_scanline;
     jpeg_read_scanlines(&decoder, &row, 1);
   }
   jpeg_finish_decompress(&decoder);
   jpeg_destroy_decompress(&decoder);
 }
 
-static void finalize_pixels(napi_env env, void* data, void* hint) {
-  (void)env;
-  free_pixels(data, (size_t)(uintptr_t)hint);
-}
-
-static void execute(napi_env env, void* data) {
-  (void)env;
-  decode((DecodeJob*)data);
-}
-
-// The pixels become the memory of an ArrayBuffer, which frees them when it is collected; where
-// the runtime allows no outside memory in ArrayBuffers (Electron), they are copied into one.
-static napi_status hand_over(napi_env env, DecodeJob* job, napi_value* pixels) {
-  napi_value buffer;
-  napi_status status = napi_create_external_arraybuffer(
-      env, job->out, job->out_length, finalize_pixels, (void*)(uintptr_t)job->out_mapped, &buffer);
-  if (status == napi_ok) {
-    job->out = NULL;
-  } else {
-    void* copy;
-    status = napi_create_arraybuffer(env, job->out_length, &copy, &buffer);
-    if (status != napi_ok) return status;
-    memcpy(copy, job->out, job->out_length);
-  }
-  return napi_create_typedarray(env, napi_uint8_array, job->out_length, buffer, 0, pixels);
-}
-
-static void complete(napi_env env, napi_status status, void* data) {
-  DecodeJob* job = (DecodeJob*)data;
-  napi_value pixels;
-  if (status == napi_ok && job->error[0] == '\0' && hand_over(env, job, &pixels) == napi_ok) {
-    napi_resolve_deferred(env, job->deferred, pixels);
-  } else {
-    napi_value message, error;
-    napi_create_string_utf8(env, job->error[0] ? job->error : "the pixels could not be handed over",
-                            NAPI_AUTO_LENGTH, &message);
-    napi_create_error(env, NULL, message, &error);
-    napi_reject_deferred(env, job->deferred, error);
-  }
-  if (job->out) free_pixels(job->out, job->out_mapped);
-  napi_delete_reference(env, job->jpeg_ref);
-  napi_delete_async_work(env, job->work);
-  free(job);
-}
-
-static napi_value fail(napi_env env, const char* message) {
-  napi_throw_type_error(env, NULL, message);
-  return NULL;
-}
-
-static napi_value start_decode(napi_env env, napi_callback_info info) {
+napi_value decode_jpeg(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
@@ -177,34 +120,24 @@ static napi_value start_decode(napi_env env, napi_callback_info info) {
       napi_get_value_int32(env, argv[3], &channels) != napi_ok ||
       napi_get_value_int32(env, argv[4], &max_scans) != napi_ok || width < 1 || width > 65535 ||
       height < 1 || height > 65535 || (channels != 3 && channels != 4) || max_scans < 1)
-    return fail(env,
-                "decode takes JPEG data (a Uint8Array), width and height (1 to 65535), "
-                "channels (3 or 4) and a scan limit (1 or more)");
+    return throw_type_error(env,
+                            "decodeJpeg takes JPEG data (a Uint8Array), width and height (1 to "
+                            "65535), channels (3 or 4) and a scan limit (1 or more)");
   DecodeJob* job = calloc(1, sizeof *job);
-  if (!job) return fail(env, "out of memory");
-  job->jpeg = jpeg;
-  job->jpeg_length = jpeg_length;
-  job->max_scans = max_scans;
-  job->out_length = (size_t)width * (size_t)height * (size_t)channels;
-  job->out = allocate_pixels(job->out_length, &job->out_mapped);
-  if (!job->out) {
+  if (!job) {
+    napi_throw_range_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  job->base.run = decode;
+  job->base.length = (size_t)width * (size_t)height * (size_t)channels;
+  job->base.out = allocate_pixels(job->base.length, &job->base.out_mapped);
+  if (!job->base.out) {
     free(job);
     napi_throw_range_error(env, NULL, "out of memory for the decoded pixels");
     return NULL;
   }
-  // The JPEG data stays alive until the decode is done.
-  napi_create_reference(env, argv[0], 1, &job->jpeg_ref);
-  napi_value promise, name;
-  napi_create_promise(env, &job->deferred, &promise);
-  napi_create_string_utf8(env, "clipscope-jpeg-decode", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, execute, complete, job, &job->work);
-  napi_queue_async_work(env, job->work);
-  return promise;
-}
-
-NAPI_MODULE_INIT() {
-  napi_value function;
-  napi_create_function(env, "decode", NAPI_AUTO_LENGTH, start_decode, NULL, &function);
-  napi_set_named_property(env, exports, "decode", function);
-  return exports;
+  job->jpeg = jpeg;
+  job->jpeg_length = jpeg_length;
+  job->max_scans = max_scans;
+  return queue_pixel_job(env, &job->base, argv[0], "clipscope-jpeg-decode");
 }

@@ -1,15 +1,20 @@
-// JPEG decoding in Node through the package's addon over the system's libjpeg-turbo
-// (addons/jpeg_turbo_decode.c): Pillow's library with Pillow's settings, so Pillow's pixels,
-// decoded on libuv's threads. Where the addon does not load (another platform, no
-// libjpeg.so.62), node-decode.ts uses sharp instead.
+// The package's Node addon (addons/): JPEG decoding with the system's libjpeg-turbo and PNG
+// inflation with its zlib, the libraries Pillow calls (JPEG with Pillow's settings, so Pillow's
+// pixels), on libuv's threads, into memory of its own. Where it does not load (another
+// platform, no libjpeg.so.62), node-decode.ts uses sharp for JPEG and png.ts Node's zlib.
 import { importNodeOnly } from '../common/node-only.js';
 
-export interface JpegTurboAddon {
+export interface NodeAddon {
   /**
    * RGB pixels (grayscale repeated), or CMYK as stored for channels 4, of an image of the
    * header's size; rejects with libjpeg's message for a corrupt or truncated file.
    */
-  decode(jpeg: Uint8Array, width: number, height: number, channels: 3 | 4, maxScans: number): Promise<Uint8Array>;
+  decodeJpeg(jpeg: Uint8Array, width: number, height: number, channels: 3 | 4, maxScans: number): Promise<Uint8Array>;
+  /**
+   * A zlib stream given in parts, inflated: at most `expected + 1` bytes (more is cut there);
+   * rejects for data that is not a whole zlib stream.
+   */
+  inflateZlib(parts: readonly Uint8Array[], expected: number): Promise<Uint8Array>;
 }
 
 /** Which JPEG decoder Node uses, and why not the addon when it does not load. */
@@ -24,19 +29,19 @@ export interface NodeJpegDecoder {
  */
 export const MAX_JPEG_SCANS = 500;
 
-let addon: Promise<{ addon?: JpegTurboAddon; reason: string }> | undefined;
+let addon: Promise<{ addon?: NodeAddon; reason: string }> | undefined;
 
-function loadAddon(): Promise<{ addon?: JpegTurboAddon; reason: string }> {
+function loadAddon(): Promise<{ addon?: NodeAddon; reason: string }> {
   addon ??= (async () => {
     try {
       const { createRequire } = await importNodeOnly<typeof import('node:module')>('node:module');
       // A specifier bundlers cannot follow: the addon only exists next to the package in Node.
-      const path = ['..', 'native', 'jpeg-turbo.node'].join('/');
-      const loaded = createRequire(import.meta.url)(path) as JpegTurboAddon;
+      const path = ['..', 'native', 'clipscope-node.node'].join('/');
+      const loaded = createRequire(import.meta.url)(path) as NodeAddon;
       return { addon: loaded, reason: 'the package addon over the system libjpeg-turbo (Pillow’s library)' };
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      return { reason: `the libjpeg-turbo addon did not load (${message})` };
+      return { reason: `the package's addon did not load (${message})` };
     }
   })();
   return addon;
@@ -49,6 +54,6 @@ export async function nodeJpegDecoder(): Promise<NodeJpegDecoder> {
 }
 
 /** The addon, or undefined where it does not load. */
-export async function jpegTurbo(): Promise<JpegTurboAddon | undefined> {
+export async function nodeAddon(): Promise<NodeAddon | undefined> {
   return (await loadAddon()).addon;
 }
