@@ -211,7 +211,7 @@ for (const r of rows) {
 }
 lines.push(
   '',
-  "In browsers clipscope decodes JPEG with the browser's own decoder (createImageBitmap). In Node it uses the package's addon over the system libjpeg-turbo, the library Pillow calls here, with Pillow's settings (so Pillow's exact pixels): one image on one libuv thread, into memory of its own on 2 MB pages asked to be huge pages (a new image's pages are otherwise faulted in 4 KB at a time, which costs Pillow at 4000x3000). Where the addon does not load it uses sharp (column 'through sharp', limited here to one libvips thread like the others: mozjpeg's decoder, the same pixels). PNG is clipscope's own decoder (Node's zlib, CRC by zlib.crc32, filters undone in place).",
+  "In browsers clipscope decodes JPEG with the browser's own decoder (createImageBitmap). In Node it uses the package's addon over the system libjpeg-turbo, the library Pillow calls here, with Pillow's settings (so Pillow's exact pixels): one image on one libuv thread, into memory of its own on 2 MB pages asked to be huge pages (a new image's pages are otherwise faulted in 4 KB at a time, which costs Pillow at 4000x3000). Where the addon does not load it uses sharp (column 'through sharp', limited here to one libvips thread like the others: mozjpeg's decoder, the same pixels). PNG is clipscope's own decoder (the addon's zlib reading the IDAT chunks where they are, into memory of its own; CRC by zlib.crc32; filters undone in place).",
   '',
 );
 const markdown = lines.join('\n');
