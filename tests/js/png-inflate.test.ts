@@ -5,17 +5,8 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../dist/advanced.js';
-import { crc32 } from '../../dist/images/crc32.js';
 import { nodeAddon } from '../../dist/images/node-addon.js';
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(crc32(body), 8 + data.length);
-  return out;
-}
+import { PNG_SIGNATURE, pngChunk } from './png-chunks.js';
 
 const WIDTH = 7;
 const HEIGHT = 5;
@@ -31,13 +22,8 @@ function png(stream: Uint8Array, size = stream.length): Buffer {
   ihdr.writeUInt32BE(HEIGHT, 4);
   ihdr[8] = 8;
   const idat: Buffer[] = [];
-  for (let at = 0; at < stream.length; at += size) idat.push(chunk('IDAT', stream.subarray(at, at + size)));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    ...idat,
-    chunk('IEND', new Uint8Array()),
-  ]);
+  for (let at = 0; at < stream.length; at += size) idat.push(pngChunk('IDAT', stream.subarray(at, at + size)));
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), ...idat, pngChunk('IEND', new Uint8Array())]);
 }
 
 const refused = (message: string) => `PNG data is corrupt or truncated: ${message}`;
