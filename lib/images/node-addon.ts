@@ -1,7 +1,7 @@
 // The package's Node addon (addons/): JPEG decoding with the system's libjpeg-turbo and PNG
 // inflation with its zlib, the libraries Pillow calls (JPEG with Pillow's settings, so Pillow's
 // pixels), on libuv's threads, into memory of its own. Where it does not load (another
-// platform, no libjpeg.so.62), node-decode.ts uses sharp for JPEG and png.ts Node's zlib.
+// platform, no libjpeg.so.62), node-decode.ts uses sharp for JPEG and Node's zlib for PNG.
 import { importNodeOnly } from '../common/node-only.js';
 
 export interface NodeAddon {

@@ -33,7 +33,7 @@ export async function decodeBytesInNode(bytes: Uint8Array, maxPixels: number, ha
   const header = readImageHeader(bytes);
   const format = sniffImageFormat(bytes, header);
   if (header) checkSize(header.width, header.height, maxPixels);
-  if (header?.format === 'png') return decodePng(bytes);
+  if (header?.format === 'png') return decodePng(bytes, (await nodeAddon())?.inflateZlib);
   if (!format) fail('not a decodable image (unrecognised header)');
   if (isHeifFormat(format)) return decodeHeif(bytes, maxPixels, format);
   if (format === 'BMP' || format === 'PSD' || format === 'ICO' || format === 'JPEG XL')

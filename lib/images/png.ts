@@ -5,7 +5,6 @@
 // sees them.
 import { DecodeError } from '../common/errors.js';
 import { importNodeOnly } from '../common/node-only.js';
-import { nodeAddon, type NodeAddon } from './node-addon.js';
 import type { RawImage } from './raw-image.js';
 import { crc32 } from './crc32.js';
 import { unfilterInPlace } from './png-unfilter.js';
@@ -27,19 +26,24 @@ function loadNodeZlib(): Promise<NodeZlib | undefined> {
   return nodeZlib;
 }
 
+/**
+ * Node's addon (node-addon.ts): a zlib stream in parts inflated to at most `expected + 1` bytes,
+ * read where the parts are, into memory of its own (no joining, no new pages).
+ */
+export type PartsInflater = (parts: readonly Uint8Array[], expected: number) => Promise<Uint8Array>;
+
 // Inflates at most `expected` bytes (what the header's size implies): a stream that would give
-// more is refused as soon as it does, so a small file cannot expand to gigabytes. The addon
-// reads the IDAT chunks where they are, into memory of its own (no joining, no new pages).
+// more is refused as soon as it does, so a small file cannot expand to gigabytes.
 async function inflate(
   idat: Uint8Array[],
   expected: number,
   zlib: NodeZlib | undefined,
-  addon: NodeAddon | undefined,
+  inflater: PartsInflater | undefined,
 ): Promise<Uint8Array> {
   let out: Uint8Array;
   try {
-    if (addon) {
-      out = await addon.inflateZlib(idat, expected);
+    if (inflater) {
+      out = await inflater(idat, expected);
     } else if (zlib) {
       const data = idat.length === 1 ? idat[0] : joined(idat);
       try {
@@ -137,8 +141,11 @@ function joined(parts: Uint8Array[]): Uint8Array {
   return all;
 }
 
-/** Decodes PNG bytes. Gray (with or without alpha) gives 1 channel, RGB and palette 3, RGBA 4. */
-export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
+/**
+ * Decodes PNG bytes. Gray (with or without alpha) gives 1 channel, RGB and palette 3, RGBA 4.
+ * `inflater`: Node's addon, where it loads.
+ */
+export async function decodePng(bytes: Uint8Array, inflater?: PartsInflater): Promise<RawImage> {
   if (bytes.length < 8 || bytes[0] !== 0x89 || bytes[1] !== 0x50 || bytes[2] !== 0x4e || bytes[3] !== 0x47)
     fail('not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -181,8 +188,7 @@ export async function decodePng(bytes: Uint8Array): Promise<RawImage> {
   if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE)
     fail(`image of ${width} x ${height} pixels has a side above ${MAX_PNG_SIDE}`);
   if (interlace > 1) fail(`unknown interlace method ${interlace}`);
-  const addon = zlib ? await nodeAddon() : undefined;
-  const data = await inflate(idat, inflatedSize(width, height, spp * depth, interlace), zlib, addon);
+  const data = await inflate(idat, inflatedSize(width, height, spp * depth, interlace), zlib, inflater);
 
   const channels = colorType === 6 ? 4 : colorType === 2 || colorType === 3 ? 3 : 1;
   const bpp = Math.max(1, (spp * depth) >> 3);
