@@ -63,11 +63,9 @@ async function decodeJpegWithAddon(
   } catch (error) {
     return fail(`JPEG data is corrupt or truncated: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const count = header.width * header.height;
-  // Pillow reads every 4-component JPEG as inverted CMYK (Adobe's convention).
-  if (cmyk) for (let i = 0; i < pixels.length; i++) pixels[i] = 255 - pixels[i];
   return {
-    data: cmyk ? cmykToRgbAsPillow(pixels, count) : pixels,
+    // Pillow reads every 4-component JPEG as inverted CMYK (Adobe's convention).
+    data: cmyk ? cmykToRgbAsPillow(pixels, header.width * header.height, true) : pixels,
     width: header.width,
     height: header.height,
     channels: 3,
@@ -115,13 +113,14 @@ export async function decodeWithSharp(
 }
 
 // Pillow's cmyk2rgb (Convert.c): each channel is (255 - k) - c·(255 - k)/255, rounded as
-// its MULDIV255 rounds.
-function cmykToRgbAsPillow(cmyk: Uint8Array, pixels: number): Uint8Array {
+// its MULDIV255 rounds. `inverted`: the samples are stored as 255 minus their value.
+function cmykToRgbAsPillow(cmyk: Uint8Array, pixels: number, inverted = false): Uint8Array {
   const rgb = new Uint8Array(pixels * 3);
+  const flip = inverted ? 255 : 0;
   for (let p = 0; p < pixels; p++) {
-    const nk = 255 - cmyk[p * 4 + 3];
+    const nk = 255 - (flip ^ cmyk[p * 4 + 3]);
     for (let c = 0; c < 3; c++) {
-      const t = cmyk[p * 4 + c] * nk + 128;
+      const t = (flip ^ cmyk[p * 4 + c]) * nk + 128;
       rgb[p * 3 + c] = nk - (((t >> 8) + t) >> 8);
     }
   }

@@ -45,7 +45,7 @@ async function inflate(
     if (inflater) {
       out = await inflater(idat, expected);
     } else if (zlib) {
-      const data = idat.length === 1 ? idat[0] : joined(idat);
+      const data = joined(idat);
       try {
         // One output chunk of the expected size: no growing and joining of 16 KB pieces.
         const options = { maxOutputLength: expected + 1, chunkSize: Math.min(Math.max(64, expected + 1), 1 << 28) };
@@ -56,7 +56,7 @@ async function inflate(
         throw error;
       }
     } else {
-      out = await inflateStream(idat.length === 1 ? idat[0] : joined(idat), expected);
+      out = await inflateStream(joined(idat), expected);
     }
   } catch (error) {
     if (error instanceof DecodeError) throw error;
@@ -136,6 +136,7 @@ function sampleReader(h: Header): (row: Uint8Array, x: number, s: number) => num
 }
 
 function joined(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
   const all = new Uint8Array(parts.reduce((n, d) => n + d.length, 0));
   parts.reduce((offset, d) => (all.set(d, offset), offset + d.length), 0);
   return all;
