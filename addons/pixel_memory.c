@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-enum { HUGE_PAGE = 2 << 20, HUGE_FROM = 64 << 10, KEPT_SLOTS = 8 };
+// Many slots: a garbage collection frees many small images at once, and each one kept is an
+// image that the next decodes need not fault in.
+enum { HUGE_PAGE = 2 << 20, HUGE_FROM = 64 << 10, KEPT_SLOTS = 64 };
 static const size_t KEPT_BYTES_MAX = (size_t)128 << 20;
 
 static struct {

@@ -2,7 +2,7 @@
 // restart markers and CMYK decode (through the package's libjpeg-turbo addon, and through sharp
 // where it does not load; CMYK made RGB as Pillow does) to exactly Pillow's pixels, as do
 // lossless WebP, GIF (an animation's first frame), AVIF and TIFF; BMP is refused, named.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, type RawImage } from '../../dist/advanced.js';
 import { startDecode } from '../../dist/images/decode.js';
@@ -68,12 +68,38 @@ describe('JPEG in Node', () => {
   });
 
   it('refuses a truncated JPEG, as Pillow does, even one that only lacks its end marker', async () => {
-    const whole = jpeg('photo-420.jpg');
-    for (const end of [whole.length >> 1, whole.length - 2]) {
-      await expect(decodeImage(whole.subarray(0, end))).rejects.toThrow(
-        'JPEG data is corrupt or truncated: Premature end of JPEG file',
-      );
+    for (const file of ['photo-420.jpg', 'large-420.jpg']) {
+      const whole = jpeg(file);
+      for (const end of [whole.length >> 2, whole.length >> 1, whole.length - 2]) {
+        await expect(decodeImage(whole.subarray(0, end))).rejects.toThrow(
+          'JPEG data is corrupt or truncated: Premature end of JPEG file',
+        );
+      }
     }
+  });
+
+  // A lone large JPEG is cut into two bands of rows, the lower one decoded by a helper thread
+  // that entropy-decodes (skips) the rows above it; decodes side by side keep one thread each.
+  const LARGE = [
+    'large-420.jpg',
+    'large-422.jpg',
+    'large-444.jpg',
+    'large-gray.jpg',
+    'large-restart.jpg',
+    'large-cmyk.jpg',
+  ];
+  const helperThreads = () =>
+    readdirSync('/proc/self/task').filter(
+      (task) => readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() === 'clipscope-jpeg',
+    );
+
+  it.each(LARGE)('%s, decoded alone on two threads, exactly', async (file) => {
+    expect(await largestDifference(file)).toBe(0);
+    expect(helperThreads()).toHaveLength(1);
+  });
+
+  it('decodes large JPEGs side by side exactly', async () => {
+    expect(await Promise.all(LARGE.map((file) => largestDifference(file)))).toEqual(LARGE.map(() => 0));
   });
 
   it(`refuses a progressive JPEG of more than ${MAX_JPEG_SCANS} scans`, async () => {

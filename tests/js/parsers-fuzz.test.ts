@@ -86,6 +86,9 @@ describe('parsers under random and mutated input', () => {
       'photo-gray.jpg',
       'photo-cmyk.jpg',
       'photo-restart.jpg',
+      // Large enough to be decoded in two bands on two threads.
+      'large-420.jpg',
+      'large-restart.jpg',
     ].map((name) => new Uint8Array(readFileSync(join(formats, name))));
     await fc.assert(
       fc.asyncProperty(fc.oneof(...valid.map(mutated)), (bytes) =>

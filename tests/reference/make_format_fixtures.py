@@ -3,8 +3,8 @@
 Writes to the folder given: for each fixture the file and <file>.arrays holding Pillow's RGB
 pixels. Lossless formats (PNG, GIF from a 200-colour image, BMP, lossless WebP, lossless AVIF
 by avifenc) must decode to the source exactly; JPEGs (photo-like, three chroma subsamplings,
-progressive, grayscale, restart markers by cjpeg, CMYK) show how close each decoder comes to
-Pillow's (libjpeg-turbo);
+progressive, grayscale, restart markers by cjpeg, CMYK; small and large) show how close each
+decoder comes to Pillow's (libjpeg-turbo);
 TIFF is a format most browsers cannot decode. AVIF's reference is libavif's avifdec
 (Pillow has no AVIF decoder here).
 """
@@ -101,12 +101,22 @@ def main():
     save("photo-gray.jpg", picture.convert("L"), quality=90)
     save("photo-cmyk.jpg", picture.convert("CMYK"), quality=90)
     # Restart markers every MCU row: Pillow cannot write them, libjpeg-turbo's cjpeg can.
-    ppm = os.path.join(out, "photo.ppm")
-    picture.save(ppm)
-    with open(os.path.join(out, "photo-restart.jpg"), "wb") as jpeg:
-        subprocess.run(["cjpeg", "-quality", "90", "-restart", "1", ppm], check=True, stdout=jpeg)
-    os.remove(ppm)
-    written.append("photo-restart.jpg")
+    def save_with_restarts(name, image):
+        ppm = os.path.join(out, name + ".ppm")
+        image.save(ppm)
+        with open(os.path.join(out, name), "wb") as jpeg:
+            subprocess.run(["cjpeg", "-quality", "90", "-restart", "1", ppm], check=True, stdout=jpeg)
+        os.remove(ppm)
+        written.append(name)
+
+    save_with_restarts("photo-restart.jpg", picture)
+    # Large enough (and of odd size) for Node's decoder to cut one image into two bands.
+    large = Image.fromarray(photo(1001, 751, 5))
+    for name, subsampling in (("420", 2), ("422", 1), ("444", 0)):
+        save(f"large-{name}.jpg", large, quality=90, subsampling=subsampling)
+    save("large-gray.jpg", large.convert("L"), quality=90)
+    save("large-cmyk.jpg", large.convert("CMYK"), quality=90)
+    save_with_restarts("large-restart.jpg", large)
 
     for name in written:
         path = os.path.join(out, name)
