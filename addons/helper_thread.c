@@ -1,5 +1,7 @@
 // A thread started once and kept: starting one per image cost more than it saved (each new
-// thread's first allocations fault in fresh pages), and doubled the median decode time.
+// thread's first allocations fault in fresh pages), and doubled the median decode time. A task
+// it has not begun when its poster is ready to do the work itself is withdrawn: a helper kept
+// from its core (by a garbage collection, another program) then never delays a decode.
 #define _GNU_SOURCE  // pthread_setname_np
 
 #include "helper_thread.h"
@@ -12,7 +14,7 @@ static pthread_cond_t task_posted = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t task_done = PTHREAD_COND_INITIALIZER;
 static void (*task)(void*);
 static void* task_argument;
-static int busy;  // from helper_start to helper_wait
+static int busy;  // from helper_start to helper_withdraw_or_wait
 static int done;
 static int started;  // 1 running, -1 could not be started
 
@@ -22,10 +24,10 @@ static void* serve(void* unused) {
   for (;;) {
     while (!task) pthread_cond_wait(&task_posted, &lock);
     void (*run)(void*) = task;
+    task = NULL;  // taken: no longer withdrawable
     pthread_mutex_unlock(&lock);
     run(task_argument);
     pthread_mutex_lock(&lock);
-    task = NULL;
     done = 1;
     pthread_cond_signal(&task_done);
   }
@@ -54,9 +56,12 @@ int helper_start(void (*run)(void* argument), void* argument) {
   return accepted;
 }
 
-void helper_wait(void) {
+int helper_withdraw_or_wait(void) {
   pthread_mutex_lock(&lock);
-  while (!done) pthread_cond_wait(&task_done, &lock);
+  const int withdrawn = task != NULL;
+  if (withdrawn) task = NULL;
+  while (!withdrawn && !done) pthread_cond_wait(&task_done, &lock);
   busy = 0;
   pthread_mutex_unlock(&lock);
+  return withdrawn;
 }

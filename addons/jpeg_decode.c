@@ -1,22 +1,24 @@
 // JPEG decoding with the system's libjpeg-turbo, the library Pillow calls, with Pillow's settings
 // (accurate integer IDCT, smooth chroma upsampling): the same pixels.
 //
-// decodeJpeg(jpeg: Uint8Array, width, height, channels, maxScans): Promise<Uint8Array>
+// decodeJpeg(jpeg: Uint8Array, width, height, channels, maxScans, threads): Promise<Uint8Array>
 //   The pixels: RGB (channels 3; grayscale is repeated to RGB) or, for a 4-component JPEG, CMYK
 //   as stored (channels 4). The size is the one the caller read from the header; a file that
 //   decodes to another size, a corrupt or truncated file, or more than maxScans scans rejects
 //   with libjpeg's message.
 //
-// A large image decoded alone is cut into two bands of rows, the lower one decoded at the same
-// time by a helper thread: the one decode Pillow does on one core takes two.
+// With threads 2, a large image decoded alone is cut into two bands of rows, the lower one
+// decoded at the same time by a helper thread: the one decode Pillow does on one core takes two.
 
 // libjpeg's headers need stdio.h before them, and jerror.h after jpeglib.h.
+#define _DEFAULT_SOURCE  // sysconf
 // clang-format off
 #include <setjmp.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <jpeglib.h>
 #include <jerror.h>
 #include "helper_thread.h"
@@ -41,13 +43,14 @@ typedef struct {
   const unsigned char* jpeg;
   size_t jpeg_length;
   int max_scans;
+  int threads;
 } DecodeJob;
 
 // Rows [from, to) of one image, decoded by a decoder of their own on one thread.
 typedef struct {
   const DecodeJob* job;
   JDIMENSION from, to;  // to is the image's height for the last band
-  int helper_started;
+  enum { NO_HELPER, HELPER_POSTED, HELPER_DONE } helper;  // for the rows below this band's
   char error[256];
 } Band;
 
@@ -103,7 +106,8 @@ static int common_layout(j_decompress_ptr decoder) {
 static JDIMENSION split_row(j_decompress_ptr decoder, const DecodeJob* job) {
   const double pixels = (double)decoder->image_width * decoder->image_height;
   // A file of several scans (progressive ones too) is decoded whole before any row comes out.
-  if (jpeg_has_multiple_scans(decoder) || !common_layout(decoder) || pixels < MIN_PIXELS_TO_SPLIT ||
+  if (job->threads < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2 || jpeg_has_multiple_scans(decoder) ||
+      !common_layout(decoder) || pixels < MIN_PIXELS_TO_SPLIT ||
       atomic_load(&decodes_in_flight) > 1)
     return 0;
   double samples = 0;  // component samples per pixel
@@ -118,6 +122,13 @@ static JDIMENSION split_row(j_decompress_ptr decoder, const DecodeJob* job) {
 }
 
 static void decode_band(void* argument);
+
+static void read_rows(j_decompress_ptr decoder, unsigned char* out, size_t stride, JDIMENSION to) {
+  while (decoder->output_scanline < to) {
+    JSAMPROW row = out + stride * decoder->output_scanline;
+    jpeg_read_scanlines(decoder, &row, 1);
+  }
+}
 
 // Decodes band->from to band->to, first handing the rows below a split to a helper band.
 static void run_band(Band* band, Band* helper) {
@@ -149,8 +160,10 @@ static void run_band(Band* band, Band* helper) {
     const JDIMENSION split = split_row(&decoder, job);
     if (split) {
       *helper = (Band){.job = job, .from = split, .to = decoder.image_height};
-      band->helper_started = helper_start(decode_band, helper);
-      if (band->helper_started) band->to = split;
+      if (helper_start(decode_band, helper)) {
+        band->helper = HELPER_POSTED;
+        band->to = split;
+      }
     }
   }
   jpeg_start_decompress(&decoder);
@@ -168,12 +181,14 @@ static void run_band(Band* band, Band* helper) {
     jpeg_destroy_decompress(&decoder);
     return;
   }
-  while (decoder.output_scanline < to) {
-    JSAMPROW row = base->out + stride * decoder.output_scanline;
-    jpeg_read_scanlines(&decoder, &row, 1);
+  read_rows(&decoder, base->out, stride, to);
+  // Rows the helper has not begun are read on here, with no skipping.
+  if (band->helper == HELPER_POSTED) {
+    band->helper = HELPER_DONE;
+    if (helper_withdraw_or_wait()) read_rows(&decoder, base->out, stride, decoder.output_height);
   }
   // The band that reaches the end reads the file to its end marker (a truncated file fails).
-  if (to == decoder.output_height) jpeg_finish_decompress(&decoder);
+  if (decoder.output_scanline == decoder.output_height) jpeg_finish_decompress(&decoder);
   jpeg_destroy_decompress(&decoder);
 }
 
@@ -184,32 +199,35 @@ static void decode(PixelJob* base) {
   Band top = {.job = job, .from = 0, .to = (JDIMENSION)-1};
   Band bottom = {.job = job};
   run_band(&top, &bottom);
-  if (top.helper_started) helper_wait();
+  if (top.helper == HELPER_POSTED) helper_withdraw_or_wait();  // after an error
   const char* error = top.error[0] ? top.error : bottom.error;
   snprintf(base->error, sizeof base->error, "%s", error);
   atomic_fetch_sub(&decodes_in_flight, 1);
 }
 
 napi_value decode_jpeg(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   bool is_array = false;
   napi_typedarray_type type;
   void* jpeg = NULL;
   size_t jpeg_length = 0;
   int64_t width, height;
-  int32_t channels, max_scans;
-  if (argc != 5 || napi_is_typedarray(env, argv[0], &is_array) != napi_ok || !is_array ||
+  int32_t channels, max_scans, threads;
+  if (argc != 6 || napi_is_typedarray(env, argv[0], &is_array) != napi_ok || !is_array ||
       napi_get_typedarray_info(env, argv[0], &type, &jpeg_length, &jpeg, NULL, NULL) != napi_ok ||
       type != napi_uint8_array || napi_get_value_int64(env, argv[1], &width) != napi_ok ||
       napi_get_value_int64(env, argv[2], &height) != napi_ok ||
       napi_get_value_int32(env, argv[3], &channels) != napi_ok ||
-      napi_get_value_int32(env, argv[4], &max_scans) != napi_ok || width < 1 || width > 65535 ||
-      height < 1 || height > 65535 || (channels != 3 && channels != 4) || max_scans < 1)
-    return throw_type_error(env,
-                            "decodeJpeg takes JPEG data (a Uint8Array), width and height (1 to "
-                            "65535), channels (3 or 4) and a scan limit (1 or more)");
+      napi_get_value_int32(env, argv[4], &max_scans) != napi_ok ||
+      napi_get_value_int32(env, argv[5], &threads) != napi_ok || width < 1 || width > 65535 ||
+      height < 1 || height > 65535 || (channels != 3 && channels != 4) || max_scans < 1 ||
+      threads < 1 || threads > 2)
+    return throw_type_error(
+        env,
+        "decodeJpeg takes JPEG data (a Uint8Array), width and height (1 to "
+        "65535), channels (3 or 4), a scan limit (1 or more) and threads (1 or 2)");
   DecodeJob* job = calloc(1, sizeof *job);
   if (!job) {
     napi_throw_range_error(env, NULL, "out of memory");
@@ -226,6 +244,7 @@ napi_value decode_jpeg(napi_env env, napi_callback_info info) {
   job->jpeg = jpeg;
   job->jpeg_length = jpeg_length;
   job->max_scans = max_scans;
+  job->threads = threads;
   atomic_fetch_add(&decodes_in_flight, 1);
   return queue_pixel_job(env, &job->base, argv[0], "clipscope-jpeg-decode");
 }

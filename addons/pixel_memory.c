@@ -21,18 +21,19 @@ static const size_t KEPT_BYTES_MAX = (size_t)128 << 20;
 static struct {
   unsigned char* pixels;
   size_t mapped;
+  unsigned long long freed_at;  // order of freeing: the oldest is given back first
 } kept[KEPT_SLOTS];
 static size_t kept_bytes;
+static unsigned long long frees;
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static unsigned char* take_kept(size_t mapped) {
   unsigned char* pixels = NULL;
   pthread_mutex_lock(&kept_lock);
   for (int i = 0; i < KEPT_SLOTS && !pixels; i++) {
-    if (kept[i].mapped == mapped) {
+    if (kept[i].pixels && kept[i].mapped == mapped) {
       pixels = kept[i].pixels;
       kept[i].pixels = NULL;
-      kept[i].mapped = 0;
       kept_bytes -= mapped;
     }
   }
@@ -40,19 +41,49 @@ static unsigned char* take_kept(size_t mapped) {
   return pixels;
 }
 
-static int keep(unsigned char* pixels, size_t mapped) {
-  int kept_it = 0;
+// Keeps freed memory, giving back the longest-kept memory to make room: the sizes of the latest
+// images are the likeliest to come next.
+static void keep(unsigned char* pixels, size_t mapped) {
+  struct {
+    unsigned char* pixels;
+    size_t mapped;
+  } given_back[KEPT_SLOTS];
+  int given = 0;
+  if (mapped > KEPT_BYTES_MAX) {
+    munmap(pixels, mapped);
+    return;
+  }
+  // Before others can take it: advice given later could drop what the next image wrote.
+#ifdef MADV_FREE
+  madvise(pixels, mapped, MADV_FREE);
+#endif
   pthread_mutex_lock(&kept_lock);
-  for (int i = 0; i < KEPT_SLOTS && !kept_it && kept_bytes + mapped <= KEPT_BYTES_MAX; i++) {
-    if (!kept[i].pixels) {
-      kept[i].pixels = pixels;
-      kept[i].mapped = mapped;
-      kept_bytes += mapped;
-      kept_it = 1;
+  int free_slot = -1;
+  for (;;) {
+    int oldest = -1;
+    free_slot = -1;
+    for (int i = 0; i < KEPT_SLOTS; i++) {
+      if (!kept[i].pixels)
+        free_slot = i;
+      else if (oldest < 0 || kept[i].freed_at < kept[oldest].freed_at)
+        oldest = i;
     }
+    if ((free_slot >= 0 && kept_bytes + mapped <= KEPT_BYTES_MAX) || oldest < 0) break;
+    given_back[given].pixels = kept[oldest].pixels;
+    given_back[given++].mapped = kept[oldest].mapped;
+    kept_bytes -= kept[oldest].mapped;
+    kept[oldest].pixels = NULL;
+  }
+  const int keeps = free_slot >= 0 && kept_bytes + mapped <= KEPT_BYTES_MAX;
+  if (keeps) {
+    kept[free_slot].pixels = pixels;
+    kept[free_slot].mapped = mapped;
+    kept[free_slot].freed_at = ++frees;
+    kept_bytes += mapped;
   }
   pthread_mutex_unlock(&kept_lock);
-  return kept_it;
+  for (int i = 0; i < given; i++) munmap(given_back[i].pixels, given_back[i].mapped);
+  if (!keeps) munmap(pixels, mapped);
 }
 
 unsigned char* allocate_pixels(size_t length, size_t* mapped) {
@@ -81,15 +112,8 @@ unsigned char* allocate_pixels(size_t length, size_t* mapped) {
 }
 
 void free_pixels(unsigned char* pixels, size_t mapped) {
-  if (!mapped) {
+  if (mapped)
+    keep(pixels, mapped);
+  else
     free(pixels);
-    return;
-  }
-  if (keep(pixels, mapped)) {
-#ifdef MADV_FREE
-    madvise(pixels, mapped, MADV_FREE);
-#endif
-    return;
-  }
-  munmap(pixels, mapped);
 }

@@ -7,9 +7,17 @@ import { importNodeOnly } from '../common/node-only.js';
 export interface NodeAddon {
   /**
    * RGB pixels (grayscale repeated), or CMYK as stored for channels 4, of an image of the
-   * header's size; rejects with libjpeg's message for a corrupt or truncated file.
+   * header's size; rejects with libjpeg's message for a corrupt or truncated file. With
+   * threads 2, a large image decoded while no other is gets a second thread for its lower rows.
    */
-  decodeJpeg(jpeg: Uint8Array, width: number, height: number, channels: 3 | 4, maxScans: number): Promise<Uint8Array>;
+  decodeJpeg(
+    jpeg: Uint8Array,
+    width: number,
+    height: number,
+    channels: 3 | 4,
+    maxScans: number,
+    threads: 1 | 2,
+  ): Promise<Uint8Array>;
   /**
    * A zlib stream given in parts, inflated: at most `expected + 1` bytes (more is cut there);
    * rejects for data that is not a whole zlib stream.

@@ -11,6 +11,7 @@ import { MAX_JPEG_SCANS, nodeAddon } from './node-addon.js';
 import { decodePng } from './png.js';
 import { decodeHeif, isHeifFormat } from './heif.js';
 import { orient } from './orient.js';
+import { env } from '../wasm/core.js';
 import type { RawImage } from './raw-image.js';
 
 type Sharp = typeof import('sharp').default;
@@ -57,7 +58,8 @@ async function decodeJpegWithAddon(
   const cmyk = components === 4;
   let pixels: Uint8Array;
   try {
-    const decoding = addon.decodeJpeg(bytes, header.width, header.height, cmyk ? 4 : 3, MAX_JPEG_SCANS);
+    const threads = env.threads === 1 ? 1 : 2;
+    const decoding = addon.decodeJpeg(bytes, header.width, header.height, cmyk ? 4 : 3, MAX_JPEG_SCANS, threads);
     handOff?.();
     pixels = await decoding;
   } catch (error) {

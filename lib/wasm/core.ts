@@ -22,7 +22,8 @@ export const env: {
    * the approximate index): an integer from 1 to 64. By default every core up to 8 where threads work (Node;
    * a Worker of a cross-origin isolated page), else 1. Results are the same bit for bit on any
    * number of threads. Where the threaded build (`clipscope-core-threads.wasm`) cannot be
-   * loaded, the single-thread one is, and {@link coreThreads} says why.
+   * loaded, the single-thread one is, and {@link coreThreads} says why. In Node, a large JPEG
+   * decoded while no other is takes two threads, unless this is 1.
    */
   threads?: number;
 } = {};

@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, type RawImage } from '../../dist/advanced.js';
+import { env } from '../../dist/index.js';
 import { startDecode } from '../../dist/images/decode.js';
 import { readImageHeader } from '../../dist/images/image-header.js';
 import { MAX_JPEG_SCANS, nodeJpegDecoder } from '../../dist/images/node-addon.js';
@@ -79,7 +80,9 @@ describe('JPEG in Node', () => {
   });
 
   // A lone large JPEG is cut into two bands of rows, the lower one decoded by a helper thread
-  // that entropy-decodes (skips) the rows above it; decodes side by side keep one thread each.
+  // (named clipscope-jpeg) that entropy-decodes (skips) the rows above it. Decodes side by side
+  // keep one thread each (when the others are queued before a decode starts), as do all with
+  // env.threads 1.
   const LARGE = [
     'large-420.jpg',
     'large-422.jpg',
@@ -88,18 +91,34 @@ describe('JPEG in Node', () => {
     'large-restart.jpg',
     'large-cmyk.jpg',
   ];
-  const helperThreads = () =>
-    readdirSync('/proc/self/task').filter(
+  // Nanoseconds the helper thread has run (the first field of schedstat), 0 before it starts.
+  const helperRunTime = () => {
+    const tasks = readdirSync('/proc/self/task').filter(
       (task) => readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() === 'clipscope-jpeg',
     );
+    expect(tasks.length).toBeLessThanOrEqual(1);
+    return tasks.length ? Number(readFileSync(`/proc/self/task/${tasks[0]}/schedstat`, 'utf8').split(' ')[0]) : 0;
+  };
 
   it.each(LARGE)('%s, decoded alone on two threads, exactly', async (file) => {
+    const before = helperRunTime();
     expect(await largestDifference(file)).toBe(0);
-    expect(helperThreads()).toHaveLength(1);
+    expect(helperRunTime()).toBeGreaterThan(before);
   });
 
   it('decodes large JPEGs side by side exactly', async () => {
     expect(await Promise.all(LARGE.map((file) => largestDifference(file)))).toEqual(LARGE.map(() => 0));
+  });
+
+  it('decodes a large JPEG on one thread, exactly, with env.threads 1', async () => {
+    const before = helperRunTime();
+    env.threads = 1;
+    try {
+      for (const file of LARGE) expect(await largestDifference(file)).toBe(0);
+    } finally {
+      delete env.threads;
+    }
+    expect(helperRunTime()).toBe(before);
   });
 
   it(`refuses a progressive JPEG of more than ${MAX_JPEG_SCANS} scans`, async () => {
