@@ -73,7 +73,9 @@ async function startSession(
   });
   const id: string = created.sessionId;
   const inSession: Call = (method, path, body) => call(method, `/session/${id}${path}`, body);
-  await inSession('POST', '/timeouts', { script: 600_000, pageLoad: 120_000 });
+  // A navigation that never completes fails by name within a test's time (180 s for tests
+  // that load a model), instead of the test timing out with no step named.
+  await inSession('POST', '/timeouts', { script: 600_000, pageLoad: 60_000 });
   let ended = false;
   return {
     call: inSession,
