@@ -26,10 +26,13 @@ namespace {
 
 using Shared = PreprocessBatchJob::Shared;
 
-// An image is cut into bands of rows only when it is more than half a thread's part of the
-// batch (a few large photos, or one): bands read a few more input rows where they meet, so
-// images whole are faster when there are enough of them.
-constexpr size_t kBandsPerThread = 2;
+// A batch is cut into ranges of about equal work, several per thread: a call (a chunk of the
+// caller's batch) ends when its last range does, and a thread with none left waits for it, so
+// ranges of whole 1080p photos made the threads wait 5% of the time.
+constexpr size_t kRangesPerThread = 8;
+// An image is cut into bands of rows when it is more than a range's work, into at most two per
+// thread (a lone photo): bands read a few more input rows where they meet.
+constexpr size_t kMaxBandsPerThread = 2;
 // Thinner bands would read too many rows twice.
 constexpr int kMinBandRows = 16;
 
@@ -80,9 +83,9 @@ PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const Ima
     image_cost[i] = CostOf(whole[i], images[i]);
     total += image_cost[i];
   }
-  // Pieces: an image costing more than half a thread's part is cut into bands of rows.
+  // Pieces: an image costing more than a range's part is cut into bands of rows.
   const size_t threads = size_t(WorkerThreads());
-  const uint64_t bands_wanted = threads * kBandsPerThread;
+  const uint64_t ranges_wanted = threads * kRangesPerThread;
   std::vector<uint64_t> cost;
   for (size_t i = 0; i < count; ++i) {
     if (!statuses_[i].ok()) continue;
@@ -91,8 +94,9 @@ PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const Ima
     uint64_t bands = 1;
     if (threads > 1) {
       // Costs are sums of pixel counts (< 2^40), so the product stays far below 2^64.
-      bands = std::min<uint64_t>((image_cost[i] * bands_wanted + total - 1) / total,
-                                 uint64_t(plan.height / kMinBandRows));
+      bands =
+          std::min<uint64_t>({(image_cost[i] * ranges_wanted + total - 1) / total,
+                              threads * kMaxBandsPerThread, uint64_t(plan.height / kMinBandRows)});
       bands = std::max<uint64_t>(bands, 1);
     }
     for (uint64_t b = 0; b < bands; ++b) {
@@ -105,7 +109,8 @@ PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const Ima
     }
   }
   // Contiguous ranges of about equal work, and buffers for the largest piece on each thread.
-  const size_t ranges = UnevenShares(cost.size());
+  const size_t ranges =
+      threads > 1 ? std::max<size_t>(1, std::min<size_t>(cost.size(), ranges_wanted)) : 1;
   range_starts_ = CutByCost(cost, ranges);
   for (const PreprocessPlan& plan : plans_) {
     horizontal_bytes_ = std::max(horizontal_bytes_, plan.resample.HorizontalBytes());

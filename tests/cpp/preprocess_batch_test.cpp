@@ -144,12 +144,22 @@ TEST(PreprocessBatch, AFewLargeImagesAreCutIntoBandsThatEveryThreadShares) {
     EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 2, out.data(), slot).pieces(), 2u);
   }
   {
-    // Each image is half the work, and a piece at most half a thread's: 2 bands each.
+    // Each image is half the work, eight ranges' (of 16): cut at two bands per thread, 4.
     ScopedThreads scoped(2);
-    EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 2, out.data(), slot).pieces(), 4u);
+    EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 2, out.data(), slot).pieces(), 8u);
   }
+  {
+    // Four images of 1080p on 2 threads: each is four ranges' work: four bands.
+    std::vector<ImageView> four = {views[0], views[1], views[0], views[1]};
+    std::vector<float> four_out(4 * slot);
+    ScopedThreads scoped(2);
+    EXPECT_EQ(
+        PreprocessBatchJob(PreprocessConfig(), four.data(), 4, four_out.data(), slot).pieces(),
+        16u);
+  }
+  // On 8 threads, at most 224 / 16 = 14 bands an image.
   ScopedThreads scoped(8);
-  EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 2, out.data(), slot).pieces(), 16u);
+  EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 2, out.data(), slot).pieces(), 28u);
   EXPECT_EQ(PreprocessBatchJob(PreprocessConfig(), views, 1, out.data(), slot).pieces(), 14u);
 }
 
