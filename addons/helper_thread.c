@@ -2,12 +2,13 @@
 // thread's first allocations fault in fresh pages), and doubled the median decode time. A task
 // it has not begun when its poster is ready to do the work itself is withdrawn: a helper kept
 // from its core (by a garbage collection, another program) then never delays a decode.
-#define _GNU_SOURCE  // pthread_setname_np
+#define _GNU_SOURCE  // pthread_setname_np, sysconf
 
 #include "helper_thread.h"
 
 #include <pthread.h>
 #include <stddef.h>
+#include <unistd.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t task_posted = PTHREAD_COND_INITIALIZER;
@@ -37,8 +38,11 @@ static void* serve(void* unused) {
 int helper_start(void (*run)(void* argument), void* argument) {
   pthread_mutex_lock(&lock);
   if (!started) {
+    // On one core the helper could only take turns with the thread it would help.
     pthread_t thread;
-    started = pthread_create(&thread, NULL, serve, NULL) == 0 ? 1 : -1;
+    started = sysconf(_SC_NPROCESSORS_ONLN) > 1 && pthread_create(&thread, NULL, serve, NULL) == 0
+                  ? 1
+                  : -1;
     if (started == 1) {
       pthread_setname_np(thread, "clipscope-jpeg");  // as tools (top -H) and tests see it
       pthread_detach(thread);

@@ -3,7 +3,7 @@
 #define CLIPSCOPE_HELPER_THREAD_H
 
 // Posts task(argument) to the helper thread and returns 1, or returns 0 when the helper is
-// busy or cannot be started (the caller then does the work itself).
+// busy or cannot be started, as on a machine of one core (the caller then does the work itself).
 int helper_start(void (*task)(void* argument), void* argument);
 
 // For the caller of an accepted helper_start: returns 1 if the helper had not yet begun the

@@ -11,14 +11,12 @@
 // decoded at the same time by a helper thread: the one decode Pillow does on one core takes two.
 
 // libjpeg's headers need stdio.h before them, and jerror.h after jpeglib.h.
-#define _DEFAULT_SOURCE  // sysconf
 // clang-format off
 #include <setjmp.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <jpeglib.h>
 #include <jerror.h>
 #include "helper_thread.h"
@@ -106,9 +104,8 @@ static int common_layout(j_decompress_ptr decoder) {
 static JDIMENSION split_row(j_decompress_ptr decoder, const DecodeJob* job) {
   const double pixels = (double)decoder->image_width * decoder->image_height;
   // A file of several scans (progressive ones too) is decoded whole before any row comes out.
-  if (job->threads < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2 || jpeg_has_multiple_scans(decoder) ||
-      !common_layout(decoder) || pixels < MIN_PIXELS_TO_SPLIT ||
-      atomic_load(&decodes_in_flight) > 1)
+  if (job->threads < 2 || jpeg_has_multiple_scans(decoder) || !common_layout(decoder) ||
+      pixels < MIN_PIXELS_TO_SPLIT || atomic_load(&decodes_in_flight) > 1)
     return 0;
   double samples = 0;  // component samples per pixel
   for (int c = 0; c < decoder->num_components; c++)
