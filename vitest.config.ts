@@ -6,6 +6,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     // Starting a browser (Firefox, WebKit under Xvfb) can take a while on a loaded 2-core machine.
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

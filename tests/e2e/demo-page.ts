@@ -70,6 +70,9 @@ export async function openDemo(
  */
 export const MODEL_LOAD_MS = 90_000;
 
+/** How long a hook may take to start an engine and open the demo (which loads a model). */
+export const OPEN_DEMO_MS = 60_000 + MODEL_LOAD_MS;
+
 export async function demoReady(page: EnginePage): Promise<void> {
   // The page reloads the collection's model before it says it is ready.
   await waitInPage(page, () => document.body.dataset.ready === 'true', MODEL_LOAD_MS);

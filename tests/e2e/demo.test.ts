@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type EngineBrowser, type EnginePage } from './engines/index.js';
 import { attribute, checked, count, dataIds, selectOption, text, texts, visible } from './engines/dom.js';
 import { pageRequests } from './engines/outside-proxy.js';
-import { demoReady, launchOffline, MODEL_LOAD_MS, openDemo, requireDemo, startDemoServer } from './demo-page.js';
+import {
+  demoReady,
+  launchOffline,
+  MODEL_LOAD_MS,
+  OPEN_DEMO_MS,
+  openDemo,
+  requireDemo,
+  startDemoServer,
+} from './demo-page.js';
 
 const shapesDir = fileURLToPath(new URL('../../build/web/samples/shapes/', import.meta.url));
 const COLOURS = ['red', 'green', 'blue', 'yellow'];
@@ -34,7 +42,7 @@ describe.each(ENGINES)('demo page in %s', (engine) => {
     offline = await launchOffline(engine);
     browser = offline.browser;
     ({ page } = await openDemo(browser, server.url));
-  });
+  }, OPEN_DEMO_MS);
   afterAll(() => offline?.close());
 
   const resultIds = () => dataIds(page, '#results li');
@@ -54,22 +62,26 @@ describe.each(ENGINES)('demo page in %s', (engine) => {
     await page.pressEnter('#query');
   }
 
-  it('says plainly when the default model cannot be reached, and offers the other two', async () => {
-    const { context, page: other } = await openDemo(browser, server.url);
-    expect(await checked(other, 'input[name="model"][value="test"]')).toBe(true);
-    expect(await text(other, '#model-status')).toBe(
-      'The CLIP model cannot be downloaded now (offline, or the Hugging Face hub is unreachable) and is not cached: the bundled test model is selected.',
-    );
-    await other.click('input[name="model"][value="default"]');
-    await other.click('#load-model');
-    await expect
-      .poll(() => text(other, '#model-status'), { timeout: 30_000 })
-      .toMatch(
-        /^Could not load the model: could not fetch https:\/\/huggingface\.co\/Xenova\/clip-vit-base-patch32\/resolve\/main\/config\.json: .*The default model could not be reached: pick the model files from disk, or use the bundled test model\.$/,
+  it(
+    'says plainly when the default model cannot be reached, and offers the other two',
+    { timeout: OPEN_DEMO_MS },
+    async () => {
+      const { context, page: other } = await openDemo(browser, server.url);
+      expect(await checked(other, 'input[name="model"][value="test"]')).toBe(true);
+      expect(await text(other, '#model-status')).toBe(
+        'The CLIP model cannot be downloaded now (offline, or the Hugging Face hub is unreachable) and is not cached: the bundled test model is selected.',
       );
-    await other.screenshot(`${shots}demo-offline-default.png`);
-    await context.close();
-  });
+      await other.click('input[name="model"][value="default"]');
+      await other.click('#load-model');
+      await expect
+        .poll(() => text(other, '#model-status'), { timeout: 30_000 })
+        .toMatch(
+          /^Could not load the model: could not fetch https:\/\/huggingface\.co\/Xenova\/clip-vit-base-patch32\/resolve\/main\/config\.json: .*The default model could not be reached: pick the model files from disk, or use the bundled test model\.$/,
+        );
+      await other.screenshot(`${shots}demo-offline-default.png`);
+      await context.close();
+    },
+  );
 
   // Answering for huggingface.co takes request interception, which only Playwright's Chromium
   // driver offers here; what is tested is the page's own logic, the same in every engine.

@@ -22,24 +22,37 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-type Call = (method: string, path: string, body?: unknown) => Promise<any>;
+type Call = (method: string, path: string, body?: unknown, timeoutMs?: number) => Promise<any>;
+type Session = { call: Call; capabilities: any; end: () => Promise<void> };
+
+// Opening a session starts MiniBrowser: a second or two alone, longer on a loaded machine. A
+// start with no answer in 30 s is named and given up, and a second driver tried, so that a stuck
+// start neither hangs a hook nor times it out with no step named.
+const SESSION_START_MS = 30_000;
 
 /** One WebKitWebDriver process with its one session (the driver takes no second): one browser. */
-async function startSession(
-  display: string,
-  proxy: string | undefined,
-): Promise<{ call: Call; capabilities: any; end: () => Promise<void> }> {
+async function startSession(display: string, proxy: string | undefined): Promise<Session> {
+  try {
+    return await startSessionOnce(display, proxy);
+  } catch (error) {
+    console.warn(`WebKit: ${error instanceof Error ? error.message : error}; starting a second driver`);
+    return startSessionOnce(display, proxy);
+  }
+}
+
+async function startSessionOnce(display: string, proxy: string | undefined): Promise<Session> {
   const port = await freePort();
   const driver = spawn(webkitDriverPath, [`--port=${port}`], {
     stdio: 'ignore',
     env: { ...process.env, DISPLAY: display },
   });
   const base = `http://127.0.0.1:${port}`;
-  const call: Call = async (method, path, body) => {
+  const call: Call = async (method, path, body, timeoutMs) => {
     const response = await fetch(base + path, {
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
     });
     const json: any = await response.json();
     if (!response.ok) throw new Error(`WebDriver ${method} ${path}: ${json.value?.error}: ${json.value?.message}`);
@@ -57,19 +70,32 @@ async function startSession(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  const created = await call('POST', '/session', {
-    capabilities: {
-      alwaysMatch: {
-        'webkitgtk:browserOptions': {
-          binary: miniBrowserPath,
-          args: [
-            '--automation',
-            ...(proxy ? [`--proxy=http://${proxy}`, '--ignore-host=127.0.0.1', '--ignore-host=localhost'] : []),
-          ],
+  const created = await call(
+    'POST',
+    '/session',
+    {
+      capabilities: {
+        alwaysMatch: {
+          'webkitgtk:browserOptions': {
+            binary: miniBrowserPath,
+            args: [
+              '--automation',
+              ...(proxy ? [`--proxy=http://${proxy}`, '--ignore-host=127.0.0.1', '--ignore-host=localhost'] : []),
+            ],
+          },
+          unhandledPromptBehavior: 'accept',
         },
-        unhandledPromptBehavior: 'accept',
       },
     },
+    SESSION_START_MS,
+  ).catch((error) => {
+    driver.kill();
+    throw new Error(
+      error?.name === 'TimeoutError'
+        ? `WebKitWebDriver opened no session within ${SESSION_START_MS / 1000} s`
+        : `WebKitWebDriver opened no session: ${error}`,
+      { cause: error },
+    );
   });
   const id: string = created.sessionId;
   const inSession: Call = (method, path, body) => call(method, `/session/${id}${path}`, body);
