@@ -78,13 +78,14 @@ void ForRanges(size_t items, size_t grain, const Body& body) {
   ForEachRange(items, grain, [&body](size_t, size_t begin, size_t end) { body(begin, end); });
 }
 
-// Work whose items cost unevenly is cut into a few shares per thread, claimed by whichever
-// thread is free: a thread that starts late or runs slow takes fewer. One share on one thread.
+// Work whose items cost unevenly is cut into a few shares per thread (`per_thread`, at most
+// one per item), claimed by whichever thread is free: a thread that starts late or runs slow
+// takes fewer. One share on one thread.
 inline constexpr size_t kUnevenSharesPerThread = 4;
-inline size_t UnevenShares(size_t items) {
+inline size_t UnevenShares(size_t items, size_t per_thread = kUnevenSharesPerThread) {
   const size_t threads = size_t(WorkerThreads());
   if (threads == 1) return 1;
-  return std::max<size_t>(1, std::min(items, threads * kUnevenSharesPerThread));
+  return std::max<size_t>(1, std::min(items, threads * per_thread));
 }
 
 // Boundaries (ranges + 1 of them, from 0 to cost.size()) of `ranges` contiguous ranges of

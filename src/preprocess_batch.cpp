@@ -109,8 +109,7 @@ PreprocessBatchJob::PreprocessBatchJob(const PreprocessConfig& config, const Ima
     }
   }
   // Contiguous ranges of about equal work, and buffers for the largest piece on each thread.
-  const size_t ranges =
-      threads > 1 ? std::max<size_t>(1, std::min<size_t>(cost.size(), ranges_wanted)) : 1;
+  const size_t ranges = UnevenShares(cost.size(), kRangesPerThread);
   range_starts_ = CutByCost(cost, ranges);
   for (const PreprocessPlan& plan : plans_) {
     horizontal_bytes_ = std::max(horizontal_bytes_, plan.resample.HorizontalBytes());

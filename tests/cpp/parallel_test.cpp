@@ -75,6 +75,8 @@ TEST(Parallel, UnevenWorkGetsAFewSharesPerThread) {
   ScopedThreads scoped(3);
   EXPECT_EQ(UnevenShares(100), 3 * kUnevenSharesPerThread);
   EXPECT_EQ(UnevenShares(5), 5u);
+  EXPECT_EQ(UnevenShares(100, 8), 24u);
+  EXPECT_EQ(UnevenShares(0, 8), 1u);
   std::vector<int> seen(20, 0);
   ForEachShare(20, [&](size_t share) { ++seen[share]; });
   EXPECT_EQ(seen, std::vector<int>(20, 1));
