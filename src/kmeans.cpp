@@ -8,6 +8,7 @@
 #include <string>
 
 #include "centroid_groups.h"
+#include "cluster_sums.h"
 #include "parallel.h"
 #include "random.h"
 #include "simd.h"
@@ -36,10 +37,6 @@ constexpr size_t kRefinePointsPerCentroid = 100;
 // replacement); these small functions are called once per row, so they are optimised after a
 // few rows. Kept out of line for that reason.
 #define CLIPSCOPE_PER_ROW __attribute__((noinline))
-
-CLIPSCOPE_PER_ROW void AddRow(double* sum, const float* row, size_t d) {
-  for (size_t j = 0; j < d; ++j) sum[j] += row[j];
-}
 
 CLIPSCOPE_PER_ROW void AddSquaredDeviation(double* m2, const float* row, const double* mean,
                                            size_t d) {
@@ -255,24 +252,19 @@ KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<flo
   bool strict = false;
   // Points go in blocks small enough to stay in cache between assigning them and adding them
   // to their cluster's sum: one pass over memory per iteration instead of two. On threads, a
-  // block is assigned in parallel (and summed on this thread, in row order as on one): blocks
-  // of 8 MB then, so that each thread's share is worth handing out.
+  // block is assigned and summed in parallel (each sum in row order, as on one): blocks of 8 MB
+  // then, so that each thread's share is worth handing out.
   const size_t cache_block = std::max<size_t>(2, (256 * 1024) / (d * sizeof(float)) / 2 * 2);
   const size_t block = WorkerThreads() > 1
                            ? std::max(cache_block, (8u << 20) / (d * sizeof(float)) / 2 * 2)
                            : cache_block;
   for (int it = 0; it < options.max_iter; ++it) {
-    std::fill(sums.begin(), sums.end(), 0.0);
-    std::fill(counts.begin(), counts.end(), 0);
     for (size_t start = 0; start < n; start += block) {
       const size_t m = std::min(block, n - start);
       AssignNearest(x + start * d, m, centres.data(), k, d, options.metric, &labels[start],
                     &distances[start], &x_norms[start]);
-      for (size_t i = start; i < start + m; ++i) {
-        const size_t c = labels[i];
-        ++counts[c];
-        AddRow(&sums[c * d], x + i * d, d);
-      }
+      SumRowsByLabel(x + start * d, m, d, &labels[start], k, start == 0, sums.data(),
+                     counts.data());
     }
     RelocateEmptyClusters(x, d, k, distances, labels, &sums, &counts);
     const double shift = MoveCentres(sums, counts, d, options.metric, &centres);
@@ -320,16 +312,55 @@ void Refine(const float* x, size_t n, size_t d, size_t k, const KMeansOptions& o
         .Assign(rows, m, norms, labels.data(), distances.data());
     if (labels == old_labels) return;  // a Lloyd fixed point
     old_labels = labels;
-    std::vector<double> sums(k * d, 0.0);
-    std::vector<size_t> counts(k, 0);
-    for (size_t i = 0; i < m; ++i) {
-      const size_t c = size_t(labels[i]);
-      ++counts[c];
-      AddRow(&sums[c * d], rows + i * d, d);
-    }
+    std::vector<double> sums(k * d);
+    std::vector<size_t> counts(k);
+    SumRowsByLabel(rows, m, d, labels.data(), k, true, sums.data(), counts.data());
     RelocateEmptyClusters(rows, d, k, distances, labels, &sums, &counts);
     if (MoveCentres(sums, counts, d, options.metric, centres) <= tol) return;
   }
+}
+
+// The mini-batch's rows (picks) copied out of x in parallel ranges, and for centroid groups
+// their squared norms.
+void CopyBatch(const float* x, size_t d, const std::vector<size_t>& picks, bool with_norms,
+               std::vector<float>* batch_x, std::vector<float>* batch_norms) {
+  const size_t* const from = picks.data();
+  float* const to = batch_x->data();
+  float* const norms = with_norms ? batch_norms->data() : nullptr;
+  ForRanges(picks.size(), RowsPerShare(1, d), [=](size_t first, size_t last) {
+    for (size_t b = first; b < last; ++b) {
+      std::copy_n(x + from[b] * d, d, to + b * d);
+      if (norms) norms[b] = RowDot(to + b * d, to + b * d, d);
+    }
+  });
+}
+
+// Mini-batch step 2: every centre that got points moves to the running mean of all points ever
+// assigned to it (counts), unit length for cosine; shifts[c] is how far (squared). Ranges of
+// centres in parallel, each through its own row of `moved`.
+void MoveToRunningMeans(const std::vector<double>& sums, const std::vector<size_t>& batch_counts,
+                        size_t d, Metric metric, std::vector<double>* counts,
+                        std::vector<float>* centres, std::vector<float>* moved,
+                        std::vector<double>* shifts) {
+  const double* const sum = sums.data();
+  const size_t* const got = batch_counts.data();
+  double* const count = counts->data();
+  float *const centre_rows = centres->data(), *const moved_rows = moved->data();
+  double* const shift = shifts->data();
+  ForRanges(batch_counts.size(), RowsPerShare(4, d), [=](size_t first, size_t last) {
+    for (size_t c = first; c < last; ++c) {
+      if (got[c] == 0) continue;
+      count[c] += double(got[c]);
+      float* centre = centre_rows + c * d;
+      float* updated = moved_rows + c * d;
+      for (size_t j = 0; j < d; ++j) {
+        updated[j] = float(centre[j] + (sum[c * d + j] - got[c] * double(centre[j])) / count[c]);
+      }
+      if (metric == Metric::kCosine) NormalizeRow(updated, d);
+      shift[c] = SquaredDistance(centre, updated, d);
+      std::copy_n(updated, d, centre);
+    }
+  });
 }
 
 // Mini-batch k-means (Sculley 2010, as scikit-learn's MiniBatchKMeans without reassignment):
@@ -345,10 +376,10 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
   KMeansResult result;
   const size_t batch = std::min(options.mini_batch, n);
   const uint64_t steps = uint64_t(options.max_iter) * ((n + batch - 1) / batch);
-  std::vector<float> batch_x(batch * d), distances(batch);
+  std::vector<float> batch_x(batch * d), distances(batch), moved(k * d);
   std::vector<int32_t> labels(batch);
-  std::vector<double> counts(k, 0.0), sums(k * d);
-  std::vector<size_t> batch_counts(k);
+  std::vector<double> counts(k, 0.0), sums(k * d), shifts(k);
+  std::vector<size_t> batch_counts(k), picks(batch);
   const double alpha = std::min(1.0, 2.0 * double(batch) / double(n + 1));
   double smoothed = -1, best = std::numeric_limits<double>::infinity();
   int no_improvement = 0;
@@ -356,42 +387,27 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
   std::vector<float> batch_norms(grouped ? batch : 0);
   std::optional<CentroidGroups> groups;
   for (uint64_t step = 0; step < steps; ++step) {
-    for (size_t b = 0; b < batch; ++b) std::copy_n(x + rng.Below(n) * d, d, &batch_x[b * d]);
+    for (size_t b = 0; b < batch; ++b) picks[b] = rng.Below(n);
+    CopyBatch(x, d, picks, grouped, &batch_x, &batch_norms);
     if (grouped) {
       // Regrouped now and then (the centres drift), refreshed every step.
       if (step % kRegroupEvery == 0)
         groups.emplace(centres.data(), k, d, options.metric, options.seed + step);
       else
         groups->Update(centres.data());
-      for (size_t b = 0; b < batch; ++b)
-        batch_norms[b] = RowDot(&batch_x[b * d], &batch_x[b * d], d);
       groups->Assign(batch_x.data(), batch, batch_norms.data(), labels.data(), distances.data());
     } else {
       AssignNearest(batch_x.data(), batch, centres.data(), k, d, options.metric, labels.data(),
                     distances.data());
     }
-    std::fill(sums.begin(), sums.end(), 0.0);
-    std::fill(batch_counts.begin(), batch_counts.end(), 0);
+    SumRowsByLabel(batch_x.data(), batch, d, labels.data(), k, true, sums.data(),
+                   batch_counts.data());
     double batch_inertia = 0;
-    for (size_t b = 0; b < batch; ++b) {
-      const size_t c = labels[b];
-      ++batch_counts[c];
-      batch_inertia += distances[b];
-      AddRow(&sums[c * d], &batch_x[b * d], d);
-    }
-    double shift = 0;
+    for (size_t b = 0; b < batch; ++b) batch_inertia += distances[b];
+    MoveToRunningMeans(sums, batch_counts, d, options.metric, &counts, &centres, &moved, &shifts);
+    double shift = 0;  // in centre order, as on one thread
     for (size_t c = 0; c < k; ++c) {
-      if (batch_counts[c] == 0) continue;
-      counts[c] += double(batch_counts[c]);
-      float* centre = &centres[c * d];
-      std::vector<float> updated(d);
-      for (size_t j = 0; j < d; ++j) {
-        updated[j] =
-            float(centre[j] + (sums[c * d + j] - batch_counts[c] * double(centre[j])) / counts[c]);
-      }
-      if (options.metric == Metric::kCosine) NormalizeRow(updated.data(), d);
-      shift += SquaredDistance(centre, updated.data(), d);
-      std::copy(updated.begin(), updated.end(), centre);
+      if (batch_counts[c] != 0) shift += shifts[c];
     }
     result.iterations = int(step + 1);
     batch_inertia /= double(batch);

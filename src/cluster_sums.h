@@ -1,0 +1,19 @@
+// The sums of rows by cluster that k-means moves its centres to, on threads: ranges of clusters
+// in parallel shares, each adding its own clusters' rows in row order, so every sum is the one
+// a single thread makes, bit for bit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace clipscope {
+
+// sum[j] += row[j] for j < d, in double.
+void AddRow(double* sum, const float* row, size_t d);
+
+// For every cluster c < k: sums[c * d .. c * d + d) += each row i < n of x with labels[i] == c,
+// in row order, and counts[c] += their number. With `reset`, sums and counts start from zero.
+void SumRowsByLabel(const float* x, size_t n, size_t d, const int32_t* labels, size_t k, bool reset,
+                    double* sums, size_t* counts);
+
+}  // namespace clipscope
