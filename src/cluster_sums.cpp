@@ -16,9 +16,7 @@ void SumRowsByLabel(const float* x, size_t n, size_t d, const int32_t* labels, s
                     double* sums, size_t* counts) {
   // Clusters differ in size: a few ranges per thread, claimed by whichever thread is free.
   // Each range reads every label and only its own clusters' rows.
-  const size_t ranges = UnevenShares(k);
-  ForEachShare(ranges, [=](size_t range) {
-    const size_t first = k * range / ranges, last = k * (range + 1) / ranges;
+  ForUnevenRanges(k, [=](size_t first, size_t last) {
     if (reset) {
       std::fill(sums + first * d, sums + last * d, 0.0);
       std::fill(counts + first, counts + last, size_t(0));

@@ -146,13 +146,10 @@ Result<std::vector<std::vector<ItemId>>> EmbeddingIndex::NearDuplicates(float th
   // thread is free: how many pairs pass the bound differs from range to range): a set's members
   // do not depend on the order of the joins. Tiles hold 64 KiB of the index, which wasm32
   // memory bounds to 65,536 of them: the pair count stays below 2^31.
-  const size_t tiles = (n + tile - 1) / tile, pairs = tiles * (tiles + 1) / 2;
-  const size_t shares = UnevenShares(pairs);
+  const size_t tiles = (n + tile - 1) / tile;
   const PairScan scan{x, rest_norm.data(), n, d, head, tile, tiles, threshold, cut, &groups};
-  ForEachShare(shares, [scan, pairs, shares](size_t share) {
-    ScanTilePairs(scan, size_t(uint64_t(pairs) * share / shares),
-                  size_t(uint64_t(pairs) * (share + 1) / shares));
-  });
+  ForUnevenRanges(tiles * (tiles + 1) / 2,
+                  [scan](size_t first, size_t last) { ScanTilePairs(scan, first, last); });
   std::vector<uint32_t> by_insertion(n);
   std::iota(by_insertion.begin(), by_insertion.end(), 0u);
   std::sort(by_insertion.begin(), by_insertion.end(),

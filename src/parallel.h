@@ -88,6 +88,17 @@ inline size_t UnevenShares(size_t items, size_t per_thread = kUnevenSharesPerThr
   return std::max<size_t>(1, std::min(items, threads * per_thread));
 }
 
+// Calls body(begin, end) over [0, items) cut into UnevenShares(items) ranges of about as many
+// items each: for items whose cost differs in ways not known ahead.
+template <class Body>
+void ForUnevenRanges(size_t items, const Body& body) {
+  if (items == 0) return;
+  const size_t shares = UnevenShares(items);
+  ForEachShare(shares, [&body, items, shares](size_t share) {
+    body(size_t(uint64_t(items) * share / shares), size_t(uint64_t(items) * (share + 1) / shares));
+  });
+}
+
 // Boundaries (ranges + 1 of them, from 0 to cost.size()) of `ranges` contiguous ranges of
 // items of about equal total cost.
 std::vector<size_t> CutByCost(const std::vector<uint64_t>& cost, size_t ranges);

@@ -81,6 +81,16 @@ TEST(Parallel, UnevenWorkGetsAFewSharesPerThread) {
   std::vector<int> seen(20, 0);
   ForEachShare(20, [&](size_t share) { ++seen[share]; });
   EXPECT_EQ(seen, std::vector<int>(20, 1));
+  for (size_t items : {0, 5, 97}) {  // ranges covering every item once, one per share
+    std::vector<int> covered(items, 0);
+    std::atomic<size_t> ranges{0};
+    ForUnevenRanges(items, [&](size_t begin, size_t end) {
+      ++ranges;
+      for (size_t i = begin; i < end; ++i) ++covered[i];
+    });
+    EXPECT_EQ(covered, std::vector<int>(items, 1)) << items << " items";
+    EXPECT_EQ(ranges.load(), items == 0 ? 0 : UnevenShares(items)) << items << " items";
+  }
 }
 
 TEST(Parallel, LayoutNeighboursAndLayoutAreIdenticalOnEveryThreadCount) {
