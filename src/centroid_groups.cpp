@@ -39,13 +39,19 @@ CentroidGroups::CentroidGroups(const float* c, size_t k, size_t d, Metric metric
   // most of the centroids (k-means on nearly orthogonal centroids puts many in one group): each
   // centroid goes to its nearest group with room, the closest (centroid, group) pairs first.
   std::vector<float> scores(k * groups);
-  for (size_t j = 0; j < k; ++j) {
-    for (size_t g = 0; g < groups; ++g) {
-      const float* m = &grouping.centroids[g * d];
-      scores[j * groups + g] = metric == Metric::kEuclidean ? simd::SquaredDistance(c + j * d, m, d)
-                                                            : -simd::Dot(c + j * d, m, d);
-    }
-  }
+  float* const score = scores.data();
+  const float* const means = grouping.centroids.data();
+  ForRanges(k, std::max<size_t>(1, (size_t(1) << 16) / (groups * d + 1)),
+            [=](size_t first, size_t last) {
+              for (size_t j = first; j < last; ++j) {
+                for (size_t g = 0; g < groups; ++g) {
+                  const float* m = means + g * d;
+                  score[j * groups + g] = metric == Metric::kEuclidean
+                                              ? simd::SquaredDistance(c + j * d, m, d)
+                                              : -simd::Dot(c + j * d, m, d);
+                }
+              }
+            });
   std::vector<uint32_t> pairs(k * groups);
   std::iota(pairs.begin(), pairs.end(), 0u);
   std::stable_sort(pairs.begin(), pairs.end(),
@@ -74,22 +80,32 @@ void CentroidGroups::Update(const float* c) {
   row_norms_.resize(k_);
   means_.assign(groups * d_, 0.0f);
   mean_norms_.resize(groups);
-  for (size_t g = 0; g < groups; ++g) {
-    std::vector<double> sum(d_, 0.0);
-    for (size_t r = start_[g]; r < start_[g + 1]; ++r) {
-      const float* centre = c + size_t(order_[r]) * d_;
-      std::copy_n(centre, d_, &rows_[r * d_]);
-      row_norms_[r] = simd::Dot(centre, centre, d_);
-      for (size_t j = 0; j < d_; ++j) sum[j] += centre[j];
-    }
-    const double members = double(std::max<size_t>(1, start_[g + 1] - start_[g]));
-    double norm = 0;
-    for (size_t j = 0; j < d_; ++j) norm += (sum[j] / members) * (sum[j] / members);
-    // Cosine compares directions: the mean's, at unit length.
-    const double scale = metric_ == Metric::kCosine && norm > 0 ? 1.0 / std::sqrt(norm) : 1.0;
-    for (size_t j = 0; j < d_; ++j) means_[g * d_ + j] = float(sum[j] / members * scale);
-    mean_norms_[g] = simd::Dot(&means_[g * d_], &means_[g * d_], d_);
+  // Ranges of groups in parallel shares (a few thousand multiply-adds per group each), each
+  // summing in its own row of `sums`.
+  const size_t grain = std::max<size_t>(1, (size_t(1) << 16) / (kMembersPerGroup * d_ + 1));
+  std::vector<double> sums(RangesFor(groups, grain) * d_);
+  double* const sum_of_range = sums.data();
+  CentroidGroups* const self = this;
+  ForEachRange(groups, grain, [=](size_t range, size_t first, size_t last) {
+    for (size_t g = first; g < last; ++g) self->UpdateGroup(g, c, sum_of_range + range * self->d_);
+  });
+}
+
+void CentroidGroups::UpdateGroup(size_t g, const float* c, double* sum) {
+  std::fill(sum, sum + d_, 0.0);
+  for (size_t r = start_[g]; r < start_[g + 1]; ++r) {
+    const float* centre = c + size_t(order_[r]) * d_;
+    std::copy_n(centre, d_, &rows_[r * d_]);
+    row_norms_[r] = simd::Dot(centre, centre, d_);
+    for (size_t j = 0; j < d_; ++j) sum[j] += centre[j];
   }
+  const double members = double(std::max<size_t>(1, start_[g + 1] - start_[g]));
+  double norm = 0;
+  for (size_t j = 0; j < d_; ++j) norm += (sum[j] / members) * (sum[j] / members);
+  // Cosine compares directions: the mean's, at unit length.
+  const double scale = metric_ == Metric::kCosine && norm > 0 ? 1.0 / std::sqrt(norm) : 1.0;
+  for (size_t j = 0; j < d_; ++j) means_[g * d_ + j] = float(sum[j] / members * scale);
+  mean_norms_[g] = simd::Dot(&means_[g * d_], &means_[g * d_], d_);
 }
 
 void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int32_t* labels,

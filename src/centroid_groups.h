@@ -41,6 +41,8 @@ class CentroidGroups {
     std::vector<uint32_t> best_centre, probes, list_start, points, next;
   };
   BlockScratch MakeScratch() const;
+  // Update for group g, summing its centroids in `sum` (d values); allocates nothing.
+  void UpdateGroup(size_t g, const float* c, double* sum);
   // Assign for one block of at most kBlock points (centroid_groups.cpp); allocates nothing.
   __attribute__((noinline)) void AssignBlock(const float* block, size_t m, const float* x_norms,
                                              int32_t* labels, float* distances,

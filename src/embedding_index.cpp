@@ -383,7 +383,8 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
   for (TopK& selection : best) selection.ReserveFor(slots ? slots->size() : size());
   const float* data = vectors_.data();
   auto push = [&](size_t q, size_t row, float score) {
-    best[q].Push({score, seqs_[row], static_cast<uint32_t>(row)});
+    // Most rows: one comparison, and no read of their sequence (a fifth memory stream).
+    if (!best[q].Rejects(score)) best[q].Push({score, seqs_[row], static_cast<uint32_t>(row)});
   };
   if (slots) {
     TopK* const selections = best.data();

@@ -11,6 +11,7 @@
 #include "cluster_sums.h"
 #include "parallel.h"
 #include "random.h"
+#include "row_scans.h"
 #include "simd.h"
 #include "size_limits.h"
 
@@ -32,81 +33,10 @@ constexpr uint64_t kRegroupEvery = 20;
 constexpr int kRefinePasses = 10;
 constexpr size_t kRefinePointsPerCentroid = 100;
 
-// Per-row work of the loops that run once per call over every row. A WebAssembly engine runs
-// a long call with the code of its baseline compiler to the end (there is no on-stack
-// replacement); these small functions are called once per row, so they are optimised after a
-// few rows. Kept out of line for that reason.
-#define CLIPSCOPE_PER_ROW __attribute__((noinline))
-
-CLIPSCOPE_PER_ROW void AddSquaredDeviation(double* m2, const float* row, const double* mean,
-                                           size_t d) {
-  for (size_t j = 0; j < d; ++j) m2[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
-}
-
-CLIPSCOPE_PER_ROW float RowDot(const float* a, const float* b, size_t d) {
-  return simd::Dot(a, b, d);
-}
-
-CLIPSCOPE_PER_ROW float RowSquaredDistance(const float* a, const float* b, size_t d) {
-  return simd::SquaredDistance(a, b, d);
-}
-
-CLIPSCOPE_PER_ROW double RowNormSquared(const float* row, size_t d) {
-  double norm = 0;
-  for (size_t j = 0; j < d; ++j) norm += double(row[j]) * row[j];
-  return norm;
-}
-
-// The index of the first non-finite value of the row, or d.
-CLIPSCOPE_PER_ROW size_t FirstNonFinite(const float* row, size_t d) {
-  for (size_t j = 0; j < d; ++j) {
-    if (!std::isfinite(row[j])) return j;
-  }
-  return d;
-}
-
-// Squared norm of every row, with the same kernel as the dot products it is combined with.
-std::vector<float> RowNorms(const float* x, size_t n, size_t d) {
-  std::vector<float> norms(n);
-  for (size_t i = 0; i < n; ++i) norms[i] = RowDot(x + i * d, x + i * d, d);
-  return norms;
-}
-
-// scikit-learn's tolerance scale: the mean over features of the per-feature variance.
-double MeanVariance(const float* x, size_t n, size_t d) {
-  std::vector<double> mean(d, 0.0), m2(d, 0.0);
-  for (size_t i = 0; i < n; ++i) AddRow(mean.data(), x + i * d, d);
-  for (double& m : mean) m /= double(n);
-  for (size_t i = 0; i < n; ++i) AddSquaredDeviation(m2.data(), x + i * d, mean.data(), d);
-  double total = 0;
-  for (double v : m2) total += v / double(n);
-  return total / double(d);
-}
-
 double SquaredDistance(const float* a, const float* b, size_t d) {
   double sum = 0;
   for (size_t j = 0; j < d; ++j) sum += (double(a[j]) - b[j]) * (double(a[j]) - b[j]);
   return sum;
-}
-
-// Squared distances (cosine: 1 - dot) from the SIMD kernels, summed in double.
-double Inertia(const float* x, size_t n, size_t d, const float* c, const int32_t* labels,
-               Metric metric) {
-  double sum = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const float* centre = c + size_t(labels[i]) * d;
-    sum += metric == Metric::kEuclidean ? double(RowSquaredDistance(x + i * d, centre, d))
-                                        : 1.0 - double(RowDot(x + i * d, centre, d));
-  }
-  return sum;
-}
-
-void NormalizeRow(float* row, size_t d) {
-  double norm = 0;
-  for (size_t j = 0; j < d; ++j) norm += double(row[j]) * row[j];
-  if (norm == 0) return;
-  const double inverse = 1.0 / std::sqrt(norm);
-  for (size_t j = 0; j < d; ++j) row[j] = float(row[j] * inverse);
 }
 
 // Squared euclidean distances from each of m points p (rows of p) to every row of x:
@@ -335,26 +265,45 @@ void CopyBatch(const float* x, size_t d, const std::vector<size_t>& picks, bool 
   });
 }
 
+// The batch's rows of each centre, in row order (a counting sort): centre c's rows are
+// rows[start[c] .. start[c + 1]). next: scratch of k.
+void ListRowsByCentre(const std::vector<int32_t>& labels, size_t k, std::vector<uint32_t>* start,
+                      std::vector<uint32_t>* next, std::vector<uint32_t>* rows) {
+  start->assign(k + 1, 0u);
+  for (int32_t label : labels) ++(*start)[size_t(label) + 1];
+  for (size_t c = 0; c < k; ++c) (*start)[c + 1] += (*start)[c];
+  next->assign(start->begin(), start->end() - 1);
+  for (size_t b = 0; b < labels.size(); ++b) (*rows)[(*next)[size_t(labels[b])]++] = uint32_t(b);
+}
+
 // Mini-batch step 2: every centre that got points moves to the running mean of all points ever
 // assigned to it (counts), unit length for cosine; shifts[c] is how far (squared). Ranges of
-// centres in parallel, each through its own row of `moved`.
-void MoveToRunningMeans(const std::vector<double>& sums, const std::vector<size_t>& batch_counts,
-                        size_t d, Metric metric, std::vector<double>* counts,
-                        std::vector<float>* centres, std::vector<float>* moved,
+// centres in parallel, each summing its centres' batch rows in row order (into its rows of
+// `sums`, in double, as SumRowsByLabel would) and moving them through its rows of `moved`.
+void MoveToRunningMeans(const std::vector<float>& batch_x, size_t d,
+                        const std::vector<uint32_t>& start, const std::vector<uint32_t>& rows,
+                        Metric metric, std::vector<double>* counts, std::vector<float>* centres,
+                        std::vector<double>* sums, std::vector<float>* moved,
                         std::vector<double>* shifts) {
-  const double* const sum = sums.data();
-  const size_t* const got = batch_counts.data();
-  double* const count = counts->data();
+  const float* const batch = batch_x.data();
+  const uint32_t *const first_row = start.data(), *const row_of = rows.data();
+  double *const count = counts->data(), *const sum_rows = sums->data();
   float *const centre_rows = centres->data(), *const moved_rows = moved->data();
   double* const shift = shifts->data();
-  ForRanges(batch_counts.size(), RowsPerShare(4, d), [=](size_t first, size_t last) {
+  // Centres differ in how many batch rows they sum: a few ranges per thread.
+  ForUnevenRanges(counts->size(), [=](size_t first, size_t last) {
     for (size_t c = first; c < last; ++c) {
-      if (got[c] == 0) continue;
-      count[c] += double(got[c]);
+      const uint32_t from = first_row[c], to = first_row[c + 1];
+      if (from == to) continue;
+      double* sum = sum_rows + c * d;
+      std::fill(sum, sum + d, 0.0);
+      for (uint32_t r = from; r < to; ++r) AddRow(sum, batch + size_t(row_of[r]) * d, d);
+      const size_t got = to - from;
+      count[c] += double(got);
       float* centre = centre_rows + c * d;
       float* updated = moved_rows + c * d;
       for (size_t j = 0; j < d; ++j) {
-        updated[j] = float(centre[j] + (sum[c * d + j] - got[c] * double(centre[j])) / count[c]);
+        updated[j] = float(centre[j] + (sum[j] - got * double(centre[j])) / count[c]);
       }
       if (metric == Metric::kCosine) NormalizeRow(updated, d);
       shift[c] = SquaredDistance(centre, updated, d);
@@ -379,7 +328,8 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
   std::vector<float> batch_x(batch * d), distances(batch), moved(k * d);
   std::vector<int32_t> labels(batch);
   std::vector<double> counts(k, 0.0), sums(k * d), shifts(k);
-  std::vector<size_t> batch_counts(k), picks(batch);
+  std::vector<size_t> picks(batch);
+  std::vector<uint32_t> start(k + 1), next(k), rows(batch);
   const double alpha = std::min(1.0, 2.0 * double(batch) / double(n + 1));
   double smoothed = -1, best = std::numeric_limits<double>::infinity();
   int no_improvement = 0;
@@ -400,14 +350,14 @@ KMeansResult MiniBatch(const float* x, size_t n, size_t d, size_t k, std::vector
       AssignNearest(batch_x.data(), batch, centres.data(), k, d, options.metric, labels.data(),
                     distances.data());
     }
-    SumRowsByLabel(batch_x.data(), batch, d, labels.data(), k, true, sums.data(),
-                   batch_counts.data());
+    ListRowsByCentre(labels, k, &start, &next, &rows);
     double batch_inertia = 0;
     for (size_t b = 0; b < batch; ++b) batch_inertia += distances[b];
-    MoveToRunningMeans(sums, batch_counts, d, options.metric, &counts, &centres, &moved, &shifts);
+    MoveToRunningMeans(batch_x, d, start, rows, options.metric, &counts, &centres, &sums, &moved,
+                       &shifts);
     double shift = 0;  // in centre order, as on one thread
     for (size_t c = 0; c < k; ++c) {
-      if (batch_counts[c] != 0) shift += shifts[c];
+      if (start[c + 1] != start[c]) shift += shifts[c];
     }
     result.iterations = int(step + 1);
     batch_inertia /= double(batch);
@@ -461,11 +411,9 @@ Status Validate(const float* x, size_t n, size_t d, size_t k, const KMeansOption
                   "initial centroids have " + Str(options.initial_centroids.size()) +
                       " values; expected k x d = " + Str(k) + " x " + Str(d) + " = " + Str(k * d));
   }
-  for (size_t i = 0; i < n; ++i) {
-    if (const size_t j = FirstNonFinite(x + i * d, d); j < d) {
-      return Status(ErrorCode::kNotFinite,
-                    "point " + Str(i) + " has a non-finite value at dimension " + Str(j));
-    }
+  if (const NonFiniteValue bad = FirstNonFiniteValue(x, n, d); bad.row < n) {
+    return Status(ErrorCode::kNotFinite,
+                  "point " + Str(bad.row) + " has a non-finite value at dimension " + Str(bad.dim));
   }
   for (float v : options.initial_centroids) {
     if (!std::isfinite(v))
@@ -553,18 +501,14 @@ Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,
   std::vector<float> unit;
   const float* x = x_in;
   if (options.metric == Metric::kCosine) {
-    bool all_unit = true;
-    for (size_t i = 0; i < n; ++i) {
-      const double norm = RowNormSquared(x_in + i * d, d);
-      if (norm == 0) {
-        return Status(ErrorCode::kZeroVector,
-                      "point " + Str(i) + " is all zeros: it has no direction");
-      }
-      all_unit = all_unit && std::fabs(norm - 1.0) <= 1e-6;
+    const NormCheck norms = CheckNorms(x_in, n, d);
+    if (norms.first_zero_row < n) {
+      return Status(ErrorCode::kZeroVector,
+                    "point " + Str(norms.first_zero_row) + " is all zeros: it has no direction");
     }
-    if (!all_unit) {
+    if (!norms.all_unit) {
       unit.assign(x_in, x_in + n * d);
-      for (size_t i = 0; i < n; ++i) NormalizeRow(&unit[i * d], d);
+      NormalizeRows(unit.data(), n, d);
       x = unit.data();
     }
   }

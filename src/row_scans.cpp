@@ -1,0 +1,158 @@
+#include "row_scans.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "parallel.h"
+#include "simd.h"
+
+namespace clipscope {
+namespace {
+
+// Rows per parallel share: about 2^18 values each, enough that handing it out costs little.
+size_t RowGrain(size_t d) { return std::max<size_t>(16, (size_t(1) << 18) / (d + 1)); }
+
+// Columns go to shares in runs of 16 floats: no two shares write the same cache line.
+constexpr size_t kColumnRun = 16;
+
+// Rows whose inertia terms are kept at once before they are summed in order.
+constexpr size_t kInertiaChunk = size_t(1) << 16;
+
+// Per-row work, out of line: a WebAssembly engine runs a long call with its baseline
+// compiler's code to the end, and a small function called once per row is optimised after a
+// few rows.
+#define CLIPSCOPE_PER_ROW __attribute__((noinline))
+
+CLIPSCOPE_PER_ROW void AddColumns(double* sum, const float* row, size_t columns) {
+  for (size_t j = 0; j < columns; ++j) sum[j] += row[j];
+}
+
+CLIPSCOPE_PER_ROW void AddSquaredDeviation(double* m2, const float* row, const double* mean,
+                                           size_t columns) {
+  for (size_t j = 0; j < columns; ++j) m2[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
+}
+
+CLIPSCOPE_PER_ROW double RowNormSquared(const float* row, size_t d) {
+  double norm = 0;
+  for (size_t j = 0; j < d; ++j) norm += double(row[j]) * row[j];
+  return norm;
+}
+
+CLIPSCOPE_PER_ROW size_t FirstNonFiniteInRow(const float* row, size_t d) {
+  for (size_t j = 0; j < d; ++j) {
+    if (!std::isfinite(row[j])) return j;
+  }
+  return d;
+}
+
+CLIPSCOPE_PER_ROW float RowSquaredDistance(const float* a, const float* b, size_t d) {
+  return simd::SquaredDistance(a, b, d);
+}
+
+}  // namespace
+
+CLIPSCOPE_PER_ROW float RowDot(const float* a, const float* b, size_t d) {
+  return simd::Dot(a, b, d);
+}
+
+CLIPSCOPE_PER_ROW void NormalizeRow(float* row, size_t d) {
+  double norm = 0;
+  for (size_t j = 0; j < d; ++j) norm += double(row[j]) * row[j];
+  if (norm == 0) return;
+  const double inverse = 1.0 / std::sqrt(norm);
+  for (size_t j = 0; j < d; ++j) row[j] = float(row[j] * inverse);
+}
+
+NonFiniteValue FirstNonFiniteValue(const float* x, size_t n, size_t d) {
+  // Each range stops at its first; the earliest range that found one has the first.
+  std::vector<size_t> first(RangesFor(n, RowGrain(d)), n);
+  size_t* const first_of_range = first.data();
+  ForEachRange(n, RowGrain(d), [=](size_t range, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      if (FirstNonFiniteInRow(x + i * d, d) < d) {
+        first_of_range[range] = i;
+        return;
+      }
+    }
+  });
+  const size_t row = *std::min_element(first.begin(), first.end());
+  return {row, row < n ? FirstNonFiniteInRow(x + row * d, d) : d};
+}
+
+NormCheck CheckNorms(const float* x, size_t n, size_t d) {
+  const size_t ranges = RangesFor(n, RowGrain(d));
+  std::vector<size_t> first_zero(ranges, n);
+  std::vector<uint8_t> all_unit(ranges, 1);
+  size_t* const zero_of_range = first_zero.data();
+  uint8_t* const unit_of_range = all_unit.data();
+  ForEachRange(n, RowGrain(d), [=](size_t range, size_t begin, size_t end) {
+    bool unit = true;
+    for (size_t i = begin; i < end; ++i) {
+      const double norm = RowNormSquared(x + i * d, d);
+      if (norm == 0) {
+        zero_of_range[range] = i;
+        break;
+      }
+      unit = unit && std::fabs(norm - 1.0) <= 1e-6;
+    }
+    unit_of_range[range] = unit;
+  });
+  return {*std::min_element(first_zero.begin(), first_zero.end()),
+          std::all_of(all_unit.begin(), all_unit.end(), [](uint8_t unit) { return unit != 0; })};
+}
+
+void NormalizeRows(float* x, size_t n, size_t d) {
+  ForRanges(n, RowGrain(d), [=](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) NormalizeRow(x + i * d, d);
+  });
+}
+
+std::vector<float> RowNorms(const float* x, size_t n, size_t d) {
+  std::vector<float> norms(n);
+  float* const out = norms.data();
+  ForRanges(n, RowGrain(d), [=](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) out[i] = RowDot(x + i * d, x + i * d, d);
+  });
+  return norms;
+}
+
+double MeanVariance(const float* x, size_t n, size_t d) {
+  // Runs of columns in parallel shares, each summing its columns over every row in row order.
+  std::vector<double> mean_of(d, 0.0), m2_of(d, 0.0);
+  double *const mean = mean_of.data(), *const m2 = m2_of.data();
+  const size_t runs = (d + kColumnRun - 1) / kColumnRun;
+  const size_t grain = std::max<size_t>(1, RowGrain(d) * d / (n * kColumnRun + 1));
+  ForRanges(runs, grain, [=](size_t first_run, size_t last_run) {
+    const size_t from = first_run * kColumnRun, to = std::min(d, last_run * kColumnRun);
+    for (size_t i = 0; i < n; ++i) AddColumns(mean + from, x + i * d + from, to - from);
+    for (size_t j = from; j < to; ++j) mean[j] /= double(n);
+    for (size_t i = 0; i < n; ++i)
+      AddSquaredDeviation(m2 + from, x + i * d + from, mean + from, to - from);
+  });
+  double total = 0;
+  for (double v : m2_of) total += v / double(n);
+  return total / double(d);
+}
+
+double Inertia(const float* x, size_t n, size_t d, const float* c, const int32_t* labels,
+               Metric metric) {
+  // Each row's term in parallel, a chunk at a time; summed in row order here.
+  std::vector<double> terms(std::min(n, kInertiaChunk));
+  double* const term = terms.data();
+  double sum = 0;
+  for (size_t start = 0; start < n; start += kInertiaChunk) {
+    const size_t m = std::min(kInertiaChunk, n - start);
+    ForRanges(m, RowGrain(d), [=](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        const float* row = x + (start + i) * d;
+        const float* centre = c + size_t(labels[start + i]) * d;
+        term[i] = metric == Metric::kEuclidean ? double(RowSquaredDistance(row, centre, d))
+                                               : 1.0 - double(RowDot(row, centre, d));
+      }
+    });
+    for (size_t i = 0; i < m; ++i) sum += term[i];
+  }
+  return sum;
+}
+
+}  // namespace clipscope
