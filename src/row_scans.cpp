@@ -12,8 +12,9 @@ namespace {
 // Rows per parallel share: about 2^18 values each, enough that handing it out costs little.
 size_t RowGrain(size_t d) { return std::max<size_t>(16, (size_t(1) << 18) / (d + 1)); }
 
-// Columns go to shares in runs of 16 floats: no two shares write the same cache line.
-constexpr size_t kColumnRun = 16;
+// The tolerance scale sums chunks of at least this many rows, at most this many chunks.
+constexpr size_t kMinChunkRows = 1024;
+constexpr size_t kMaxChunks = 256;
 
 // Rows whose inertia terms are kept at once before they are summed in order.
 constexpr size_t kInertiaChunk = size_t(1) << 16;
@@ -117,20 +118,36 @@ std::vector<float> RowNorms(const float* x, size_t n, size_t d) {
 }
 
 double MeanVariance(const float* x, size_t n, size_t d) {
-  // Runs of columns in parallel shares, each summing its columns over every row in row order.
-  std::vector<double> mean_of(d, 0.0), m2_of(d, 0.0);
-  double *const mean = mean_of.data(), *const m2 = m2_of.data();
-  const size_t runs = (d + kColumnRun - 1) / kColumnRun;
-  const size_t grain = std::max<size_t>(1, RowGrain(d) * d / (n * kColumnRun + 1));
-  ForRanges(runs, grain, [=](size_t first_run, size_t last_run) {
-    const size_t from = first_run * kColumnRun, to = std::min(d, last_run * kColumnRun);
-    for (size_t i = 0; i < n; ++i) AddColumns(mean + from, x + i * d + from, to - from);
-    for (size_t j = from; j < to; ++j) mean[j] /= double(n);
-    for (size_t i = 0; i < n; ++i)
-      AddSquaredDeviation(m2 + from, x + i * d + from, mean + from, to - from);
-  });
+  // Chunks of rows fixed by n alone (not by the thread count), each summed in row order into
+  // its own partial sums in a parallel share; the partial sums are added in chunk order here.
+  const size_t chunk_rows = std::max(kMinChunkRows, (n + kMaxChunks - 1) / kMaxChunks);
+  const size_t chunks = (n + chunk_rows - 1) / chunk_rows;
+  std::vector<double> partials(chunks * d), mean(d, 0.0), m2(d, 0.0);
+  double* const partial = partials.data();
+  const double* const mean_of = mean.data();
+  auto sum_chunks = [&](bool deviations, std::vector<double>* total) {
+    ForRanges(chunks, 1, [=](size_t first, size_t last) {
+      for (size_t chunk = first; chunk < last; ++chunk) {
+        double* sum = partial + chunk * d;
+        std::fill(sum, sum + d, 0.0);
+        const size_t end = std::min(n, (chunk + 1) * chunk_rows);
+        for (size_t i = chunk * chunk_rows; i < end; ++i) {
+          if (deviations)
+            AddSquaredDeviation(sum, x + i * d, mean_of, d);
+          else
+            AddColumns(sum, x + i * d, d);
+        }
+      }
+    });
+    for (size_t chunk = 0; chunk < chunks; ++chunk) {
+      for (size_t j = 0; j < d; ++j) (*total)[j] += partial[chunk * d + j];
+    }
+  };
+  sum_chunks(false, &mean);
+  for (double& m : mean) m /= double(n);
+  sum_chunks(true, &m2);
   double total = 0;
-  for (double v : m2_of) total += v / double(n);
+  for (double v : m2) total += v / double(n);
   return total / double(d);
 }
 

@@ -1,8 +1,8 @@
 // The passes over every row that k-means makes once per call (the finite and norm checks, the
-// norms, the tolerance scale, the inertia), on threads: ranges of rows, or of columns for the
-// per-feature sums, in parallel shares. Every sum keeps one thread's order (each column's in
-// row order; totals in row or column order afterwards), so results are the same bit for bit
-// on any number of threads.
+// norms, the tolerance scale, the inertia), on threads: ranges of rows in parallel shares.
+// Every sum is taken in an order fixed by the data alone (the inertia's in row order, the
+// per-feature sums by chunks of rows added in chunk order), so results are the same bit for
+// bit on any number of threads.
 #pragma once
 
 #include <cstddef>
