@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "cluster_sums.h"
 #include "parallel.h"
 #include "simd.h"
 
@@ -24,13 +25,9 @@ constexpr size_t kInertiaChunk = size_t(1) << 16;
 // few rows.
 #define CLIPSCOPE_PER_ROW __attribute__((noinline))
 
-CLIPSCOPE_PER_ROW void AddColumns(double* sum, const float* row, size_t columns) {
-  for (size_t j = 0; j < columns; ++j) sum[j] += row[j];
-}
-
 CLIPSCOPE_PER_ROW void AddSquaredDeviation(double* m2, const float* row, const double* mean,
-                                           size_t columns) {
-  for (size_t j = 0; j < columns; ++j) m2[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
+                                           size_t d) {
+  for (size_t j = 0; j < d; ++j) m2[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
 }
 
 CLIPSCOPE_PER_ROW double RowNormSquared(const float* row, size_t d) {
@@ -135,7 +132,7 @@ double MeanVariance(const float* x, size_t n, size_t d) {
           if (deviations)
             AddSquaredDeviation(sum, x + i * d, mean_of, d);
           else
-            AddColumns(sum, x + i * d, d);
+            AddRow(sum, x + i * d, d);
         }
       }
     });
