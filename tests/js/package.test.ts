@@ -26,9 +26,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 // the decoding Worker (its script, and the decoder that falls back to the page), 2 KB of API;
 // k-means' sums by ranges of clusters and the mini-batch step's parallel copy and centre moves,
 // 1.6 KB of WASM; k-means' passes over every row (checks, norms, tolerance scale, inertia) and
-// the centroid groups' refresh on threads, 2.8 KB of WASM. A page loads one of the two builds: the single-thread one, or the
-// shared-memory one where threads work (its glue holds Emscripten's pthread runtime, 6.6 KB
-// more).
+// the centroid groups' refresh on threads, 2.8 KB of WASM. A page loads one of the two builds:
+// the single-thread one, or the shared-memory one where threads work (its glue holds
+// Emscripten's pthread runtime, 6.6 KB more).
 const BUDGET_GZIP_BYTES = {
   'wasm/clipscope-core.wasm': 321_000,
   'wasm/clipscope-core.mjs': 20_000,
