@@ -508,7 +508,7 @@ Result<KMeansResult> KMeans(const float* x_in, size_t n, size_t d, size_t k,
     }
     if (!norms.all_unit) {
       unit.assign(x_in, x_in + n * d);
-      NormalizeRows(unit.data(), n, d);
+      NormalizeEachRow(unit.data(), n, d);
       x = unit.data();
     }
   }

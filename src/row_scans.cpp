@@ -6,6 +6,7 @@
 #include "cluster_sums.h"
 #include "parallel.h"
 #include "simd.h"
+#include "vector_checks.h"
 
 namespace clipscope {
 namespace {
@@ -30,11 +31,7 @@ CLIPSCOPE_PER_ROW void AddSquaredDeviation(double* m2, const float* row, const d
   for (size_t j = 0; j < d; ++j) m2[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
 }
 
-CLIPSCOPE_PER_ROW double RowNormSquared(const float* row, size_t d) {
-  double norm = 0;
-  for (size_t j = 0; j < d; ++j) norm += double(row[j]) * row[j];
-  return norm;
-}
+CLIPSCOPE_PER_ROW double RowNormSquared(const float* row, size_t d) { return SquaredNorm(row, d); }
 
 CLIPSCOPE_PER_ROW size_t FirstNonFiniteInRow(const float* row, size_t d) {
   for (size_t j = 0; j < d; ++j) {
@@ -54,8 +51,7 @@ CLIPSCOPE_PER_ROW float RowDot(const float* a, const float* b, size_t d) {
 }
 
 CLIPSCOPE_PER_ROW void NormalizeRow(float* row, size_t d) {
-  double norm = 0;
-  for (size_t j = 0; j < d; ++j) norm += double(row[j]) * row[j];
+  const double norm = SquaredNorm(row, d);
   if (norm == 0) return;
   const double inverse = 1.0 / std::sqrt(norm);
   for (size_t j = 0; j < d; ++j) row[j] = float(row[j] * inverse);
@@ -99,7 +95,7 @@ NormCheck CheckNorms(const float* x, size_t n, size_t d) {
           std::all_of(all_unit.begin(), all_unit.end(), [](uint8_t unit) { return unit != 0; })};
 }
 
-void NormalizeRows(float* x, size_t n, size_t d) {
+void NormalizeEachRow(float* x, size_t n, size_t d) {
   ForRanges(n, RowGrain(d), [=](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) NormalizeRow(x + i * d, d);
   });

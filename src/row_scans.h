@@ -31,8 +31,9 @@ struct NormCheck {
 };
 NormCheck CheckNorms(const float* x, size_t n, size_t d);
 
-// NormalizeRow on each of n rows, in place.
-void NormalizeRows(float* x, size_t n, size_t d);
+// NormalizeRow on each of n rows, in place (unlike embedding_math.h's NormalizeRows, whose
+// float norms and row flags serve embeddings from a model).
+void NormalizeEachRow(float* x, size_t n, size_t d);
 
 // The squared norm of every row, with the kernel of the dot products it is combined with.
 std::vector<float> RowNorms(const float* x, size_t n, size_t d);

@@ -15,7 +15,7 @@ namespace {
 
 using testing::ScopedThreads;
 
-// Rows enough for several ranges of rows (and d not a multiple of the column runs of 16).
+// Rows enough for several ranges of rows and several chunks of the tolerance scale's sums.
 constexpr size_t kRows = 14000, kDim = 40;
 
 // The serial loops the scans replace.
@@ -97,7 +97,7 @@ TEST(RowScans, ChecksFindTheFirstBadRowWhicheverRangeHoldsIt) {
     EXPECT_FALSE(CheckNorms(one_long.data(), kRows, kDim).all_unit) << threads << " threads";
 
     std::vector<float> normalised(x.begin(), x.begin() + 8000 * kDim);
-    NormalizeRows(normalised.data(), 8000, kDim);
+    NormalizeEachRow(normalised.data(), 8000, kDim);
     EXPECT_EQ(normalised, std::vector<float>(unit.begin(), unit.begin() + 8000 * kDim));
   }
 }
