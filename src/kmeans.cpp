@@ -237,14 +237,23 @@ void Refine(const float* x, size_t n, size_t d, size_t k, const KMeansOptions& o
   }
   std::vector<int32_t> labels(m), old_labels;
   std::vector<float> distances(m);
+  std::vector<double> sums(k * d);
+  std::vector<size_t> counts(k);
+  // Blocks of 8 MB, each assigned and then added to the sums while it is still in cache: on
+  // threads, each sums its own clusters' rows (in row order), and picking those out of memory
+  // among the others' is slower on two threads than reading every row on one.
+  const size_t block = std::max<size_t>(1, (8u << 20) / (d * sizeof(float)));
   for (int pass = 0; pass < kRefinePasses; ++pass) {
-    CentroidGroups(centres->data(), k, d, options.metric, options.seed + uint64_t(pass))
-        .Assign(rows, m, norms, labels.data(), distances.data());
+    const CentroidGroups groups(centres->data(), k, d, options.metric,
+                                options.seed + uint64_t(pass));
+    for (size_t start = 0; start < m; start += block) {
+      const size_t rows_now = std::min(block, m - start);
+      groups.Assign(rows + start * d, rows_now, norms + start, &labels[start], &distances[start]);
+      SumRowsByLabel(rows + start * d, rows_now, d, &labels[start], k, start == 0, sums.data(),
+                     counts.data());
+    }
     if (labels == old_labels) return;  // a Lloyd fixed point
     old_labels = labels;
-    std::vector<double> sums(k * d);
-    std::vector<size_t> counts(k);
-    SumRowsByLabel(rows, m, d, labels.data(), k, true, sums.data(), counts.data());
     RelocateEmptyClusters(rows, d, k, distances, labels, &sums, &counts);
     if (MoveCentres(sums, counts, d, options.metric, centres) <= tol) return;
   }

@@ -3,7 +3,7 @@
 // the calling thread hands out. Shares allocate nothing and throw nothing (src/parallel.h), so
 // the instance needs only the shared memory and a stack of its own.
 import { importNodeOnly } from '../common/node-only.js';
-import { CONTROL, takeShares, type HelperStart } from './thread-control.js';
+import { CONTROL, spinWhile, takeShares, type HelperStart } from './thread-control.js';
 
 type RunShare = (fn: number, context: number, share: number) => void;
 
@@ -27,12 +27,12 @@ function instantiate({ module, memory, stackTop, runShare, setStack, initTls, tl
   return table.get(runShare) as RunShare;
 }
 
-// Blocks in Atomics.wait between jobs: a helper has nothing else to do.
+// Blocks in Atomics.wait between jobs (after a short spin): a helper has nothing else to do.
 function serve(start: HelperStart, runShare: RunShare): never {
   const control = new Int32Array(start.memory.buffer, start.control, CONTROL.words);
   let seen = 0;
   for (;;) {
-    Atomics.wait(control, CONTROL.job, seen);
+    if (!spinWhile(control, CONTROL.job, seen)) Atomics.wait(control, CONTROL.job, seen);
     seen = Atomics.load(control, CONTROL.job);
     const fn = Atomics.load(control, CONTROL.fn);
     const context = Atomics.load(control, CONTROL.context);

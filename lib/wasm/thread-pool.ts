@@ -3,7 +3,7 @@
 // parallel loops (src/parallel.h). The calling thread hands out a job through the control words
 // (thread-control.ts), runs shares itself, and blocks until every share is done.
 import { importNodeOnly } from '../common/node-only.js';
-import { CONTROL, takeShares, type HelperStart } from './thread-control.js';
+import { CONTROL, spinWhile, takeShares, type HelperStart } from './thread-control.js';
 import type { HelperEntryPoints } from './raw-module.js';
 
 /** Stack of each helper: the parallel loops' frames are small and never recurse. */
@@ -138,7 +138,9 @@ export async function startThreadPool(
     // memory.buffer again: the memory may have grown since the start.
     const control = new Int32Array(memory.buffer, controlAddress, CONTROL.words);
     takeShares(control, job, (share) => raw._clipscope_run_share(fn, context, share));
-    for (let done; (done = Atomics.load(control, CONTROL.done)) < shares;) Atomics.wait(control, CONTROL.done, done);
+    for (let done; (done = Atomics.load(control, CONTROL.done)) < shares;) {
+      if (!spinWhile(control, CONTROL.done, done)) Atomics.wait(control, CONTROL.done, done);
+    }
     if (Atomics.load(control, CONTROL.failed)) throw new Error('a clipscope helper thread failed (see the console)');
   };
   raw.runShares = (fn, context, shares) => {

@@ -354,5 +354,18 @@ TEST(Parallel, KMeansThroughCentroidGroupsIsIdenticalOnEveryThreadCount) {
   ExpectKMeansIdenticalOnEveryThreadCount(x, n, d, k, options, "centroid groups");
 }
 
+// The Lloyd steps after the batches assign and sum 8 MB of points at a time: 5,000 of 512
+// floats are two such blocks, whose sums go on in row order from one block to the next.
+TEST(Parallel, KMeansRefiningInBlocksIsIdenticalOnEveryThreadCount) {
+  const size_t n = 5000, d = 512, k = 256;
+  ASSERT_TRUE(UsesCentroidGroups(k));
+  const std::vector<float> x = testing::ClusteredVectors(n, d, 300, 0.5, 13);
+  KMeansOptions options;
+  options.metric = Metric::kCosine;
+  options.mini_batch = 1024;
+  options.max_iter = 1;
+  ExpectKMeansIdenticalOnEveryThreadCount(x, n, d, k, options, "refined in two blocks");
+}
+
 }  // namespace
 }  // namespace clipscope

@@ -7,6 +7,8 @@ import { ApproximateIndex, EmbeddingIndex, LoadError, coreThreads, env, init } f
 import { ImagePreprocessor, umap2d } from '../../dist/advanced.js';
 import { core, helperSharesRun } from '../../dist/wasm/core.js';
 import { coreThreadPlan, MAX_DEFAULT_CORE_THREADS } from '../../dist/wasm/thread-support.js';
+import { SPIN_MS, spinWhile } from '../../dist/wasm/thread-control.js';
+import { Worker } from 'node:worker_threads';
 import { randomVectors } from './helpers.js';
 
 describe('env.threads', () => {
@@ -70,6 +72,37 @@ function onOneThreadAndAll<T>(fn: () => T): [T, T] {
   core().useThreads(coreThreads().count);
   return [one, fn()];
 }
+
+describe('waiting for a word in shared memory (before Atomics.wait)', () => {
+  it('returns at once when the word is no longer the value', () => {
+    const words = new Int32Array(new SharedArrayBuffer(8));
+    words[1] = 5;
+    expect(spinWhile(words, 1, 4)).toBe(true);
+  });
+
+  it('gives up after checking for SPIN_MS when the word stays', () => {
+    const words = new Int32Array(new SharedArrayBuffer(8));
+    const start = performance.now();
+    expect(spinWhile(words, 0, 0)).toBe(false);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(SPIN_MS);
+  });
+
+  it("sees another thread's store", async () => {
+    const words = new Int32Array(new SharedArrayBuffer(8));
+    const worker = new Worker(
+      'const { workerData } = require("node:worker_threads"); Atomics.store(workerData, 1, 7);',
+      { eval: true, workerData: words },
+    );
+    let spins = 0;
+    while (!spinWhile(words, 1, 0)) {
+      spins++;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(Atomics.load(words, 1)).toBe(7);
+    expect(spins).toBeLessThan(10_000);
+    await worker.terminate();
+  });
+});
 
 describe('batched search on threads', () => {
   it('gives the same results bit for bit as one thread, with helpers taking part', async () => {
