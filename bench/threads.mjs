@@ -56,6 +56,33 @@ function measure(fn) {
   return timed(runs, fn);
 }
 
+// fn on every thread count, the counts alternating run by run (1, 2, 1, 2, ...) after a warm-up
+// on each: a speed-up compares runs minutes apart on this noisy machine otherwise. Checks that
+// every count's result describes the same as one thread's; returns the seconds of each count.
+function onEveryCount(name, fn, describe) {
+  let reference;
+  const check = (t, result) => {
+    const got = describe(result);
+    reference ??= got;
+    if (got !== reference) throw new Error(`${name}: ${t} threads gave other results than 1`);
+  };
+  const seconds = Object.fromEntries(counts.map((t) => [t, []]));
+  for (const t of counts) {
+    core().useThreads(t);
+    check(t, fn());
+  }
+  for (let r = 0; r < runs; r++) {
+    for (const t of counts) {
+      core().useThreads(t);
+      const m = timed(1, fn);
+      check(t, m.result);
+      seconds[t].push(...m.seconds);
+    }
+  }
+  for (const t of counts) log(`  ${name}: ${t} thread(s) ${ms(seconds[t])} ms`);
+  return seconds;
+}
+
 const rows = [];
 for (const storage of ['float32', 'int8-exact', 'int8']) {
   const index = new EmbeddingIndex(d, { storage });
@@ -64,17 +91,7 @@ for (const storage of ['float32', 'int8-exact', 'int8']) {
   const single = measure(() => {
     for (let q = 0; q < nq; q++) index.search(queries.subarray(q * d, (q + 1) * d), k);
   });
-  const batch = {};
-  let reference;
-  for (const t of counts) {
-    core().useThreads(t);
-    const m = measure(() => index.searchBatch(queries, k));
-    const got = JSON.stringify(m.result);
-    reference ??= got;
-    if (got !== reference) throw new Error(`${storage}: ${t} threads gave other results than 1`);
-    batch[t] = m.seconds;
-    log(`  ${storage}: ${t} thread(s) ${ms(m.seconds)} ms`);
-  }
+  const batch = onEveryCount(storage, () => index.searchBatch(queries, k), JSON.stringify);
   rows.push({ engine: `clipscope WASM ${storage}`, single: single.seconds, batch });
   index.delete();
 }
@@ -82,18 +99,7 @@ for (const storage of ['float32', 'int8-exact', 'int8']) {
 // thread's.
 // `task`: the key of its peers in bench/peers/threads_peers.py's output.
 function onThreads(name, fn, describe, task) {
-  const seconds = {};
-  let reference;
-  for (const t of counts) {
-    core().useThreads(t);
-    const m = measure(fn);
-    const got = describe(m.result);
-    reference ??= got;
-    if (got !== reference) throw new Error(`${name}: ${t} threads gave other results than 1`);
-    seconds[t] = m.seconds;
-    log(`  ${name}: ${t} thread(s) ${ms(m.seconds)} ms`);
-  }
-  return { engine: name, batch: seconds, task };
+  return { engine: name, batch: onEveryCount(name, fn, describe), task };
 }
 const clusterRows = Math.min(n, 50_000);
 const clusterData = data.subarray(0, clusterRows * d);
@@ -229,7 +235,7 @@ const lines = [
   `Command: \`npm run bench -- threads\` (\`node bench/threads.mjs --size ${n} --queries ${nq} --runs ${runs}\`).`,
   `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}. ${bestBlas().summary}; at 2 threads OpenBLAS and faiss's OpenMP are limited with threadpoolctl and omp_set_num_threads.`,
   `The core's threads here: ${coreThreads().detail}.`,
-  `Data: ${n.toLocaleString('en')} × ${d} clustered unit vectors, ${nq} queries, top-${k}; every time is the whole batch, min / median of ${runs} runs after a warm-up. clipscope's results on every thread count are checked equal to one thread's in the run.`,
+  `Data: ${n.toLocaleString('en')} × ${d} clustered unit vectors, ${nq} queries, top-${k}; every time is the whole batch, min / median of ${runs} runs after a warm-up, clipscope's thread counts alternating run by run (1, 2, 1, 2, …). clipscope's results on every thread count are checked equal to one thread's in the run.`,
   '',
   `| engine | ${counts.map((t) => `batch, ${t} thread${t > 1 ? 's' : ''}: ms`).join(' | ')} | ${more.map((t) => `speed-up on ${t} (min / med)`).join(' | ')} | ${more.map((t) => `efficiency on ${t}`).join(' | ')} |`,
   `|---|${counts.map(() => '---|').join('')}${more.map(() => '---|').join('')}${more.map(() => '---|').join('')}`,
