@@ -45,10 +45,10 @@ void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x
                  const float* p, size_t m, std::vector<double>* out) {
   const std::vector<float> p_norms = RowNorms(p, m, d);
   out->resize(m * n);
-  // Ranges of rows in parallel shares: each writes only its rows' distances.
+  // Ranges of rows in parallel shares, a few per thread: each writes only its rows' distances.
   double* const distances = out->data();
   const float *const row_norms = x_norms.data(), *const point_norms = p_norms.data();
-  ForRanges(n, RowsPerShare(m, d), [=](size_t first, size_t last) {
+  ForUnevenRanges(n, RowsPerShare(m, d), [=](size_t first, size_t last) {
     auto put = [=](size_t j, size_t i, float dot) {
       distances[j * n + i] = std::max(0.0f, row_norms[i] - 2 * dot + point_norms[j]);
     };
@@ -488,13 +488,14 @@ void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d,
   // 1. Distances as |x|^2 - 2 x.c + |c|^2 (cosine: 1 - x.c) from one dot-product kernel.
   // 2. Points in pairs against centre pairs (Dot2x2): each pair of points is read once per
   //    pass over the centres, which stay in cache. 3. Ties go to the lower centre index.
-  // 4. Ranges of points in parallel shares: a point's label depends on it alone.
+  // 4. Ranges of points in parallel shares, a few per thread: a point's label depends on it
+  //    alone.
   std::vector<float> own_norms;
   if (!x_norms_in) own_norms = RowNorms(x, n, d);
   const float* x_norms = x_norms_in ? x_norms_in : own_norms.data();
   const std::vector<float> c_norms = RowNorms(c, k, d);
   const float* centre_norms = c_norms.data();
-  ForRanges(n, RowsPerShare(k, d), [=](size_t first, size_t last) {
+  ForUnevenRanges(n, RowsPerShare(k, d), [=](size_t first, size_t last) {
     AssignRows(x + first * d, last - first, c, centre_norms, k, d, metric, labels + first,
                distances + first, x_norms + first);
   });

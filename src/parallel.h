@@ -89,14 +89,22 @@ inline size_t UnevenShares(size_t items, size_t per_thread = kUnevenSharesPerThr
 }
 
 // Calls body(begin, end) over [0, items) cut into UnevenShares(items) ranges of about as many
-// items each: for items whose cost differs in ways not known ahead.
+// items each, none smaller than `grain` items: for items whose cost differs in ways not known
+// ahead, and for a few milliseconds of rows that cost the same each, where one range per thread
+// would keep the others waiting for a helper woken late from its sleep.
 template <class Body>
-void ForUnevenRanges(size_t items, const Body& body) {
+void ForUnevenRanges(size_t items, size_t grain, const Body& body) {
   if (items == 0) return;
-  const size_t shares = UnevenShares(items);
+  const size_t shares =
+      std::min(UnevenShares(items), std::max<size_t>(1, items / std::max<size_t>(grain, 1)));
   ForEachShare(shares, [&body, items, shares](size_t share) {
     body(size_t(uint64_t(items) * share / shares), size_t(uint64_t(items) * (share + 1) / shares));
   });
+}
+
+template <class Body>
+void ForUnevenRanges(size_t items, const Body& body) {
+  ForUnevenRanges(items, 1, body);
 }
 
 // Boundaries (ranges + 1 of them, from 0 to cost.size()) of `ranges` contiguous ranges of

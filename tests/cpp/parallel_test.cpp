@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "centroid_groups.h"
@@ -90,6 +91,24 @@ TEST(Parallel, UnevenWorkGetsAFewSharesPerThread) {
     });
     EXPECT_EQ(covered, std::vector<int>(items, 1)) << items << " items";
     EXPECT_EQ(ranges.load(), items == 0 ? 0 : UnevenShares(items)) << items << " items";
+  }
+  // With a grain: as many shares, none below the grain (fewer when the items are few).
+  for (auto [items, grain, shares] : {std::tuple<size_t, size_t, size_t>{1000, 16, 12},
+                                      {100, 16, 6},
+                                      {10, 16, 1},
+                                      {100, 0, 12}}) {
+    std::vector<int> covered(items, 0);
+    std::atomic<size_t> ranges{0}, smallest{items};
+    ForUnevenRanges(items, grain, [&](size_t begin, size_t end) {
+      ++ranges;
+      for (size_t i = begin; i < end; ++i) ++covered[i];
+      for (size_t low = smallest;
+           end - begin < low && !smallest.compare_exchange_weak(low, end - begin);) {
+      }
+    });
+    EXPECT_EQ(covered, std::vector<int>(items, 1)) << items << " items, grain " << grain;
+    EXPECT_EQ(ranges.load(), shares) << items << " items, grain " << grain;
+    if (shares > 1) EXPECT_GE(smallest.load(), grain) << items << " items, grain " << grain;
   }
 }
 
