@@ -112,18 +112,21 @@ void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int3
                             float* distances) const {
   // Block by block, each its own call: a WebAssembly engine optimises a function for its later
   // calls only, so a million points in one call would all run in baseline code. Ranges of
-  // blocks in parallel shares, each with its own scratch: a point's label depends on it alone.
+  // blocks in parallel shares, a few per thread (claimed by whichever thread is free), each
+  // with its own scratch: a point's label depends on it alone.
   const size_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<BlockScratch> scratch(RangesFor(blocks, 1));
+  const size_t shares = UnevenShares(blocks);
+  std::vector<BlockScratch> scratch(shares);
   for (BlockScratch& s : scratch) s = MakeScratch();
-  BlockScratch* const scratch_of_range = scratch.data();
+  BlockScratch* const scratch_of_share = scratch.data();
   const CentroidGroups* const self = this;
-  ForEachRange(blocks, 1, [=](size_t range, size_t first, size_t last) {
+  ForEachShare(shares, [=](size_t share) {
+    const size_t first = blocks * share / shares, last = blocks * (share + 1) / shares;
     for (size_t b = first; b < last; ++b) {
       const size_t from = b * kBlock;
       self->AssignBlock(x + from * self->d_, std::min(kBlock, n - from),
                         x_norms ? x_norms + from : nullptr, labels + from, distances + from,
-                        scratch_of_range + range);
+                        scratch_of_share + share);
     }
   });
 }
