@@ -18,15 +18,11 @@ export const CONTROL = {
   jobMask: (1 << 20) - 1,
 } as const;
 
-/**
- * How long a thread checks for the word it waits on before it sleeps in Atomics.wait. The
- * core's loops make many short parallel calls (a mini-batch step four, 1,500 in one k-means),
- * and waking from Atomics.wait takes tens of microseconds each time; a fraction of a
- * millisecond of checking after each job costs a laptop nothing.
- */
+/** How long a thread checks a word before Atomics.wait: k-means makes 1,500 short parallel
+ * calls, and each wake-up takes tens of microseconds. */
 export const SPIN_MS = 0.2;
 
-/** Checks control[index] until it is no longer `value`, for at most SPIN_MS: false if it still is. */
+/** Checks control[index] until it is not `value`, for at most SPIN_MS: false if it still is. */
 export function spinWhile(control: Int32Array, index: number, value: number): boolean {
   const until = performance.now() + SPIN_MS;
   for (let i = 1; ; i++) {

@@ -361,29 +361,29 @@ TEST(Parallel, KMeansIsIdenticalOnEveryThreadCount) {
 }
 
 // With many centroids k-means assigns through centroid groups, block by block: the same on
-// every thread count too.
+// every thread count too. The Lloyd steps after the batches assign and sum 8 MB of points at a
+// time: 5,000 of 512 floats are two such blocks, whose sums go on in row order from one block
+// to the next.
 TEST(Parallel, KMeansThroughCentroidGroupsIsIdenticalOnEveryThreadCount) {
-  const size_t n = 4000, d = 16, k = 300;
-  ASSERT_TRUE(UsesCentroidGroups(k));
-  const std::vector<float> x = testing::ClusteredVectors(n, d, 400, 0.3, 12);
-  KMeansOptions options;
-  options.metric = Metric::kCosine;
-  options.mini_batch = 1500;
-  options.max_iter = 3;
-  ExpectKMeansIdenticalOnEveryThreadCount(x, n, d, k, options, "centroid groups");
-}
-
-// The Lloyd steps after the batches assign and sum 8 MB of points at a time: 5,000 of 512
-// floats are two such blocks, whose sums go on in row order from one block to the next.
-TEST(Parallel, KMeansRefiningInBlocksIsIdenticalOnEveryThreadCount) {
-  const size_t n = 5000, d = 512, k = 256;
-  ASSERT_TRUE(UsesCentroidGroups(k));
-  const std::vector<float> x = testing::ClusteredVectors(n, d, 300, 0.5, 13);
-  KMeansOptions options;
-  options.metric = Metric::kCosine;
-  options.mini_batch = 1024;
-  options.max_iter = 1;
-  ExpectKMeansIdenticalOnEveryThreadCount(x, n, d, k, options, "refined in two blocks");
+  struct Case {
+    size_t n, d, k, true_centres;
+    double noise;
+    uint64_t seed;
+    size_t mini_batch;
+    int max_iter;
+    const char* name;
+  };
+  for (const Case& c : {Case{4000, 16, 300, 400, 0.3, 12, 1500, 3, "centroid groups"},
+                        Case{5000, 512, 256, 300, 0.5, 13, 1024, 1, "refined in two blocks"}}) {
+    ASSERT_TRUE(UsesCentroidGroups(c.k));
+    const std::vector<float> x =
+        testing::ClusteredVectors(c.n, c.d, c.true_centres, c.noise, c.seed);
+    KMeansOptions options;
+    options.metric = Metric::kCosine;
+    options.mini_batch = c.mini_batch;
+    options.max_iter = c.max_iter;
+    ExpectKMeansIdenticalOnEveryThreadCount(x, c.n, c.d, c.k, options, c.name);
+  }
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 // the decoding Worker (its script, and the decoder that falls back to the page), 2 KB of API;
 // k-means' sums by ranges of clusters and the mini-batch step's parallel copy and centre moves,
 // 1.6 KB of WASM; k-means' passes over every row (checks, norms, tolerance scale, inertia) and
-// the centroid groups' refresh on threads, 2.8 KB of WASM. A page loads one of the two builds:
+// the centroid groups' refresh on threads, 2.8 KB of WASM; the pool's threads checking for
+// the next job before they sleep, 0.2 KB of API. A page loads one of the two builds:
 // the single-thread one, or the shared-memory one where threads work (its glue holds
 // Emscripten's pthread runtime, 6.6 KB more).
 const BUDGET_GZIP_BYTES = {
@@ -34,7 +35,7 @@ const BUDGET_GZIP_BYTES = {
   'wasm/clipscope-core.mjs': 20_000,
   'wasm/clipscope-core-threads.wasm': 321_000,
   'wasm/clipscope-core-threads.mjs': 22_000,
-  '**/*.js': 68_000,
+  '**/*.js': 68_300,
 };
 const NODE_ONLY = (file: string) =>
   file.startsWith('cli/') || file === 'images/node-decode.js' || file === 'images/node-addon.js';
