@@ -115,18 +115,16 @@ void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int3
   // blocks in parallel shares, a few per thread (claimed by whichever thread is free), each
   // with its own scratch: a point's label depends on it alone.
   const size_t blocks = (n + kBlock - 1) / kBlock;
-  const size_t shares = UnevenShares(blocks);
-  std::vector<BlockScratch> scratch(shares);
+  std::vector<BlockScratch> scratch(UnevenRangesFor(blocks, 1));
   for (BlockScratch& s : scratch) s = MakeScratch();
-  BlockScratch* const scratch_of_share = scratch.data();
+  BlockScratch* const scratch_of_range = scratch.data();
   const CentroidGroups* const self = this;
-  ForEachShare(shares, [=](size_t share) {
-    const size_t first = blocks * share / shares, last = blocks * (share + 1) / shares;
+  ForEachUnevenRange(blocks, 1, [=](size_t range, size_t first, size_t last) {
     for (size_t b = first; b < last; ++b) {
       const size_t from = b * kBlock;
       self->AssignBlock(x + from * self->d_, std::min(kBlock, n - from),
                         x_norms ? x_norms + from : nullptr, labels + from, distances + from,
-                        scratch_of_share + share);
+                        scratch_of_range + range);
     }
   });
 }

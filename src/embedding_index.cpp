@@ -289,9 +289,7 @@ void ScanFloat32Pairs(const float* queries, size_t num_queries, const float* dat
                       const uint64_t* seqs, size_t n, size_t d, size_t block, size_t first_pair,
                       size_t last_pair, TopK* selections) {
   auto push = [selections, seqs](size_t q, size_t row, float score) {
-    // Most pairs: one comparison, and no read of the row's sequence.
-    if (!selections[q].Rejects(score))
-      selections[q].Push({score, seqs[row], static_cast<uint32_t>(row)});
+    selections[q].Offer(score, seqs, static_cast<uint32_t>(row));
   };
   const size_t first = 2 * first_pair, last = std::min(num_queries, 2 * last_pair);
   for (size_t start = 0; start < n; start += block) {
@@ -342,9 +340,8 @@ struct Int8Scan {
 void ScanInt8Queries(const Int8Scan scan, size_t first, size_t last) {
   const size_t d = scan.d;
   auto push = [&scan](size_t q, size_t row, int32_t dot) {
-    float score = float(dot) * scan.query_scales[q] * scan.scales[row];
-    if (!scan.pools[q].Rejects(score))
-      scan.pools[q].Push({score, scan.seqs[row], static_cast<uint32_t>(row)});
+    const float score = float(dot) * scan.query_scales[q] * scan.scales[row];
+    scan.pools[q].Offer(score, scan.seqs, static_cast<uint32_t>(row));
   };
   if (scan.slots) {
     for (size_t q = first; q < last; ++q) {
@@ -387,7 +384,7 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
   const float* data = vectors_.data();
   auto push = [&](size_t q, size_t row, float score) {
     // Most rows: one comparison, and no read of their sequence (a fifth memory stream).
-    if (!best[q].Rejects(score)) best[q].Push({score, seqs_[row], static_cast<uint32_t>(row)});
+    best[q].Offer(score, seqs_.data(), static_cast<uint32_t>(row));
   };
   if (slots) {
     TopK* const selections = best.data();

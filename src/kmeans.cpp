@@ -26,6 +26,10 @@ size_t RowsPerShare(size_t m, size_t d) {
   return std::max<size_t>(16, (size_t(1) << 18) / (m * d + 1));
 }
 
+// Points assigned and then summed per block on threads (Lloyd; Refine on any thread count): a
+// block read from memory once, then summed from cache, and enough work per share.
+constexpr size_t kAssignAndSumBlockBytes = size_t(8) << 20;
+
 // Mini-batch steps between two groupings of the centroids (centroid_groups.h).
 constexpr uint64_t kRegroupEvery = 20;
 // Lloyd steps after the batches when assigning through centroid groups (at most, Refine below),
@@ -185,9 +189,10 @@ KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<flo
   // block is assigned and summed in parallel (each sum in row order, as on one): blocks of 8 MB
   // then, so that each thread's share is worth handing out.
   const size_t cache_block = std::max<size_t>(2, (256 * 1024) / (d * sizeof(float)) / 2 * 2);
-  const size_t block = WorkerThreads() > 1
-                           ? std::max(cache_block, (8u << 20) / (d * sizeof(float)) / 2 * 2)
-                           : cache_block;
+  const size_t block =
+      WorkerThreads() > 1
+          ? std::max(cache_block, kAssignAndSumBlockBytes / (d * sizeof(float)) / 2 * 2)
+          : cache_block;
   for (int it = 0; it < options.max_iter; ++it) {
     for (size_t start = 0; start < n; start += block) {
       const size_t m = std::min(block, n - start);
@@ -242,7 +247,7 @@ void Refine(const float* x, size_t n, size_t d, size_t k, const KMeansOptions& o
   // Blocks of 8 MB, each assigned and then added to the sums while it is still in cache: on
   // threads, each sums its own clusters' rows (in row order), and picking those out of memory
   // among the others' is slower on two threads than reading every row on one.
-  const size_t block = std::max<size_t>(1, (8u << 20) / (d * sizeof(float)));
+  const size_t block = std::max<size_t>(1, kAssignAndSumBlockBytes / (d * sizeof(float)));
   for (int pass = 0; pass < kRefinePasses; ++pass) {
     const CentroidGroups groups(centres->data(), k, d, options.metric,
                                 options.seed + uint64_t(pass));

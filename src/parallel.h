@@ -88,18 +88,31 @@ inline size_t UnevenShares(size_t items, size_t per_thread = kUnevenSharesPerThr
   return std::max<size_t>(1, std::min(items, threads * per_thread));
 }
 
-// Calls body(begin, end) over [0, items) cut into UnevenShares(items) ranges of about as many
-// items each, none smaller than `grain` items: for items whose cost differs in ways not known
-// ahead, and for a few milliseconds of rows that cost the same each, where one range per thread
-// would keep the others waiting for a helper woken late from its sleep.
+// How many ranges ForEachUnevenRange cuts `items` into: UnevenShares(items), fewer when that
+// would make ranges smaller than `grain` items. For scratch that each range needs its own of.
+inline size_t UnevenRangesFor(size_t items, size_t grain) {
+  return std::min(UnevenShares(items), std::max<size_t>(1, items / std::max<size_t>(grain, 1)));
+}
+
+// Calls body(range, begin, end) over [0, items) cut into UnevenRangesFor(items, grain) ranges
+// of about as many items each, claimed by whichever thread is free: for items whose cost
+// differs in ways not known ahead, and for a few milliseconds of rows that cost the same each,
+// where one range per thread would keep the others waiting for a helper woken late from its
+// sleep.
+template <class Body>
+void ForEachUnevenRange(size_t items, size_t grain, const Body& body) {
+  if (items == 0) return;
+  const size_t ranges = UnevenRangesFor(items, grain);
+  ForEachShare(ranges, [&body, items, ranges](size_t range) {
+    body(range, size_t(uint64_t(items) * range / ranges),
+         size_t(uint64_t(items) * (range + 1) / ranges));
+  });
+}
+
+// The same without the range's number: body(begin, end).
 template <class Body>
 void ForUnevenRanges(size_t items, size_t grain, const Body& body) {
-  if (items == 0) return;
-  const size_t shares =
-      std::min(UnevenShares(items), std::max<size_t>(1, items / std::max<size_t>(grain, 1)));
-  ForEachShare(shares, [&body, items, shares](size_t share) {
-    body(size_t(uint64_t(items) * share / shares), size_t(uint64_t(items) * (share + 1) / shares));
-  });
+  ForEachUnevenRange(items, grain, [&body](size_t, size_t begin, size_t end) { body(begin, end); });
 }
 
 template <class Body>

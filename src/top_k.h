@@ -47,6 +47,12 @@ class TopK {
     return heap_.size() >= k_ && (k_ == 0 || score < heap_.front().score);
   }
 
+  // Push of the row in `slot` of a storage whose sequences are `seqs`, reading its sequence
+  // only when the score can enter: a scan's most candidates cannot.
+  void Offer(float score, const uint64_t* seqs, uint32_t slot) {
+    if (!Rejects(score)) Push({score, seqs[slot], slot});
+  }
+
   // Best first; empties the selection.
   std::vector<Candidate> TakeSorted() {
     std::sort_heap(heap_.begin(), heap_.end(), Better);

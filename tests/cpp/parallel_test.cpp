@@ -108,7 +108,9 @@ TEST(Parallel, UnevenWorkGetsAFewSharesPerThread) {
     });
     EXPECT_EQ(covered, std::vector<int>(items, 1)) << items << " items, grain " << grain;
     EXPECT_EQ(ranges.load(), shares) << items << " items, grain " << grain;
-    if (shares > 1) EXPECT_GE(smallest.load(), grain) << items << " items, grain " << grain;
+    if (shares > 1) {
+      EXPECT_GE(smallest.load(), grain) << items << " items, grain " << grain;
+    }
   }
 }
 
