@@ -153,21 +153,20 @@ void CentroidGroups::AssignBlock(const float* block, size_t m, const float* x_no
   uint32_t *const best_centre = scratch->best_centre.data(), *const probes = scratch->probes.data(),
                   *const list_start = scratch->list_start.data(),
                   *const points = scratch->points.data(), *const next = scratch->next.data();
-  // 1. Each point against the group means (two points, two means per kernel call).
-  for (size_t i = 0; i < m; i += 2) {
-    const float *x0 = block + i * d_, *x1 = i + 1 < m ? x0 + d_ : x0;
-    float dots[4];
+  // 1. Each point against the group means (up to five points, two means per kernel call).
+  simd::ForEachDotBlock(m, [&](size_t first, size_t size) {
+    const float* x[simd::kMaxDotBlock];
+    for (size_t p = 0; p < size; ++p) x[p] = block + (first + p) * d_;
+    float dots[2 * simd::kMaxDotBlock];
     for (size_t g = 0; g < groups; g += 2) {
       const size_t h = g + 1 < groups ? g + 1 : g;
-      simd::Dot2x2(x0, x1, &means_[g * d_], &means_[h * d_], d_, dots);
-      group_scores[i * groups + g] = score(mean_norms_[g], dots[0]);
-      group_scores[i * groups + h] = score(mean_norms_[h], dots[1]);
-      if (i + 1 < m) {
-        group_scores[(i + 1) * groups + g] = score(mean_norms_[g], dots[2]);
-        group_scores[(i + 1) * groups + h] = score(mean_norms_[h], dots[3]);
+      simd::DotMx2(x, size, &means_[g * d_], &means_[h * d_], d_, dots);
+      for (size_t p = 0; p < size; ++p) {
+        group_scores[(first + p) * groups + g] = score(mean_norms_[g], dots[2 * p]);
+        group_scores[(first + p) * groups + h] = score(mean_norms_[h], dots[2 * p + 1]);
       }
     }
-  }
+  });
   // 2. Each point's nearest groups, then the points of each group (counting sort).
   std::fill(list_start, list_start + groups + 1, 0u);
   for (size_t i = 0; i < m; ++i) {
@@ -188,8 +187,8 @@ void CentroidGroups::AssignBlock(const float* block, size_t m, const float* x_no
   for (size_t i = 0; i < m; ++i) {
     for (size_t q = 0; q < probed; ++q) points[next[probes[i * probed + q]]++] = uint32_t(i);
   }
-  // 3. Every group against its points: two points, two centroids per kernel call; each
-  //    (point, centroid) pair once. Ties go to the lower centroid index, whatever the order.
+  // 3. Every group against its points: up to five points, two centroids per kernel call;
+  //    each (point, centroid) pair once. Ties go to the lower centroid index, whatever the order.
   std::fill(best, best + m, std::numeric_limits<float>::infinity());
   std::fill(best_centre, best_centre + m, 0u);
   auto consider = [&](uint32_t i, size_t r, float dot) {
@@ -200,27 +199,24 @@ void CentroidGroups::AssignBlock(const float* block, size_t m, const float* x_no
   };
   for (size_t g = 0; g < groups; ++g) {
     const uint32_t* list = &points[list_start[g]];
-    const size_t count = list_start[g + 1] - list_start[g];
     const size_t first = start_[g], last = start_[g + 1];
-    size_t p = 0;
-    float dots[4];
-    for (; p + 2 <= count; p += 2) {
-      const float *x0 = block + size_t(list[p]) * d_, *x1 = block + size_t(list[p + 1]) * d_;
+    simd::ForEachDotBlock(list_start[g + 1] - list_start[g], [&](size_t at, size_t size) {
+      const float* x[simd::kMaxDotBlock];
+      for (size_t p = 0; p < size; ++p) x[p] = block + size_t(list[at + p]) * d_;
+      float dots[2 * simd::kMaxDotBlock];
       size_t r = first;
       for (; r + 2 <= last; r += 2) {
-        simd::Dot2x2(x0, x1, &rows_[r * d_], &rows_[(r + 1) * d_], d_, dots);
-        consider(list[p], r, dots[0]), consider(list[p], r + 1, dots[1]);
-        consider(list[p + 1], r, dots[2]), consider(list[p + 1], r + 1, dots[3]);
+        simd::DotMx2(x, size, &rows_[r * d_], &rows_[(r + 1) * d_], d_, dots);
+        for (size_t p = 0; p < size; ++p) {
+          consider(list[at + p], r, dots[2 * p]);
+          consider(list[at + p], r + 1, dots[2 * p + 1]);
+        }
       }
       if (r < last) {
-        consider(list[p], r, simd::Dot(x0, &rows_[r * d_], d_));
-        consider(list[p + 1], r, simd::Dot(x1, &rows_[r * d_], d_));
+        for (size_t p = 0; p < size; ++p)
+          consider(list[at + p], r, simd::Dot(x[p], &rows_[r * d_], d_));
       }
-    }
-    if (p < count) {
-      const float* x0 = block + size_t(list[p]) * d_;
-      for (size_t r = first; r < last; ++r) consider(list[p], r, simd::Dot(x0, &rows_[r * d_], d_));
-    }
+    });
   }
   for (size_t i = 0; i < m; ++i) {
     labels[i] = int32_t(best_centre[i]);

@@ -280,47 +280,32 @@ Hits EmbeddingIndex::ToHits(const std::vector<Candidate>& best) const {
 
 namespace {
 
-// The batch scan of queries [2 * first_pair, 2 * last_pair) over every row, block by block:
-// pairs of queries against pairs of rows (Dot2x2), an odd last query four rows at a time.
-// Everything arrives as a value, so that a share on a helper thread keeps it in its own
-// registers and stack instead of re-reading the calling thread's frame, whose cache lines
-// that thread keeps writing.
-void ScanFloat32Pairs(const float* queries, size_t num_queries, const float* data,
-                      const uint64_t* seqs, size_t n, size_t d, size_t block, size_t first_pair,
-                      size_t last_pair, TopK* selections) {
-  auto push = [selections, seqs](size_t q, size_t row, float score) {
-    selections[q].Offer(score, seqs, static_cast<uint32_t>(row));
-  };
-  const size_t first = 2 * first_pair, last = std::min(num_queries, 2 * last_pair);
+// The batch scan of queries [first, last) over every row, block by block: up to five queries
+// at a time against pairs of rows (simd::DotMx2). Everything arrives as a value, so that a
+// share on a helper thread keeps it in its own registers and stack instead of re-reading the
+// calling thread's frame, whose cache lines that thread keeps writing.
+void ScanFloat32Queries(const float* queries, const float* data, const uint64_t* seqs, size_t n,
+                        size_t d, size_t block, size_t first, size_t last, TopK* selections) {
   for (size_t start = 0; start < n; start += block) {
     const size_t end = std::min(n, start + block);
-    size_t q = first;
-    for (; q + 2 <= last; q += 2) {
-      const float *q0 = queries + q * d, *q1 = q0 + d;
+    simd::ForEachDotBlock(last - first, [=](size_t offset, size_t size) {
+      TopK* const pools = selections + first + offset;
+      const float* q[simd::kMaxDotBlock];
+      for (size_t m = 0; m < size; ++m) q[m] = queries + (first + offset + m) * d;
+      float s[2 * simd::kMaxDotBlock];
       size_t row = start;
-      float s[4];
       for (; row + 2 <= end; row += 2) {
-        simd::Dot2x2(q0, q1, data + row * d, data + (row + 1) * d, d, s);
-        push(q, row, s[0]), push(q, row + 1, s[1]), push(q + 1, row, s[2]),
-            push(q + 1, row + 1, s[3]);
+        simd::DotMx2(q, size, data + row * d, data + (row + 1) * d, d, s);
+        for (size_t m = 0; m < size; ++m) {
+          pools[m].Offer(s[2 * m], seqs, static_cast<uint32_t>(row));
+          pools[m].Offer(s[2 * m + 1], seqs, static_cast<uint32_t>(row + 1));
+        }
       }
       for (; row < end; ++row) {
-        push(q, row, simd::Dot(q0, data + row * d, d));
-        push(q + 1, row, simd::Dot(q1, data + row * d, d));
+        for (size_t m = 0; m < size; ++m)
+          pools[m].Offer(simd::Dot(q[m], data + row * d, d), seqs, static_cast<uint32_t>(row));
       }
-    }
-    // The odd query of a batch, four cached rows at a time.
-    for (; q < last; ++q) {
-      const float* query = queries + q * d;
-      size_t row = start;
-      float s[4];
-      for (; row + 4 <= end; row += 4) {
-        const float* r = data + row * d;
-        simd::Dot1x4(query, r, r + d, r + 2 * d, r + 3 * d, d, s);
-        push(q, row, s[0]), push(q, row + 1, s[1]), push(q, row + 2, s[2]), push(q, row + 3, s[3]);
-      }
-      for (; row < end; ++row) push(q, row, simd::Dot(query, data + row * d, d));
-    }
+    });
   }
 }
 
@@ -376,8 +361,8 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
                                               const std::vector<uint32_t>* slots) const {
   // 1. Every kernel sums in simd.h's canonical order, so the blocking below changes speed only.
   // 2. One query without a filter: four streams of rows. 3. Many: rows in L2-sized blocks;
-  //    queries in pairs against row pairs (Dot2x2), an odd one four rows at a time; ranges of
-  //    queries in parallel shares, each filling only its queries' selections.
+  //    five queries at a time against row pairs (DotMx2); ranges of queries in parallel
+  //    shares, each filling only its queries' selections.
   //    4. With a filter: one Dot per (query, listed row), queries in parallel too.
   std::vector<TopK> best(num_queries, TopK(k));
   for (TopK& selection : best) selection.ReserveFor(slots ? slots->size() : size());
@@ -417,13 +402,11 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
   } else {
     const size_t n = size();
     const size_t block = std::max<size_t>(4, kBlockBytes / (dim_ * sizeof(float)) / 4 * 4);
-    // Shares of whole query pairs, so that no pair is split between threads.
     TopK* const selections = best.data();
     const uint64_t* const seqs = seqs_.data();
     const size_t d = dim_;
-    ForRanges((num_queries + 1) / 2, 1, [=](size_t first_pair, size_t last_pair) {
-      ScanFloat32Pairs(queries, num_queries, data, seqs, n, d, block, first_pair, last_pair,
-                       selections);
+    ForRanges(num_queries, 1, [=](size_t first, size_t last) {
+      ScanFloat32Queries(queries, data, seqs, n, d, block, first, last, selections);
     });
   }
   std::vector<Hits> out;

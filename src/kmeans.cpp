@@ -57,17 +57,16 @@ void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x
       distances[j * n + i] = std::max(0.0f, row_norms[i] - 2 * dot + point_norms[j]);
     };
     size_t i = first;
-    float dots[4];
-    for (; i + 2 <= last; i += 2) {  // two rows against two points per kernel call
+    for (; i + 2 <= last; i += 2) {  // two rows against up to five points per kernel call
       const float *r0 = x + i * d, *r1 = r0 + d;
-      size_t j = 0;
-      for (; j + 2 <= m; j += 2) {
-        simd::Dot2x2(p + j * d, p + (j + 1) * d, r0, r1, d, dots);
-        put(j, i, dots[0]), put(j, i + 1, dots[1]), put(j + 1, i, dots[2]),
-            put(j + 1, i + 1, dots[3]);
-      }
-      for (; j < m; ++j)
-        put(j, i, simd::Dot(p + j * d, r0, d)), put(j, i + 1, simd::Dot(p + j * d, r1, d));
+      simd::ForEachDotBlock(m, [=](size_t j0, size_t size) {
+        const float* points[simd::kMaxDotBlock];
+        for (size_t j = 0; j < size; ++j) points[j] = p + (j0 + j) * d;
+        float dots[2 * simd::kMaxDotBlock];
+        simd::DotMx2(points, size, r0, r1, d, dots);
+        for (size_t j = 0; j < size; ++j)
+          put(j0 + j, i, dots[2 * j]), put(j0 + j, i + 1, dots[2 * j + 1]);
+      });
     }
     for (; i < last; ++i) {
       for (size_t j = 0; j < m; ++j) put(j, i, simd::Dot(p + j * d, x + i * d, d));
@@ -446,44 +445,34 @@ void AssignRows(const float* x, size_t n, const float* c, const float* c_norms, 
   auto score = [=](size_t j, float dot) {  // what is minimised; |x|^2 is added at the end
     return metric == Metric::kEuclidean ? c_norms[j] - 2 * dot : -dot;
   };
-  auto finish = [=](size_t i, size_t best, float best_score) {
-    labels[i] = int32_t(best);
-    distances[i] =
-        metric == Metric::kEuclidean ? std::max(0.0f, x_norms[i] + best_score) : 1.0f + best_score;
-  };
-  size_t i = 0;
-  for (; i + 2 <= n; i += 2) {
-    const float *x0 = x + i * d, *x1 = x0 + d;
-    size_t best0 = 0, best1 = 0;
-    float s0 = std::numeric_limits<float>::infinity(), s1 = s0, dots[4];
+  simd::ForEachDotBlock(n, [=](size_t first, size_t size) {
+    const float* p[simd::kMaxDotBlock];
+    size_t best[simd::kMaxDotBlock] = {};
+    float s[simd::kMaxDotBlock], dots[2 * simd::kMaxDotBlock];
+    for (size_t m = 0; m < size; ++m) {
+      p[m] = x + (first + m) * d, s[m] = std::numeric_limits<float>::infinity();
+    }
     size_t j = 0;
     for (; j + 2 <= k; j += 2) {
-      simd::Dot2x2(x0, x1, c + j * d, c + (j + 1) * d, d, dots);
-      const float a = score(j, dots[0]), b = score(j + 1, dots[1]);
-      const float e = score(j, dots[2]), f = score(j + 1, dots[3]);
-      if (a < s0) s0 = a, best0 = j;
-      if (b < s0) s0 = b, best0 = j + 1;
-      if (e < s1) s1 = e, best1 = j;
-      if (f < s1) s1 = f, best1 = j + 1;
+      simd::DotMx2(p, size, c + j * d, c + (j + 1) * d, d, dots);
+      for (size_t m = 0; m < size; ++m) {  // ties go to the lower centre index
+        const float a = score(j, dots[2 * m]), b = score(j + 1, dots[2 * m + 1]);
+        if (a < s[m]) s[m] = a, best[m] = j;
+        if (b < s[m]) s[m] = b, best[m] = j + 1;
+      }
     }
     for (; j < k; ++j) {
-      const float a = score(j, simd::Dot(x0, c + j * d, d)),
-                  e = score(j, simd::Dot(x1, c + j * d, d));
-      if (a < s0) s0 = a, best0 = j;
-      if (e < s1) s1 = e, best1 = j;
+      for (size_t m = 0; m < size; ++m) {
+        const float a = score(j, simd::Dot(p[m], c + j * d, d));
+        if (a < s[m]) s[m] = a, best[m] = j;
+      }
     }
-    finish(i, best0, s0);
-    finish(i + 1, best1, s1);
-  }
-  for (; i < n; ++i) {
-    size_t best = 0;
-    float s = std::numeric_limits<float>::infinity();
-    for (size_t j = 0; j < k; ++j) {
-      const float a = score(j, simd::Dot(x + i * d, c + j * d, d));
-      if (a < s) s = a, best = j;
+    for (size_t m = 0; m < size; ++m) {
+      const size_t i = first + m;
+      labels[i] = int32_t(best[m]);
+      distances[i] = metric == Metric::kEuclidean ? std::max(0.0f, x_norms[i] + s[m]) : 1.0f + s[m];
     }
-    finish(i, best, s);
-  }
+  });
 }
 
 }  // namespace
@@ -491,7 +480,7 @@ void AssignRows(const float* x, size_t n, const float* c, const float* c_norms, 
 void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d, Metric metric,
                    int32_t* labels, float* distances, const float* x_norms_in) {
   // 1. Distances as |x|^2 - 2 x.c + |c|^2 (cosine: 1 - x.c) from one dot-product kernel.
-  // 2. Points in pairs against centre pairs (Dot2x2): each pair of points is read once per
+  // 2. Five points at a time against centre pairs (DotMx2): each point is read once per
   //    pass over the centres, which stay in cache. 3. Ties go to the lower centre index.
   // 4. Ranges of points in parallel shares, a few per thread: a point's label depends on it
   //    alone.

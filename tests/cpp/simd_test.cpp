@@ -1,6 +1,6 @@
 // Every SIMD kernel equals its scalar twin: exactly on integer-valued floats (no rounding at
 // all) and bit for bit on arbitrary floats (same canonical summation order), for dims 1..17
-// so every tail length runs, and for the embedding sizes used in practice.
+// so every tail length runs, long dims with tails, and the embedding sizes used in practice.
 #include "simd.h"
 
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@ namespace {
 std::vector<size_t> Dims() {
   std::vector<size_t> dims;
   for (size_t d = 1; d <= 17; ++d) dims.push_back(d);
-  for (size_t d : {31, 32, 33, 64, 100, 384, 512, 768, 1024}) dims.push_back(d);
+  for (size_t d : {31, 32, 33, 64, 100, 131, 205, 384, 512, 768, 1024}) dims.push_back(d);
   return dims;
 }
 
@@ -96,6 +96,46 @@ TEST(Simd, Dot1x4EqualsFourDots) {
     for (int j = 0; j < 4; ++j) {
       EXPECT_EQ(Bits(out[j]), Bits(scalar::Dot(q.data(), r.data() + j * d, d)))
           << "d=" << d << " row " << j;
+    }
+  }
+}
+
+TEST(Simd, DotMx2EqualsDotsForEveryBlockHeight) {
+  for (size_t d : Dims()) {
+    for (size_t m = 1; m <= simd::kMaxDotBlock; ++m) {
+      std::vector<float> q = testing::RandomVectors(m, d, d + m),
+                         r = testing::RandomVectors(2, d, 3 * d);
+      const float* queries[simd::kMaxDotBlock];
+      for (size_t j = 0; j < m; ++j) queries[j] = q.data() + j * d;
+      float out[2 * simd::kMaxDotBlock];
+      simd::DotMx2(queries, m, r.data(), r.data() + d, d, out);
+      for (size_t j = 0; j < m; ++j) {
+        for (size_t row = 0; row < 2; ++row) {
+          EXPECT_EQ(Bits(out[2 * j + row]), Bits(scalar::Dot(queries[j], r.data() + row * d, d)))
+              << "d=" << d << " m=" << m << " point " << j << " row " << row;
+        }
+      }
+    }
+  }
+}
+
+TEST(Simd, DotBlocksCoverEveryPointOnceAndEvenly) {
+  for (size_t count = 0; count <= 23; ++count) {
+    std::vector<size_t> sizes;
+    size_t next = 0;
+    simd::ForEachDotBlock(count, [&](size_t first, size_t size) {
+      EXPECT_EQ(first, next) << "count " << count;
+      next = first + size;
+      sizes.push_back(size);
+    });
+    EXPECT_EQ(next, count);
+    EXPECT_EQ(sizes.size(), (count + simd::kMaxDotBlock - 1) / simd::kMaxDotBlock);
+    if (!sizes.empty()) {
+      EXPECT_LE(*std::max_element(sizes.begin(), sizes.end()), simd::kMaxDotBlock);
+      EXPECT_LE(*std::max_element(sizes.begin(), sizes.end()) -
+                    *std::min_element(sizes.begin(), sizes.end()),
+                1u)
+          << "count " << count;
     }
   }
 }
