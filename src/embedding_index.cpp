@@ -288,7 +288,7 @@ void ScanFloat32Queries(const float* queries, const float* data, const uint64_t*
                         size_t d, size_t block, size_t first, size_t last, TopK* selections) {
   for (size_t start = 0; start < n; start += block) {
     const size_t end = std::min(n, start + block);
-    simd::ForEachDotBlock(last - first, [=](size_t offset, size_t size) {
+    simd::ForEachDotBlock(last - first, simd::kMaxDotBlock, [=](size_t offset, size_t size) {
       TopK* const pools = selections + first + offset;
       const float* q[simd::kMaxDotBlock];
       for (size_t m = 0; m < size; ++m) q[m] = queries + (first + offset + m) * d;
@@ -309,14 +309,15 @@ void ScanFloat32Queries(const float* queries, const float* data, const uint64_t*
   }
 }
 
-// What the int8 scan of a range of queries reads and fills, as values (see ScanFloat32Pairs).
+// What the int8 scan of a range of queries reads and fills, as values (see ScanFloat32Queries).
 struct Int8Scan {
-  const int8_t* query_codes;  // num_queries * d
-  const float* query_scales;  // num_queries
-  const int8_t* codes;        // n * d
-  const float* scales;        // n
-  const uint64_t* seqs;       // n
-  const uint32_t* slots;      // num_slots rows to score, or null for all n
+  const int8_t* query_codes;    // num_queries * d
+  const int16_t* wide_queries;  // the same codes as int16, for a batch without slots
+  const float* query_scales;    // num_queries
+  const int8_t* codes;          // n * d
+  const float* scales;          // n
+  const uint64_t* seqs;         // n
+  const uint32_t* slots;        // num_slots rows to score, or null for all n
   size_t num_slots, n, d, num_queries;
   TopK* pools;  // num_queries
 };
@@ -337,21 +338,32 @@ void ScanInt8Queries(const Int8Scan scan, size_t first, size_t last) {
     }
     return;
   }
+  if (scan.num_queries == 1) {  // a lone query streams rows in order, as prefetch follows best
+    for (size_t row = 0; row < scan.n; ++row)
+      push(first, row, simd::DotI8(scan.query_codes + first * d, scan.codes + row * d, d));
+    return;
+  }
+  // A batch reuses each cached block of rows for every query: up to four queries, widened to
+  // int16 once, against each pair of rows.
   const size_t block = std::max<size_t>(4, kBlockBytes / d / 4 * 4);
   for (size_t start = 0; start < scan.n; start += block) {
     const size_t end = std::min(scan.n, start + block);
-    for (size_t q = first; q < last; ++q) {
-      const int8_t* query = scan.query_codes + q * d;
+    simd::ForEachDotBlock(last - first, simd::kMaxDotI8Block, [&](size_t offset, size_t size) {
+      const size_t q0 = first + offset;
+      const int16_t* q[simd::kMaxDotI8Block];
+      for (size_t m = 0; m < size; ++m) q[m] = scan.wide_queries + (q0 + m) * d;
+      int32_t s[2 * simd::kMaxDotI8Block];
       size_t row = start;
-      int32_t s[4];
-      // A lone query streams rows in order (what hardware prefetch follows best); a batch
-      // reuses each cached block of rows for every query, four rows per query load.
-      for (; scan.num_queries > 1 && row + 4 <= end; row += 4) {
-        simd::DotI8x4Rows(query, scan.codes + row * d, d, s);
-        for (int r = 0; r < 4; ++r) push(q, row + r, s[r]);
+      for (; row + 2 <= end; row += 2) {
+        simd::DotI8Mx2(q, size, scan.codes + row * d, scan.codes + (row + 1) * d, d, s);
+        for (size_t m = 0; m < size; ++m)
+          push(q0 + m, row, s[2 * m]), push(q0 + m, row + 1, s[2 * m + 1]);
       }
-      for (; row < end; ++row) push(q, row, simd::DotI8(query, scan.codes + row * d, d));
-    }
+      if (row < end) {
+        for (size_t m = 0; m < size; ++m)
+          push(q0 + m, row, simd::DotI8(scan.query_codes + (q0 + m) * d, scan.codes + row * d, d));
+      }
+    });
   }
 }
 
@@ -428,10 +440,13 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
   for (size_t q = 0; q < num_queries; ++q) {
     query_scales[q] = QuantizeInt8(queries + q * dim_, dim_, &query_codes[q * dim_]);
   }
+  std::vector<int16_t> wide_queries;
+  if (num_queries > 1 && !slots) wide_queries.assign(query_codes.begin(), query_codes.end());
   std::vector<TopK> approx(num_queries, TopK(pool));
   for (TopK& selection : approx) selection.ReserveFor(slots ? slots->size() : size());
   // Ranges of queries in parallel shares, each filling only its queries' pools.
   const Int8Scan scan{query_codes.data(),
+                      wide_queries.data(),
                       query_scales.data(),
                       codes_.data(),
                       scales_.data(),

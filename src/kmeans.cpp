@@ -59,7 +59,7 @@ void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x
     size_t i = first;
     for (; i + 2 <= last; i += 2) {  // two rows against up to five points per kernel call
       const float *r0 = x + i * d, *r1 = r0 + d;
-      simd::ForEachDotBlock(m, [=](size_t j0, size_t size) {
+      simd::ForEachDotBlock(m, simd::kMaxDotBlock, [=](size_t j0, size_t size) {
         const float* points[simd::kMaxDotBlock];
         for (size_t j = 0; j < size; ++j) points[j] = p + (j0 + j) * d;
         float dots[2 * simd::kMaxDotBlock];
@@ -445,7 +445,7 @@ void AssignRows(const float* x, size_t n, const float* c, const float* c_norms, 
   auto score = [=](size_t j, float dot) {  // what is minimised; |x|^2 is added at the end
     return metric == Metric::kEuclidean ? c_norms[j] - 2 * dot : -dot;
   };
-  simd::ForEachDotBlock(n, [=](size_t first, size_t size) {
+  simd::ForEachDotBlock(n, simd::kMaxDotBlock, [=](size_t first, size_t size) {
     const float* p[simd::kMaxDotBlock];
     size_t best[simd::kMaxDotBlock] = {};
     float s[simd::kMaxDotBlock], dots[2 * simd::kMaxDotBlock];

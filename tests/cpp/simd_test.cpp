@@ -123,7 +123,7 @@ TEST(Simd, DotBlocksCoverEveryPointOnceAndEvenly) {
   for (size_t count = 0; count <= 23; ++count) {
     std::vector<size_t> sizes;
     size_t next = 0;
-    simd::ForEachDotBlock(count, [&](size_t first, size_t size) {
+    simd::ForEachDotBlock(count, simd::kMaxDotBlock, [&](size_t first, size_t size) {
       EXPECT_EQ(first, next) << "count " << count;
       next = first + size;
       sizes.push_back(size);
@@ -153,6 +153,29 @@ TEST(Simd, Int8KernelsEqualScalarIncludingExtremes) {
       int32_t expected = scalar::DotI8(q.data(), rows.data() + r * d, d);
       EXPECT_EQ(out[r], expected) << "d=" << d;
       EXPECT_EQ(simd::DotI8(q.data(), rows.data() + r * d, d), expected) << "d=" << d;
+    }
+  }
+}
+
+TEST(Simd, Int8BlockEqualsScalarForEveryBlockHeightIncludingExtremes) {
+  for (size_t d : Dims()) {
+    testing::Rng rng(d + 3);
+    std::vector<int8_t> codes(simd::kMaxDotI8Block * d), rows(2 * d);
+    for (auto& x : codes) x = int8_t(rng.Int(-128, 127));
+    for (auto& x : rows) x = int8_t(rng.Int(-128, 127));
+    codes[0] = -128, rows[0] = -128, rows[d] = -128;  // the product that overflows int16
+    const std::vector<int16_t> wide(codes.begin(), codes.end());
+    for (size_t m = 1; m <= simd::kMaxDotI8Block; ++m) {
+      const int16_t* q[simd::kMaxDotI8Block];
+      for (size_t j = 0; j < m; ++j) q[j] = wide.data() + j * d;
+      int32_t out[2 * simd::kMaxDotI8Block];
+      simd::DotI8Mx2(q, m, rows.data(), rows.data() + d, d, out);
+      for (size_t j = 0; j < m; ++j) {
+        for (size_t r = 0; r < 2; ++r) {
+          EXPECT_EQ(out[2 * j + r], scalar::DotI8(codes.data() + j * d, rows.data() + r * d, d))
+              << "d=" << d << " m=" << m << " point " << j << " row " << r;
+        }
+      }
     }
   }
 }
