@@ -200,25 +200,24 @@ void CentroidGroups::AssignBlock(const float* block, size_t m, const float* x_no
   for (size_t g = 0; g < groups; ++g) {
     const uint32_t* list = &points[list_start[g]];
     const size_t first = start_[g], last = start_[g + 1];
-    simd::ForEachDotBlock(list_start[g + 1] - list_start[g], simd::kMaxDotBlock,
-                          [&](size_t at, size_t size) {
-                            const float* x[simd::kMaxDotBlock];
-                            for (size_t p = 0; p < size; ++p)
-                              x[p] = block + size_t(list[at + p]) * d_;
-                            float dots[2 * simd::kMaxDotBlock];
-                            size_t r = first;
-                            for (; r + 2 <= last; r += 2) {
-                              simd::DotMx2(x, size, &rows_[r * d_], &rows_[(r + 1) * d_], d_, dots);
-                              for (size_t p = 0; p < size; ++p) {
-                                consider(list[at + p], r, dots[2 * p]);
-                                consider(list[at + p], r + 1, dots[2 * p + 1]);
-                              }
-                            }
-                            if (r < last) {
-                              for (size_t p = 0; p < size; ++p)
-                                consider(list[at + p], r, simd::Dot(x[p], &rows_[r * d_], d_));
-                            }
-                          });
+    const size_t count = list_start[g + 1] - list_start[g];
+    simd::ForEachDotBlock(count, simd::kMaxDotBlock, [&](size_t at, size_t size) {
+      const float* x[simd::kMaxDotBlock];
+      for (size_t p = 0; p < size; ++p) x[p] = block + size_t(list[at + p]) * d_;
+      float dots[2 * simd::kMaxDotBlock];
+      size_t r = first;
+      for (; r + 2 <= last; r += 2) {
+        simd::DotMx2(x, size, &rows_[r * d_], &rows_[(r + 1) * d_], d_, dots);
+        for (size_t p = 0; p < size; ++p) {
+          consider(list[at + p], r, dots[2 * p]);
+          consider(list[at + p], r + 1, dots[2 * p + 1]);
+        }
+      }
+      if (r < last) {
+        for (size_t p = 0; p < size; ++p)
+          consider(list[at + p], r, simd::Dot(x[p], &rows_[r * d_], d_));
+      }
+    });
   }
   for (size_t i = 0; i < m; ++i) {
     labels[i] = int32_t(best_centre[i]);

@@ -373,8 +373,8 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
                                               const std::vector<uint32_t>* slots) const {
   // 1. Every kernel sums in simd.h's canonical order, so the blocking below changes speed only.
   // 2. One query without a filter: four streams of rows. 3. Many: rows in L2-sized blocks;
-  //    five queries at a time against row pairs (DotMx2); ranges of queries in parallel
-  //    shares, each filling only its queries' selections.
+  //    up to five queries at a time against row pairs (DotMx2); ranges of queries in
+  //    parallel shares, each filling only its queries' selections.
   //    4. With a filter: one Dot per (query, listed row), queries in parallel too.
   std::vector<TopK> best(num_queries, TopK(k));
   for (TopK& selection : best) selection.ReserveFor(slots ? slots->size() : size());

@@ -480,7 +480,7 @@ void AssignRows(const float* x, size_t n, const float* c, const float* c_norms, 
 void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d, Metric metric,
                    int32_t* labels, float* distances, const float* x_norms_in) {
   // 1. Distances as |x|^2 - 2 x.c + |c|^2 (cosine: 1 - x.c) from one dot-product kernel.
-  // 2. Five points at a time against centre pairs (DotMx2): each point is read once per
+  // 2. Up to five points at a time against centre pairs (DotMx2): each point is read once per
   //    pass over the centres, which stay in cache. 3. Ties go to the lower centre index.
   // 4. Ranges of points in parallel shares, a few per thread: a point's label depends on it
   //    alone.
