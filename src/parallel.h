@@ -60,16 +60,22 @@ void ForEachShare(size_t shares, const Body& body) {
             const_cast<Body*>(&body), shares);
 }
 
+// Calls body(range, begin, end) for each of `ranges` ranges of about as many items each that
+// cover [0, items), as parallel shares.
+template <class Body>
+void ForEachOfEqualRanges(size_t items, size_t ranges, const Body& body) {
+  if (items == 0) return;
+  ForEachShare(ranges, [&body, items, ranges](size_t range) {
+    body(range, size_t(uint64_t(items) * range / ranges),
+         size_t(uint64_t(items) * (range + 1) / ranges));
+  });
+}
+
 // Calls body(range, begin, end) over [0, items) cut into RangesFor(items, grain) ranges: for
 // work that costs the same per item.
 template <class Body>
 void ForEachRange(size_t items, size_t grain, const Body& body) {
-  if (items == 0) return;
-  const size_t ranges = RangesFor(items, grain);
-  ForEachShare(ranges, [&body, items, ranges](size_t share) {
-    body(share, size_t(uint64_t(items) * share / ranges),
-         size_t(uint64_t(items) * (share + 1) / ranges));
-  });
+  ForEachOfEqualRanges(items, RangesFor(items, grain), body);
 }
 
 // The same without the range's number: body(begin, end).
@@ -101,12 +107,7 @@ inline size_t UnevenRangesFor(size_t items, size_t grain) {
 // sleep.
 template <class Body>
 void ForEachUnevenRange(size_t items, size_t grain, const Body& body) {
-  if (items == 0) return;
-  const size_t ranges = UnevenRangesFor(items, grain);
-  ForEachShare(ranges, [&body, items, ranges](size_t range) {
-    body(range, size_t(uint64_t(items) * range / ranges),
-         size_t(uint64_t(items) * (range + 1) / ranges));
-  });
+  ForEachOfEqualRanges(items, UnevenRangesFor(items, grain), body);
 }
 
 // The same without the range's number: body(begin, end).

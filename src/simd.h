@@ -491,7 +491,7 @@ __attribute__((noinline)) inline void DotMx2(const float* const* q, size_t m, co
   }
 }
 
-// The most int8 rows' points DotI8Mx2 takes at once (four measured fastest in V8).
+// The most points DotI8Mx2 takes at once (four measured fastest in V8).
 constexpr size_t kMaxDotI8Block = 4;
 
 // One DotI8Mx2 of M points: out[2m + r] = q[m] . row r over `chunks` chunks of 16.
