@@ -30,12 +30,52 @@ size_t RowsPerShare(size_t m, size_t d) {
 // block read from memory once, then summed from cache, and enough work per share.
 constexpr size_t kAssignAndSumBlockBytes = size_t(8) << 20;
 
+// Shares per thread of assigning a block of AssignAndSum (the summing share takes as long as
+// several of them).
+constexpr size_t kAssignSharesPerThread = 16;
+
 // Mini-batch steps between two groupings of the centroids (centroid_groups.h).
 constexpr uint64_t kRegroupEvery = 20;
 // Lloyd steps after the batches when assigning through centroid groups (at most, Refine below),
 // on this many points per centroid.
 constexpr int kRefinePasses = 10;
 constexpr size_t kRefinePointsPerCentroid = 100;
+
+// AssignNearest over rows [0, n) with the norms given: allocates nothing (a parallel share).
+void AssignRows(const float* x, size_t n, const float* c, const float* c_norms, size_t k, size_t d,
+                Metric metric, int32_t* labels, float* distances, const float* x_norms) {
+  auto score = [=](size_t j, float dot) {  // what is minimised; |x|^2 is added at the end
+    return metric == Metric::kEuclidean ? c_norms[j] - 2 * dot : -dot;
+  };
+  simd::ForEachDotBlock(n, simd::kMaxDotBlock, [=](size_t first, size_t size) {
+    const float* p[simd::kMaxDotBlock];
+    size_t best[simd::kMaxDotBlock] = {};
+    float s[simd::kMaxDotBlock], dots[2 * simd::kMaxDotBlock];
+    for (size_t m = 0; m < size; ++m) {
+      p[m] = x + (first + m) * d, s[m] = std::numeric_limits<float>::infinity();
+    }
+    size_t j = 0;
+    for (; j + 2 <= k; j += 2) {
+      simd::DotMx2(p, size, c + j * d, c + (j + 1) * d, d, dots);
+      for (size_t m = 0; m < size; ++m) {  // ties go to the lower centre index
+        const float a = score(j, dots[2 * m]), b = score(j + 1, dots[2 * m + 1]);
+        if (a < s[m]) s[m] = a, best[m] = j;
+        if (b < s[m]) s[m] = b, best[m] = j + 1;
+      }
+    }
+    for (; j < k; ++j) {
+      for (size_t m = 0; m < size; ++m) {
+        const float a = score(j, simd::Dot(p[m], c + j * d, d));
+        if (a < s[m]) s[m] = a, best[m] = j;
+      }
+    }
+    for (size_t m = 0; m < size; ++m) {
+      const size_t i = first + m;
+      labels[i] = int32_t(best[m]);
+      distances[i] = metric == Metric::kEuclidean ? std::max(0.0f, x_norms[i] + s[m]) : 1.0f + s[m];
+    }
+  });
+}
 
 double SquaredDistance(const float* a, const float* b, size_t d) {
   double sum = 0;
@@ -171,6 +211,50 @@ double MoveCentres(const std::vector<double>& sums, const std::vector<size_t>& c
   return shift;
 }
 
+// Points per block of AssignAndSum: on one thread, small enough that a block is still in cache
+// when its rows are summed (one pass over memory per iteration instead of two); on threads,
+// 8 MB, so that each thread's share of assigning a block is worth handing out.
+size_t AssignAndSumBlock(size_t d) {
+  const size_t cache_block = std::max<size_t>(2, (256 * 1024) / (d * sizeof(float)) / 2 * 2);
+  return WorkerThreads() > 1
+             ? std::max(cache_block, kAssignAndSumBlockBytes / (d * sizeof(float)) / 2 * 2)
+             : cache_block;
+}
+
+// One Lloyd step's two passes: labels and distances of every point (as AssignNearest), and the
+// sums and counts of each cluster's points (as SumRowsByLabel from zero, in row order). Blocks
+// of points go in turn; the parallel call that assigns block b also sums block b - 1, in one
+// share of its own, beside the shares that assign (kAssignSharesPerThread each, small, so the
+// threads even out around it) instead of after them; and in row order on one thread, which
+// reads the block as one stream (sums split by clusters between threads ran slower on two
+// threads than on one: each skipped most rows).
+void AssignAndSum(const float* x, size_t n, size_t d, const float* centres, size_t k, Metric metric,
+                  const float* x_norms, size_t block, int32_t* labels, float* distances,
+                  double* sums, size_t* counts) {
+  const std::vector<float> c_norms = RowNorms(centres, k, d);
+  const float* const centre_norms = c_norms.data();
+  const size_t blocks = (n + block - 1) / block;
+  for (size_t b = 0; b <= blocks; ++b) {
+    const size_t start = b * block, rows = b < blocks ? std::min(block, n - start) : 0;
+    const size_t ranges =
+        rows > 0 ? UnevenRangesFor(rows, RowsPerShare(k, d), kAssignSharesPerThread) : 0;
+    const size_t sum_shares = b > 0 ? 1 : 0;
+    ForEachShare(sum_shares + ranges, [=](size_t share) {
+      if (share < sum_shares) {
+        const size_t previous = start - block;
+        SumRowsByLabel(x + previous * d, std::min(block, n - previous), d, labels + previous, k,
+                       previous == 0, sums, counts);
+        return;
+      }
+      const size_t range = share - sum_shares;
+      const size_t first = start + RangeStart(rows, ranges, range);
+      const size_t last = start + RangeStart(rows, ranges, range + 1);
+      AssignRows(x + first * d, last - first, centres, centre_norms, k, d, metric, labels + first,
+                 distances + first, x_norms + first);
+    });
+  }
+}
+
 // Lloyd iterations from the given centres, in scikit-learn's order (_kmeans_single_lloyd):
 // 1. assign every point to its nearest centre, 2. move each centre to its points' mean
 // (repairing empty clusters), 3. stop when no label changed or the centres moved less than
@@ -183,23 +267,10 @@ KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<flo
   std::vector<double> sums(k * d);
   std::vector<size_t> counts(k);
   bool strict = false;
-  // Points go in blocks small enough to stay in cache between assigning them and adding them
-  // to their cluster's sum: one pass over memory per iteration instead of two. On threads, a
-  // block is assigned and summed in parallel (each sum in row order, as on one): blocks of 8 MB
-  // then, so that each thread's share is worth handing out.
-  const size_t cache_block = std::max<size_t>(2, (256 * 1024) / (d * sizeof(float)) / 2 * 2);
-  const size_t block =
-      WorkerThreads() > 1
-          ? std::max(cache_block, kAssignAndSumBlockBytes / (d * sizeof(float)) / 2 * 2)
-          : cache_block;
+  const size_t block = AssignAndSumBlock(d);
   for (int it = 0; it < options.max_iter; ++it) {
-    for (size_t start = 0; start < n; start += block) {
-      const size_t m = std::min(block, n - start);
-      AssignNearest(x + start * d, m, centres.data(), k, d, options.metric, &labels[start],
-                    &distances[start], &x_norms[start]);
-      SumRowsByLabel(x + start * d, m, d, &labels[start], k, start == 0, sums.data(),
-                     counts.data());
-    }
+    AssignAndSum(x, n, d, centres.data(), k, options.metric, x_norms.data(), block, labels.data(),
+                 distances.data(), sums.data(), counts.data());
     RelocateEmptyClusters(x, d, k, distances, labels, &sums, &counts);
     const double shift = MoveCentres(sums, counts, d, options.metric, &centres);
     result.iterations = it + 1;
@@ -433,46 +504,6 @@ Status Validate(const float* x, size_t n, size_t d, size_t k, const KMeansOption
       return Status(ErrorCode::kNotFinite, "initial centroids hold NaN or Inf");
   }
   return Status::Ok();
-}
-
-}  // namespace
-
-namespace {
-
-// AssignNearest over rows [0, n) with the norms given: allocates nothing (a parallel share).
-void AssignRows(const float* x, size_t n, const float* c, const float* c_norms, size_t k, size_t d,
-                Metric metric, int32_t* labels, float* distances, const float* x_norms) {
-  auto score = [=](size_t j, float dot) {  // what is minimised; |x|^2 is added at the end
-    return metric == Metric::kEuclidean ? c_norms[j] - 2 * dot : -dot;
-  };
-  simd::ForEachDotBlock(n, simd::kMaxDotBlock, [=](size_t first, size_t size) {
-    const float* p[simd::kMaxDotBlock];
-    size_t best[simd::kMaxDotBlock] = {};
-    float s[simd::kMaxDotBlock], dots[2 * simd::kMaxDotBlock];
-    for (size_t m = 0; m < size; ++m) {
-      p[m] = x + (first + m) * d, s[m] = std::numeric_limits<float>::infinity();
-    }
-    size_t j = 0;
-    for (; j + 2 <= k; j += 2) {
-      simd::DotMx2(p, size, c + j * d, c + (j + 1) * d, d, dots);
-      for (size_t m = 0; m < size; ++m) {  // ties go to the lower centre index
-        const float a = score(j, dots[2 * m]), b = score(j + 1, dots[2 * m + 1]);
-        if (a < s[m]) s[m] = a, best[m] = j;
-        if (b < s[m]) s[m] = b, best[m] = j + 1;
-      }
-    }
-    for (; j < k; ++j) {
-      for (size_t m = 0; m < size; ++m) {
-        const float a = score(j, simd::Dot(p[m], c + j * d, d));
-        if (a < s[m]) s[m] = a, best[m] = j;
-      }
-    }
-    for (size_t m = 0; m < size; ++m) {
-      const size_t i = first + m;
-      labels[i] = int32_t(best[m]);
-      distances[i] = metric == Metric::kEuclidean ? std::max(0.0f, x_norms[i] + s[m]) : 1.0f + s[m];
-    }
-  });
 }
 
 }  // namespace

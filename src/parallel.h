@@ -60,14 +60,19 @@ void ForEachShare(size_t shares, const Body& body) {
             const_cast<Body*>(&body), shares);
 }
 
+// Where range `range` of `ranges` ranges of about as many items each that cover [0, items)
+// begins (and, for range + 1, ends).
+inline size_t RangeStart(size_t items, size_t ranges, size_t range) {
+  return size_t(uint64_t(items) * range / ranges);
+}
+
 // Calls body(range, begin, end) for each of `ranges` ranges of about as many items each that
 // cover [0, items), as parallel shares.
 template <class Body>
 void ForEachOfEqualRanges(size_t items, size_t ranges, const Body& body) {
   if (items == 0) return;
   ForEachShare(ranges, [&body, items, ranges](size_t range) {
-    body(range, size_t(uint64_t(items) * range / ranges),
-         size_t(uint64_t(items) * (range + 1) / ranges));
+    body(range, RangeStart(items, ranges, range), RangeStart(items, ranges, range + 1));
   });
 }
 
@@ -94,10 +99,13 @@ inline size_t UnevenShares(size_t items, size_t per_thread = kUnevenSharesPerThr
   return std::max<size_t>(1, std::min(items, threads * per_thread));
 }
 
-// How many ranges ForEachUnevenRange cuts `items` into: UnevenShares(items), fewer when that
-// would make ranges smaller than `grain` items. For scratch that each range needs its own of.
-inline size_t UnevenRangesFor(size_t items, size_t grain) {
-  return std::min(UnevenShares(items), std::max<size_t>(1, items / std::max<size_t>(grain, 1)));
+// How many ranges ForEachUnevenRange cuts `items` into: UnevenShares(items, per_thread), fewer
+// when that would make ranges smaller than `grain` items. For scratch that each range needs its
+// own of.
+inline size_t UnevenRangesFor(size_t items, size_t grain,
+                              size_t per_thread = kUnevenSharesPerThread) {
+  return std::min(UnevenShares(items, per_thread),
+                  std::max<size_t>(1, items / std::max<size_t>(grain, 1)));
 }
 
 // Calls body(range, begin, end) over [0, items) cut into UnevenRangesFor(items, grain) ranges
