@@ -18,9 +18,6 @@ constexpr size_t kRoomFactor = 2;
 constexpr size_t kMembersPerGroup = 8;
 // Grouping costs k · groups · d per Lloyd step: past 2,048 centroids the groups grow instead.
 constexpr size_t kMaxGroups = 256;
-// Points assigned together: their group lists are built per block, and a group's centroids
-// stay in cache while every point of the block that probes it is compared with them.
-constexpr size_t kBlock = 512;
 
 }  // namespace
 
@@ -114,15 +111,15 @@ void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int3
   // calls only, so a million points in one call would all run in baseline code. Ranges of
   // blocks in parallel shares, a few per thread (claimed by whichever thread is free), each
   // with its own scratch: a point's label depends on it alone.
-  const size_t blocks = (n + kBlock - 1) / kBlock;
+  const size_t blocks = (n + kBlockPoints - 1) / kBlockPoints;
   std::vector<BlockScratch> scratch(UnevenRangesFor(blocks, 1));
   for (BlockScratch& s : scratch) s = MakeScratch();
   BlockScratch* const scratch_of_range = scratch.data();
   const CentroidGroups* const self = this;
   ForEachUnevenRange(blocks, 1, [=](size_t range, size_t first, size_t last) {
     for (size_t b = first; b < last; ++b) {
-      const size_t from = b * kBlock;
-      self->AssignBlock(x + from * self->d_, std::min(kBlock, n - from),
+      const size_t from = b * kBlockPoints;
+      self->AssignBlock(x + from * self->d_, std::min(kBlockPoints, n - from),
                         x_norms ? x_norms + from : nullptr, labels + from, distances + from,
                         scratch_of_range + range);
     }
@@ -132,12 +129,12 @@ void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int3
 CentroidGroups::BlockScratch CentroidGroups::MakeScratch() const {
   const size_t groups = start_.size() - 1, probed = std::min(kGroupsProbed, groups);
   BlockScratch s;
-  s.group_scores.resize(kBlock * groups);
-  s.best.resize(kBlock);
-  s.best_centre.resize(kBlock);
-  s.probes.resize(kBlock * probed);
+  s.group_scores.resize(kBlockPoints * groups);
+  s.best.resize(kBlockPoints);
+  s.best_centre.resize(kBlockPoints);
+  s.probes.resize(kBlockPoints * probed);
   s.list_start.resize(groups + 1);
-  s.points.resize(kBlock * probed);
+  s.points.resize(kBlockPoints * probed);
   s.next.resize(groups);
   return s;
 }

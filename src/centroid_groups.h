@@ -34,19 +34,26 @@ class CentroidGroups {
   void Assign(const float* x, size_t n, const float* x_norms, int32_t* labels,
               float* distances) const;
 
- private:
-  // What AssignBlock works in, allocated before blocks run in parallel shares (one each).
+  // The parts of Assign, for a caller that runs blocks in its own parallel shares: a block is
+  // at most kBlockPoints points (a point's label depends on it alone, wherever blocks begin),
+  // and each share that runs at the same time needs a scratch of its own, made beforehand.
+  // Points are assigned together in blocks: their group lists are built per block, and a
+  // group's centroids stay in cache while every point of the block that probes it is compared
+  // with them.
+  static constexpr size_t kBlockPoints = 512;
   struct BlockScratch {
     std::vector<float> group_scores, best;
     std::vector<uint32_t> best_centre, probes, list_start, points, next;
   };
   BlockScratch MakeScratch() const;
-  // Update for group g, summing its centroids in `sum` (d values); allocates nothing.
-  void UpdateGroup(size_t g, const float* c, double* sum);
-  // Assign for one block of at most kBlock points (centroid_groups.cpp); allocates nothing.
+  // Assign for one block of m <= kBlockPoints points (centroid_groups.cpp); allocates nothing.
   __attribute__((noinline)) void AssignBlock(const float* block, size_t m, const float* x_norms,
                                              int32_t* labels, float* distances,
                                              BlockScratch* scratch) const;
+
+ private:
+  // Update for group g, summing its centroids in `sum` (d values); allocates nothing.
+  void UpdateGroup(size_t g, const float* c, double* sum);
 
   size_t k_, d_;
   Metric metric_;

@@ -26,8 +26,8 @@ size_t RowsPerShare(size_t m, size_t d) {
   return std::max<size_t>(16, (size_t(1) << 18) / (m * d + 1));
 }
 
-// Points assigned and then summed per block on threads (Lloyd; Refine on any thread count): a
-// block read from memory once, then summed from cache, and enough work per share.
+// Points per block of AssignAndSumInBlocks on threads: enough work per parallel call that
+// handing out its shares costs little.
 constexpr size_t kAssignAndSumBlockBytes = size_t(8) << 20;
 
 // Shares per thread of assigning a block of AssignAndSum (the summing share takes as long as
@@ -221,23 +221,21 @@ size_t AssignAndSumBlock(size_t d) {
              : cache_block;
 }
 
-// One Lloyd step's two passes: labels and distances of every point (as AssignNearest), and the
-// sums and counts of each cluster's points (as SumRowsByLabel from zero, in row order). Blocks
-// of points go in turn; the parallel call that assigns block b also sums block b - 1, in one
-// share of its own, beside the shares that assign (kAssignSharesPerThread each, small, so the
-// threads even out around it) instead of after them; and in row order on one thread, which
-// reads the block as one stream (sums split by clusters between threads ran slower on two
-// threads than on one: each skipped most rows).
-void AssignAndSum(const float* x, size_t n, size_t d, const float* centres, size_t k, Metric metric,
-                  const float* x_norms, size_t block, int32_t* labels, float* distances,
-                  double* sums, size_t* counts) {
-  const std::vector<float> c_norms = RowNorms(centres, k, d);
-  const float* const centre_norms = c_norms.data();
+// One Lloyd step's two passes over n points: assign(range, first, last) labels points
+// [first, last) (range < ranges_for(rows) of the block's rows: the index of a scratch of its
+// own, if it needs one), and the sums and counts of each cluster's points (as SumRowsByLabel from
+// zero, in row order). Blocks of points go in turn; the parallel call that assigns block b also
+// sums block b - 1, in one share of its own, beside the shares that assign instead of after
+// them; and in row order on one thread, which reads the block as one stream (sums split by
+// clusters between threads ran slower on two threads than on one: each skipped most rows).
+template <class RangesFor, class Assign>
+void AssignAndSumInBlocks(const float* x, size_t n, size_t d, size_t k, size_t block,
+                          const RangesFor& ranges_for, const Assign& assign, const int32_t* labels,
+                          double* sums, size_t* counts) {
   const size_t blocks = (n + block - 1) / block;
   for (size_t b = 0; b <= blocks; ++b) {
     const size_t start = b * block, rows = b < blocks ? std::min(block, n - start) : 0;
-    const size_t ranges =
-        rows > 0 ? UnevenRangesFor(rows, RowsPerShare(k, d), kAssignSharesPerThread) : 0;
+    const size_t ranges = rows > 0 ? ranges_for(rows) : 0;
     const size_t sum_shares = b > 0 ? 1 : 0;
     ForEachShare(sum_shares + ranges, [=](size_t share) {
       if (share < sum_shares) {
@@ -247,12 +245,28 @@ void AssignAndSum(const float* x, size_t n, size_t d, const float* centres, size
         return;
       }
       const size_t range = share - sum_shares;
-      const size_t first = start + RangeStart(rows, ranges, range);
-      const size_t last = start + RangeStart(rows, ranges, range + 1);
-      AssignRows(x + first * d, last - first, centres, centre_norms, k, d, metric, labels + first,
-                 distances + first, x_norms + first);
+      assign(range, start + RangeStart(rows, ranges, range),
+             start + RangeStart(rows, ranges, range + 1));
     });
   }
+}
+
+// AssignAndSumInBlocks with every centre compared (AssignNearest's work).
+void AssignAndSum(const float* x, size_t n, size_t d, const float* centres, size_t k, Metric metric,
+                  const float* x_norms, int32_t* labels, float* distances, double* sums,
+                  size_t* counts) {
+  const std::vector<float> c_norms = RowNorms(centres, k, d);
+  const float* const centre_norms = c_norms.data();
+  AssignAndSumInBlocks(
+      x, n, d, k, AssignAndSumBlock(d),
+      [=](size_t rows) {
+        return UnevenRangesFor(rows, RowsPerShare(k, d), kAssignSharesPerThread);
+      },
+      [=](size_t, size_t first, size_t last) {
+        AssignRows(x + first * d, last - first, centres, centre_norms, k, d, metric, labels + first,
+                   distances + first, x_norms + first);
+      },
+      labels, sums, counts);
 }
 
 // Lloyd iterations from the given centres, in scikit-learn's order (_kmeans_single_lloyd):
@@ -267,9 +281,8 @@ KMeansResult Lloyd(const float* x, size_t n, size_t d, size_t k, std::vector<flo
   std::vector<double> sums(k * d);
   std::vector<size_t> counts(k);
   bool strict = false;
-  const size_t block = AssignAndSumBlock(d);
   for (int it = 0; it < options.max_iter; ++it) {
-    AssignAndSum(x, n, d, centres.data(), k, options.metric, x_norms.data(), block, labels.data(),
+    AssignAndSum(x, n, d, centres.data(), k, options.metric, x_norms.data(), labels.data(),
                  distances.data(), sums.data(), counts.data());
     RelocateEmptyClusters(x, d, k, distances, labels, &sums, &counts);
     const double shift = MoveCentres(sums, counts, d, options.metric, &centres);
@@ -314,19 +327,27 @@ void Refine(const float* x, size_t n, size_t d, size_t k, const KMeansOptions& o
   std::vector<float> distances(m);
   std::vector<double> sums(k * d);
   std::vector<size_t> counts(k);
-  // Blocks of 8 MB, each assigned and then added to the sums while it is still in cache: on
-  // threads, each sums its own clusters' rows (in row order), and picking those out of memory
-  // among the others' is slower on two threads than reading every row on one.
-  const size_t block = std::max<size_t>(1, kAssignAndSumBlockBytes / (d * sizeof(float)));
+  // Blocks of the groups' kBlockPoints points, one per share, with a scratch each.
+  const size_t block = std::max(CentroidGroups::kBlockPoints, AssignAndSumBlock(d));
+  auto ranges_for = [](size_t points) {
+    return (points + CentroidGroups::kBlockPoints - 1) / CentroidGroups::kBlockPoints;
+  };
+  std::vector<CentroidGroups::BlockScratch> scratch(ranges_for(block));
   for (int pass = 0; pass < kRefinePasses; ++pass) {
     const CentroidGroups groups(centres->data(), k, d, options.metric,
                                 options.seed + uint64_t(pass));
-    for (size_t start = 0; start < m; start += block) {
-      const size_t rows_now = std::min(block, m - start);
-      groups.Assign(rows + start * d, rows_now, norms + start, &labels[start], &distances[start]);
-      SumRowsByLabel(rows + start * d, rows_now, d, &labels[start], k, start == 0, sums.data(),
-                     counts.data());
-    }
+    for (CentroidGroups::BlockScratch& s : scratch) s = groups.MakeScratch();
+    const CentroidGroups* const grouping = &groups;
+    CentroidGroups::BlockScratch* const scratch_of_range = scratch.data();
+    int32_t* const point_labels = labels.data();
+    float* const point_distances = distances.data();
+    AssignAndSumInBlocks(
+        rows, m, d, k, block, ranges_for,
+        [=](size_t range, size_t first, size_t last) {
+          grouping->AssignBlock(rows + first * d, last - first, norms + first, point_labels + first,
+                                point_distances + first, scratch_of_range + range);
+        },
+        point_labels, sums.data(), counts.data());
     if (labels == old_labels) return;  // a Lloyd fixed point
     old_labels = labels;
     RelocateEmptyClusters(rows, d, k, distances, labels, &sums, &counts);
