@@ -1,6 +1,6 @@
-// The sums of rows by cluster that k-means moves its centres to, on threads: ranges of clusters
-// in parallel shares, each adding its own clusters' rows in row order, so every sum is the one
-// a single thread makes, bit for bit.
+// The sums of rows by cluster that k-means moves its centres to, in row order: the order that
+// keeps results the same bit for bit on any number of threads (k-means runs a block's sums as
+// one parallel share, beside the shares that assign the next block).
 #pragma once
 
 #include <cstddef>

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "cluster_sums.h"
 #include "named_arrays.h"
 #include "test_data.h"
 
@@ -188,6 +189,34 @@ TEST(KMeans, AssignNearestBreaksTiesTowardTheLowerCentre) {
   AssignNearest(x.data(), 3, c.data(), 3, 2, Metric::kEuclidean, labels.data(), distances.data());
   EXPECT_EQ(labels, (std::vector<int32_t>{2, 0, 0}));  // x1 and x2 tie between centres 0 and 1
   EXPECT_EQ(distances, (std::vector<float>{0, 2, 1}));
+}
+
+// Sums by cluster in row order: the plain loop's, bit for bit, added to what is there or from
+// zero.
+TEST(KMeans, SumsByClusterAreThePlainLoops) {
+  const size_t n = 900, d = 13, k = 37;
+  const std::vector<float> x = testing::ClusteredVectors(n, d, 20, 0.7, 5);
+  std::vector<int32_t> labels(n);
+  for (size_t i = 0; i < n; ++i) labels[i] = int32_t((i * 7 + i / 50) % k);
+  labels[5] = labels[6] = 0;  // clusters of unequal size, one of them empty
+  for (size_t i = 0; i < n; ++i) labels[i] = labels[i] == 3 ? 4 : labels[i];
+  std::vector<double> start(k * d);
+  for (size_t j = 0; j < start.size(); ++j) start[j] = 0.1 * double(j % 11);
+  const std::vector<size_t> start_counts(k, 2);
+  for (bool reset : {false, true}) {
+    std::vector<double> expected = reset ? std::vector<double>(k * d, 0.0) : start;
+    std::vector<size_t> expected_counts = reset ? std::vector<size_t>(k, 0) : start_counts;
+    for (size_t i = 0; i < n; ++i) {
+      const size_t c = size_t(labels[i]);
+      ++expected_counts[c];
+      for (size_t j = 0; j < d; ++j) expected[c * d + j] += x[i * d + j];
+    }
+    std::vector<double> sums = start;
+    std::vector<size_t> counts = start_counts;
+    SumRowsByLabel(x.data(), n, d, labels.data(), k, reset, sums.data(), counts.data());
+    EXPECT_EQ(sums, expected) << "reset " << reset;
+    EXPECT_EQ(counts, expected_counts) << "reset " << reset;
+  }
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "centroid_groups.h"
-#include "cluster_sums.h"
 #include "embedding_index.h"
 #include "ivf_index.h"
 #include "kmeans.h"
@@ -289,37 +288,6 @@ TEST(Parallel, ApproximateNearDuplicatesAreIdenticalOnEveryThreadCount) {
       const auto many = index.value().NearDuplicates(0.98f);
       ASSERT_TRUE(many.ok());
       EXPECT_EQ(many.value(), one.value()) << threads << " threads, keep_floats " << keep_floats;
-    }
-  }
-}
-
-// Sums by cluster in row order, on every thread count: the plain loop's, bit for bit, added to
-// what is there or from zero.
-TEST(Parallel, SumsByClusterAreThePlainLoopsOnEveryThreadCount) {
-  const size_t n = 900, d = 13, k = 37;
-  const std::vector<float> x = testing::ClusteredVectors(n, d, 20, 0.7, 5);
-  std::vector<int32_t> labels(n);
-  for (size_t i = 0; i < n; ++i) labels[i] = int32_t((i * 7 + i / 50) % k);
-  labels[5] = labels[6] = 0;  // clusters of unequal size, one of them empty
-  for (size_t i = 0; i < n; ++i) labels[i] = labels[i] == 3 ? 4 : labels[i];
-  std::vector<double> start(k * d);
-  for (size_t j = 0; j < start.size(); ++j) start[j] = 0.1 * double(j % 11);
-  const std::vector<size_t> start_counts(k, 2);
-  for (bool reset : {false, true}) {
-    std::vector<double> expected = reset ? std::vector<double>(k * d, 0.0) : start;
-    std::vector<size_t> expected_counts = reset ? std::vector<size_t>(k, 0) : start_counts;
-    for (size_t i = 0; i < n; ++i) {
-      const size_t c = size_t(labels[i]);
-      ++expected_counts[c];
-      for (size_t j = 0; j < d; ++j) expected[c * d + j] += x[i * d + j];
-    }
-    for (int threads : {1, 2, 3}) {
-      ScopedThreads scoped(threads);
-      std::vector<double> sums = start;
-      std::vector<size_t> counts = start_counts;
-      SumRowsByLabel(x.data(), n, d, labels.data(), k, reset, sums.data(), counts.data());
-      EXPECT_EQ(sums, expected) << threads << " threads, reset " << reset;
-      EXPECT_EQ(counts, expected_counts) << threads << " threads, reset " << reset;
     }
   }
 }
