@@ -335,9 +335,9 @@ TEST(Parallel, KMeansIsIdenticalOnEveryThreadCount) {
 }
 
 // With many centroids k-means assigns through centroid groups, block by block: the same on
-// every thread count too. The Lloyd steps after the batches assign and sum 8 MB of points at a
-// time: 5,000 of 512 floats are two such blocks, whose sums go on in row order from one block
-// to the next.
+// every thread count too. The Lloyd steps after the batches assign and sum 16 MB of points at
+// a time on threads: 9,000 of 512 floats are two such blocks, whose sums go on in row order
+// from one block to the next.
 TEST(Parallel, KMeansThroughCentroidGroupsIsIdenticalOnEveryThreadCount) {
   struct Case {
     size_t n, d, k, true_centres;
@@ -348,7 +348,7 @@ TEST(Parallel, KMeansThroughCentroidGroupsIsIdenticalOnEveryThreadCount) {
     const char* name;
   };
   for (const Case& c : {Case{4000, 16, 300, 400, 0.3, 12, 1500, 3, "centroid groups"},
-                        Case{5000, 512, 256, 300, 0.5, 13, 1024, 1, "refined in two blocks"}}) {
+                        Case{9000, 512, 256, 300, 0.5, 13, 1024, 1, "refined in two blocks"}}) {
     ASSERT_TRUE(UsesCentroidGroups(c.k));
     const std::vector<float> x =
         testing::ClusteredVectors(c.n, c.d, c.true_centres, c.noise, c.seed);
