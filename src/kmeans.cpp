@@ -34,7 +34,7 @@ constexpr size_t kAssignAndSumBlockBytes = size_t(8) << 20;
 // faster on two threads, measured).
 constexpr size_t kRefineBlockBytes = size_t(16) << 20;
 
-// Shares per thread of assigning a block of AssignAndSum (the summing share takes as long as
+// Shares per thread of assigning a block in AssignAndSum (the summing share takes as long as
 // several of them).
 constexpr size_t kAssignSharesPerThread = 16;
 
@@ -215,8 +215,8 @@ double MoveCentres(const std::vector<double>& sums, const std::vector<size_t>& c
   return shift;
 }
 
-// Points per block of AssignAndSum: on one thread, small enough that a block is still in cache
-// when its rows are summed (one pass over memory per iteration instead of two); on threads,
+// Points per block of AssignAndSumInBlocks: on one thread, small enough that a block is still in
+// cache when its rows are summed (one pass over memory per iteration instead of two); on threads,
 // `bytes_on_threads`, so that each thread's share of assigning a block is worth handing out.
 size_t AssignAndSumBlock(size_t d, size_t bytes_on_threads = kAssignAndSumBlockBytes) {
   const size_t cache_block = std::max<size_t>(2, (256 * 1024) / (d * sizeof(float)) / 2 * 2);
@@ -224,13 +224,13 @@ size_t AssignAndSumBlock(size_t d, size_t bytes_on_threads = kAssignAndSumBlockB
                              : cache_block;
 }
 
-// One Lloyd step's two passes over n points: assign(range, first, last) labels points
-// [first, last) (range < ranges_for(rows) of the block's rows: the index of a scratch of its
-// own, if it needs one), and the sums and counts of each cluster's points (as SumRowsByLabel from
-// zero, in row order). Blocks of points go in turn; the parallel call that assigns block b also
-// sums block b - 1, in one share of its own, beside the shares that assign instead of after
-// them; and in row order on one thread, which reads the block as one stream (sums split by
-// clusters between threads ran slower on two threads than on one: each skipped most rows).
+// One Lloyd step's two passes over n points, in blocks of `block`: assign(range, first, last)
+// labels points [first, last), one of ranges_for(rows) ranges of a block of `rows` points
+// (`range` can pick a scratch of its own); then each cluster's sum and count (SumRowsByLabel,
+// from zero, in row order). The parallel call that assigns block b also sums block b - 1 in a
+// share of its own: the sums run beside the assignment, as one stream of rows on one thread
+// (split by clusters between threads, each thread skipped most rows, and two ran slower than
+// one).
 template <class RangesFor, class Assign>
 void AssignAndSumInBlocks(const float* x, size_t n, size_t d, size_t k, size_t block,
                           const RangesFor& ranges_for, const Assign& assign, const int32_t* labels,
