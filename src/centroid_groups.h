@@ -34,12 +34,11 @@ class CentroidGroups {
   void Assign(const float* x, size_t n, const float* x_norms, int32_t* labels,
               float* distances) const;
 
-  // The parts of Assign, for a caller that runs blocks in its own parallel shares: a block is
-  // at most kBlockPoints points (a point's label depends on it alone, wherever blocks begin),
-  // and each share that runs at the same time needs a scratch of its own, made beforehand.
-  // Points are assigned together in blocks: their group lists are built per block, and a
-  // group's centroids stay in cache while every point of the block that probes it is compared
-  // with them.
+  // Points are assigned in blocks of at most kBlockPoints: a block's group lists are built
+  // together, and a group's centroids stay in cache while every point of the block that probes
+  // it is compared with them. A point's label depends on it alone, wherever blocks begin.
+  // The parts below let a caller run blocks in its own parallel shares; each share running at
+  // the same time needs a scratch of its own, made beforehand.
   static constexpr size_t kBlockPoints = 512;
   struct BlockScratch {
     std::vector<float> group_scores, best;

@@ -366,40 +366,45 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
     std::sort(items.begin(), items.end());
     items.erase(std::unique(items.begin(), items.end()), items.end());
   }
-  // 1. Queries normalised, scratch for every query allocated here; 2. the int8 pools filled
-  //    in parallel shares of queries (each share writes only its queries' scratch and pool);
-  //    3. each pool re-ranked with the float32 query.
+  // 1. Queries normalised, scratch for every query allocated here; 2. in parallel shares of
+  //    queries, a few per thread (lists differ in length), each query's int8 pool filled and
+  //    re-ranked with the float32 query (a share writes only its queries' scratch and
+  //    selections); 3. the selections as hits.
   const size_t probe = std::min(nprobe ? nprobe : default_nprobe(), lists());
   const bool probing = !filter && trained();
   const size_t pool = PoolSize(size_t(k)), d = dim_, lists_here = lists();
   std::vector<float> units(num_queries * d), scores(probing ? num_queries * lists_here : 0);
   std::vector<int8_t> codes(num_queries * d);
   std::vector<uint32_t> order(scores.size()), probed(probing ? num_queries * probe : 0);
-  std::vector<TopK> pools(num_queries, TopK(pool));
+  std::vector<TopK> pools(num_queries, TopK(pool)), bests(num_queries, TopK(size_t(k)));
   for (size_t q = 0; q < num_queries; ++q) {
     Normalize(queries + q * d, d, &units[q * d]);
     pools[q].ReserveFor(filter ? items.size() : size());
+    bests[q].ReserveFor(pool);
   }
+  const size_t ranges = UnevenRangesFor(num_queries, 1);
+  std::vector<float> rerank_rows(ranges * d);
   const float* unit_rows = units.data();
   float* score_rows = scores.data();
   int8_t* code_rows = codes.data();
   uint32_t *order_rows = order.data(), *probed_rows = probed.data();
   const uint32_t* listed = filter ? items.data() : nullptr;
   const size_t listed_size = items.size();
-  TopK* pool_rows = pools.data();
+  TopK *pool_rows = pools.data(), *best_rows = bests.data();
+  float* rerank_row = rerank_rows.data();
   const IvfIndex* self = this;
-  ForRanges(num_queries, 1, [=](size_t first, size_t last) {
+  ForEachOfEqualRanges(num_queries, ranges, [=](size_t range, size_t first, size_t last) {
     for (size_t q = first; q < last; ++q) {
       self->FillPool(unit_rows + q * d, probe, listed, listed_size, code_rows + q * d,
                      probing ? score_rows + q * lists_here : nullptr,
                      probing ? order_rows + q * lists_here : nullptr,
                      probing ? probed_rows + q * probe : nullptr, pool_rows + q);
+      self->Rerank(unit_rows + q * d, pool_rows[q], rerank_row + range * d, best_rows + q);
     }
   });
   std::vector<Hits> out;
   out.reserve(num_queries);
-  for (size_t q = 0; q < num_queries; ++q)
-    out.push_back(Rerank(&units[q * d], size_t(k), &pools[q]));
+  for (TopK& best : bests) out.push_back(HitsOf(&best));
   return out;
 }
 
@@ -442,15 +447,16 @@ void IvfIndex::FillPool(const float* query, size_t nprobe, const uint32_t* filte
   }
 }
 
-Hits IvfIndex::Rerank(const float* query, size_t k, TopK* pool) const {
-  TopK best(k);
-  std::vector<float> row(dim_);
-  for (const Candidate& c : pool->TakeSorted()) {
-    VectorOf(c.slot, row.data());
-    best.Push({simd::Dot(query, row.data(), dim_), c.seq, c.slot});
+void IvfIndex::Rerank(const float* query, const TopK& pool, float* row, TopK* best) const {
+  for (const Candidate& c : pool.Kept()) {
+    VectorOf(c.slot, row);
+    best->Push({simd::Dot(query, row, dim_), c.seq, c.slot});
   }
+}
+
+Hits IvfIndex::HitsOf(TopK* best) const {
   Hits hits;
-  for (const Candidate& c : best.TakeSorted()) {
+  for (const Candidate& c : best->TakeSorted()) {
     hits.ids.push_back(ids_.Get(c.slot));
     hits.scores.push_back(c.score);
   }

@@ -144,8 +144,11 @@ class IvfIndex {
   // scores and order lists() entries, probed nprobe; pool has room for every candidate.
   void FillPool(const float* unit_query, size_t nprobe, const uint32_t* filter, size_t filter_size,
                 int8_t* code, float* scores, uint32_t* order, uint32_t* probed, TopK* pool) const;
-  // Step 2: the pool re-ranked with the float32 query, the best k as hits.
-  Hits Rerank(const float* unit_query, size_t k, TopK* pool) const;
+  // Step 2: the pool re-ranked with the float32 query into `best` (room for its k); allocates
+  // nothing either (row: dim_ floats of scratch).
+  void Rerank(const float* unit_query, const TopK& pool, float* row, TopK* best) const;
+  // Step 3, on the calling thread: the best k as hits (their ids copied).
+  Hits HitsOf(TopK* best) const;
   // NearDuplicates' parallel steps (ivf_near_duplicates.cpp): each list's nearest lists, and
   // the scan of pairs of neighbouring lists.
   struct NearLists;

@@ -53,6 +53,9 @@ class TopK {
     if (!Rejects(score)) Push({score, seqs[slot], slot});
   }
 
+  // The kept candidates, in no particular order.
+  const std::vector<Candidate>& Kept() const { return heap_; }
+
   // Best first; empties the selection.
   std::vector<Candidate> TakeSorted() {
     std::sort_heap(heap_.begin(), heap_.end(), Better);
