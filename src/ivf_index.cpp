@@ -162,14 +162,22 @@ Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_
     for (auto* v : {&list_of_, &place_of_}) v->reserve(before + n);
     seqs_.reserve(before + n);
     if (options_.keep_floats) floats_.reserve((before + n) * dim_);
-    std::vector<float> unit(std::min(n, kAssignBlock) * dim_);
-    std::vector<uint32_t> list(std::min(n, kAssignBlock));
-    std::vector<float> distance(list.size());
-    std::vector<int8_t> code(dim_);
+    const size_t block = std::min(n, kAssignBlock), d = dim_;
+    std::vector<float> unit(block * d), scales(block), distance(block);
+    std::vector<int8_t> codes(block * d);
+    std::vector<uint32_t> list(block);
     for (size_t start = 0; start < n; start += kAssignBlock) {
       const size_t count = std::min(kAssignBlock, n - start);
-      for (size_t i = 0; i < count; ++i)
-        Normalize(vectors + (start + i) * dim_, dim_, &unit[i * dim_]);
+      // Each row normalised and quantised in parallel shares; stored below, in order.
+      const float* in = vectors + start * d;
+      float *unit_rows = unit.data(), *row_scales = scales.data();
+      int8_t* code_rows = codes.data();
+      ForRanges(count, RowsPerShare(d), [=](size_t first, size_t last) {
+        for (size_t i = first; i < last; ++i) {
+          Normalize(in + i * d, d, unit_rows + i * d);
+          row_scales[i] = QuantizeInt8(unit_rows + i * d, d, code_rows + i * d);
+        }
+      });
       if (trained()) {
         quantizer_.Assign(unit.data(), count, list.data(), distance.data());
       } else {
@@ -184,8 +192,7 @@ Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_
         place_of_.push_back(UINT32_MAX);
         if (options_.keep_floats)
           floats_.insert(floats_.end(), &unit[i * dim_], &unit[(i + 1) * dim_]);
-        const float scale = QuantizeInt8(&unit[i * dim_], dim_, code.data());
-        Place(item, list[i], code.data(), scale);
+        Place(item, list[i], &codes[i * d], scales[i]);
       }
       if (trained()) {
         for (size_t i = 0; i < count; ++i) added_distance_sum_ += distance[i];
@@ -250,30 +257,39 @@ Status IvfIndex::Retrain(size_t lists) {
     for (size_t i = 0; i < sample; ++i) std::swap(rows[i], rows[i + rng.Below(n - i)]);
     rows.resize(sample);
     std::sort(rows.begin(), rows.end());  // the sample's order depends on the seed only
-    std::vector<float> x(sample * dim_);
-    for (size_t i = 0; i < sample; ++i) VectorOf(rows[i], &x[i * dim_]);
+    const size_t d = dim_;
+    const IvfIndex* self = this;
+    std::vector<float> x(sample * d);
+    float* x_rows = x.data();
+    const uint32_t* sampled = rows.data();
+    ForRanges(sample, RowsPerShare(d), [=](size_t first, size_t last) {
+      for (size_t i = first; i < last; ++i) self->VectorOf(sampled[i], x_rows + i * d);
+    });
     auto trained = CoarseQuantizer::Train(x.data(), sample, dim_, lists, options_.seed);
     if (!trained.ok()) return trained.status();
     std::vector<float>().swap(x);
     // 2. Every item's new list. 3. The new lists allocated whole, so that nothing after can
     //    fail halfway: running out of memory until here leaves the index as it was.
+    //    Items go in blocks, each row restored in parallel shares; the distances are summed
+    //    in list order, as they always were.
     const CoarseQuantizer& q = trained.value();
     std::vector<uint32_t> target(n);
-    std::vector<float> unit, distance;
-    double distance_sum = 0;
-    for (const List& from : lists_) {
-      const size_t members = from.items.size();
-      unit.resize(members * dim_);
-      distance.resize(members);
-      std::vector<uint32_t> chosen(members);
-      for (size_t m = 0; m < members; ++m) VectorOf(from.items[m], &unit[m * dim_]);
-      q.Assign(unit.data(), members, chosen.data(), distance.data());
-      for (size_t m = 0; m < members; ++m) {
-        target[from.items[m]] = chosen[m];
-        distance_sum += distance[m];
-      }
+    std::vector<float> distance(n), unit(std::min(n, kAssignBlock) * d);
+    float* unit_rows = unit.data();
+    for (size_t start = 0; start < n; start += kAssignBlock) {
+      const size_t count = std::min(kAssignBlock, n - start);
+      ForRanges(count, RowsPerShare(d), [=](size_t first, size_t last) {
+        for (size_t i = first; i < last; ++i)
+          self->VectorOf(uint32_t(start + i), unit_rows + i * d);
+      });
+      q.Assign(unit_rows, count, &target[start], &distance[start]);
     }
     std::vector<float>().swap(unit);
+    double distance_sum = 0;
+    for (const List& from : lists_) {
+      for (uint32_t item : from.items) distance_sum += distance[item];
+    }
+    std::vector<float>().swap(distance);
     std::vector<size_t> members_of(lists, 0);
     for (uint32_t t : target) ++members_of[t];
     std::vector<List> fresh(lists);

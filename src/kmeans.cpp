@@ -20,12 +20,6 @@ namespace {
 
 std::string Str(size_t n) { return std::to_string(n); }
 
-// Rows per parallel share when each row is scored against m points of d dims: enough work
-// (about 2^18 multiply-adds) that handing it to a helper thread costs little.
-size_t RowsPerShare(size_t m, size_t d) {
-  return std::max<size_t>(16, (size_t(1) << 18) / (m * d + 1));
-}
-
 // Points per block of AssignAndSumInBlocks on threads: enough work per parallel call that
 // handing out its shares costs little.
 constexpr size_t kAssignAndSumBlockBytes = size_t(8) << 20;
@@ -96,7 +90,7 @@ void DistancesTo(const float* x, size_t n, size_t d, const std::vector<float>& x
   // Ranges of rows in parallel shares, a few per thread: each writes only its rows' distances.
   double* const distances = out->data();
   const float *const row_norms = x_norms.data(), *const point_norms = p_norms.data();
-  ForUnevenRanges(n, RowsPerShare(m, d), [=](size_t first, size_t last) {
+  ForUnevenRanges(n, RowsPerShare(m * d), [=](size_t first, size_t last) {
     auto put = [=](size_t j, size_t i, float dot) {
       distances[j * n + i] = std::max(0.0f, row_norms[i] - 2 * dot + point_norms[j]);
     };
@@ -263,7 +257,7 @@ void AssignAndSum(const float* x, size_t n, size_t d, const float* centres, size
   AssignAndSumInBlocks(
       x, n, d, k, AssignAndSumBlock(d),
       [=](size_t rows) {
-        return UnevenRangesFor(rows, RowsPerShare(k, d), kAssignSharesPerThread);
+        return UnevenRangesFor(rows, RowsPerShare(k * d), kAssignSharesPerThread);
       },
       [=](size_t, size_t first, size_t last) {
         AssignRows(x + first * d, last - first, centres, centre_norms, k, d, metric, labels + first,
@@ -366,7 +360,7 @@ void CopyBatch(const float* x, size_t d, const std::vector<size_t>& picks, bool 
   const size_t* const from = picks.data();
   float* const to = batch_x->data();
   float* const norms = with_norms ? batch_norms->data() : nullptr;
-  ForRanges(picks.size(), RowsPerShare(1, d), [=](size_t first, size_t last) {
+  ForRanges(picks.size(), RowsPerShare(d), [=](size_t first, size_t last) {
     for (size_t b = first; b < last; ++b) {
       std::copy_n(x + from[b] * d, d, to + b * d);
       if (norms) norms[b] = RowDot(to + b * d, to + b * d, d);
@@ -545,7 +539,7 @@ void AssignNearest(const float* x, size_t n, const float* c, size_t k, size_t d,
   const float* x_norms = x_norms_in ? x_norms_in : own_norms.data();
   const std::vector<float> c_norms = RowNorms(c, k, d);
   const float* centre_norms = c_norms.data();
-  ForUnevenRanges(n, RowsPerShare(k, d), [=](size_t first, size_t last) {
+  ForUnevenRanges(n, RowsPerShare(k * d), [=](size_t first, size_t last) {
     AssignRows(x + first * d, last - first, c, centre_norms, k, d, metric, labels + first,
                distances + first, x_norms + first);
   });

@@ -42,6 +42,12 @@ void FinishShares();
 // Finishes the started job only if it is the one of `context` (else it is already done).
 void FinishSharesOf(const void* context);
 
+// Rows per parallel share when each row costs about `work_per_row` multiply-adds (or values
+// read): about 2^18 per share, enough that handing it to a helper thread costs little.
+inline size_t RowsPerShare(size_t work_per_row) {
+  return std::max<size_t>(16, (size_t(1) << 18) / (work_per_row + 1));
+}
+
 // How many ranges ForRanges cuts `items` into: one per thread, none smaller than `grain`
 // items (on one thread, one). For scratch that each range needs its own of.
 inline size_t RangesFor(size_t items, size_t grain) {

@@ -11,9 +11,6 @@
 namespace clipscope {
 namespace {
 
-// Rows per parallel share: about 2^18 values each, enough that handing it out costs little.
-size_t RowGrain(size_t d) { return std::max<size_t>(16, (size_t(1) << 18) / (d + 1)); }
-
 // The tolerance scale sums chunks of at least this many rows, at most this many chunks.
 constexpr size_t kMinChunkRows = 1024;
 constexpr size_t kMaxChunks = 256;
@@ -59,9 +56,9 @@ CLIPSCOPE_PER_ROW void NormalizeRow(float* row, size_t d) {
 
 NonFiniteValue FirstNonFiniteValue(const float* x, size_t n, size_t d) {
   // Each range stops at its first; the earliest range that found one has the first.
-  std::vector<size_t> first(RangesFor(n, RowGrain(d)), n);
+  std::vector<size_t> first(RangesFor(n, RowsPerShare(d)), n);
   size_t* const first_of_range = first.data();
-  ForEachRange(n, RowGrain(d), [=](size_t range, size_t begin, size_t end) {
+  ForEachRange(n, RowsPerShare(d), [=](size_t range, size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       if (FirstNonFiniteInRow(x + i * d, d) < d) {
         first_of_range[range] = i;
@@ -74,12 +71,12 @@ NonFiniteValue FirstNonFiniteValue(const float* x, size_t n, size_t d) {
 }
 
 NormCheck CheckNorms(const float* x, size_t n, size_t d) {
-  const size_t ranges = RangesFor(n, RowGrain(d));
+  const size_t ranges = RangesFor(n, RowsPerShare(d));
   std::vector<size_t> first_zero(ranges, n);
   std::vector<uint8_t> all_unit(ranges, 1);
   size_t* const zero_of_range = first_zero.data();
   uint8_t* const unit_of_range = all_unit.data();
-  ForEachRange(n, RowGrain(d), [=](size_t range, size_t begin, size_t end) {
+  ForEachRange(n, RowsPerShare(d), [=](size_t range, size_t begin, size_t end) {
     bool unit = true;
     for (size_t i = begin; i < end; ++i) {
       const double norm = RowNormSquared(x + i * d, d);
@@ -96,7 +93,7 @@ NormCheck CheckNorms(const float* x, size_t n, size_t d) {
 }
 
 void NormalizeEachRow(float* x, size_t n, size_t d) {
-  ForRanges(n, RowGrain(d), [=](size_t begin, size_t end) {
+  ForRanges(n, RowsPerShare(d), [=](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) NormalizeRow(x + i * d, d);
   });
 }
@@ -104,7 +101,7 @@ void NormalizeEachRow(float* x, size_t n, size_t d) {
 std::vector<float> RowNorms(const float* x, size_t n, size_t d) {
   std::vector<float> norms(n);
   float* const out = norms.data();
-  ForRanges(n, RowGrain(d), [=](size_t begin, size_t end) {
+  ForRanges(n, RowsPerShare(d), [=](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) out[i] = RowDot(x + i * d, x + i * d, d);
   });
   return norms;
@@ -152,7 +149,7 @@ double Inertia(const float* x, size_t n, size_t d, const float* c, const int32_t
   double sum = 0;
   for (size_t start = 0; start < n; start += kInertiaChunk) {
     const size_t m = std::min(kInertiaChunk, n - start);
-    ForRanges(m, RowGrain(d), [=](size_t begin, size_t end) {
+    ForRanges(m, RowsPerShare(d), [=](size_t begin, size_t end) {
       for (size_t i = begin; i < end; ++i) {
         const float* row = x + (start + i) * d;
         const float* centre = c + size_t(labels[start + i]) * d;
