@@ -78,15 +78,18 @@ Status IvfIndex::CheckNewIds(const std::vector<ItemId>& ids) const {
   return Status::Ok();
 }
 
+void IvfIndex::ReserveMembers(List* l, size_t members) const {
+  l->codes.reserve(members * dim_);
+  l->scales.reserve(members);
+  l->items.reserve(members);
+}
+
 void IvfIndex::Place(uint32_t item, uint32_t list, const int8_t* code, float scale) {
   List& l = lists_[list];
   if (l.items.size() == l.items.capacity()) {
     // Lists grow by a sixteenth, not double: a list's spare room is memory every vector pays
     // for (copying costs 16 moves per vector over its list's growth, far below the assignment).
-    const size_t members = l.items.size() + l.items.size() / 16 + 16;
-    l.codes.reserve(members * dim_);
-    l.scales.reserve(members);
-    l.items.reserve(members);
+    ReserveMembers(&l, l.items.size() + l.items.size() / 16 + 16);
   }
   l.codes.insert(l.codes.end(), code, code + dim_);
   l.scales.push_back(scale);
@@ -162,6 +165,9 @@ Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_
     for (auto* v : {&list_of_, &place_of_}) v->reserve(before + n);
     seqs_.reserve(before + n);
     if (options_.keep_floats) floats_.reserve((before + n) * dim_);
+    // Untrained, every vector goes to the one list: its room made once, not a sixteenth at a
+    // time (16 copies of the list, with no assignment to hide them).
+    if (!trained()) ReserveMembers(&lists_[0], lists_[0].items.size() + n);
     const size_t block = std::min(n, kAssignBlock), d = dim_;
     std::vector<float> unit(block * d), scales(block), distance(block);
     std::vector<int8_t> codes(block * d);
@@ -293,11 +299,7 @@ Status IvfIndex::Retrain(size_t lists) {
     std::vector<size_t> members_of(lists, 0);
     for (uint32_t t : target) ++members_of[t];
     std::vector<List> fresh(lists);
-    for (size_t l = 0; l < lists; ++l) {
-      fresh[l].codes.reserve(members_of[l] * dim_);
-      fresh[l].scales.reserve(members_of[l]);
-      fresh[l].items.reserve(members_of[l]);
-    }
+    for (size_t l = 0; l < lists; ++l) ReserveMembers(&fresh[l], members_of[l]);
     // 4. Codes move over, each old list freed once emptied.
     fresh.swap(lists_);
     for (List& from : fresh) {

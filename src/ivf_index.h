@@ -124,6 +124,8 @@ class IvfIndex {
 
   Status CheckNewIds(const std::vector<ItemId>& ids) const;
   size_t ListsFor(size_t n) const;
+  // Room for `members` members in list l (codes, scales and items).
+  void ReserveMembers(List* l, size_t members) const;
   // Appends item `item`'s code to list l.
   void Place(uint32_t item, uint32_t list, const int8_t* code, float scale);
   // Removes item's entry from its list (swap with the list's last member).
