@@ -411,7 +411,7 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
   TopK *pool_rows = pools.data(), *best_rows = bests.data();
   float* rerank_row = rerank_rows.data();
   const IvfIndex* self = this;
-  ForEachOfEqualRanges(num_queries, ranges, [=](size_t range, size_t first, size_t last) {
+  ForEachUnevenRange(num_queries, 1, [=](size_t range, size_t first, size_t last) {
     for (size_t q = first; q < last; ++q) {
       self->FillPool(unit_rows + q * d, probe, listed, listed_size, code_rows + q * d,
                      probing ? score_rows + q * lists_here : nullptr,
