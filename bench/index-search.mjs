@@ -121,6 +121,12 @@ function benchSize(n) {
     });
   }
   const bandwidth = Math.max(...nativeRuns.map((run) => run.readBandwidthGBs));
+  const peak = Object.fromEntries(
+    ['mulAdd128', 'fma128', 'fma256'].map((key) => [
+      key,
+      Math.max(...nativeRuns.map((run) => run.computePeakGMACs[key])),
+    ]),
+  );
 
   // Plain JS loop: slow, so fewer queries at large n (time is scaled to all queries).
   const plainQueries = n > 20000 ? 20 : nq;
@@ -202,11 +208,26 @@ function benchSize(n) {
     note: voyNote,
   });
 
-  return { n, rows, bandwidth, versions: py.versions };
+  return { n, rows, bandwidth, peak, versions: py.versions };
+}
+
+// What bounds a batch: its multiply-adds at this core's 128-bit peak (fused or not: WebAssembly
+// has no wider SIMD), against the time of the same queries one by one.
+function computeBound(n, ours, peak) {
+  if (!peak.mulAdd128) return [];
+  const macs = n * d * nq;
+  const floorMs = (macs / (peak.mulAdd128 * 1e9)) * 1e3;
+  const fused = peak.fma128
+    ? `, ${peak.fma128.toFixed(1)} with 128-bit fused multiply-add (relaxed SIMD's; ${(peak.fma128 / peak.mulAdd128).toFixed(2)}× that) and ${peak.fma256.toFixed(1)} with 256-bit (AVX2, which WebAssembly lacks)`
+    : '';
+  return [
+    `Multiply-add peak of this core (a native loop with its operands in registers, [compute_peak.cpp](native/compute_peak.cpp)): **${peak.mulAdd128.toFixed(1)} billion per second** with 128-bit multiply, then add (WebAssembly SIMD's)${fused}. A batch of ${nq} queries over ${n.toLocaleString('en')} × ${d} is ${(macs / 1e9).toFixed(2)} billion multiply-adds, so it cannot take less than ${floorMs.toFixed(0)} ms with 128-bit SIMD; ours takes ${(min(ours.batch) * 1e3).toFixed(0)} ms (${((floorMs / (min(ours.batch) * 1e3)) * 100).toFixed(0)}% of the peak), and no batch can have more than ${(min(ours.single) / (floorMs / 1e3)).toFixed(1)}× the throughput of our single queries on this core.`,
+    '',
+  ];
 }
 
 function section(result) {
-  const { n, rows, bandwidth } = result;
+  const { n, rows, bandwidth, peak } = result;
   const find = (engine) => rows.find((r) => r.engine === engine);
   const ours = find('clipscope WASM float32');
   const qps = (s) => (nq / median(s)).toFixed(0);
@@ -250,6 +271,7 @@ function section(result) {
     '',
     `Read bandwidth of this core (plain C loop over 512 MB): **${bandwidth.toFixed(1)} GB/s**, so one float32 query over ${n.toLocaleString('en')} × ${d} (${((n * d * 4) / 1e6).toFixed(0)} MB) cannot take less than ${floorMs.toFixed(2)} ms; ours takes ${((min(ours.single) / nq) * 1e3).toFixed(2)} ms (${((floorMs / ((min(ours.single) / nq) * 1e3)) * 100).toFixed(0)}% of bandwidth).`,
     '',
+    ...computeBound(n, ours, peak),
   );
   return lines.join('\n');
 }

@@ -1,13 +1,15 @@
 // Usage: clipscope_bench DATA.f32 QUERIES.f32 DIM K RUNS
 // Reads n*dim and nq*dim raw float32 files and prints one JSON object: seconds of every run
 // for each storage (single = one Search per query, batch = one SearchBatch), build seconds,
-// the top-k ids of float32 single search, and the read bandwidth of a plain loop over 512 MB.
+// the top-k ids of float32 single search, the read bandwidth of a plain loop over 512 MB and the
+// core's multiply-add peak (compute_peak.h).
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "compute_peak.h"
 #include "embedding_index.h"
 
 using namespace clipscope;
@@ -102,6 +104,9 @@ int main(int argc, char** argv) {
     PrintList("ids", top_ids, true);
     std::printf("},");
   }
-  std::printf("\"readBandwidthGBs\":%.3f}\n", ReadBandwidth(runs));
+  const ComputePeak peak = MeasureComputePeak(runs);
+  std::printf("\"readBandwidthGBs\":%.3f,", ReadBandwidth(runs));
+  std::printf("\"computePeakGMACs\":{\"mulAdd128\":%.2f,\"fma128\":%.2f,\"fma256\":%.2f}}\n",
+              peak.mul_add_128, peak.fma_128, peak.fma_256);
   return 0;
 }
