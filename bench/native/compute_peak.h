@@ -1,5 +1,5 @@
-// The multiply-add throughput of one core with every operand in registers: the ceiling of a
-// compute-bound kernel (a batch of queries scored against blocks of rows held in cache).
+// The multiply-add throughput of one core with its operands in registers and L1 cache: the
+// ceiling of a compute-bound kernel (a batch of queries scored against blocks of rows in cache).
 #pragma once
 
 struct ComputePeak {
