@@ -218,10 +218,11 @@ function computeBound(n, ours, peak) {
   const macs = n * d * nq;
   const floorMs = (macs / (peak.mulAdd128 * 1e9)) * 1e3;
   const fused = peak.fma128
-    ? `, ${peak.fma128.toFixed(1)} with 128-bit fused multiply-add (relaxed SIMD's; ${(peak.fma128 / peak.mulAdd128).toFixed(2)}× that) and ${peak.fma256.toFixed(1)} with 256-bit (AVX2, which WebAssembly lacks)`
+    ? `, ${peak.fma128.toFixed(1)} with 128-bit fused multiply-add (relaxed SIMD's; ${(peak.fma128 / peak.mulAdd128).toFixed(2)}× that)`
     : '';
+  const wide = peak.fma256 ? ` and ${peak.fma256.toFixed(1)} with 256-bit (AVX2, which WebAssembly lacks)` : '';
   return [
-    `Multiply-add peak of this core (a native loop with its operands in registers and L1 cache, [compute_peak.cpp](native/compute_peak.cpp)): **${peak.mulAdd128.toFixed(1)} billion per second** with 128-bit multiply, then add (WebAssembly SIMD's)${fused}. A batch of ${nq} queries over ${n.toLocaleString('en')} × ${d} is ${(macs / 1e9).toFixed(2)} billion multiply-adds, so it cannot take less than ${floorMs.toFixed(0)} ms with 128-bit SIMD; ours takes ${(min(ours.batch) * 1e3).toFixed(0)} ms (${((floorMs / (min(ours.batch) * 1e3)) * 100).toFixed(0)}% of the peak), and no batch with 128-bit SIMD can have more than ${(min(ours.single) / (floorMs / 1e3)).toFixed(1)}× the throughput of our single queries on this core.`,
+    `Multiply-add peak of this core (a native loop with its operands in registers and L1 cache, [compute_peak.cpp](native/compute_peak.cpp)): **${peak.mulAdd128.toFixed(1)} billion per second** with 128-bit multiply, then add (WebAssembly SIMD's)${fused}${wide}. A batch of ${nq} queries over ${n.toLocaleString('en')} × ${d} is ${(macs / 1e9).toFixed(2)} billion multiply-adds, so it cannot take less than ${floorMs.toFixed(0)} ms with 128-bit SIMD; ours takes ${(min(ours.batch) * 1e3).toFixed(0)} ms (${((floorMs / (min(ours.batch) * 1e3)) * 100).toFixed(0)}% of the peak), and no batch with 128-bit SIMD can have more than ${(min(ours.single) / (floorMs / 1e3)).toFixed(1)}× the throughput of our single queries on this core.`,
     '',
   ];
 }
