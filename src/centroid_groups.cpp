@@ -108,21 +108,20 @@ void CentroidGroups::UpdateGroup(size_t g, const float* c, double* sum) {
 void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int32_t* labels,
                             float* distances) const {
   // Block by block, each its own call: a WebAssembly engine optimises a function for its later
-  // calls only, so a million points in one call would all run in baseline code. Ranges of
-  // blocks in parallel shares, a few per thread (claimed by whichever thread is free), each
-  // with its own scratch: a point's label depends on it alone.
+  // calls only, so a million points in one call would all run in baseline code. One block per
+  // parallel share (claimed by whichever thread is free, so all end together), each with a
+  // scratch that no running share holds: a point's label depends on it alone.
   const size_t blocks = (n + kBlockPoints - 1) / kBlockPoints;
-  std::vector<BlockScratch> scratch(UnevenRangesFor(blocks, 1));
-  for (BlockScratch& s : scratch) s = MakeScratch();
-  BlockScratch* const scratch_of_range = scratch.data();
+  ScratchSlots<BlockScratch> slots(
+      std::vector<BlockScratch>(std::clamp<size_t>(blocks, 1, WorkerThreads()), MakeScratch()));
+  ScratchSlots<BlockScratch>* const scratch = &slots;
   const CentroidGroups* const self = this;
-  ForEachUnevenRange(blocks, 1, [=](size_t range, size_t first, size_t last) {
-    for (size_t b = first; b < last; ++b) {
-      const size_t from = b * kBlockPoints;
+  ForEachShare(blocks, [=](size_t b) {
+    const size_t from = b * kBlockPoints;
+    scratch->With([=](BlockScratch* s) {
       self->AssignBlock(x + from * self->d_, std::min(kBlockPoints, n - from),
-                        x_norms ? x_norms + from : nullptr, labels + from, distances + from,
-                        scratch_of_range + range);
-    }
+                        x_norms ? x_norms + from : nullptr, labels + from, distances + from, s);
+    });
   });
 }
 

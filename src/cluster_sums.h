@@ -1,6 +1,6 @@
 // The sums of rows by cluster that k-means moves its centres to, in row order: the order that
-// keeps results the same bit for bit on any number of threads (k-means runs a block's sums as
-// one parallel share, beside the shares that assign the next block).
+// keeps results the same bit for bit on any number of threads (k-means sums each range of rows in
+// turn, as soon as it is labelled, beside the shares that label later ranges).
 #pragma once
 
 #include <cstddef>

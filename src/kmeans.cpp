@@ -20,18 +20,6 @@ namespace {
 
 std::string Str(size_t n) { return std::to_string(n); }
 
-// Points per block of AssignAndSumInBlocks on threads: enough work per parallel call that
-// handing out its shares costs little.
-constexpr size_t kAssignAndSumBlockBytes = size_t(8) << 20;
-// The same for the refining Lloyd steps, whose shares are the centroid groups' blocks of 512
-// points, only eight to 8 MB: twice as many even out better around the summing share (5%
-// faster on two threads, measured).
-constexpr size_t kRefineBlockBytes = size_t(16) << 20;
-
-// Shares per thread of assigning a block in AssignAndSum (the summing share takes as long as
-// several of them).
-constexpr size_t kAssignSharesPerThread = 16;
-
 // Mini-batch steps between two groupings of the centroids (centroid_groups.h).
 constexpr uint64_t kRegroupEvery = 20;
 // Lloyd steps after the batches when assigning through centroid groups (at most, Refine below),
@@ -209,57 +197,45 @@ double MoveCentres(const std::vector<double>& sums, const std::vector<size_t>& c
   return shift;
 }
 
-// Points per block of AssignAndSumInBlocks: on one thread, small enough that a block is still in
-// cache when its rows are summed (one pass over memory per iteration instead of two); on threads,
-// `bytes_on_threads`, so that each thread's share of assigning a block is worth handing out.
-size_t AssignAndSumBlock(size_t d, size_t bytes_on_threads = kAssignAndSumBlockBytes) {
-  const size_t cache_block = std::max<size_t>(2, (256 * 1024) / (d * sizeof(float)) / 2 * 2);
-  return WorkerThreads() > 1 ? std::max(cache_block, bytes_on_threads / (d * sizeof(float)) / 2 * 2)
-                             : cache_block;
+// Points per range of AssignAndSum: on one thread, few enough that a range is still in cache when
+// its rows are summed (one pass over memory per iteration instead of two); on threads, at least
+// enough work per share (k * d multiply-adds a point) that handing it out costs little.
+size_t AssignAndSumRange(size_t k, size_t d) {
+  const size_t cache_range = std::max<size_t>(2, (256 * 1024) / (d * sizeof(float)) / 2 * 2);
+  return WorkerThreads() > 1 ? std::max(cache_range, RowsPerShare(k * d)) : cache_range;
 }
 
-// One Lloyd step's two passes over n points, in blocks of `block`: assign(range, first, last)
-// labels points [first, last), one of ranges_for(rows) ranges of a block of `rows` points
-// (`range` can pick a scratch of its own); then each cluster's sum and count (SumRowsByLabel,
-// from zero, in row order). The parallel call that assigns block b also sums block b - 1 in a
-// share of its own: the sums run beside the assignment, as one stream of rows on one thread
-// (split by clusters between threads, each thread skipped most rows, and two ran slower than
-// one).
-template <class RangesFor, class Assign>
-void AssignAndSumInBlocks(const float* x, size_t n, size_t d, size_t k, size_t block,
-                          const RangesFor& ranges_for, const Assign& assign, const int32_t* labels,
-                          double* sums, size_t* counts) {
-  const size_t blocks = (n + block - 1) / block;
-  for (size_t b = 0; b <= blocks; ++b) {
-    const size_t start = b * block, rows = b < blocks ? std::min(block, n - start) : 0;
-    const size_t ranges = rows > 0 ? ranges_for(rows) : 0;
-    const size_t sum_shares = b > 0 ? 1 : 0;
-    ForEachShare(sum_shares + ranges, [=](size_t share) {
-      if (share < sum_shares) {
-        const size_t previous = start - block;
-        SumRowsByLabel(x + previous * d, std::min(block, n - previous), d, labels + previous, k,
-                       previous == 0, sums, counts);
-        return;
-      }
-      const size_t range = share - sum_shares;
-      assign(range, start + RangeStart(rows, ranges, range),
-             start + RangeStart(rows, ranges, range + 1));
-    });
-  }
+// One Lloyd step's two passes over n points: assign(first, last) labels points [first, last),
+// ranges of `range_points` points in parallel shares; then each cluster's sum and count
+// (SumRowsByLabel, from zero, in row order), range by range, each as soon as its range is labelled
+// and the ranges before it are summed: the sums run beside the labelling of later ranges, as one
+// stream of rows (split by clusters between threads, each thread skipped most rows, and two ran
+// slower than one), and only the last range's sum runs after it. On one thread each range is
+// summed right after it is labelled, while its rows are in cache.
+template <class Assign>
+void AssignAndSumInOrder(const float* x, size_t n, size_t d, size_t k, size_t range_points,
+                         const Assign& assign, const int32_t* labels, double* sums,
+                         size_t* counts) {
+  const size_t ranges = (n + range_points - 1) / range_points;
+  ForEachShareThenInOrder(
+      ranges,
+      [=](size_t range) { assign(range * range_points, std::min(n, (range + 1) * range_points)); },
+      [=](size_t range) {
+        const size_t first = range * range_points;
+        SumRowsByLabel(x + first * d, std::min(range_points, n - first), d, labels + first, k,
+                       first == 0, sums, counts);
+      });
 }
 
-// AssignAndSumInBlocks with every centre compared (AssignNearest's work).
+// AssignAndSumInOrder with every centre compared (AssignNearest's work).
 void AssignAndSum(const float* x, size_t n, size_t d, const float* centres, size_t k, Metric metric,
                   const float* x_norms, int32_t* labels, float* distances, double* sums,
                   size_t* counts) {
   const std::vector<float> c_norms = RowNorms(centres, k, d);
   const float* const centre_norms = c_norms.data();
-  AssignAndSumInBlocks(
-      x, n, d, k, AssignAndSumBlock(d),
-      [=](size_t rows) {
-        return UnevenRangesFor(rows, RowsPerShare(k * d), kAssignSharesPerThread);
-      },
-      [=](size_t, size_t first, size_t last) {
+  AssignAndSumInOrder(
+      x, n, d, k, AssignAndSumRange(k, d),
+      [=](size_t first, size_t last) {
         AssignRows(x + first * d, last - first, centres, centre_norms, k, d, metric, labels + first,
                    distances + first, x_norms + first);
       },
@@ -324,26 +300,23 @@ void Refine(const float* x, size_t n, size_t d, size_t k, const KMeansOptions& o
   std::vector<float> distances(m);
   std::vector<double> sums(k * d);
   std::vector<size_t> counts(k);
-  // Blocks of the groups' kBlockPoints points, one per share, with a scratch each.
-  const size_t block =
-      std::max(CentroidGroups::kBlockPoints, AssignAndSumBlock(d, kRefineBlockBytes));
-  auto ranges_for = [](size_t points) {
-    return (points + CentroidGroups::kBlockPoints - 1) / CentroidGroups::kBlockPoints;
-  };
-  std::vector<CentroidGroups::BlockScratch> scratch(ranges_for(block));
   for (int pass = 0; pass < kRefinePasses; ++pass) {
     const CentroidGroups groups(centres->data(), k, d, options.metric,
                                 options.seed + uint64_t(pass));
-    for (CentroidGroups::BlockScratch& s : scratch) s = groups.MakeScratch();
+    // The groups' blocks of points, one per share, each with a scratch no running share holds.
+    ScratchSlots<CentroidGroups::BlockScratch> slots(
+        std::vector<CentroidGroups::BlockScratch>(size_t(WorkerThreads()), groups.MakeScratch()));
     const CentroidGroups* const grouping = &groups;
-    CentroidGroups::BlockScratch* const scratch_of_range = scratch.data();
+    ScratchSlots<CentroidGroups::BlockScratch>* const scratch = &slots;
     int32_t* const point_labels = labels.data();
     float* const point_distances = distances.data();
-    AssignAndSumInBlocks(
-        rows, m, d, k, block, ranges_for,
-        [=](size_t range, size_t first, size_t last) {
-          grouping->AssignBlock(rows + first * d, last - first, norms + first, point_labels + first,
-                                point_distances + first, scratch_of_range + range);
+    AssignAndSumInOrder(
+        rows, m, d, k, CentroidGroups::kBlockPoints,
+        [=](size_t first, size_t last) {
+          scratch->With([=](CentroidGroups::BlockScratch* s) {
+            grouping->AssignBlock(rows + first * d, last - first, norms + first,
+                                  point_labels + first, point_distances + first, s);
+          });
         },
         point_labels, sums.data(), counts.data());
     if (labels == old_labels) return;  // a Lloyd fixed point

@@ -13,13 +13,14 @@ thread_local bool in_share = false;
 struct Shares {
   ShareFn fn;
   void* context;
+  size_t first = 0;  // the first share of this call (RunShares cuts long jobs into calls)
 };
 Shares started_shares;  // the started job's, read by its shares until it finishes
 
 void RunMarked(void* context, size_t share) {
   const Shares& shares = *static_cast<const Shares*>(context);
   in_share = true;
-  shares.fn(shares.context, share);
+  shares.fn(shares.context, shares.first + share);
   in_share = false;
 }
 }  // namespace
@@ -36,8 +37,10 @@ int WorkerThreads() { return in_share ? 1 : threads; }
 void RunShares(ShareFn fn, void* context, size_t shares) {
   if (started && !in_share) FinishShares();
   if (runner && !in_share) {
-    Shares marked{fn, context};
-    runner(&RunMarked, &marked, shares);
+    for (size_t first = 0; first < shares; first += kMaxSharesPerRun) {
+      Shares marked{fn, context, first};
+      runner(&RunMarked, &marked, std::min(kMaxSharesPerRun, shares - first));
+    }
     return;
   }
   for (size_t s = 0; s < shares; ++s) fn(context, s);
@@ -67,8 +70,8 @@ void SetShareStarter(ShareStarter new_starter, ShareFinisher new_finisher) {
 
 void StartShares(ShareFn fn, void* context, size_t shares) {
   if (started && !in_share) FinishShares();
-  if (!runner || !starter || in_share) {
-    for (size_t s = 0; s < shares; ++s) fn(context, s);
+  if (!runner || !starter || in_share || shares > kMaxSharesPerRun) {
+    RunShares(fn, context, shares);  // more than one call's shares: all of them now
     return;
   }
   started_shares = {fn, context};

@@ -11,8 +11,10 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace clipscope {
@@ -20,6 +22,10 @@ namespace clipscope {
 using ShareFn = void (*)(void* context, size_t share);
 // Runs fn(context, s) for every s in [0, shares) and returns when all have finished.
 using ShareRunner = void (*)(ShareFn fn, void* context, size_t shares);
+
+// Shares a runner is handed at most in one call (the WASM pool's ticket holds a share's number in
+// 12 bits): RunShares hands out more as several calls, one after the other.
+inline constexpr size_t kMaxSharesPerRun = 4095;
 
 // Installs a runner for `threads` threads (nullptr and 1: every share runs on the caller).
 void SetShareRunner(ShareRunner runner, int threads);
@@ -65,6 +71,76 @@ void ForEachShare(size_t shares, const Body& body) {
   RunShares([](void* context, size_t share) { (*static_cast<const Body*>(context))(share); },
             const_cast<Body*>(&body), shares);
 }
+
+// Marks shares done and runs what must follow them one at a time in the order of the shares:
+// share s's turn comes once it is done and every earlier share has had its turn.
+class InOrderTurns {
+ public:
+  explicit InOrderTurns(size_t shares) : done_(shares) {}
+
+  // Marks share s done and runs in_order(t) for every share t whose turn has come, unless
+  // another thread is running turns: that thread looks again once it has stopped, so it takes
+  // this one too.
+  template <class InOrder>
+  void Done(size_t s, const InOrder& in_order) {
+    done_[s].store(true);
+    for (;;) {
+      if (running_.exchange(true)) return;
+      size_t t = next_;
+      while (t < done_.size() && done_[t].load()) in_order(t++);
+      next_ = t;
+      running_.store(false);
+      if (t == done_.size() || !done_[t].load()) return;
+    }
+  }
+
+ private:
+  std::vector<std::atomic<bool>> done_;
+  std::atomic<bool> running_{false};
+  size_t next_ = 0;  // the next turn: read and written only by the thread that set running_
+};
+
+// Calls body(s) for every share s in [0, shares), and in_order(s) for each in the order of s, one
+// at a time, each once body(s) has returned, on whichever thread finds its turn has come: work
+// that must follow one order (sums in row order) runs beside the bodies of later shares instead
+// of after them all. On one thread: body(0), in_order(0), body(1), in_order(1), ...
+template <class Body, class InOrder>
+void ForEachShareThenInOrder(size_t shares, const Body& body, const InOrder& in_order) {
+  if (WorkerThreads() == 1) {
+    for (size_t s = 0; s < shares; ++s) body(s), in_order(s);
+    return;
+  }
+  const auto turns = std::make_unique<InOrderTurns>(shares);
+  InOrderTurns* const t = turns.get();
+  ForEachShare(shares, [t, &body, &in_order](size_t s) {
+    body(s);
+    t->Done(s, in_order);
+  });
+}
+
+// Scratch for parallel shares, one per thread that can run a share at a time: a share borrows
+// one that no running share holds, so a loop of many shares needs no more scratch than threads.
+template <class T>
+class ScratchSlots {
+ public:
+  // One slot per item (make WorkerThreads() of them).
+  explicit ScratchSlots(std::vector<T> items) : items_(std::move(items)), taken_(items_.size()) {}
+
+  // Calls fn(&item) with a slot's item that no other share holds meanwhile.
+  template <class Fn>
+  void With(const Fn& fn) {
+    for (size_t i = 0;; i = (i + 1) % items_.size()) {
+      if (taken_[i].exchange(true)) continue;
+      fn(&items_[i]);
+      taken_[i].store(false);
+      return;
+    }
+  }
+
+ private:
+  std::vector<T> items_;
+  std::vector<std::atomic<bool>> taken_;
+};
 
 // Where range `range` of `ranges` ranges of about as many items each that cover [0, items)
 // begins (and, for range + 1, ends).

@@ -113,6 +113,74 @@ TEST(Parallel, UnevenWorkGetsAFewSharesPerThread) {
   }
 }
 
+// Each share's in-order part runs after its body, one at a time, in the order of the shares,
+// while later bodies run: sums in row order overlap the labelling of later rows.
+TEST(Parallel, InOrderPartsRunOneAtATimeInOrderAfterTheirShare) {
+  for (int threads : {1, 2, 3}) {
+    ScopedThreads scoped(threads);
+    constexpr size_t kShares = 2000;
+    std::vector<std::atomic<bool>> body_done(kShares);
+    std::vector<size_t> order;
+    order.reserve(kShares);  // push_back below allocates nothing
+    std::atomic<int> in_order_running{0}, most_running{0}, late{0};
+    ForEachShareThenInOrder(
+        kShares,
+        [&](size_t s) {
+          volatile double spin = 0;  // uneven work, so that shares finish out of order
+          for (size_t i = 0; i < (s * 7919) % 3000; ++i) spin = spin + double(i);
+          body_done[s] = true;
+        },
+        [&](size_t s) {
+          const int running = ++in_order_running;
+          if (running > most_running) most_running = running;
+          if (!body_done[s]) ++late;
+          order.push_back(s);
+          --in_order_running;
+        });
+    ASSERT_EQ(order.size(), kShares) << threads << " threads";
+    for (size_t s = 0; s < kShares; ++s) ASSERT_EQ(order[s], s) << threads << " threads";
+    EXPECT_EQ(most_running.load(), 1) << threads << " threads";
+    EXPECT_EQ(late.load(), 0) << threads << " threads";
+  }
+}
+
+// A share borrows a scratch no running share holds; there are only as many as threads.
+TEST(Parallel, ScratchSlotsLendEachItemToOneShareAtATime) {
+  ScopedThreads scoped(3);
+  std::vector<std::atomic<int>> holders(3);
+  ScratchSlots<int> slots(std::vector<int>{0, 1, 2});
+  std::atomic<int> shared{0}, uses{0};
+  ForEachShare(3000, [&](size_t) {
+    slots.With([&](int* item) {
+      if (++holders[size_t(*item)] > 1) ++shared;
+      volatile int spin = 0;
+      for (int i = 0; i < 200; ++i) spin = spin + i;
+      --holders[size_t(*item)];
+      ++uses;
+    });
+  });
+  EXPECT_EQ(shared.load(), 0);
+  EXPECT_EQ(uses.load(), 3000);
+}
+
+// A runner is never handed more than kMaxSharesPerRun shares at once (the WASM pool's ticket
+// has 12 bits for the share): a longer job goes out as several calls, every share once.
+std::vector<size_t> runner_calls;
+void RecordingRunner(ShareFn fn, void* context, size_t shares) {
+  runner_calls.push_back(shares);
+  for (size_t s = 0; s < shares; ++s) fn(context, s);
+}
+
+TEST(Parallel, ALongJobReachesTheRunnerInCallsOfAtMostTheMaximum) {
+  SetShareRunner(&RecordingRunner, 2);
+  runner_calls.clear();
+  std::vector<int> seen(10000, 0);
+  ForEachShare(seen.size(), [&](size_t s) { ++seen[s]; });
+  SetShareRunner(nullptr, 1);
+  EXPECT_EQ(runner_calls, std::vector<size_t>({kMaxSharesPerRun, kMaxSharesPerRun, 1810}));
+  EXPECT_EQ(seen, std::vector<int>(10000, 1));
+}
+
 TEST(Parallel, LayoutNeighboursAndLayoutAreIdenticalOnEveryThreadCount) {
   // Exhaustive search (up to kExhaustiveNeighbours rows) and the inverted file, in the
   // projection (wide rows) and not.
@@ -317,9 +385,9 @@ void ExpectKMeansIdenticalOnEveryThreadCount(const std::vector<float>& x, size_t
   }
 }
 
-// k-means (k-means++ seeding, Lloyd, mini-batch; both metrics). Blocks of Lloyd's sums stay in
-// row order on threads: at 512 dims, 5,000 points are two blocks of 8 MB, the first summed
-// beside the assignment of the second.
+// k-means (k-means++ seeding, Lloyd, mini-batch; both metrics). Lloyd's sums stay in row order on
+// threads: at 512 dims, 5,000 points are 40 ranges of 128, each summed in turn beside the
+// labelling of later ones.
 TEST(Parallel, KMeansIsIdenticalOnEveryThreadCount) {
   for (size_t d : {size_t(32), size_t(512)}) {
     const size_t n = d == 32 ? 6000 : 5000, k = 24;
@@ -339,9 +407,8 @@ TEST(Parallel, KMeansIsIdenticalOnEveryThreadCount) {
 }
 
 // With many centroids k-means assigns through centroid groups, block by block: the same on
-// every thread count too. The Lloyd steps after the batches assign and sum 16 MB of points at
-// a time on threads: 9,000 of 512 floats are two such blocks, whose sums go on in row order
-// from one block to the next.
+// every thread count too. The Lloyd steps after the batches assign 9,000 points of 512 floats in
+// 18 blocks, summed in turn in row order beside the labelling of later blocks.
 TEST(Parallel, KMeansThroughCentroidGroupsIsIdenticalOnEveryThreadCount) {
   struct Case {
     size_t n, d, k, true_centres;
@@ -352,7 +419,7 @@ TEST(Parallel, KMeansThroughCentroidGroupsIsIdenticalOnEveryThreadCount) {
     const char* name;
   };
   for (const Case& c : {Case{4000, 16, 300, 400, 0.3, 12, 1500, 3, "centroid groups"},
-                        Case{9000, 512, 256, 300, 0.5, 13, 1024, 1, "refined in two blocks"}}) {
+                        Case{9000, 512, 256, 300, 0.5, 13, 1024, 1, "refined in 18 blocks"}}) {
     ASSERT_TRUE(UsesCentroidGroups(c.k));
     const std::vector<float> x =
         testing::ClusteredVectors(c.n, c.d, c.true_centres, c.noise, c.seed);
