@@ -384,10 +384,11 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
     std::sort(items.begin(), items.end());
     items.erase(std::unique(items.begin(), items.end()), items.end());
   }
-  // 1. Queries normalised, scratch for every query allocated here; 2. in parallel shares of
-  //    queries, a few per thread (lists differ in length), each query's int8 pool filled and
-  //    re-ranked with the float32 query (a share writes only its queries' scratch and
-  //    selections); 3. the selections as hits.
+  // 1. Queries normalised, scratch for every query allocated here; 2. one parallel share per
+  //    query (lists differ in length: shares claimed by whichever thread is free end together),
+  //    each filling the query's int8 pool and re-ranking it with the float32 query (a share
+  //    writes only its query's scratch and selections, and a row of its own to re-rank in);
+  //    3. the selections as hits.
   const size_t probe = std::min(nprobe ? nprobe : default_nprobe(), lists());
   const bool probing = !filter && trained();
   const size_t pool = PoolSize(size_t(k)), d = dim_, lists_here = lists();
@@ -400,8 +401,9 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
     pools[q].ReserveFor(filter ? items.size() : size());
     bests[q].ReserveFor(pool);
   }
-  const size_t ranges = UnevenRangesFor(num_queries, 1);
-  std::vector<float> rerank_rows(ranges * d);
+  ScratchSlots<std::vector<float>> rerank_rows(std::vector<std::vector<float>>(
+      std::min<size_t>(num_queries, WorkerThreads()), std::vector<float>(d)));
+  ScratchSlots<std::vector<float>>* const rerank_row = &rerank_rows;
   const float* unit_rows = units.data();
   float* score_rows = scores.data();
   int8_t* code_rows = codes.data();
@@ -409,16 +411,15 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
   const uint32_t* listed = filter ? items.data() : nullptr;
   const size_t listed_size = items.size();
   TopK *pool_rows = pools.data(), *best_rows = bests.data();
-  float* rerank_row = rerank_rows.data();
   const IvfIndex* self = this;
-  ForEachUnevenRange(num_queries, 1, [=](size_t range, size_t first, size_t last) {
-    for (size_t q = first; q < last; ++q) {
-      self->FillPool(unit_rows + q * d, probe, listed, listed_size, code_rows + q * d,
-                     probing ? score_rows + q * lists_here : nullptr,
-                     probing ? order_rows + q * lists_here : nullptr,
-                     probing ? probed_rows + q * probe : nullptr, pool_rows + q);
-      self->Rerank(unit_rows + q * d, pool_rows[q], rerank_row + range * d, best_rows + q);
-    }
+  ForEachShare(num_queries, [=](size_t q) {
+    self->FillPool(unit_rows + q * d, probe, listed, listed_size, code_rows + q * d,
+                   probing ? score_rows + q * lists_here : nullptr,
+                   probing ? order_rows + q * lists_here : nullptr,
+                   probing ? probed_rows + q * probe : nullptr, pool_rows + q);
+    rerank_row->With([=](std::vector<float>* row) {
+      self->Rerank(unit_rows + q * d, pool_rows[q], row->data(), best_rows + q);
+    });
   });
   std::vector<Hits> out;
   out.reserve(num_queries);
