@@ -8,7 +8,7 @@
 #include <set>
 
 #include "kmeans.h"
-#include "simd.h"
+#include "row_scans.h"
 #include "test_data.h"
 
 namespace clipscope {
@@ -24,8 +24,7 @@ struct Agreement {
 Agreement Compare(const std::vector<float>& x, const std::vector<float>& c, size_t k, size_t d,
                   Metric metric) {
   const size_t n = x.size() / d;
-  std::vector<float> norms(n);
-  for (size_t i = 0; i < n; ++i) norms[i] = simd::Dot(&x[i * d], &x[i * d], d);
+  const std::vector<float> norms = RowNorms(x.data(), n, d);
   std::vector<int32_t> grouped(n), exact(n);
   std::vector<float> grouped_distance(n), exact_distance(n);
   CentroidGroups(c.data(), k, d, metric, 3)
