@@ -5,6 +5,7 @@
 #include <numeric>
 #include <string>
 
+#include "cluster_sums.h"
 #include "parallel.h"
 #include "quantize.h"
 #include "random.h"
@@ -25,11 +26,21 @@ struct EncodedRows {
 void EncodeRows(const float* x, size_t n, size_t d, size_t stride, EncodedRows* out) {
   out->codes.assign((n + 3) / 4 * 4 * stride, 0);
   out->scales.resize(n);
-  std::vector<int8_t> code(d);
-  for (size_t i = 0; i < n; ++i) {
-    out->scales[i] = QuantizeInt8(x + i * d, d, code.data());
-    std::copy(code.begin(), code.end(), &out->codes[i * stride]);
-  }
+  // Rows in parallel shares, each quantising into a row of scratch borrowed for the share.
+  const std::vector<int8_t> row(d);
+  ScratchSlots<std::vector<int8_t>> slots(
+      std::vector<std::vector<int8_t>>(size_t(WorkerThreads()), row));
+  ScratchSlots<std::vector<int8_t>>* const scratch = &slots;
+  int16_t* const codes = out->codes.data();
+  float* const scales = out->scales.data();
+  ForUnevenRanges(n, RowsPerShare(d), [=](size_t first, size_t last) {
+    scratch->With([=](std::vector<int8_t>* code) {
+      for (size_t i = first; i < last; ++i) {
+        scales[i] = QuantizeInt8(x + i * d, d, code->data());
+        std::copy(code->begin(), code->end(), codes + i * stride);
+      }
+    });
+  });
 }
 
 // The best list of the encoded rows of groups [first, last) (four rows each, of n rows), and
@@ -77,6 +88,39 @@ void AssignEncoded(const EncodedRows& rows, size_t n, const std::vector<int16_t>
   });
 }
 
+// Groups of four rows per share of AssignEncodedAndSum: 128 rows of 512 dims are 256 KB, still in
+// cache when the share's rows are summed, and 2^16 multiply-adds per list.
+constexpr size_t kTrainGroupsPerShare = 32;
+
+// AssignEncoded for the training rows (x, their floats), and each list's sum and count of the
+// rows it got (from zero, in row order: SumRowsByLabel's order), range by range as soon as a
+// range is assigned and the ranges before it summed, beside the assignment of later ranges.
+void AssignEncodedAndSum(const EncodedRows& rows, size_t n, const float* x, size_t d,
+                         const std::vector<int16_t>& centroid_codes,
+                         const std::vector<float>& centroid_scales, size_t stride, uint32_t* lists,
+                         float* distances, double* sums, size_t* members) {
+  const int16_t *const row_codes = rows.codes.data(), *const codes = centroid_codes.data();
+  const float *const row_scales = rows.scales.data(), *const scales = centroid_scales.data();
+  const size_t count = centroid_scales.size(), groups = (n + 3) / 4;
+  const size_t shares = (groups + kTrainGroupsPerShare - 1) / kTrainGroupsPerShare;
+  // A list number is below 2^31: the same bits as an int32 label.
+  const int32_t* const labels = reinterpret_cast<const int32_t*>(lists);
+  ForEachShareThenInOrder(
+      shares,
+      [=](size_t share) {
+        const size_t first = share * kTrainGroupsPerShare;
+        AssignGroups(row_codes, row_scales, n, first,
+                     std::min(groups, first + kTrainGroupsPerShare), codes, scales, count, stride,
+                     lists, distances);
+      },
+      [=](size_t share) {
+        const size_t first = 4 * share * kTrainGroupsPerShare;
+        const size_t last = std::min(n, first + 4 * kTrainGroupsPerShare);
+        SumRowsByLabel(x + first * d, last - first, d, labels + first, count, first == 0, sums,
+                       members);
+      });
+}
+
 }  // namespace
 
 Result<CoarseQuantizer> CoarseQuantizer::Train(const float* x, size_t n, size_t d, size_t lists,
@@ -107,16 +151,10 @@ Result<CoarseQuantizer> CoarseQuantizer::Train(const float* x, size_t n, size_t 
   std::vector<size_t> members(lists);
   for (int iteration = 0; iteration < kTrainIterations; ++iteration) {
     q.EncodeCentroids();
-    AssignEncoded(rows, n, q.codes_, q.code_scales_, q.stride_, next.data(), distance.data());
+    AssignEncodedAndSum(rows, n, x, d, q.codes_, q.code_scales_, q.stride_, next.data(),
+                        distance.data(), sums.data(), members.data());
     if (next == labels) break;
     labels.swap(next);
-    std::fill(sums.begin(), sums.end(), 0.0);
-    std::fill(members.begin(), members.end(), 0);
-    for (size_t i = 0; i < n; ++i) {
-      double* sum = &sums[size_t(labels[i]) * d];
-      for (size_t j = 0; j < d; ++j) sum[j] += x[i * d + j];
-      ++members[labels[i]];
-    }
     // An empty list restarts at the rows farthest from their centroids (ties: the first row).
     const size_t empty = size_t(std::count(members.begin(), members.end(), size_t(0)));
     std::vector<uint32_t> far;

@@ -289,7 +289,8 @@ TEST(Parallel, ApproximateBatchSearchIsIdenticalOnEveryThreadCount) {
 // gives the same index, byte for byte, as on one.
 TEST(Parallel, ApproximateIndexBuildIsIdenticalOnEveryThreadCount) {
   // At 256 dims a block of added (or reassigned) rows is normalised, quantised (or restored)
-  // in several shares.
+  // in several shares; the training's rows are encoded in several, and its sums follow each
+  // range of 128 rows in turn.
   for (size_t d : {size_t(24), size_t(256)}) {
     const size_t n = 5000;
     const std::vector<float> data = testing::ClusteredVectors(n, d, 60, 0.4, 21);
