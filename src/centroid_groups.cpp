@@ -112,8 +112,7 @@ void CentroidGroups::Assign(const float* x, size_t n, const float* x_norms, int3
   // parallel share (claimed by whichever thread is free, so all end together), each with a
   // scratch that no running share holds: a point's label depends on it alone.
   const size_t blocks = (n + kBlockPoints - 1) / kBlockPoints;
-  ScratchSlots<BlockScratch> slots(
-      std::vector<BlockScratch>(std::clamp<size_t>(blocks, 1, WorkerThreads()), MakeScratch()));
+  ScratchSlots<BlockScratch> slots(std::clamp<size_t>(blocks, 1, WorkerThreads()), MakeScratch());
   ScratchSlots<BlockScratch>* const scratch = &slots;
   const CentroidGroups* const self = this;
   ForEachShare(blocks, [=](size_t b) {

@@ -27,9 +27,7 @@ void EncodeRows(const float* x, size_t n, size_t d, size_t stride, EncodedRows* 
   out->codes.assign((n + 3) / 4 * 4 * stride, 0);
   out->scales.resize(n);
   // Rows in parallel shares, each quantising into a row of scratch borrowed for the share.
-  const std::vector<int8_t> row(d);
-  ScratchSlots<std::vector<int8_t>> slots(
-      std::vector<std::vector<int8_t>>(size_t(WorkerThreads()), row));
+  ScratchSlots<std::vector<int8_t>> slots{size_t(WorkerThreads()), std::vector<int8_t>(d)};
   ScratchSlots<std::vector<int8_t>>* const scratch = &slots;
   int16_t* const codes = out->codes.data();
   float* const scales = out->scales.data();
@@ -88,37 +86,29 @@ void AssignEncoded(const EncodedRows& rows, size_t n, const std::vector<int16_t>
   });
 }
 
-// Groups of four rows per share of AssignEncodedAndSum: 128 rows of 512 dims are 256 KB, still in
-// cache when the share's rows are summed, and 2^16 multiply-adds per list.
-constexpr size_t kTrainGroupsPerShare = 32;
+// Rows per share of AssignEncodedAndSum (groups of four): 128 rows of 512 dims are 256 KB, still
+// in cache when they are summed, and 2^16 multiply-adds per list.
+constexpr size_t kTrainRowsPerShare = 128;
 
 // AssignEncoded for the training rows (x, their floats), and each list's sum and count of the
-// rows it got (from zero, in row order: SumRowsByLabel's order), range by range as soon as a
-// range is assigned and the ranges before it summed, beside the assignment of later ranges.
+// rows it got (AssignAndSumInOrder: in row order, range by range beside the assignment of later
+// ranges).
 void AssignEncodedAndSum(const EncodedRows& rows, size_t n, const float* x, size_t d,
                          const std::vector<int16_t>& centroid_codes,
                          const std::vector<float>& centroid_scales, size_t stride, uint32_t* lists,
                          float* distances, double* sums, size_t* members) {
   const int16_t *const row_codes = rows.codes.data(), *const codes = centroid_codes.data();
   const float *const row_scales = rows.scales.data(), *const scales = centroid_scales.data();
-  const size_t count = centroid_scales.size(), groups = (n + 3) / 4;
-  const size_t shares = (groups + kTrainGroupsPerShare - 1) / kTrainGroupsPerShare;
+  const size_t count = centroid_scales.size();
   // A list number is below 2^31: the same bits as an int32 label.
   const int32_t* const labels = reinterpret_cast<const int32_t*>(lists);
-  ForEachShareThenInOrder(
-      shares,
-      [=](size_t share) {
-        const size_t first = share * kTrainGroupsPerShare;
-        AssignGroups(row_codes, row_scales, n, first,
-                     std::min(groups, first + kTrainGroupsPerShare), codes, scales, count, stride,
-                     lists, distances);
+  AssignAndSumInOrder(
+      x, n, d, count, kTrainRowsPerShare,
+      [=](size_t first, size_t last) {  // first is a multiple of four; last, of four or n
+        AssignGroups(row_codes, row_scales, n, first / 4, (last + 3) / 4, codes, scales, count,
+                     stride, lists, distances);
       },
-      [=](size_t share) {
-        const size_t first = 4 * share * kTrainGroupsPerShare;
-        const size_t last = std::min(n, first + 4 * kTrainGroupsPerShare);
-        SumRowsByLabel(x + first * d, last - first, d, labels + first, count, first == 0, sums,
-                       members);
-      });
+      labels, sums, members);
 }
 
 }  // namespace

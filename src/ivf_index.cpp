@@ -401,8 +401,8 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
     pools[q].ReserveFor(filter ? items.size() : size());
     bests[q].ReserveFor(pool);
   }
-  ScratchSlots<std::vector<float>> rerank_rows(std::vector<std::vector<float>>(
-      std::min<size_t>(num_queries, WorkerThreads()), std::vector<float>(d)));
+  ScratchSlots<std::vector<float>> rerank_rows(std::min<size_t>(num_queries, WorkerThreads()),
+                                               std::vector<float>(d));
   ScratchSlots<std::vector<float>>* const rerank_row = &rerank_rows;
   const float* unit_rows = units.data();
   float* score_rows = scores.data();

@@ -205,28 +205,6 @@ size_t AssignAndSumRange(size_t k, size_t d) {
   return WorkerThreads() > 1 ? std::max(cache_range, RowsPerShare(k * d)) : cache_range;
 }
 
-// One Lloyd step's two passes over n points: assign(first, last) labels points [first, last),
-// ranges of `range_points` points in parallel shares; then each cluster's sum and count
-// (SumRowsByLabel, from zero, in row order), range by range, each as soon as its range is labelled
-// and the ranges before it are summed: the sums run beside the labelling of later ranges, as one
-// stream of rows (split by clusters between threads, each thread skipped most rows, and two ran
-// slower than one), and only the last range's sum runs after it. On one thread each range is
-// summed right after it is labelled, while its rows are in cache.
-template <class Assign>
-void AssignAndSumInOrder(const float* x, size_t n, size_t d, size_t k, size_t range_points,
-                         const Assign& assign, const int32_t* labels, double* sums,
-                         size_t* counts) {
-  const size_t ranges = (n + range_points - 1) / range_points;
-  ForEachShareThenInOrder(
-      ranges,
-      [=](size_t range) { assign(range * range_points, std::min(n, (range + 1) * range_points)); },
-      [=](size_t range) {
-        const size_t first = range * range_points;
-        SumRowsByLabel(x + first * d, std::min(range_points, n - first), d, labels + first, k,
-                       first == 0, sums, counts);
-      });
-}
-
 // AssignAndSumInOrder with every centre compared (AssignNearest's work).
 void AssignAndSum(const float* x, size_t n, size_t d, const float* centres, size_t k, Metric metric,
                   const float* x_norms, int32_t* labels, float* distances, double* sums,
@@ -304,8 +282,7 @@ void Refine(const float* x, size_t n, size_t d, size_t k, const KMeansOptions& o
     const CentroidGroups groups(centres->data(), k, d, options.metric,
                                 options.seed + uint64_t(pass));
     // The groups' blocks of points, one per share, each with a scratch no running share holds.
-    ScratchSlots<CentroidGroups::BlockScratch> slots(
-        std::vector<CentroidGroups::BlockScratch>(size_t(WorkerThreads()), groups.MakeScratch()));
+    ScratchSlots<CentroidGroups::BlockScratch> slots(size_t(WorkerThreads()), groups.MakeScratch());
     const CentroidGroups* const grouping = &groups;
     ScratchSlots<CentroidGroups::BlockScratch>* const scratch = &slots;
     int32_t* const point_labels = labels.data();

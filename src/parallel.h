@@ -126,6 +126,8 @@ class ScratchSlots {
  public:
   // One slot per item (make WorkerThreads() of them).
   explicit ScratchSlots(std::vector<T> items) : items_(std::move(items)), taken_(items_.size()) {}
+  // `slots` copies of `item`.
+  ScratchSlots(size_t slots, const T& item) : ScratchSlots(std::vector<T>(slots, item)) {}
 
   // Calls fn(&item) with a slot's item that no other share holds meanwhile.
   template <class Fn>
