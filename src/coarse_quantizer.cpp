@@ -17,7 +17,7 @@ namespace {
 // Lloyd iterations: the lists need to be good partitions, not converged ones.
 constexpr int kTrainIterations = 10;
 
-// Rows as int8 codes widened to int16, in groups of four (zero rows pad the last group).
+// Rows as int8 codes held in int16, in groups of four (zero rows pad the last group).
 struct EncodedRows {
   std::vector<int16_t> codes;  // padded rows * stride
   std::vector<float> scales;   // one per row
@@ -26,18 +26,11 @@ struct EncodedRows {
 void EncodeRows(const float* x, size_t n, size_t d, size_t stride, EncodedRows* out) {
   out->codes.assign((n + 3) / 4 * 4 * stride, 0);
   out->scales.resize(n);
-  // Rows in parallel shares, each quantising into a row of scratch borrowed for the share.
-  ScratchSlots<std::vector<int8_t>> slots{size_t(WorkerThreads()), std::vector<int8_t>(d)};
-  ScratchSlots<std::vector<int8_t>>* const scratch = &slots;
   int16_t* const codes = out->codes.data();
   float* const scales = out->scales.data();
   ForUnevenRanges(n, RowsPerShare(d), [=](size_t first, size_t last) {
-    scratch->With([=](std::vector<int8_t>* code) {
-      for (size_t i = first; i < last; ++i) {
-        scales[i] = QuantizeInt8(x + i * d, d, code->data());
-        std::copy(code->begin(), code->end(), codes + i * stride);
-      }
-    });
+    for (size_t i = first; i < last; ++i)
+      scales[i] = QuantizeInt8(x + i * d, d, codes + i * stride);
   });
 }
 
@@ -70,29 +63,13 @@ void AssignGroups(const int16_t* row_codes, const float* row_scales, size_t n, s
   }
 }
 
-// The best list of each of n encoded rows, and 1 - its score: groups of rows in parallel
-// shares (a row's list depends on it alone).
-void AssignEncoded(const EncodedRows& rows, size_t n, const std::vector<int16_t>& centroid_codes,
-                   const std::vector<float>& centroid_scales, size_t stride, uint32_t* lists,
-                   float* distances) {
-  const int16_t *const row_codes = rows.codes.data(), *const codes = centroid_codes.data();
-  const float *const row_scales = rows.scales.data(), *const scales = centroid_scales.data();
-  const size_t count = centroid_scales.size();
-  // About 2^18 multiply-adds per share at least.
-  const size_t grain = std::max<size_t>(1, (size_t(1) << 16) / (count * stride + 1));
-  ForRanges((n + 3) / 4, grain, [=](size_t first, size_t last) {
-    AssignGroups(row_codes, row_scales, n, first, last, codes, scales, count, stride, lists,
-                 distances);
-  });
-}
-
 // Rows per share of AssignEncodedAndSum (groups of four): 128 rows of 512 dims are 256 KB, still
 // in cache when they are summed, and 2^16 multiply-adds per list.
 constexpr size_t kTrainRowsPerShare = 128;
 
-// AssignEncoded for the training rows (x, their floats), and each list's sum and count of the
-// rows it got (AssignAndSumInOrder: in row order, range by range beside the assignment of later
-// ranges).
+// The best list of each training row (encoded; x, their floats), and each list's sum and
+// count of the rows it got (AssignAndSumInOrder: in row order, range by range beside the
+// assignment of later ranges).
 void AssignEncodedAndSum(const EncodedRows& rows, size_t n, const float* x, size_t d,
                          const std::vector<int16_t>& centroid_codes,
                          const std::vector<float>& centroid_scales, size_t stride, uint32_t* lists,
@@ -210,13 +187,57 @@ void CoarseQuantizer::EncodeCentroids() {
 }
 
 void CoarseQuantizer::Assign(const float* x, size_t n, uint32_t* lists, float* distances) const {
-  EncodedRows rows;
-  for (size_t i = 0; i < n; i += kAssignChunk) {
-    const size_t chunk = std::min(kAssignChunk, n - i);
-    EncodeRows(x + i * d_, chunk, d_, stride_, &rows);
-    AssignEncoded(rows, chunk, codes_, code_scales_, stride_, lists + i,
-                  distances ? distances + i : nullptr);
-  }
+  AssignShares(x, nullptr, nullptr, n, lists, distances);
+}
+
+void CoarseQuantizer::AssignRows(size_t n, RowSource source, const void* context, uint32_t* lists,
+                                 float* distances) const {
+  AssignShares(nullptr, source, context, n, lists, distances);
+}
+
+size_t CoarseQuantizer::AssignRowsPerShare(size_t lists, size_t d) {
+  return std::min(kAssignChunk, (RowsPerShare(lists * StrideFor(d)) + 3) / 4 * 4);
+}
+
+size_t CoarseQuantizer::AssignScratchBytes(size_t lists, size_t d) {
+  const size_t rows = AssignRowsPerShare(lists, d);
+  return size_t(WorkerThreads()) *
+         (rows * (StrideFor(d) * sizeof(int16_t) + sizeof(float)) + d * sizeof(float));
+}
+
+void CoarseQuantizer::AssignShares(const float* x, RowSource source, const void* context, size_t n,
+                                   uint32_t* lists, float* distances) const {
+  // One parallel call: each share restores (or reads), encodes and assigns its own rows in
+  // scratch borrowed for it, so shares are small enough to end together whichever thread
+  // starts late, and no step waits for all rows to finish the one before.
+  const size_t per_share = AssignRowsPerShare(lists_, d_), d = d_, stride = stride_;
+  struct Scratch {
+    std::vector<float> row;      // a restored row
+    std::vector<int16_t> codes;  // per_share rows' codes, each zero past d
+    std::vector<float> scales;   // per_share
+  };
+  ScratchSlots<Scratch> slots{
+      size_t(WorkerThreads()),
+      Scratch{std::vector<float>(source ? d : 0), std::vector<int16_t>(per_share * stride, 0),
+              std::vector<float>(per_share)}};
+  ScratchSlots<Scratch>* const scratch = &slots;
+  const int16_t* const codes = codes_.data();
+  const float* const scales = code_scales_.data();
+  const size_t count = lists_;
+  ForEachShare((n + per_share - 1) / per_share, [=](size_t share) {
+    const size_t first = share * per_share, rows = std::min(per_share, n - first);
+    scratch->With([=](Scratch* s) {
+      for (size_t i = 0; i < rows; ++i) {
+        const float* row = x ? x + (first + i) * d : s->row.data();
+        if (!x) source(context, first + i, s->row.data());
+        s->scales[i] = QuantizeInt8(row, d, &s->codes[i * stride]);
+      }
+      // A short last group reads rows of an earlier share past `rows`: their scores are not
+      // written.
+      AssignGroups(s->codes.data(), s->scales.data(), rows, 0, (rows + 3) / 4, codes, scales, count,
+                   stride, lists + first, distances ? distances + first : nullptr);
+    });
+  });
 }
 
 std::vector<uint32_t> CoarseQuantizer::Nearest(const float* query, size_t count) const {

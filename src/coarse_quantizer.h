@@ -16,11 +16,14 @@ namespace clipscope {
 
 class CoarseQuantizer {
  public:
-  // Rows Assign encodes at once, and the bytes of that scratch for d-float rows.
+  // Rows an assignment encodes at once at most (one parallel share's), and the bytes of the
+  // scratch an assignment to `lists` lists holds, for d-float rows.
   static constexpr size_t kAssignChunk = 256;
-  static size_t AssignScratchBytes(size_t d) {
-    return kAssignChunk * (StrideFor(d) * sizeof(int16_t) + sizeof(float));
-  }
+  static size_t AssignScratchBytes(size_t lists, size_t d);
+
+  // Writes row `row`'s d unit floats to out: where AssignRows finds its rows. It runs in
+  // parallel shares, so it must neither allocate nor throw.
+  using RowSource = void (*)(const void* context, size_t row, float* out);
 
   CoarseQuantizer() = default;
 
@@ -38,6 +41,10 @@ class CoarseQuantizer {
   // 1 - cos to it (may be null). Scores are those of the integer codes: within about 1e-2 of
   // the float cosine, so a row equally near two centroids may go to either.
   void Assign(const float* x, size_t n, uint32_t* lists, float* distances) const;
+  // The same for n rows that source(context, i, out) restores one at a time (rows kept only as
+  // codes): no copy of them all is made.
+  void AssignRows(size_t n, RowSource source, const void* context, uint32_t* lists,
+                  float* distances) const;
   // The `count` lists whose centroids are most similar to the unit query (float32), best first.
   std::vector<uint32_t> Nearest(const float* query, size_t count) const;
   // The same into out[0..min(count, lists)), with scratch of lists() scores and list numbers:
@@ -49,6 +56,10 @@ class CoarseQuantizer {
  private:
   // d rounded up to a multiple of 8: the int16 kernel's step.
   static size_t StrideFor(size_t d) { return (d + 7) / 8 * 8; }
+  static size_t AssignRowsPerShare(size_t lists, size_t d);
+  // Assign's work: rows from x, or else from source.
+  void AssignShares(const float* x, RowSource source, const void* context, size_t n,
+                    uint32_t* lists, float* distances) const;
   // codes_ and code_scales_ from centroids_.
   void EncodeCentroids();
 

@@ -276,21 +276,17 @@ Status IvfIndex::Retrain(size_t lists) {
     std::vector<float>().swap(x);
     // 2. Every item's new list. 3. The new lists allocated whole, so that nothing after can
     //    fail halfway: running out of memory until here leaves the index as it was.
-    //    Items go in blocks, each row restored in parallel shares; the distances are summed
-    //    in list order, as they always were.
+    //    Each row is restored where it is assigned, in the quantizer's parallel shares; the
+    //    distances are summed in list order, as they always were.
     const CoarseQuantizer& q = trained.value();
     std::vector<uint32_t> target(n);
-    std::vector<float> distance(n), unit(std::min(n, kAssignBlock) * d);
-    float* unit_rows = unit.data();
-    for (size_t start = 0; start < n; start += kAssignBlock) {
-      const size_t count = std::min(kAssignBlock, n - start);
-      ForRanges(count, RowsPerShare(d), [=](size_t first, size_t last) {
-        for (size_t i = first; i < last; ++i)
-          self->VectorOf(uint32_t(start + i), unit_rows + i * d);
-      });
-      q.Assign(unit_rows, count, &target[start], &distance[start]);
-    }
-    std::vector<float>().swap(unit);
+    std::vector<float> distance(n);
+    q.AssignRows(
+        n,
+        [](const void* index, size_t item, float* out) {
+          static_cast<const IvfIndex*>(index)->VectorOf(uint32_t(item), out);
+        },
+        this, target.data(), distance.data());
     double distance_sum = 0;
     for (const List& from : lists_) {
       for (uint32_t item : from.items) distance_sum += distance[item];
@@ -525,8 +521,8 @@ uint64_t IvfIndex::PeakBytesToAdd(size_t n) const {
     peak += total * dim_ * sizeof(float);
   // The batch's unit rows, list numbers and distances, a block at a time.
   peak += uint64_t(std::min(n, kAssignBlock)) * (dim_ * sizeof(float) + 8) + dim_;
-  // The quantizer's int16 rows while it assigns them.
-  peak += CoarseQuantizer::AssignScratchBytes(dim_);
+  // The quantizer's scratch while it assigns them.
+  peak += CoarseQuantizer::AssignScratchBytes(quantizer_.lists(), dim_);
   return peak;
 }
 

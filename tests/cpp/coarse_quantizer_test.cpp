@@ -7,6 +7,7 @@
 
 #include "simd.h"
 #include "test_data.h"
+#include "thread_runner.h"
 
 namespace clipscope {
 namespace {
@@ -35,6 +36,35 @@ TEST(CoarseQuantizer, AssignsEveryRowToItsMostSimilarCentroid) {
     exact += chosen[i] == best_list;
   }
   EXPECT_GE(exact, n * 95 / 100);
+}
+
+// Rows go out in parallel shares of a few hundred, each restored (AssignRows) or read (Assign),
+// encoded and assigned in scratch of its thread: the same lists and distances as one row at a
+// time, on every thread count, with a short last share and group.
+TEST(CoarseQuantizer, AssignsInSharesAsRowByRow) {
+  const size_t d = 37, n = 1001, lists = 23;
+  const std::vector<float> x = testing::UnitRows(testing::RandomVectors(n, d, 7), d);
+  auto q =
+      CoarseQuantizer::FromCentroids(d, testing::UnitRows(testing::RandomVectors(lists, d, 8), d));
+  ASSERT_TRUE(q.ok());
+  std::vector<uint32_t> one_list(n);
+  std::vector<float> one_distance(n);
+  for (size_t i = 0; i < n; ++i) q.value().Assign(&x[i * d], 1, &one_list[i], &one_distance[i]);
+  const CoarseQuantizer::RowSource source = [](const void* rows, size_t i, float* out) {
+    const float* from = static_cast<const float*>(rows) + i * 37;
+    std::copy(from, from + 37, out);
+  };
+  for (int threads : {1, 2, 3}) {
+    testing::ScopedThreads scope(threads);
+    std::vector<uint32_t> read(n), restored(n);
+    std::vector<float> read_distance(n), restored_distance(n);
+    q.value().Assign(x.data(), n, read.data(), read_distance.data());
+    q.value().AssignRows(n, source, x.data(), restored.data(), restored_distance.data());
+    EXPECT_EQ(read, one_list) << threads << " threads";
+    EXPECT_EQ(restored, one_list) << threads << " threads";
+    EXPECT_EQ(read_distance, one_distance) << threads << " threads";
+    EXPECT_EQ(restored_distance, one_distance) << threads << " threads";
+  }
 }
 
 // Many small clusters far apart (as photo collections are): each list should take whole
