@@ -1,34 +1,130 @@
 // Symmetric int8 scalar quantisation with one scale per vector.
+//
+// The SIMD loops give exactly the plain loops' values: the largest magnitude is the same in any
+// order, and each code is its own product rounded to nearest even and clamped, lane by lane.
+// Plain loops alone were left scalar by the compiler (fmax and the clamp are not vector
+// operations to it), a sixth of the time of adding a vector to the approximate index.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
+#include "simd.h"
 
 namespace clipscope {
+namespace quantize_detail {
+
+// max |x[i]| of d finite floats.
+inline float MaxAbs(const float* x, size_t d) {
+  float max_abs = 0;
+  size_t i = 0;
+#if defined(CLIPSCOPE_SIMD_WASM)
+  v128_t m = wasm_f32x4_splat(0);
+  for (; i + 4 <= d; i += 4) m = wasm_f32x4_pmax(m, wasm_f32x4_abs(wasm_v128_load(x + i)));
+  float l[4];
+  wasm_v128_store(l, m);
+  for (float v : l) max_abs = std::fmax(max_abs, v);
+#elif defined(CLIPSCOPE_SIMD_SSE2)
+  const __m128 magnitude = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+  __m128 m = _mm_setzero_ps();
+  for (; i + 4 <= d; i += 4) m = _mm_max_ps(m, _mm_and_ps(magnitude, _mm_loadu_ps(x + i)));
+  float l[4];
+  _mm_storeu_ps(l, m);
+  for (float v : l) max_abs = std::fmax(max_abs, v);
+#endif
+  for (; i < d; ++i) max_abs = std::fmax(max_abs, std::fabs(x[i]));
+  return max_abs;
+}
+
+template <class Code>
+inline Code RoundedCode(float x, float inverse) {
+  return static_cast<Code>(std::fmin(127.0f, std::fmax(-127.0f, std::nearbyint(x * inverse))));
+}
+
+// codes[i] = x[i] * inverse rounded to nearest even, clamped to [-127, 127].
+template <class Code>
+inline void RoundedCodes(const float* x, size_t d, float inverse, Code* codes) {
+  static_assert(std::is_same_v<Code, int8_t> || std::is_same_v<Code, int16_t>);
+  size_t i = 0;
+#if defined(CLIPSCOPE_SIMD_WASM)
+  const v128_t k = wasm_f32x4_splat(inverse), lo = wasm_f32x4_splat(-127.0f),
+               hi = wasm_f32x4_splat(127.0f);
+  auto four = [&](size_t at) {
+    const v128_t q = wasm_f32x4_nearest(wasm_f32x4_mul(wasm_v128_load(x + at), k));
+    return wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, q)));
+  };
+  auto eight = [&](size_t at) { return wasm_i16x8_narrow_i32x4(four(at), four(at + 4)); };
+  if constexpr (sizeof(Code) == 1) {
+    for (; i + 16 <= d; i += 16)
+      wasm_v128_store(codes + i, wasm_i8x16_narrow_i16x8(eight(i), eight(i + 8)));
+  } else {
+    for (; i + 8 <= d; i += 8) wasm_v128_store(codes + i, eight(i));
+  }
+#elif defined(CLIPSCOPE_SIMD_SSE2)
+  // cvtps2dq rounds to nearest even (the default rounding); the clamp is on the integers.
+  const __m128 k = _mm_set1_ps(inverse);
+  const __m128i lo = _mm_set1_epi16(-127), hi = _mm_set1_epi16(127);
+  auto eight = [&](size_t at) {
+    const __m128i a = _mm_cvtps_epi32(_mm_mul_ps(_mm_loadu_ps(x + at), k));
+    const __m128i b = _mm_cvtps_epi32(_mm_mul_ps(_mm_loadu_ps(x + at + 4), k));
+    return _mm_min_epi16(hi, _mm_max_epi16(lo, _mm_packs_epi32(a, b)));
+  };
+  if constexpr (sizeof(Code) == 1) {
+    for (; i + 16 <= d; i += 16)
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + i),
+                       _mm_packs_epi16(eight(i), eight(i + 8)));
+  } else {
+    for (; i + 8 <= d; i += 8) _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + i), eight(i));
+  }
+#endif
+  for (; i < d; ++i) codes[i] = RoundedCode<Code>(x[i], inverse);
+}
+
+}  // namespace quantize_detail
 
 // Writes d codes in [-127, 127] to codes and returns the scale: x[i] ~= codes[i] * scale.
-// x: d finite floats. A zero vector gets scale 0 and zero codes. Code: int8_t, or a wider
-// integer for codes that a kernel reads widened.
+// x: d finite floats. A zero vector gets scale 0 and zero codes. Code: int8_t, or int16_t for
+// codes that a kernel reads widened.
 template <class Code>
 inline float QuantizeInt8(const float* x, size_t d, Code* codes) {
-  float max_abs = 0;
-  for (size_t i = 0; i < d; ++i) max_abs = std::fmax(max_abs, std::fabs(x[i]));
+  const float max_abs = quantize_detail::MaxAbs(x, d);
   if (max_abs == 0) {
     for (size_t i = 0; i < d; ++i) codes[i] = 0;
     return 0;
   }
-  const float inverse = 127.0f / max_abs;
-  for (size_t i = 0; i < d; ++i) {
-    float q = std::nearbyint(x[i] * inverse);
-    codes[i] = static_cast<Code>(std::fmin(127.0f, std::fmax(-127.0f, q)));
-  }
+  quantize_detail::RoundedCodes(x, d, 127.0f / max_abs, codes);
   return max_abs / 127.0f;
 }
 
 // out: d floats, codes[i] * scale.
 inline void DequantizeInt8(const int8_t* codes, float scale, size_t d, float* out) {
-  for (size_t i = 0; i < d; ++i) out[i] = float(codes[i]) * scale;
+  size_t i = 0;
+#if defined(CLIPSCOPE_SIMD_WASM)
+  const v128_t k = wasm_f32x4_splat(scale);
+  for (; i + 8 <= d; i += 8) {
+    const v128_t wide = wasm_i16x8_load8x8(codes + i);
+    wasm_v128_store(out + i,
+                    wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(wide)), k));
+    wasm_v128_store(
+        out + i + 4,
+        wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(wide)), k));
+  }
+#elif defined(CLIPSCOPE_SIMD_SSE2)
+  const __m128 k = _mm_set1_ps(scale);
+  for (; i + 8 <= d; i += 8) {
+    const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(codes + i));
+    const __m128i wide = _mm_srai_epi16(_mm_unpacklo_epi8(bytes, bytes), 8);
+    _mm_storeu_ps(
+        out + i,
+        _mm_mul_ps(_mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpacklo_epi16(wide, wide), 16)), k));
+    _mm_storeu_ps(
+        out + i + 4,
+        _mm_mul_ps(_mm_cvtepi32_ps(_mm_srai_epi32(_mm_unpackhi_epi16(wide, wide), 16)), k));
+  }
+#endif
+  for (; i < d; ++i) out[i] = float(codes[i]) * scale;
 }
 
 }  // namespace clipscope
