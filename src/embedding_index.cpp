@@ -71,7 +71,7 @@ Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
   Status valid = CheckNewIds(ids);
   for (size_t i = 0; valid.ok() && i < n; ++i) {
     valid = CheckVector(vectors + i * dim_, dim_,
-                        "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")");
+                        [&] { return "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")"; });
   }
   if (!valid.ok()) return valid;
   // 2. Commit: normalise each vector into storage. One batch into an empty index allocates
@@ -213,7 +213,7 @@ Status EmbeddingIndex::CheckQueries(const float* queries, size_t num_floats, int
   }
   if (size() == 0) return Status(ErrorCode::kEmptyIndex, "the index is empty");
   for (size_t q = 0; q < num_floats / dim_; ++q) {
-    Status valid = CheckVector(queries + q * dim_, dim_, "query " + Str(q));
+    Status valid = CheckVector(queries + q * dim_, dim_, [q] { return "query " + Str(q); });
     if (!valid.ok()) return valid;
   }
   return Status::Ok();

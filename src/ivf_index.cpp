@@ -155,8 +155,9 @@ Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_
                       " x " + Str(dim_) + " = " + std::to_string(uint64_t(n) * dim_));
   if (Status valid = CheckNewIds(ids); !valid.ok()) return valid;
   for (size_t i = 0; i < n; ++i) {
-    Status valid = CheckVector(vectors + i * dim_, dim_,
-                               "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")");
+    Status valid = CheckVector(vectors + i * dim_, dim_, [&] {
+      return "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")";
+    });
     if (!valid.ok()) return valid;
   }
   const size_t before = size();
@@ -366,7 +367,7 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
   if (size() == 0) return Status(ErrorCode::kEmptyIndex, "the index is empty");
   const size_t num_queries = num_floats / dim_;
   for (size_t q = 0; q < num_queries; ++q) {
-    Status valid = CheckVector(queries + q * dim_, dim_, "query " + Str(q));
+    Status valid = CheckVector(queries + q * dim_, dim_, [q] { return "query " + Str(q); });
     if (!valid.ok()) return valid;
   }
   std::vector<uint32_t> items;

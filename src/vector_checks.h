@@ -18,16 +18,17 @@ inline double SquaredNorm(const float* x, size_t d) {
   return sum;
 }
 
-// A vector to store or search with: finite and not all zeros. `what` names it in the error.
-inline Status CheckVector(const float* x, size_t d, const std::string& what) {
-  for (size_t i = 0; i < d; ++i) {
-    if (!std::isfinite(x[i]))
-      return Status(ErrorCode::kNotFinite,
-                    what + " has " + std::to_string(x[i]) + " at dimension " + std::to_string(i));
-  }
-  if (SquaredNorm(x, d) == 0)
-    return Status(ErrorCode::kZeroVector, what + " is all zeros and cannot be normalised");
-  return Status::Ok();
+// True when x is finite and not all zeros.
+bool IsUsableVector(const float* x, size_t d);
+// The error for a vector that IsUsableVector refused; what names it.
+Status UnusableVector(const float* x, size_t d, const std::string& what);
+
+// A vector to store or search with: finite and not all zeros. what() names it in the error,
+// made only then (a batch of a million vectors is a million checks).
+template <class Name>
+inline Status CheckVector(const float* x, size_t d, const Name& what) {
+  if (IsUsableVector(x, d)) return Status::Ok();
+  return UnusableVector(x, d, what());
 }
 
 inline void Normalize(const float* x, size_t d, float* out) {

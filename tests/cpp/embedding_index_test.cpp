@@ -272,6 +272,20 @@ TEST(EmbeddingIndex, RejectsBadInputWithMessagesAndChangesNothing) {
   const float zero[] = {0, 0, 0};
   s = index.Add({ItemId(std::string("b"))}, zero, 3);
   EXPECT_EQ(s.code(), ErrorCode::kZeroVector);
+  // The checks read bits: -0 is a zero, the smallest subnormal is not, and a NaN or Inf
+  // past 16 values is found where it is.
+  const float minus_zero[] = {-0.0f, 0, -0.0f};
+  EXPECT_EQ(index.Add({ItemId(std::string("b"))}, minus_zero, 3).message(),
+            "vector 0 (id \"b\") is all zeros and cannot be normalised");
+  std::vector<float> long_row(40, 0.5f);
+  long_row[37] = -INFINITY;
+  EmbeddingIndex wide = EmbeddingIndex::Create(40).value();
+  EXPECT_EQ(wide.Add({ItemId(2.0)}, long_row.data(), 40).message(),
+            "vector 0 (id 2) has -inf at dimension 37");
+  const float tiny[] = {0, 1e-45f, 0};
+  ASSERT_TRUE(index.Add({ItemId(std::string("tiny"))}, tiny, 3).ok());
+  EXPECT_EQ(index.Get(std::string("tiny")).value(), (std::vector<float>{0, 1, 0}));
+  ASSERT_TRUE(index.Remove({ItemId(std::string("tiny"))}).ok());
   s = index.Add({ItemId(NAN)}, good, 3);
   EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(index.size(), 1u);
