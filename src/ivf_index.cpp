@@ -25,7 +25,7 @@ constexpr size_t kSamplePerList = 48;
 // The automatic nprobe: this share of the lists (bench/RESULTS.md: recall@10 of 0.95 and more
 // on clustered CLIP-like embeddings at 100,000 and 1,000,000).
 constexpr size_t kDefaultProbeDivisor = 16;
-// Rows assigned to lists at once when (re)training.
+// Rows of an added batch normalised, quantised and assigned to lists at once.
 constexpr size_t kAssignBlock = 4096;
 
 Status UnknownId(const ItemId& id, const char* what = "id ") {
