@@ -12,11 +12,16 @@
 namespace clipscope {
 namespace {
 
+// A quantizer of `lists` random unit centroids.
+Result<CoarseQuantizer> RandomQuantizer(size_t d, size_t lists, uint64_t seed) {
+  return CoarseQuantizer::FromCentroids(
+      d, testing::UnitRows(testing::RandomVectors(lists, d, seed), d));
+}
+
 TEST(CoarseQuantizer, AssignsEveryRowToItsMostSimilarCentroid) {
   const size_t d = 37, n = 500, lists = 23;  // d not a multiple of the kernel's 8
   const std::vector<float> x = testing::UnitRows(testing::RandomVectors(n, d, 5), d);
-  auto q =
-      CoarseQuantizer::FromCentroids(d, testing::UnitRows(testing::RandomVectors(lists, d, 6), d));
+  auto q = RandomQuantizer(d, lists, 6);
   ASSERT_TRUE(q.ok());
   std::vector<uint32_t> chosen(n);
   std::vector<float> distance(n);
@@ -44,8 +49,7 @@ TEST(CoarseQuantizer, AssignsEveryRowToItsMostSimilarCentroid) {
 TEST(CoarseQuantizer, AssignsInSharesAsRowByRow) {
   const size_t d = 37, n = 1001, lists = 23;
   const std::vector<float> x = testing::UnitRows(testing::RandomVectors(n, d, 7), d);
-  auto q =
-      CoarseQuantizer::FromCentroids(d, testing::UnitRows(testing::RandomVectors(lists, d, 8), d));
+  auto q = RandomQuantizer(d, lists, 8);
   ASSERT_TRUE(q.ok());
   std::vector<uint32_t> one_list(n);
   std::vector<float> one_distance(n);
