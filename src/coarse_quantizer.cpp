@@ -196,7 +196,9 @@ void CoarseQuantizer::AssignRows(size_t n, RowSource source, const void* context
 }
 
 size_t CoarseQuantizer::AssignRowsPerShare(size_t lists, size_t d) {
-  return std::min(kAssignChunk, (RowsPerShare(lists * StrideFor(d)) + 3) / 4 * 4);
+  // The work per row in 64 bits: 65,536 lists of 65,536 dims pass a wasm32 size_t.
+  const uint64_t work = std::min<uint64_t>(uint64_t(lists) * StrideFor(d), SIZE_MAX - 1);
+  return std::min(kAssignChunk, (RowsPerShare(size_t(work)) + 3) / 4 * 4);
 }
 
 size_t CoarseQuantizer::AssignScratchBytes(size_t lists, size_t d) {
