@@ -173,17 +173,8 @@ void CoarseQuantizer::EncodeCentroids() {
   const float limit = float(std::min<size_t>(32767, size_t(INT32_MAX) / (127 * stride_)));
   codes_.assign(lists_ * stride_, 0);
   code_scales_.assign(lists_, 0);
-  for (size_t l = 0; l < lists_; ++l) {
-    const float* c = &centroids_[l * d_];
-    float max_abs = 0;
-    for (size_t j = 0; j < d_; ++j) max_abs = std::fmax(max_abs, std::fabs(c[j]));
-    if (max_abs == 0) continue;
-    const float inverse = limit / max_abs;
-    for (size_t j = 0; j < d_; ++j)
-      codes_[l * stride_ + j] =
-          int16_t(std::fmin(limit, std::fmax(-limit, std::nearbyint(c[j] * inverse))));
-    code_scales_[l] = max_abs / limit;
-  }
+  for (size_t l = 0; l < lists_; ++l)
+    code_scales_[l] = QuantizeSymmetric(&centroids_[l * d_], d_, limit, &codes_[l * stride_]);
 }
 
 void CoarseQuantizer::Assign(const float* x, size_t n, uint32_t* lists, float* distances) const {

@@ -1,4 +1,5 @@
-// Symmetric int8 scalar quantisation with one scale per vector.
+// Symmetric scalar quantisation with one scale per vector: int8 codes, and the int16 codes of
+// the coarse quantizer's centroids.
 //
 // The SIMD loops give exactly the plain loops' values: the largest magnitude is the same in any
 // order, and each code is its own product rounded to nearest even and clamped, lane by lane.
@@ -39,18 +40,18 @@ inline float MaxAbs(const float* x, size_t d) {
 }
 
 template <class Code>
-inline Code RoundedCode(float x, float inverse) {
-  return static_cast<Code>(std::fmin(127.0f, std::fmax(-127.0f, std::nearbyint(x * inverse))));
+inline Code RoundedCode(float x, float inverse, float limit) {
+  return static_cast<Code>(std::fmin(limit, std::fmax(-limit, std::nearbyint(x * inverse))));
 }
 
-// codes[i] = x[i] * inverse rounded to nearest even, clamped to [-127, 127].
+// codes[i] = x[i] * inverse rounded to nearest even, clamped to [-limit, limit].
 template <class Code>
-inline void RoundedCodes(const float* x, size_t d, float inverse, Code* codes) {
+inline void RoundedCodes(const float* x, size_t d, float inverse, float limit, Code* codes) {
   static_assert(std::is_same_v<Code, int8_t> || std::is_same_v<Code, int16_t>);
   size_t i = 0;
 #if defined(CLIPSCOPE_SIMD_WASM)
-  const v128_t k = wasm_f32x4_splat(inverse), lo = wasm_f32x4_splat(-127.0f),
-               hi = wasm_f32x4_splat(127.0f);
+  const v128_t k = wasm_f32x4_splat(inverse), lo = wasm_f32x4_splat(-limit),
+               hi = wasm_f32x4_splat(limit);
   auto four = [&](size_t at) {
     const v128_t q = wasm_f32x4_nearest(wasm_f32x4_mul(wasm_v128_load(x + at), k));
     return wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, q)));
@@ -64,9 +65,9 @@ inline void RoundedCodes(const float* x, size_t d, float inverse, Code* codes) {
   }
 #elif defined(CLIPSCOPE_SIMD_SSE2)
   // Clamped as floats first, the value before the bound: max and min return their second
-  // operand for a NaN (0 x Inf when the factor overflows), -127 as fmax gives. cvtps2dq then
+  // operand for a NaN (0 x Inf when the factor overflows), -limit as fmax gives. cvtps2dq then
   // rounds to nearest even (the default rounding).
-  const __m128 k = _mm_set1_ps(inverse), lo = _mm_set1_ps(-127.0f), hi = _mm_set1_ps(127.0f);
+  const __m128 k = _mm_set1_ps(inverse), lo = _mm_set1_ps(-limit), hi = _mm_set1_ps(limit);
   auto four = [&](size_t at) {
     return _mm_cvtps_epi32(_mm_min_ps(_mm_max_ps(_mm_mul_ps(_mm_loadu_ps(x + at), k), lo), hi));
   };
@@ -79,23 +80,30 @@ inline void RoundedCodes(const float* x, size_t d, float inverse, Code* codes) {
     for (; i + 8 <= d; i += 8) _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + i), eight(i));
   }
 #endif
-  for (; i < d; ++i) codes[i] = RoundedCode<Code>(x[i], inverse);
+  for (; i < d; ++i) codes[i] = RoundedCode<Code>(x[i], inverse, limit);
 }
 
 }  // namespace quantize_detail
 
-// Writes d codes in [-127, 127] to codes and returns the scale: x[i] ~= codes[i] * scale.
-// x: d finite floats. A zero vector gets scale 0 and zero codes. Code: int8_t, or int16_t for
-// codes that a kernel reads widened.
+// Writes d codes in [-limit, limit] to codes and returns the scale: x[i] ~= codes[i] * scale.
+// x: d finite floats; limit: a whole number that Code holds. A zero vector gets scale 0 and
+// zero codes.
 template <class Code>
-inline float QuantizeInt8(const float* x, size_t d, Code* codes) {
+inline float QuantizeSymmetric(const float* x, size_t d, float limit, Code* codes) {
   const float max_abs = quantize_detail::MaxAbs(x, d);
   if (max_abs == 0) {
     for (size_t i = 0; i < d; ++i) codes[i] = 0;
     return 0;
   }
-  quantize_detail::RoundedCodes(x, d, 127.0f / max_abs, codes);
-  return max_abs / 127.0f;
+  quantize_detail::RoundedCodes(x, d, limit / max_abs, limit, codes);
+  return max_abs / limit;
+}
+
+// QuantizeSymmetric to [-127, 127]. Code: int8_t, or int16_t for codes that a kernel reads
+// widened.
+template <class Code>
+inline float QuantizeInt8(const float* x, size_t d, Code* codes) {
+  return QuantizeSymmetric(x, d, 127.0f, codes);
 }
 
 // out: d floats, codes[i] * scale.
