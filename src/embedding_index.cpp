@@ -69,9 +69,10 @@ Status EmbeddingIndex::Add(const std::vector<ItemId>& ids, const float* vectors,
                       " x " + Str(dim_) + " = " + std::to_string(uint64_t(n) * dim_));
   }
   Status valid = CheckNewIds(ids);
-  for (size_t i = 0; valid.ok() && i < n; ++i) {
-    valid = CheckVector(vectors + i * dim_, dim_,
-                        [&] { return "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")"; });
+  if (valid.ok()) {
+    valid = CheckVectors(vectors, n, dim_, [&](size_t i) {
+      return "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")";
+    });
   }
   if (!valid.ok()) return valid;
   // 2. Commit: normalise each vector into storage. One batch into an empty index allocates
@@ -212,11 +213,7 @@ Status EmbeddingIndex::CheckQueries(const float* queries, size_t num_floats, int
                   "query has " + Str(num_floats) + " values, index has " + Str(dim_) + " dims");
   }
   if (size() == 0) return Status(ErrorCode::kEmptyIndex, "the index is empty");
-  for (size_t q = 0; q < num_floats / dim_; ++q) {
-    Status valid = CheckVector(queries + q * dim_, dim_, [q] { return "query " + Str(q); });
-    if (!valid.ok()) return valid;
-  }
-  return Status::Ok();
+  return CheckVectors(queries, num_floats / dim_, dim_, [](size_t q) { return "query " + Str(q); });
 }
 
 Result<std::vector<uint32_t>> EmbeddingIndex::ResolveFilter(

@@ -154,12 +154,10 @@ Status IvfIndex::Add(const std::vector<ItemId>& ids, const float* vectors, size_
                   "got " + Str(num_floats) + " floats for " + Str(n) + " ids; expected " + Str(n) +
                       " x " + Str(dim_) + " = " + std::to_string(uint64_t(n) * dim_));
   if (Status valid = CheckNewIds(ids); !valid.ok()) return valid;
-  for (size_t i = 0; i < n; ++i) {
-    Status valid = CheckVector(vectors + i * dim_, dim_, [&] {
-      return "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")";
-    });
-    if (!valid.ok()) return valid;
-  }
+  Status valid = CheckVectors(vectors, n, dim_, [&](size_t i) {
+    return "vector " + Str(i) + " (id " + DescribeId(ids[i]) + ")";
+  });
+  if (!valid.ok()) return valid;
   const size_t before = size();
   try {
     ids_.Reserve(before + n);
@@ -366,10 +364,9 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
                   "query has " + Str(num_floats) + " values, index has " + Str(dim_) + " dims");
   if (size() == 0) return Status(ErrorCode::kEmptyIndex, "the index is empty");
   const size_t num_queries = num_floats / dim_;
-  for (size_t q = 0; q < num_queries; ++q) {
-    Status valid = CheckVector(queries + q * dim_, dim_, [q] { return "query " + Str(q); });
-    if (!valid.ok()) return valid;
-  }
+  Status valid =
+      CheckVectors(queries, num_queries, dim_, [](size_t q) { return "query " + Str(q); });
+  if (!valid.ok()) return valid;
   std::vector<uint32_t> items;
   if (filter) {
     items.reserve(filter->size());

@@ -23,12 +23,15 @@ bool IsUsableVector(const float* x, size_t d);
 // The error for a vector that IsUsableVector refused; what names it.
 Status UnusableVector(const float* x, size_t d, const std::string& what);
 
-// A vector to store or search with: finite and not all zeros. what() names it in the error,
-// made only then (a batch of a million vectors is a million checks).
+// Vectors to store or search with, n of d values each: finite and not all zeros. The first
+// that fails is the error, named by name(i), made only then (a batch of a million vectors is a
+// million checks).
 template <class Name>
-inline Status CheckVector(const float* x, size_t d, const Name& what) {
-  if (IsUsableVector(x, d)) return Status::Ok();
-  return UnusableVector(x, d, what());
+inline Status CheckVectors(const float* x, size_t n, size_t d, const Name& name) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsUsableVector(x + i * d, d)) return UnusableVector(x + i * d, d, name(i));
+  }
+  return Status::Ok();
 }
 
 inline void Normalize(const float* x, size_t d, float* out) {
