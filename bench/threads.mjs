@@ -15,7 +15,7 @@ import { core } from '../dist/wasm/core.js';
 import { clusteredUnitVectors } from './lib/data.mjs';
 import { bestBlas, runPeer } from './lib/blas.mjs';
 import { writeSection } from './lib/results.mjs';
-import { median, min, ms, ratio, timed } from './lib/stats.mjs';
+import { min, ms, ratio, timed } from './lib/stats.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,12 +50,6 @@ writeFileSync(dataPath, data);
 writeFileSync(queriesPath, queries);
 const ids = Array.from({ length: n }, (_, i) => i);
 
-// Each measurement after one warm-up call: WebAssembly tiers up on first use.
-function measure(fn) {
-  fn();
-  return timed(runs, fn);
-}
-
 // fn on every thread count, the counts alternating run by run (1, 2, 1, 2, ...) after a warm-up
 // on each: otherwise a speed-up would compare runs minutes apart, on a machine whose speed
 // drifts. Checks that every count's result describes the same as one thread's; returns the
@@ -85,15 +79,18 @@ function onEveryCount(name, fn, describe) {
 }
 
 const rows = [];
+const singles = []; // one query at a time, its rows split between threads
 for (const storage of ['float32', 'int8-exact', 'int8']) {
   const index = new EmbeddingIndex(d, { storage });
   index.addMany(ids, data);
-  core().useThreads(1);
-  const single = measure(() => {
-    for (let q = 0; q < nq; q++) index.search(queries.subarray(q * d, (q + 1) * d), k);
-  });
+  const single = onEveryCount(
+    `${storage} single queries`,
+    () => Array.from({ length: nq }, (_, q) => index.search(queries.subarray(q * d, (q + 1) * d), k)),
+    JSON.stringify,
+  );
   const batch = onEveryCount(storage, () => index.searchBatch(queries, k), JSON.stringify);
-  rows.push({ engine: `clipscope WASM ${storage}`, single: single.seconds, batch });
+  rows.push({ engine: `clipscope WASM ${storage}`, single: single[1], batch });
+  singles.push({ engine: `single queries, ${nq} one at a time: ${storage}`, batch: single });
   index.delete();
 }
 // Work that is not a search: each on every thread count, its result checked equal to one
@@ -227,6 +224,8 @@ const peers = runPeer(`${root}bench/peers/threads_peers.py`, [
   String(lists),
 ]);
 
+// GB/s read by nq single queries over the float32 rows on t threads, in the best run.
+const bandwidth = (row, t) => ((nq * n * d * 4) / min(row.batch[t]) / 1e9).toFixed(1);
 const speedup = (row, t) => ratio(row.batch[1], row.batch[t]);
 const efficiency = (row, t) => `${((min(row.batch[1]) / min(row.batch[t]) / t) * 100).toFixed(0)}%`;
 const more = counts.filter((t) => t > 1);
@@ -251,7 +250,7 @@ lines.push(
   `| clipscope WASM | ${counts.map((t) => `${t} thread${t > 1 ? 's' : ''}: ms`).join(' | ')} | ${more.map((t) => `speed-up on ${t} (min / med)`).join(' | ')} | ${more.map((t) => `efficiency on ${t}`).join(' | ')} |`,
   `|---|${counts.map(() => '---|').join('')}${more.map(() => '---|').join('')}${more.map(() => '---|').join('')}`,
 );
-for (const row of other) {
+for (const row of [...singles, ...other]) {
   lines.push(
     `| ${row.engine} | ${counts.map((t) => ms(row.batch[t])).join(' | ')} | ${more.map((t) => speedup(row, t)).join(' | ')} | ${more.map((t) => efficiency(row, t)).join(' | ')} |`,
   );
@@ -295,7 +294,7 @@ lines.push(
   `| clipscope float32 batch vs numpy batch, both on ${top} threads | ${ratio(rows.at(-2).batch[top], ours.batch[top])} |`,
   `| clipscope float32 batch vs faiss batch, both on ${top} threads | ${ratio(rows.at(-1).batch[top], ours.batch[top])} |`,
   '',
-  `Single queries (${(median(ours.single) * 1e3).toFixed(0)} ms for ${nq} in float32) are one thread's: a lone query is bound by memory bandwidth, not compute.`,
+  `A single float32 query is bound by memory bandwidth, not compute: on threads its rows are cut into ranges of at least 2^20 values (4 MB of float32, 1 MB of int8; a few ranges per thread), each scanned into a selection of its own, and the best of those are merged. One float32 query over ${n.toLocaleString('en')} × ${d} reads ${((n * d * 4) / 1e6).toFixed(0)} MB: ${bandwidth(singles[0], 1)} GB/s on one thread, ${bandwidth(singles[0], top)} GB/s on ${top} (best run), so more cores help as long as the memory bus carries more than one core draws; the int8 rows are a quarter of the bytes, and their scan is bound by compute more than by memory.`,
   '',
   `**What limits more cores.** A batch is split by queries: each thread scores its queries against every row, a 256 KB block of rows at a time from its own L2 cache, so the work is compute-bound and each thread reads the index once per call. On ${top} threads the float32 batch reads ${top} × ${((n * d * 4) / 1e6).toFixed(0)} MB in ${(min(ours.batch[top]) * 1e3).toFixed(0)} ms: ${((top * n * d * 4) / min(ours.batch[top]) / 1e9).toFixed(1)} GB/s, a fraction of what the memory bus carries, so the model is compute per core, and the batch scales with cores until each thread has too few queries (up to five are scored together against each pair of rows) or the bus carries threads × index size per call. Batch preprocessing splits the images into ranges of about equal work, eight per thread (a chunk of the batch ends when its last range does, and a thread with none left waits for it): each is read once and resized alone, so the resizing itself scales like compute; what does not is JavaScript's part, on the calling thread: copying the decoded pixels into WebAssembly memory and each chunk's tensor out (while the helpers resize the next chunk, except for the first chunk in and the last out), hence ${preprocessSpeedups}. A photo of more than a range's work is cut into bands of rows (at most two per thread: one photo alone gets four on two threads), which read a few input rows twice where they meet; its copy in is not shared. The map layout's epochs are cut by heads, each thread moving only its own points from where the others stood when the epoch began, so it scales like compute too. What efficiency loses is the serial part and the hand-offs (passes over rows go out in a few shares per thread, so that a helper that starts late holds no one up): k-means++'s seeding is 63 rounds, each a parallel distance pass and a serial choice between candidates; k-means sums each cluster's rows in row order (the canonical order that keeps results identical), each range of rows in turn as soon as it is labelled, on whichever thread finds its turn has come, beside the labelling of later ranges (split by clusters between threads, each thread skipped most rows and two ran slower than one), so only the last range's sums run alone; a mini-batch step (1,024 points) is four short parallel calls (copy, refresh the centroid groups, assign, sum and move the centres), each ending when its last share does, with the step's bookkeeping between them (a helper checks for the next job for 0.2 ms before it sleeps, so it is not woken each time), and each step reads the centres the last one moved out of the other core's cache (refreshing the groups took 18 ms over 147 steps on two threads against 13 ms on one, and 26 ms with the calling thread alone); and the approximate index places each added vector in its list on one thread (its rows are normalised and quantised in shares, and assigned in one parallel call of small shares, each restoring, encoding and assigning its own rows in scratch of its thread, its training sums each list's rows in turn beside the assignment, as k-means does, and each query of a batch is a share of its own).`,
   '',

@@ -306,6 +306,62 @@ void ScanFloat32Queries(const float* queries, const float* data, const uint64_t*
   }
 }
 
+// out[4i + j] = q . row (first + i + j * step rows) for i in [0, quads): four rows read side by
+// side, four memory streams that hardware prefetch fetches in parallel (twice as fast as one
+// stream here). A loop with no call in it, so the engine keeps its values in registers.
+__attribute__((noinline)) void DotQuads(const float* q, const float* first, size_t step,
+                                        size_t quads, size_t d, float* out) {
+  for (size_t i = 0; i < quads; ++i) {
+    const float* r = first + i * d;
+    simd::Dot1x4(q, r, r + step, r + 2 * step, r + 3 * step, d, out + 4 * i);
+  }
+}
+
+// A lone query over rows [begin, end), bound by memory: the range's four quarters are read side
+// by side (DotQuads), scored a block at a time, then offered. TopK orders by (score, seq), so the
+// order of offers does not change the result; most rows cost one comparison, and no read of
+// their sequence (a fifth memory stream). Out of line: one copy for both of its callers.
+__attribute__((noinline)) void ScanOneFloat32Query(const float* query, const float* data,
+                                                   const uint64_t* seqs, size_t begin, size_t end,
+                                                   size_t d, TopK* selection) {
+  constexpr size_t kQuads = 64;
+  const size_t quarter = (end - begin) / 4, step = quarter * d;
+  float scores[4 * kQuads];
+  for (size_t start = begin; start < begin + quarter; start += kQuads) {
+    const size_t quads = std::min(kQuads, begin + quarter - start);
+    DotQuads(query, data + start * d, step, quads, d, scores);
+    for (size_t i = 0; i < quads; ++i) {
+      for (size_t j = 0; j < 4; ++j)
+        selection->Offer(scores[4 * i + j], seqs, static_cast<uint32_t>(start + i + j * quarter));
+    }
+  }
+  for (size_t row = begin + 4 * quarter; row < end; ++row)
+    selection->Offer(simd::Dot(query, data + row * d, d), seqs, static_cast<uint32_t>(row));
+}
+
+// Values of rows (multiply-adds) a share of one query's scan takes at least: about 0.1 ms, float32
+// or int8, so that handing it to a helper thread costs little.
+constexpr size_t kOneQueryShareValues = size_t(1) << 20;
+
+// One query over n rows of d values each, into `best` (keeping `keep`): scan(begin, end,
+// selection) offers rows [begin, end) to a selection. One core's memory bandwidth bounds a lone
+// query, so on several threads the rows are cut into a few ranges per thread, each scanned into
+// a selection of its own: the best of theirs are the best of all, as TopK's order is total.
+template <class Scan>
+void ScanRowsOfOneQuery(size_t n, size_t d, size_t keep, TopK* best, const Scan& scan) {
+  const size_t ranges = UnevenRangesFor(n, kOneQueryShareValues / d);
+  if (ranges <= 1) return scan(size_t(0), n, best);
+  std::vector<TopK> partial(ranges, TopK(keep));
+  for (size_t range = 0; range < ranges; ++range)
+    partial[range].ReserveFor(RangeStart(n, ranges, range + 1) - RangeStart(n, ranges, range));
+  TopK* const selections = partial.data();
+  ForEachOfEqualRanges(n, ranges, [selections, scan](size_t range, size_t begin, size_t end) {
+    scan(begin, end, selections + range);
+  });
+  for (const TopK& selection : partial)
+    for (const Candidate& c : selection.Kept()) best->Push(c);
+}
+
 // What the int8 scan of a range of queries reads and fills, as values (see ScanFloat32Queries).
 struct Int8Scan {
   const int8_t* query_codes;    // num_queries * d
@@ -314,10 +370,22 @@ struct Int8Scan {
   const int8_t* codes;          // n * d
   const float* scales;          // n
   const uint64_t* seqs;         // n
-  const uint32_t* slots;        // num_slots rows to score, or null for all n
-  size_t num_slots, n, d, num_queries;
-  TopK* pools;  // num_queries
+  bool filtered;                // score only the num_slots rows in slots (none, maybe)
+  const uint32_t* slots;        // filtered: num_slots rows to score (null when none)
+  size_t num_slots, n, d;
+  TopK* pools;  // one per query
 };
+
+// Int8 scores of the one query over rows [begin, end), in order, as prefetch follows best.
+__attribute__((noinline)) void ScanOneInt8Query(const Int8Scan scan, size_t begin, size_t end,
+                                                TopK* pool) {
+  const size_t d = scan.d;
+  for (size_t row = begin; row < end; ++row) {
+    const int32_t dot = simd::DotI8(scan.query_codes, scan.codes + row * d, d);
+    pool->Offer(float(dot) * scan.query_scales[0] * scan.scales[row], scan.seqs,
+                static_cast<uint32_t>(row));
+  }
+}
 
 // Int8 scores of queries [first, last): exact int32 dot products scaled to cosines.
 void ScanInt8Queries(const Int8Scan scan, size_t first, size_t last) {
@@ -326,18 +394,13 @@ void ScanInt8Queries(const Int8Scan scan, size_t first, size_t last) {
     const float score = float(dot) * scan.query_scales[q] * scan.scales[row];
     scan.pools[q].Offer(score, scan.seqs, static_cast<uint32_t>(row));
   };
-  if (scan.slots) {
+  if (scan.filtered) {
     for (size_t q = first; q < last; ++q) {
       for (size_t i = 0; i < scan.num_slots; ++i) {
         const uint32_t row = scan.slots[i];
         push(q, row, simd::DotI8(scan.query_codes + q * d, scan.codes + row * d, d));
       }
     }
-    return;
-  }
-  if (scan.num_queries == 1) {  // a lone query streams rows in order, as prefetch follows best
-    for (size_t row = 0; row < scan.n; ++row)
-      push(first, row, simd::DotI8(scan.query_codes + first * d, scan.codes + row * d, d));
     return;
   }
   // A batch reuses each cached block of rows for every query: up to four queries, widened to
@@ -369,17 +432,14 @@ void ScanInt8Queries(const Int8Scan scan, size_t first, size_t last) {
 std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_queries, size_t k,
                                               const std::vector<uint32_t>* slots) const {
   // 1. Every kernel sums in simd.h's canonical order, so the blocking below changes speed only.
-  // 2. One query without a filter: four streams of rows. 3. Many: rows in L2-sized blocks;
-  //    up to five queries at a time against row pairs (DotMx2); ranges of queries in
-  //    parallel shares, each filling only its queries' selections.
+  // 2. One query without a filter: four streams of rows; ranges of rows in parallel shares,
+  //    each into a selection of its own. 3. Many: rows in L2-sized blocks; up to five queries
+  //    at a time against row pairs (DotMx2); ranges of queries in parallel shares, each
+  //    filling only its queries' selections.
   //    4. With a filter: one Dot per (query, listed row), queries in parallel too.
   std::vector<TopK> best(num_queries, TopK(k));
   for (TopK& selection : best) selection.ReserveFor(slots ? slots->size() : size());
   const float* data = vectors_.data();
-  auto push = [&](size_t q, size_t row, float score) {
-    // Most rows: one comparison, and no read of their sequence (a fifth memory stream).
-    best[q].Offer(score, seqs_.data(), static_cast<uint32_t>(row));
-  };
   if (slots) {
     TopK* const selections = best.data();
     const uint64_t* const seqs = seqs_.data();
@@ -394,20 +454,11 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
       }
     });
   } else if (num_queries == 1) {
-    // One query is bound by memory: the four quarters of the rows are read side by side, four
-    // streams that hardware prefetch fetches in parallel (twice as fast as one stream here).
-    // TopK orders by (score, seq), so the order of pushes does not change the result.
-    const size_t n = size(), quarter = n / 4;
-    float s[4];
-    for (size_t row = 0; row < quarter; ++row) {
-      const float* r = data + row * dim_;
-      const size_t step = quarter * dim_;
-      simd::Dot1x4(queries, r, r + step, r + 2 * step, r + 3 * step, dim_, s);
-      push(0, row, s[0]), push(0, row + quarter, s[1]), push(0, row + 2 * quarter, s[2]),
-          push(0, row + 3 * quarter, s[3]);
-    }
-    for (size_t row = 4 * quarter; row < n; ++row)
-      push(0, row, simd::Dot(queries, data + row * dim_, dim_));
+    const uint64_t* const seqs = seqs_.data();
+    const size_t d = dim_;
+    ScanRowsOfOneQuery(size(), d, k, &best[0], [=](size_t begin, size_t end, TopK* selection) {
+      ScanOneFloat32Query(queries, data, seqs, begin, end, d, selection);
+    });
   } else {
     const size_t n = size();
     const size_t block = std::max<size_t>(4, kBlockBytes / (dim_ * sizeof(float)) / 4 * 4);
@@ -441,21 +492,28 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
   if (num_queries > 1 && !slots) wide_queries.assign(query_codes.begin(), query_codes.end());
   std::vector<TopK> approx(num_queries, TopK(pool));
   for (TopK& selection : approx) selection.ReserveFor(slots ? slots->size() : size());
-  // Ranges of queries in parallel shares, each filling only its queries' pools.
+  // Ranges of queries in parallel shares, each filling only its queries' pools (one query
+  // without a filter: ranges of rows, each into a pool of its own).
   const Int8Scan scan{query_codes.data(),
                       wide_queries.data(),
                       query_scales.data(),
                       codes_.data(),
                       scales_.data(),
                       seqs_.data(),
+                      slots != nullptr,
                       slots ? slots->data() : nullptr,
                       slots ? slots->size() : 0,
                       size(),
                       dim_,
-                      num_queries,
                       approx.data()};
-  ForRanges(num_queries, 1,
-            [scan](size_t first, size_t last) { ScanInt8Queries(scan, first, last); });
+  if (num_queries == 1 && !slots) {
+    ScanRowsOfOneQuery(size(), dim_, pool, &approx[0], [scan](size_t begin, size_t end, TopK* p) {
+      ScanOneInt8Query(scan, begin, end, p);
+    });
+  } else {
+    ForRanges(num_queries, 1,
+              [scan](size_t first, size_t last) { ScanInt8Queries(scan, first, last); });
+  }
   const int8_t* codes = codes_.data();
   std::vector<Hits> out;
   out.reserve(num_queries);

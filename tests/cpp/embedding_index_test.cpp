@@ -223,6 +223,12 @@ TEST(EmbeddingIndex, FilterRestrictsCandidatesToTheGivenIds) {
     EXPECT_EQ(index.Search(query.data(), d, 10, &two).value().ids.size(), 2u);
     std::vector<ItemId> none;
     EXPECT_TRUE(index.Search(query.data(), d, 10, &none).value().ids.empty());
+    // A batch with an empty filter too (int8 once took it for no filter at all, and scanned
+    // every row with query codes it had not made).
+    const std::vector<float> queries = testing::RandomVectors(3, d, 7);
+    const std::vector<Hits> batch = index.SearchBatch(queries.data(), 3 * d, 10, &none).value();
+    ASSERT_EQ(batch.size(), 3u);
+    for (const Hits& each : batch) EXPECT_TRUE(each.ids.empty());
   }
 }
 

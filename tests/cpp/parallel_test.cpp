@@ -239,6 +239,35 @@ TEST(Parallel, BatchSearchIsIdenticalOnEveryThreadCount) {
   }
 }
 
+// A lone query is bound by one core's memory bandwidth: on several threads its rows are cut
+// into ranges (several megabytes each), scanned side by side into selections of their own and
+// merged, with the same results as one thread.
+TEST(Parallel, OneQueryScansRangesOfRowsOnThreadsWithTheSameResults) {
+  const size_t d = 256, n = 40'003;  // ranges of at least 4,096 rows: 8 on 2 threads, 9 on 3
+  const std::vector<float> data = testing::ClusteredVectors(n, d, 400, 0.6, 11);
+  const std::vector<float> query = testing::ClusteredVectors(1, d, 400, 0.6, 12);
+  for (Storage storage : {Storage::kFloat32, Storage::kInt8, Storage::kInt8Exact}) {
+    Result<EmbeddingIndex> created = EmbeddingIndex::Create(d, {storage, 0});
+    ASSERT_TRUE(created.ok());
+    EmbeddingIndex& index = created.value();
+    std::vector<ItemId> ids;
+    for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
+    ASSERT_TRUE(index.Add(ids, data.data(), data.size()).ok());
+    for (int k : {10, 7000}) {  // 7,000: more than a range's rows, every one kept
+      Result<Hits> one = index.Search(query.data(), d, k);
+      ASSERT_TRUE(one.ok());
+      for (int threads : {2, 3}) {
+        ScopedThreads scoped(threads);
+        Result<Hits> many = index.Search(query.data(), d, k);
+        ASSERT_TRUE(many.ok());
+        EXPECT_EQ(scoped.SharesRun(), size_t(threads == 2 ? 8 : 9)) << threads << " threads";
+        EXPECT_EQ(many.value().ids, one.value().ids) << threads << " threads, k " << k;
+        EXPECT_EQ(many.value().scores, one.value().scores) << threads << " threads, k " << k;
+      }
+    }
+  }
+}
+
 // The approximate index likewise: trained (probing lists) and untrained, with and without a
 // filter, with float copies and without.
 TEST(Parallel, ApproximateBatchSearchIsIdenticalOnEveryThreadCount) {

@@ -15,7 +15,8 @@ namespace clipscope::testing {
 
 class ScopedThreads {
  public:
-  explicit ScopedThreads(int threads) : allocations_(AllocationsInShares()) {
+  explicit ScopedThreads(int threads)
+      : allocations_(AllocationsInShares()), shares_before_(Counter().load()) {
     SetShareRunner(&Run, threads);
     SetShareStarter(&Start, &Finish);
   }
@@ -25,11 +26,18 @@ class ScopedThreads {
     SetShareRunner(nullptr, 1);
     EXPECT_EQ(AllocationsInShares(), allocations_) << "a parallel share allocated memory";
   }
+  // Shares run since this scope began (on any thread): whether work was split.
+  size_t SharesRun() const { return Counter().load() - shares_before_; }
+
   ScopedThreads(const ScopedThreads&) = delete;
   ScopedThreads& operator=(const ScopedThreads&) = delete;
 
  private:
-  size_t allocations_;
+  size_t allocations_, shares_before_;
+  static std::atomic<size_t>& Counter() {
+    static std::atomic<size_t> shares{0};
+    return shares;
+  }
   // Every thread takes the next share until none is left.
   struct Job {
     ShareFn fn = nullptr;
@@ -39,6 +47,7 @@ class ScopedThreads {
     void Work() {
       for (size_t s; (s = next.fetch_add(1)) < shares;) {
         running_share = true;
+        Counter().fetch_add(1);
         fn(context, s);
         running_share = false;
       }

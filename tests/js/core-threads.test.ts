@@ -172,6 +172,31 @@ describe('batched search on threads', () => {
     index.delete();
   });
 
+  it("splits a single query's rows between threads, with the same results as one thread", async () => {
+    await init();
+    if (os.availableParallelism() < 2) return;
+    // Ranges of at least 2^20 values: 16,384 rows of 64, so four ranges here.
+    const d = 64;
+    const n = 70_000;
+    const query = randomVectors(1, d, 9);
+    for (const storage of ['float32', 'int8', 'int8-exact'] as const) {
+      const index = new EmbeddingIndex(d, { storage });
+      index.addMany(
+        Array.from({ length: n }, (_, i) => i),
+        randomVectors(n, d, 8),
+      );
+      for (const k of [10, 20_000]) {
+        const [one, many] = onOneThreadAndAll(() => index.search(query, k));
+        expect(one.ids.length).toBe(k);
+        expect(many).toEqual(one);
+      }
+      const start = helperSharesRun();
+      for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++) index.search(query, 10);
+      expect(helperSharesRun()).toBeGreaterThan(start);
+      index.delete();
+    }
+  });
+
   it('gives the approximate index the same results and near-duplicate groups as one thread', async () => {
     await init();
     if (os.availableParallelism() < 2) return;
