@@ -376,14 +376,28 @@ struct Int8Scan {
   TopK* pools;  // one per query
 };
 
-// Int8 scores of the one query over rows [begin, end), in order, as prefetch follows best.
+// out[i] = the int32 dot product of q with each of `count` rows of int8 codes: a loop with no
+// call in it, so the engine keeps its values in registers.
+__attribute__((noinline)) void DotI8Rows(const int8_t* q, const int8_t* rows, size_t count,
+                                         size_t d, int32_t* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = simd::DotI8(q, rows + i * d, d);
+}
+
+// Int8 scores of the one query over rows [begin, end), in order, as prefetch follows best:
+// dot products a block at a time (DotI8Rows), then offered.
 __attribute__((noinline)) void ScanOneInt8Query(const Int8Scan scan, size_t begin, size_t end,
                                                 TopK* pool) {
+  constexpr size_t kRows = 256;
   const size_t d = scan.d;
-  for (size_t row = begin; row < end; ++row) {
-    const int32_t dot = simd::DotI8(scan.query_codes, scan.codes + row * d, d);
-    pool->Offer(float(dot) * scan.query_scales[0] * scan.scales[row], scan.seqs,
-                static_cast<uint32_t>(row));
+  int32_t dots[kRows];
+  for (size_t start = begin; start < end; start += kRows) {
+    const size_t count = std::min(kRows, end - start);
+    DotI8Rows(scan.query_codes, scan.codes + start * d, count, d, dots);
+    for (size_t i = 0; i < count; ++i) {
+      const size_t row = start + i;
+      pool->Offer(float(dots[i]) * scan.query_scales[0] * scan.scales[row], scan.seqs,
+                  static_cast<uint32_t>(row));
+    }
   }
 }
 
