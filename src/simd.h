@@ -413,21 +413,29 @@ inline I8Vec AddPairProducts(I8Vec acc, I8Vec a, I8Vec b) {
 __attribute__((always_inline)) inline void Dot1x4(const float* q, const float* r0, const float* r1,
                                                   const float* r2, const float* r3, size_t d,
                                                   float out[4]) {
+  // The pointers advance instead of an index: each load is then its row's pointer plus a
+  // constant, which a WebAssembly load carries as its offset (one add per row per iteration,
+  // not one per load).
   const float* r[4] = {r0, r1, r2, r3};
+  const float* x = q;
   F32x4 lo[4] = {ZeroF32(), ZeroF32(), ZeroF32(), ZeroF32()}, hi[4] = {lo[0], lo[0], lo[0], lo[0]};
-  auto step = [&](size_t i) {
-    const F32x4 qa = LoadF32(q + i), qb = LoadF32(q + i + 4);
+  auto step = [&](size_t o) {
+    const F32x4 qa = LoadF32(x + o), qb = LoadF32(x + o + 4);
     for (int j = 0; j < 4; ++j) {
-      lo[j] = AddProduct(lo[j], qa, r[j] + i);
-      hi[j] = AddProduct(hi[j], qb, r[j] + i + 4);
+      lo[j] = AddProduct(lo[j], qa, r[j] + o);
+      hi[j] = AddProduct(hi[j], qb, r[j] + o + 4);
     }
   };
-  size_t i = 0;
-  for (; i + 16 <= d; i += 16) step(i), step(i + 8);
-  for (; i + 8 <= d; i += 8) step(i);
+  auto advance = [&](size_t by) {
+    x += by;
+    for (int j = 0; j < 4; ++j) r[j] += by;
+  };
+  size_t left = d;
+  for (; left >= 16; left -= 16) step(0), step(8), advance(16);
+  if (left >= 8) step(0), advance(8), left -= 8;
   for (int j = 0; j < 4; ++j) {
     float sum = FoldLanes(lo[j], hi[j]);
-    for (size_t t = i; t < d; ++t) sum = sum + q[t] * r[j][t];
+    for (size_t t = 0; t < left; ++t) sum = sum + x[t] * r[j][t];
     out[j] = sum;
   }
 }
