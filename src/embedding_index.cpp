@@ -339,27 +339,50 @@ __attribute__((noinline)) void ScanOneFloat32Query(const float* query, const flo
     selection->Offer(simd::Dot(query, data + row * d, d), seqs, static_cast<uint32_t>(row));
 }
 
+// A query over the listed rows [begin, end) of a filter: one Dot per row.
+void ScanListedRows(const float* query, const float* data, const uint64_t* seqs,
+                    const uint32_t* listed, size_t begin, size_t end, size_t d, TopK* selection) {
+  for (size_t i = begin; i < end; ++i) {
+    const uint32_t row = listed[i];
+    selection->Push({simd::Dot(query, data + row * d, d), seqs[row], row});
+  }
+}
+
 // Values of rows (multiply-adds) a share of one query's scan takes at least: about 0.1 ms, float32
 // or int8, so that handing it to a helper thread costs little.
 constexpr size_t kOneQueryShareValues = size_t(1) << 20;
 
-// One query over n rows of d values each, into `best` (keeping `keep`): scan(begin, end,
-// selection) offers rows [begin, end) to a selection. One core's memory bandwidth bounds a lone
-// query, so on several threads the rows are cut into a few ranges per thread, each scanned into
-// a selection of its own: the best of theirs are the best of all, as TopK's order is total.
-template <class Scan>
-void ScanRowsOfOneQuery(size_t n, size_t d, size_t keep, TopK* best, const Scan& scan) {
+// scan(context, begin, end, selection): offers rows [begin, end) of one query to a selection.
+using RangeScan = void (*)(const void* context, size_t begin, size_t end, TopK* selection);
+
+// One query over n rows of d values each, into `best` (keeping `keep`). One core's memory
+// bandwidth bounds a lone query, so on several threads the rows are cut into a few ranges per
+// thread, each scanned into a selection of its own: the best of theirs are the best of all, as
+// TopK's order is total. Not a template: one copy for every kind of scan.
+void ScanRangesOfOneQuery(size_t n, size_t d, size_t keep, TopK* best, RangeScan scan,
+                          const void* context) {
   const size_t ranges = UnevenRangesFor(n, kOneQueryShareValues / d);
-  if (ranges <= 1) return scan(size_t(0), n, best);
+  if (ranges <= 1) return scan(context, 0, n, best);
   std::vector<TopK> partial(ranges, TopK(keep));
   for (size_t range = 0; range < ranges; ++range)
     partial[range].ReserveFor(RangeStart(n, ranges, range + 1) - RangeStart(n, ranges, range));
   TopK* const selections = partial.data();
-  ForEachOfEqualRanges(n, ranges, [selections, scan](size_t range, size_t begin, size_t end) {
-    scan(begin, end, selections + range);
+  ForEachOfEqualRanges(n, ranges, [=](size_t range, size_t begin, size_t end) {
+    scan(context, begin, end, selections + range);
   });
   for (const TopK& selection : partial)
     for (const Candidate& c : selection.Kept()) best->Push(c);
+}
+
+// The same with scan(begin, end, selection) a callable.
+template <class Scan>
+void ScanRowsOfOneQuery(size_t n, size_t d, size_t keep, TopK* best, const Scan& scan) {
+  ScanRangesOfOneQuery(
+      n, d, keep, best,
+      [](const void* context, size_t begin, size_t end, TopK* selection) {
+        (*static_cast<const Scan*>(context))(begin, end, selection);
+      },
+      &scan);
 }
 
 // What the int8 scan of a range of queries reads and fills, as values (see ScanFloat32Queries).
@@ -401,6 +424,16 @@ __attribute__((noinline)) void ScanOneInt8Query(const Int8Scan scan, size_t begi
   }
 }
 
+// Int8 scores of query q over the listed rows [begin, end) of a filter.
+void ScanListedInt8(const Int8Scan scan, size_t q, size_t begin, size_t end, TopK* pool) {
+  const size_t d = scan.d;
+  for (size_t i = begin; i < end; ++i) {
+    const uint32_t row = scan.slots[i];
+    const int32_t dot = simd::DotI8(scan.query_codes + q * d, scan.codes + row * d, d);
+    pool->Offer(float(dot) * scan.query_scales[q] * scan.scales[row], scan.seqs, row);
+  }
+}
+
 // Int8 scores of queries [first, last): exact int32 dot products scaled to cosines.
 void ScanInt8Queries(const Int8Scan scan, size_t first, size_t last) {
   const size_t d = scan.d;
@@ -409,12 +442,8 @@ void ScanInt8Queries(const Int8Scan scan, size_t first, size_t last) {
     scan.pools[q].Offer(score, scan.seqs, static_cast<uint32_t>(row));
   };
   if (scan.filtered) {
-    for (size_t q = first; q < last; ++q) {
-      for (size_t i = 0; i < scan.num_slots; ++i) {
-        const uint32_t row = scan.slots[i];
-        push(q, row, simd::DotI8(scan.query_codes + q * d, scan.codes + row * d, d));
-      }
-    }
+    for (size_t q = first; q < last; ++q)
+      ScanListedInt8(scan, q, 0, scan.num_slots, scan.pools + q);
     return;
   }
   // A batch reuses each cached block of rows for every query: up to four queries, widened to
@@ -450,26 +479,28 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
   //    each into a selection of its own. 3. Many: rows in L2-sized blocks; up to five queries
   //    at a time against row pairs (DotMx2); ranges of queries in parallel shares, each
   //    filling only its queries' selections.
-  //    4. With a filter: one Dot per (query, listed row), queries in parallel too.
+  //    4. With a filter: one Dot per (query, listed row), queries in parallel too (one query:
+  //    ranges of its listed rows, as in 2).
   std::vector<TopK> best(num_queries, TopK(k));
   for (TopK& selection : best) selection.ReserveFor(slots ? slots->size() : size());
   const float* data = vectors_.data();
+  const uint64_t* const seqs = seqs_.data();
+  const size_t d = dim_;
   if (slots) {
     TopK* const selections = best.data();
-    const uint64_t* const seqs = seqs_.data();
     const uint32_t* const listed = slots->data();
-    const size_t num_listed = slots->size(), d = dim_;
-    ForRanges(num_queries, 1, [=](size_t first, size_t last) {
-      for (size_t q = first; q < last; ++q) {
-        for (size_t i = 0; i < num_listed; ++i) {
-          const uint32_t row = listed[i];
-          selections[q].Push({simd::Dot(queries + q * d, data + row * d, d), seqs[row], row});
-        }
-      }
-    });
+    const size_t num_listed = slots->size();
+    if (num_queries == 1) {
+      ScanRowsOfOneQuery(num_listed, d, k, selections, [=](size_t begin, size_t end, TopK* each) {
+        ScanListedRows(queries, data, seqs, listed, begin, end, d, each);
+      });
+    } else {
+      ForRanges(num_queries, 1, [=](size_t first, size_t last) {
+        for (size_t q = first; q < last; ++q)
+          ScanListedRows(queries + q * d, data, seqs, listed, 0, num_listed, d, selections + q);
+      });
+    }
   } else if (num_queries == 1) {
-    const uint64_t* const seqs = seqs_.data();
-    const size_t d = dim_;
     ScanRowsOfOneQuery(size(), d, k, &best[0], [=](size_t begin, size_t end, TopK* selection) {
       ScanOneFloat32Query(queries, data, seqs, begin, end, d, selection);
     });
@@ -477,8 +508,6 @@ std::vector<Hits> EmbeddingIndex::ScanFloat32(const float* queries, size_t num_q
     const size_t n = size();
     const size_t block = std::max<size_t>(4, kBlockBytes / (dim_ * sizeof(float)) / 4 * 4);
     TopK* const selections = best.data();
-    const uint64_t* const seqs = seqs_.data();
-    const size_t d = dim_;
     ForRanges(num_queries, 1, [=](size_t first, size_t last) {
       ScanFloat32Queries(queries, data, seqs, n, d, block, first, last, selections);
     });
@@ -506,8 +535,8 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
   if (num_queries > 1 && !slots) wide_queries.assign(query_codes.begin(), query_codes.end());
   std::vector<TopK> approx(num_queries, TopK(pool));
   for (TopK& selection : approx) selection.ReserveFor(slots ? slots->size() : size());
-  // Ranges of queries in parallel shares, each filling only its queries' pools (one query
-  // without a filter: ranges of rows, each into a pool of its own).
+  // Ranges of queries in parallel shares, each filling only its queries' pools (one query:
+  // ranges of its rows, or of its listed rows, each into a pool of its own).
   const Int8Scan scan{query_codes.data(),
                       wide_queries.data(),
                       query_scales.data(),
@@ -520,9 +549,13 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
                       size(),
                       dim_,
                       approx.data()};
-  if (num_queries == 1 && !slots) {
-    ScanRowsOfOneQuery(size(), dim_, pool, &approx[0], [scan](size_t begin, size_t end, TopK* p) {
-      ScanOneInt8Query(scan, begin, end, p);
+  if (num_queries == 1) {
+    const size_t rows = slots ? slots->size() : size();
+    ScanRowsOfOneQuery(rows, dim_, pool, &approx[0], [scan](size_t begin, size_t end, TopK* p) {
+      if (scan.filtered)
+        ScanListedInt8(scan, 0, begin, end, p);
+      else
+        ScanOneInt8Query(scan, begin, end, p);
     });
   } else {
     ForRanges(num_queries, 1,

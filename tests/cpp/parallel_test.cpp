@@ -21,6 +21,17 @@ namespace {
 
 using testing::ScopedThreads;
 
+// An exact index of the rows of `data` (d values each), whose ids are 0, 1, 2, ...
+EmbeddingIndex IndexOfRows(const std::vector<float>& data, size_t d,
+                           Storage storage = Storage::kFloat32) {
+  Result<EmbeddingIndex> created = EmbeddingIndex::Create(d, {storage, 0});
+  EXPECT_TRUE(created.ok());
+  std::vector<ItemId> ids;
+  for (size_t i = 0; i < data.size() / d; ++i) ids.emplace_back(double(i));
+  EXPECT_TRUE(created.value().Add(ids, data.data(), data.size()).ok());
+  return std::move(created.value());
+}
+
 TEST(Parallel, ForRangesCoversEveryItemOnceInOneRangePerThread) {
   for (int threads : {1, 2, 3, 8}) {
     ScopedThreads scoped(threads);
@@ -207,12 +218,7 @@ TEST(Parallel, BatchSearchIsIdenticalOnEveryThreadCount) {
   const std::vector<float> data = testing::ClusteredVectors(n, d, 30, 0.5, 7);
   const std::vector<float> queries = testing::ClusteredVectors(9, d, 30, 0.5, 8);
   for (Storage storage : {Storage::kFloat32, Storage::kInt8, Storage::kInt8Exact}) {
-    Result<EmbeddingIndex> created = EmbeddingIndex::Create(d, {storage, 0});
-    ASSERT_TRUE(created.ok());
-    EmbeddingIndex& index = created.value();
-    std::vector<ItemId> ids;
-    for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
-    ASSERT_TRUE(index.Add(ids, data.data(), data.size()).ok());
+    EmbeddingIndex index = IndexOfRows(data, d, storage);
     std::vector<ItemId> filter;
     for (size_t i = 0; i < n; i += 3) filter.emplace_back(double(i));
     for (size_t batch : {2, 3, 9}) {
@@ -239,30 +245,31 @@ TEST(Parallel, BatchSearchIsIdenticalOnEveryThreadCount) {
   }
 }
 
-// A lone query is bound by one core's memory bandwidth: on several threads its rows are cut
-// into ranges (several megabytes each), scanned side by side into selections of their own and
-// merged, with the same results as one thread.
+// A lone query is bound by one core's memory bandwidth: on several threads its rows (or a
+// filter's listed rows) are cut into ranges of at least 2^20 values, scanned side by side into
+// selections of their own and merged, with the same results as one thread.
 TEST(Parallel, OneQueryScansRangesOfRowsOnThreadsWithTheSameResults) {
-  const size_t d = 256, n = 40'003;  // ranges of at least 4,096 rows: 8 on 2 threads, 9 on 3
+  const size_t d = 256, n = 40'003;  // ranges of at least 4,096 rows: 9 at most
   const std::vector<float> data = testing::ClusteredVectors(n, d, 400, 0.6, 11);
   const std::vector<float> query = testing::ClusteredVectors(1, d, 400, 0.6, 12);
+  std::vector<ItemId> every_other;  // 20,002 listed rows: 4 ranges
+  for (size_t i = 0; i < n; i += 2) every_other.emplace_back(double(i));
   for (Storage storage : {Storage::kFloat32, Storage::kInt8, Storage::kInt8Exact}) {
-    Result<EmbeddingIndex> created = EmbeddingIndex::Create(d, {storage, 0});
-    ASSERT_TRUE(created.ok());
-    EmbeddingIndex& index = created.value();
-    std::vector<ItemId> ids;
-    for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
-    ASSERT_TRUE(index.Add(ids, data.data(), data.size()).ok());
-    for (int k : {10, 7000}) {  // 7,000: more than a range's rows, every one kept
-      Result<Hits> one = index.Search(query.data(), d, k);
-      ASSERT_TRUE(one.ok());
-      for (int threads : {2, 3}) {
-        ScopedThreads scoped(threads);
-        Result<Hits> many = index.Search(query.data(), d, k);
-        ASSERT_TRUE(many.ok());
-        EXPECT_EQ(scoped.SharesRun(), size_t(threads == 2 ? 8 : 9)) << threads << " threads";
-        EXPECT_EQ(many.value().ids, one.value().ids) << threads << " threads, k " << k;
-        EXPECT_EQ(many.value().scores, one.value().scores) << threads << " threads, k " << k;
+    EmbeddingIndex index = IndexOfRows(data, d, storage);
+    for (const std::vector<ItemId>* filter :
+         {static_cast<std::vector<ItemId>*>(nullptr), &every_other}) {
+      for (int k : {10, 7000}) {  // 7,000: more than a range's rows, every one kept
+        Result<Hits> one = index.Search(query.data(), d, k, filter);
+        ASSERT_TRUE(one.ok());
+        for (int threads : {2, 3}) {
+          ScopedThreads scoped(threads);
+          Result<Hits> many = index.Search(query.data(), d, k, filter);
+          ASSERT_TRUE(many.ok());
+          const size_t ranges = filter ? 4 : (threads == 2 ? 8 : 9);  // 4 per thread at most
+          EXPECT_EQ(scoped.SharesRun(), ranges) << threads << " threads";
+          EXPECT_EQ(many.value().ids, one.value().ids) << threads << " threads, k " << k;
+          EXPECT_EQ(many.value().scores, one.value().scores) << threads << " threads, k " << k;
+        }
       }
     }
   }
@@ -348,18 +355,14 @@ TEST(Parallel, NearDuplicatesAreIdenticalOnEveryThreadCount) {
   for (size_t i = 10; i < n; i += 10) {
     for (size_t j = 0; j < d; ++j) data[i * d + j] = data[(i - 1) * d + j] * 1.001f + 0.0005f;
   }
-  Result<EmbeddingIndex> created = EmbeddingIndex::Create(d);
-  ASSERT_TRUE(created.ok());
-  std::vector<ItemId> ids;
-  for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
-  ASSERT_TRUE(created.value().Add(ids, data.data(), data.size()).ok());
+  EmbeddingIndex index = IndexOfRows(data, d);
   for (float threshold : {0.99f, 0.9f}) {
-    const auto one = created.value().NearDuplicates(threshold);
+    const auto one = index.NearDuplicates(threshold);
     ASSERT_TRUE(one.ok());
     EXPECT_GE(one.value().size(), threshold > 0.95f ? 299u : 1u);
     for (int threads : {2, 3}) {
       ScopedThreads scoped(threads);
-      const auto many = created.value().NearDuplicates(threshold);
+      const auto many = index.NearDuplicates(threshold);
       ASSERT_TRUE(many.ok());
       EXPECT_EQ(many.value(), one.value()) << threads << " threads, threshold " << threshold;
     }

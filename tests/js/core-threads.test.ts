@@ -65,6 +65,16 @@ describe('the thread plan', () => {
   });
 });
 
+// An exact index of the rows of `vectors` (d values each), whose ids are 0, 1, 2, ...
+function indexOfRows(vectors: Float32Array, d: number, options: ConstructorParameters<typeof EmbeddingIndex>[1] = {}) {
+  const index = new EmbeddingIndex(d, options);
+  index.addMany(
+    Array.from({ length: vectors.length / d }, (_, i) => i),
+    vectors,
+  );
+  return index;
+}
+
 // fn() on one thread, then on all of the core's: both results.
 function onOneThreadAndAll<T>(fn: () => T): [T, T] {
   core().useThreads(1);
@@ -113,11 +123,7 @@ describe('batched search on threads', () => {
     const n = 3000;
     const queries = randomVectors(9, d, 5);
     for (const storage of ['float32', 'int8', 'int8-exact'] as const) {
-      const index = new EmbeddingIndex(d, { storage });
-      index.addMany(
-        Array.from({ length: n }, (_, i) => i),
-        randomVectors(n, d, 4),
-      );
+      const index = indexOfRows(randomVectors(n, d, 4), d, { storage });
       const filter = Array.from({ length: n / 3 }, (_, i) => 3 * i);
       for (const count of [2, 3, 9]) {
         for (const options of [{}, { filter }]) {
@@ -142,11 +148,7 @@ describe('batched search on threads', () => {
     const n = 2000;
     const vectors = randomVectors(n, d, 12);
     for (let i = 5; i < n; i += 5) for (let j = 0; j < d; j++) vectors[i * d + j] = vectors[(i - 1) * d + j] + 0.001;
-    const index = new EmbeddingIndex(d);
-    index.addMany(
-      Array.from({ length: n }, (_, i) => i),
-      vectors,
-    );
+    const index = indexOfRows(vectors, d);
     const [one, many] = onOneThreadAndAll(() => index.nearDuplicates(0.99));
     expect(one.length).toBeGreaterThan(300);
     expect(many).toEqual(one);
@@ -160,11 +162,7 @@ describe('batched search on threads', () => {
     // gives a helper time to wake (its start, a Worker, is not part of the call).
     const d = 64;
     const n = 20_000;
-    const index = new EmbeddingIndex(d);
-    index.addMany(
-      Array.from({ length: n }, (_, i) => i),
-      randomVectors(n, d, 6),
-    );
+    const index = indexOfRows(randomVectors(n, d, 6), d);
     const queries = randomVectors(64, d, 7);
     const start = helperSharesRun();
     for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++) index.searchBatch(queries, 10);
@@ -175,24 +173,24 @@ describe('batched search on threads', () => {
   it("splits a single query's rows between threads, with the same results as one thread", async () => {
     await init();
     if (os.availableParallelism() < 2) return;
-    // Ranges of at least 2^20 values: 16,384 rows of 64, so four ranges here.
+    // Ranges of at least 2^20 values: 16,384 rows of 64, so four ranges here (two of a filter
+    // of every other row).
     const d = 64;
     const n = 70_000;
     const query = randomVectors(1, d, 9);
+    const filter = Array.from({ length: n / 2 }, (_, i) => 2 * i);
     for (const storage of ['float32', 'int8', 'int8-exact'] as const) {
-      const index = new EmbeddingIndex(d, { storage });
-      index.addMany(
-        Array.from({ length: n }, (_, i) => i),
-        randomVectors(n, d, 8),
-      );
-      for (const k of [10, 20_000]) {
-        const [one, many] = onOneThreadAndAll(() => index.search(query, k));
-        expect(one.ids.length).toBe(k);
-        expect(many).toEqual(one);
+      const index = indexOfRows(randomVectors(n, d, 8), d, { storage });
+      for (const options of [{}, { filter }]) {
+        for (const k of [10, 20_000]) {
+          const [one, many] = onOneThreadAndAll(() => index.search(query, k, options));
+          expect(one.ids.length).toBe(k);
+          expect(many).toEqual(one);
+        }
+        const start = helperSharesRun();
+        for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++) index.search(query, 10, options);
+        expect(helperSharesRun()).toBeGreaterThan(start);
       }
-      const start = helperSharesRun();
-      for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++) index.search(query, 10);
-      expect(helperSharesRun()).toBeGreaterThan(start);
       index.delete();
     }
   });
