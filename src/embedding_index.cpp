@@ -320,7 +320,7 @@ __attribute__((noinline)) void DotQuads(const float* q, const float* first, size
 // A lone query over rows [begin, end), bound by memory: the range's four quarters are read side
 // by side (DotQuads), scored a block at a time, then offered. TopK orders by (score, seq), so the
 // order of offers does not change the result; most rows cost one comparison, and no read of
-// their sequence (a fifth memory stream). Out of line: one copy for both of its callers.
+// their sequence (a fifth memory stream). Out of line: one copy, whatever calls it.
 __attribute__((noinline)) void ScanOneFloat32Query(const float* query, const float* data,
                                                    const uint64_t* seqs, size_t begin, size_t end,
                                                    size_t d, TopK* selection) {
@@ -407,7 +407,8 @@ __attribute__((noinline)) void DotI8Rows(const int8_t* q, const int8_t* rows, si
 }
 
 // Int8 scores of the one query over rows [begin, end), in order, as prefetch follows best:
-// dot products a block at a time (DotI8Rows), then offered.
+// dot products a block at a time (DotI8Rows), then offered. Out of line: one copy, whatever
+// calls it.
 __attribute__((noinline)) void ScanOneInt8Query(const Int8Scan scan, size_t begin, size_t end,
                                                 TopK* pool) {
   constexpr size_t kRows = 256;
