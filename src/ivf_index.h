@@ -30,7 +30,7 @@ struct IvfOptions {
   // Lists of the coarse quantizer; 0: automatic, sqrt(2 * size) when trained (a size it will
   // pass before it trains again: the lists stay short while it grows).
   size_t lists = 0;
-  // Lists a query scans; 0: automatic (kDefaultProbeShare of the lists, at least 1).
+  // Lists a query scans; 0: automatic (one list in 16, at least 1).
   size_t nprobe = 0;
   // Float32 copies of the vectors for exact re-ranking: 4·dim bytes more per vector.
   bool keep_floats = false;
