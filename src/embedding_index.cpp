@@ -399,6 +399,13 @@ struct Int8Scan {
   TopK* pools;  // one per query
 };
 
+// Offers `row` to `pool` with its score for query q: the int32 dot product of their codes
+// scaled to a cosine.
+inline void OfferInt8(const Int8Scan& scan, size_t q, size_t row, int32_t dot, TopK* pool) {
+  pool->Offer(float(dot) * scan.query_scales[q] * scan.scales[row], scan.seqs,
+              static_cast<uint32_t>(row));
+}
+
 // out[i] = the int32 dot product of q with each of `count` rows of int8 codes: a loop with no
 // call in it, so the engine keeps its values in registers.
 __attribute__((noinline)) void DotI8Rows(const int8_t* q, const int8_t* rows, size_t count,
@@ -417,11 +424,7 @@ __attribute__((noinline)) void ScanOneInt8Query(const Int8Scan scan, size_t begi
   for (size_t start = begin; start < end; start += kRows) {
     const size_t count = std::min(kRows, end - start);
     DotI8Rows(scan.query_codes, scan.codes + start * d, count, d, dots);
-    for (size_t i = 0; i < count; ++i) {
-      const size_t row = start + i;
-      pool->Offer(float(dots[i]) * scan.query_scales[0] * scan.scales[row], scan.seqs,
-                  static_cast<uint32_t>(row));
-    }
+    for (size_t i = 0; i < count; ++i) OfferInt8(scan, 0, start + i, dots[i], pool);
   }
 }
 
@@ -430,8 +433,7 @@ void ScanListedInt8(const Int8Scan scan, size_t q, size_t begin, size_t end, Top
   const size_t d = scan.d;
   for (size_t i = begin; i < end; ++i) {
     const uint32_t row = scan.slots[i];
-    const int32_t dot = simd::DotI8(scan.query_codes + q * d, scan.codes + row * d, d);
-    pool->Offer(float(dot) * scan.query_scales[q] * scan.scales[row], scan.seqs, row);
+    OfferInt8(scan, q, row, simd::DotI8(scan.query_codes + q * d, scan.codes + row * d, d), pool);
   }
 }
 
@@ -439,8 +441,7 @@ void ScanListedInt8(const Int8Scan scan, size_t q, size_t begin, size_t end, Top
 void ScanInt8Queries(const Int8Scan scan, size_t first, size_t last) {
   const size_t d = scan.d;
   auto push = [&scan](size_t q, size_t row, int32_t dot) {
-    const float score = float(dot) * scan.query_scales[q] * scan.scales[row];
-    scan.pools[q].Offer(score, scan.seqs, static_cast<uint32_t>(row));
+    OfferInt8(scan, q, row, dot, scan.pools + q);
   };
   if (scan.filtered) {
     for (size_t q = first; q < last; ++q)
