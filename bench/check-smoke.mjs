@@ -23,6 +23,7 @@ for (const section of [
 }
 const rows = {
   'the float32 row of the index benchmark': /\| clipscope WASM float32 \|/,
+  "the index benchmark's float32 row in Chromium": /\| clipscope WASM in Chromium \d+ float32 \|/,
   "the core's multiply-add peak in the index benchmark":
     /Multiply-add peak of this core .*\*\*[\d.]+ billion per second\*\*/,
   "the mini-batch inertia against full Lloyd's": /Our mini-batch inertia is -?[\d.]+% above our full Lloyd's/,

@@ -18,6 +18,8 @@ import { plainSearch } from './peers/plain-js.mjs';
 import { usearchExact } from './peers/usearch.mjs';
 import { voyBuild, voySearch } from './peers/voy.mjs';
 import { core } from '../dist/wasm/core.js';
+import { openIndexBrowser } from './lib/index-in-browser.mjs';
+import { warmUpIndex } from './lib/warm-index.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,7 +61,7 @@ function eachQuery(queries, fn) {
   return ids;
 }
 
-function benchSize(n) {
+async function benchSize(n, browser) {
   log(`n = ${n}: generating data`);
   const all = clusteredUnitVectors(n + nq, d, Math.max(10, n / 100), 0.6, n);
   const data = all.slice(0, n * d); // its own buffer: usearch needs byteOffset 0
@@ -75,11 +77,20 @@ function benchSize(n) {
     log(`  ${row.engine}: single ${row.single ? ms(row.single) : '-'} ms, batch ${row.batch ? ms(row.batch) : '-'} ms`);
   };
 
-  // clipscope WASM, every storage, and native (the same C++) in alternating rounds: both meet
-  // the same moments of a noisy machine, so the WASM-to-native ratio compares like with like.
+  // clipscope WASM in Node and in Chromium, every storage, and native (the same C++) in
+  // alternating rounds: all meet the same moments of a noisy machine, so the WASM-to-native
+  // ratios compare like with like.
   const storages = ['float32', 'int8-exact', 'int8'];
   const wasmRuns = Object.fromEntries(storages.map((s) => [s, { build: [], single: [], batch: [] }]));
   const nativeRuns = [];
+  const browserRuns = [];
+  const files = {
+    dataPath: `/bench/data/index-${n}.f32`,
+    queriesPath: `/bench/data/index-${n}-queries.f32`,
+    d,
+    k,
+    storages,
+  };
   let truth;
   for (let r = 0; r < runs; r++) {
     for (const storage of storages) {
@@ -95,6 +106,7 @@ function benchSize(n) {
       index.delete();
     }
     nativeRuns.push(nativeRun(dataPath, queriesPath, 1));
+    browserRuns.push(await browser.round(files));
   }
   for (const storage of storages) {
     const m = wasmRuns[storage];
@@ -108,18 +120,22 @@ function benchSize(n) {
       memory: m.memory,
     });
   }
-  log('  native');
-  for (const storage of storages) {
-    const each = (key) => nativeRuns.flatMap((run) => run[storage][key]);
-    add({
-      engine: `clipscope native ${storage}`,
-      build: each('build'),
-      single: each('single'),
-      batch: each('batch'),
-      recall: recall(truth, nativeRuns[0][storage].ids, k),
-      scanBytes: n * d * (storage === 'float32' ? 4 : 1),
-    });
-  }
+  log('  in Chromium, native');
+  const roundsOf = (engine, rounds) => {
+    for (const storage of storages) {
+      const each = (key) => rounds.flatMap((run) => run[storage][key]);
+      add({
+        engine: `clipscope ${engine} ${storage}`,
+        build: each('build'),
+        single: each('single'),
+        batch: each('batch'),
+        recall: recall(truth, rounds[0][storage].ids, k),
+        scanBytes: n * d * (storage === 'float32' ? 4 : 1),
+      });
+    }
+  };
+  roundsOf(CHROMIUM, browserRuns);
+  roundsOf('native', nativeRuns);
   const bandwidth = Math.max(...nativeRuns.map((run) => run.readBandwidthGBs));
   const peak = Object.fromEntries(
     ['mulAdd128', 'fma128', 'fma256'].map((key) => [
@@ -246,6 +262,7 @@ function section(result) {
     );
   }
   const native = find('clipscope native float32');
+  const inBrowser = find(`clipscope ${CHROMIUM} float32`);
   const int8 = find('clipscope WASM int8-exact');
   const int8c = find('clipscope WASM int8');
   const faiss = find('faiss IndexFlatIP');
@@ -261,6 +278,7 @@ function section(result) {
       ratio(find('numpy matmul + argpartition').single, ours.single),
     ],
     ['float32 single: WASM speed as a share of native', ratio(native.single, ours.single)],
+    ['float32 single: WASM in Chromium, speed as a share of native', ratio(native.single, inBrowser.single)],
     ['float32 batch vs float32 single (throughput)', ratio(ours.single, ours.batch)],
     ['float32 batch vs faiss IndexFlatIP batch', ratio(faiss.batch, ours.batch)],
     ['int8-exact single vs float32 single', ratio(ours.single, int8.single)],
@@ -280,7 +298,15 @@ function section(result) {
 await init();
 // One thread, as the peers here run (bench/threads.mjs times the core's threads).
 core().useThreads(1);
-const results = sizes.map(benchSize);
+await warmUpIndex(EmbeddingIndex, d, k, ['float32', 'int8-exact', 'int8']);
+const browser = await openIndexBrowser();
+const CHROMIUM = `WASM in Chromium ${browser.version.split('.')[0]}`;
+const results = [];
+try {
+  for (const n of sizes) results.push(await benchSize(n, browser));
+} finally {
+  await browser.close();
+}
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const header = [
   '## Embedding index: exact cosine top-k',
@@ -288,7 +314,7 @@ const header = [
   `Command: \`npm run bench -- index\` (\`node bench/index-search.mjs --sizes ${args.sizes} --queries ${nq} --runs ${runs}\`).`,
   `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, numpy ${results[0].versions.numpy}, faiss ${results[0].versions.faiss}. ${bestBlas().summary}.`,
   `Data: clustered unit vectors (n/100 random centres, noise 0.6), queries from the same distribution; recall is against clipscope float32, which the tests prove equal to a double-precision brute force.`,
-  `Every time is the whole set of ${nq} queries, ${runs} runs, min / median; clipscope's WASM and native runs alternate, round by round.`,
+  `Every time is the whole set of ${nq} queries, ${runs} runs, min / median; clipscope's WASM (in Node, whose V8 is ${process.versions.v8.split('-')[0]}, and in headless Chromium ${browser.version}, one thread, one page) and native runs alternate, round by round.`,
   '',
 ].join('\n');
 const markdown = `${header}\n${results.map(section).join('\n')}`;
