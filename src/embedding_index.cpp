@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "one_query_ranges.h"
 #include "parallel.h"
 #include "quantize.h"
 #include "simd.h"
@@ -346,43 +347,6 @@ void ScanListedRows(const float* query, const float* data, const uint64_t* seqs,
     const uint32_t row = listed[i];
     selection->Push({simd::Dot(query, data + row * d, d), seqs[row], row});
   }
-}
-
-// Values of rows (multiply-adds) a share of one query's scan takes at least: about 0.1 ms, float32
-// or int8, so that handing it to a helper thread costs little.
-constexpr size_t kOneQueryShareValues = size_t(1) << 20;
-
-// scan(context, begin, end, selection): offers rows [begin, end) of one query to a selection.
-using RangeScan = void (*)(const void* context, size_t begin, size_t end, TopK* selection);
-
-// One query over n rows of d values each, into `best` (keeping `keep`). One core's memory
-// bandwidth bounds a lone query, so on several threads the rows are cut into a few ranges per
-// thread, each scanned into a selection of its own: the best of theirs are the best of all, as
-// TopK's order is total. Not a template: one copy for every kind of scan.
-void ScanRangesOfOneQuery(size_t n, size_t d, size_t keep, TopK* best, RangeScan scan,
-                          const void* context) {
-  const size_t ranges = UnevenRangesFor(n, kOneQueryShareValues / d);
-  if (ranges <= 1) return scan(context, 0, n, best);
-  std::vector<TopK> partial(ranges, TopK(keep));
-  for (size_t range = 0; range < ranges; ++range)
-    partial[range].ReserveFor(RangeStart(n, ranges, range + 1) - RangeStart(n, ranges, range));
-  TopK* const selections = partial.data();
-  ForEachOfEqualRanges(n, ranges, [=](size_t range, size_t begin, size_t end) {
-    scan(context, begin, end, selections + range);
-  });
-  for (const TopK& selection : partial)
-    for (const Candidate& c : selection.Kept()) best->Push(c);
-}
-
-// The same with scan(begin, end, selection) a callable.
-template <class Scan>
-void ScanRowsOfOneQuery(size_t n, size_t d, size_t keep, TopK* best, const Scan& scan) {
-  ScanRangesOfOneQuery(
-      n, d, keep, best,
-      [](const void* context, size_t begin, size_t end, TopK* selection) {
-        (*static_cast<const Scan*>(context))(begin, end, selection);
-      },
-      &scan);
 }
 
 // What the int8 scan of a range of queries reads and fills, as values (see ScanFloat32Queries).

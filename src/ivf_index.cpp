@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "one_query_ranges.h"
 #include "parallel.h"
 #include "quantize.h"
 #include "random.h"
@@ -382,7 +383,8 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
   //    query (lists differ in length: shares claimed by whichever thread is free end together),
   //    each filling the query's int8 pool and re-ranking it with the float32 query (a share
   //    writes only its query's scratch and selections, and a row of its own to re-rank in);
-  //    3. the selections as hits.
+  //    a lone query instead has its rows cut into ranges, the pool filled by parallel shares
+  //    (a million photos probe tens of thousands of rows); 3. the selections as hits.
   const size_t probe = std::min(nprobe ? nprobe : default_nprobe(), lists());
   const bool probing = !filter && trained();
   const size_t pool = PoolSize(size_t(k)), d = dim_, lists_here = lists();
@@ -406,15 +408,30 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
   const size_t listed_size = items.size();
   TopK *pool_rows = pools.data(), *best_rows = bests.data();
   const IvfIndex* self = this;
-  ForEachShare(num_queries, [=](size_t q) {
-    self->FillPool(unit_rows + q * d, probe, listed, listed_size, code_rows + q * d,
-                   probing ? score_rows + q * lists_here : nullptr,
-                   probing ? order_rows + q * lists_here : nullptr,
-                   probing ? probed_rows + q * probe : nullptr, pool_rows + q);
-    rerank_row->With([=](std::vector<float>* row) {
-      self->Rerank(unit_rows + q * d, pool_rows[q], row->data(), best_rows + q);
+  auto rows_of = [=](size_t q) {
+    return self->RowsOfQuery(unit_rows + q * d, probe, listed, listed_size, code_rows + q * d,
+                             probing ? score_rows + q * lists_here : nullptr,
+                             probing ? order_rows + q * lists_here : nullptr,
+                             probing ? probed_rows + q * probe : nullptr);
+  };
+  if (num_queries == 1) {
+    // A lone query: its rows are cut into ranges that the core's threads scan side by side.
+    const QueryRows rows = rows_of(0);
+    ScanRowsOfOneQuery(rows.rows, d, pool, pool_rows, [=](size_t begin, size_t end, TopK* sel) {
+      self->ScanQueryRows(rows, begin, end, sel);
     });
-  });
+    rerank_row->With([=](std::vector<float>* row) {
+      self->Rerank(unit_rows, pool_rows[0], row->data(), best_rows);
+    });
+  } else {
+    ForEachShare(num_queries, [=](size_t q) {
+      const QueryRows rows = rows_of(q);
+      self->ScanQueryRows(rows, 0, rows.rows, pool_rows + q);
+      rerank_row->With([=](std::vector<float>* row) {
+        self->Rerank(unit_rows + q * d, pool_rows[q], row->data(), best_rows + q);
+      });
+    });
+  }
   std::vector<Hits> out;
   out.reserve(num_queries);
   for (TopK& best : bests) out.push_back(HitsOf(&best));
@@ -425,38 +442,54 @@ size_t IvfIndex::PoolSize(size_t k) const {
   return std::max(k, options_.rerank_pool ? options_.rerank_pool : std::max<size_t>(4 * k, 64));
 }
 
-void IvfIndex::FillPool(const float* query, size_t nprobe, const uint32_t* filter,
-                        size_t filter_size, int8_t* code, float* scores, uint32_t* order,
-                        uint32_t* probed, TopK* pool) const {
-  const float query_scale = QuantizeInt8(query, dim_, code);
+IvfIndex::QueryRows IvfIndex::RowsOfQuery(const float* query, size_t nprobe, const uint32_t* filter,
+                                          size_t filter_size, int8_t* code, float* scores,
+                                          uint32_t* order, uint32_t* probed) const {
+  static constexpr uint32_t kOnlyList = 0;
+  QueryRows rows{code, QuantizeInt8(query, dim_, code), nullptr, 0, filter, 0};
+  if (filter) {
+    rows.count = rows.rows = filter_size;
+    return rows;
+  }
+  rows.count = trained() ? quantizer_.NearestInto(query, nprobe, scores, order, probed) : 1;
+  rows.lists = trained() ? probed : &kOnlyList;
+  for (size_t p = 0; p < rows.count; ++p) rows.rows += lists_[rows.lists[p]].items.size();
+  return rows;
+}
+
+void IvfIndex::ScanQueryRows(const QueryRows& rows, size_t begin, size_t end, TopK* pool) const {
+  const int8_t* code = rows.code;
   auto push = [&](const List& l, uint32_t at, int32_t dot) {
-    const float score = float(dot) * query_scale * l.scales[at];
+    const float score = float(dot) * rows.scale * l.scales[at];
     if (pool->Rejects(score)) return;  // most members: no lookup of their sequence
     const uint32_t item = l.items[at];
     pool->Push({score, seqs_[item], item});
   };
-  if (filter) {
-    for (size_t i = 0; i < filter_size; ++i) {
-      const List& l = lists_[list_of_[filter[i]]];
-      const uint32_t at = place_of_[filter[i]];
+  if (rows.filter) {
+    for (size_t i = begin; i < end; ++i) {
+      const List& l = lists_[list_of_[rows.filter[i]]];
+      const uint32_t at = place_of_[rows.filter[i]];
       push(l, at, simd::DotI8(code, &l.codes[size_t(at) * dim_], dim_));
     }
     return;
   }
-  const uint32_t only_list = 0;
-  const size_t count = trained() ? quantizer_.NearestInto(query, nprobe, scores, order, probed) : 1;
-  const uint32_t* lists = trained() ? probed : &only_list;
-  for (size_t p = 0; p < count; ++p) {
-    const List& list = lists_[lists[p]];
-    const uint32_t members = uint32_t(list.items.size());
-    uint32_t at = 0;
-    for (; at + 4 <= members; at += 4) {  // a list's codes are contiguous: four rows at once
-      int32_t dots[4];
-      simd::DotI8x4Rows(code, &list.codes[size_t(at) * dim_], dim_, dots);
-      for (uint32_t j = 0; j < 4; ++j) push(list, at + j, dots[j]);
+  // Rows are counted one list after another: skip to the list holding `begin`.
+  size_t first = 0;  // the row number of list p's first member
+  for (size_t p = 0; p < rows.count && first < end; ++p) {
+    const List& list = lists_[rows.lists[p]];
+    const size_t members = list.items.size();
+    if (first + members > begin) {
+      uint32_t at = uint32_t(begin > first ? begin - first : 0);
+      const uint32_t stop = uint32_t(std::min(members, end - first));
+      for (; at + 4 <= stop; at += 4) {  // a list's codes are contiguous: four rows at once
+        int32_t dots[4];
+        simd::DotI8x4Rows(code, &list.codes[size_t(at) * dim_], dim_, dots);
+        for (uint32_t j = 0; j < 4; ++j) push(list, at + j, dots[j]);
+      }
+      for (; at < stop; ++at)
+        push(list, at, simd::DotI8(code, &list.codes[size_t(at) * dim_], dim_));
     }
-    for (; at < members; ++at)
-      push(list, at, simd::DotI8(code, &list.codes[size_t(at) * dim_], dim_));
+    first += members;
   }
 }
 

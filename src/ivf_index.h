@@ -141,15 +141,28 @@ class IvfIndex {
   void RenumberSequences();
   // How many int8 candidates each query keeps for re-ranking.
   size_t PoolSize(size_t k) const;
-  // Step 1 of a query: the int8 scores of the probed lists' members (or of the filter's items)
-  // into `pool`. Allocates nothing, so queries run in parallel shares: code has dim_ bytes,
-  // scores and order lists() entries, probed nprobe; pool has room for every candidate.
-  void FillPool(const float* unit_query, size_t nprobe, const uint32_t* filter, size_t filter_size,
-                int8_t* code, float* scores, uint32_t* order, uint32_t* probed, TopK* pool) const;
-  // Step 2: the pool re-ranked with the float32 query into `best` (room for its k); allocates
+  // The rows one query scores: the probed lists' members one list after another (every
+  // member while untrained), or the filter's items; with the query's int8 code and scale.
+  struct QueryRows {
+    const int8_t* code;
+    float scale;
+    const uint32_t* lists;  // lists to scan, or null with a filter
+    size_t count;           // lists, or the filter's items
+    const uint32_t* filter;
+    size_t rows;  // members of the lists, or filter items
+  };
+  // Step 1 of a query: its code, and the lists it probes. Allocates nothing, so queries run in
+  // parallel shares: code has dim_ bytes, scores and order lists() entries, probed nprobe.
+  QueryRows RowsOfQuery(const float* unit_query, size_t nprobe, const uint32_t* filter,
+                        size_t filter_size, int8_t* code, float* scores, uint32_t* order,
+                        uint32_t* probed) const;
+  // Step 2: the int8 scores of rows [begin, end) of the query into `pool`, which has room for
+  // each. Allocates nothing, so ranges of one query run in parallel shares too.
+  void ScanQueryRows(const QueryRows& rows, size_t begin, size_t end, TopK* pool) const;
+  // Step 3: the pool re-ranked with the float32 query into `best` (room for its k); allocates
   // nothing either (row: dim_ floats of scratch).
   void Rerank(const float* unit_query, const TopK& pool, float* row, TopK* best) const;
-  // Step 3, on the calling thread: the best k as hits (their ids copied).
+  // Step 4, on the calling thread: the best k as hits (their ids copied).
   Hits HitsOf(TopK* best) const;
   // NearDuplicates' parallel steps (ivf_near_duplicates.cpp): each list's nearest lists, and
   // the scan of pairs of neighbouring lists.

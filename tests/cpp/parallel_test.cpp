@@ -275,6 +275,43 @@ TEST(Parallel, OneQueryScansRangesOfRowsOnThreadsWithTheSameResults) {
   }
 }
 
+// The approximate index's lone query likewise: the probed lists' rows (or the filter's) cut
+// into ranges, lists cut where a range ends, trained and untrained.
+TEST(Parallel, ApproximateOneQueryScansRangesOfRowsOnThreadsWithTheSameResults) {
+  const size_t d = 512;  // ranges of at least 2,048 rows
+  const std::vector<float> data = testing::ClusteredVectors(20'000, d, 200, 0.6, 21);
+  const std::vector<float> query = testing::ClusteredVectors(1, d, 200, 0.6, 22);
+  IvfOptions options;
+  options.lists = 8;
+  for (size_t n : {size_t(19'000), size_t(20'000)}) {  // 20,000: trained as it is added
+    Result<IvfIndex> created = IvfIndex::Create(d, options);
+    ASSERT_TRUE(created.ok());
+    IvfIndex& index = created.value();
+    std::vector<ItemId> ids, every_other;  // every other row: 4 ranges
+    for (size_t i = 0; i < n; ++i) ids.emplace_back(double(i));
+    for (size_t i = 0; i < n; i += 2) every_other.emplace_back(double(i));
+    ASSERT_TRUE(index.Add(ids, data.data(), n * d).ok());
+    ASSERT_EQ(index.trained(), n == 20'000);
+    for (const std::vector<ItemId>* filter :
+         {static_cast<std::vector<ItemId>*>(nullptr), &every_other}) {
+      for (int k : {10, 3000}) {  // 3,000: a pool of 12,000, more than a range's rows
+        // Every list probed: all n rows, 9 ranges at most.
+        Result<Hits> one = index.Search(query.data(), d, k, 8, filter);
+        ASSERT_TRUE(one.ok());
+        for (int threads : {2, 3}) {
+          ScopedThreads scoped(threads);
+          Result<Hits> many = index.Search(query.data(), d, k, 8, filter);
+          ASSERT_TRUE(many.ok());
+          const size_t ranges = filter ? 4 : (threads == 2 ? 8 : 9);  // 4 per thread at most
+          EXPECT_EQ(scoped.SharesRun(), ranges) << n << " rows, " << threads << " threads";
+          EXPECT_EQ(many.value().ids, one.value().ids) << n << " rows, " << threads << " threads";
+          EXPECT_EQ(many.value().scores, one.value().scores) << n << " rows, k " << k;
+        }
+      }
+    }
+  }
+}
+
 // The approximate index likewise: trained (probing lists) and untrained, with and without a
 // filter, with float copies and without.
 TEST(Parallel, ApproximateBatchSearchIsIdenticalOnEveryThreadCount) {

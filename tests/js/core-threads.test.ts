@@ -195,6 +195,34 @@ describe('batched search on threads', () => {
     }
   });
 
+  it("splits a lone approximate query's probed rows between threads, with the same results as one thread", async () => {
+    await init();
+    if (os.availableParallelism() < 2) return;
+    // Every one of 8 lists probed: 70,000 rows of 64, four ranges of at least 16,384 (two of a
+    // filter of every other row); trained as the rows are added.
+    const d = 64;
+    const n = 70_000;
+    const index = new ApproximateIndex(d, { lists: 8 });
+    index.addMany(
+      Array.from({ length: n }, (_, i) => i),
+      randomVectors(n, d, 10),
+    );
+    expect(index.info().trained).toBe(true);
+    const query = randomVectors(1, d, 11);
+    const filter = Array.from({ length: n / 2 }, (_, i) => 2 * i);
+    for (const options of [{ nprobe: 8 }, { nprobe: 8, filter }]) {
+      for (const k of [10, 5000]) {
+        const [one, many] = onOneThreadAndAll(() => index.search(query, k, options));
+        expect(one.ids.length).toBe(k);
+        expect(many).toEqual(one);
+      }
+      const start = helperSharesRun();
+      for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++) index.search(query, 10, options);
+      expect(helperSharesRun()).toBeGreaterThan(start);
+    }
+    index.delete();
+  });
+
   it('gives the approximate index the same results and near-duplicate groups as one thread', async () => {
     await init();
     if (os.availableParallelism() < 2) return;
