@@ -352,7 +352,7 @@ void ScanListedRows(const float* query, const float* data, const uint64_t* seqs,
 // What the int8 scan of a range of queries reads and fills, as values (see ScanFloat32Queries).
 struct Int8Scan {
   const int8_t* query_codes;    // num_queries * d
-  const int16_t* wide_queries;  // the same codes as int16, for a batch without slots
+  const int16_t* wide_queries;  // the same codes as int16, for a scan without slots
   const float* query_scales;    // num_queries
   const int8_t* codes;          // n * d
   const float* scales;          // n
@@ -370,25 +370,35 @@ inline void OfferInt8(const Int8Scan& scan, size_t q, size_t row, int32_t dot, T
               static_cast<uint32_t>(row));
 }
 
-// out[i] = the int32 dot product of q with each of `count` rows of int8 codes: a loop with no
-// call in it, so the engine keeps its values in registers.
-__attribute__((noinline)) void DotI8Rows(const int8_t* q, const int8_t* rows, size_t count,
-                                         size_t d, int32_t* out) {
-  for (size_t i = 0; i < count; ++i) out[i] = simd::DotI8(q, rows + i * d, d);
+// out[4i + j] = q . row (first + i + j * step rows) for i in [0, quads), q the query's codes
+// widened to int16: four rows read side by side, from four memory streams, as DotQuads reads
+// float32 rows. A loop with no call in it, so the engine keeps its values in registers.
+__attribute__((noinline)) void DotI8Quads(const int16_t* q, const int8_t* first, size_t step,
+                                          size_t quads, size_t d, int32_t* out) {
+  for (size_t i = 0; i < quads; ++i) {
+    const int8_t* r = first + i * d;
+    simd::DotWideI8x4(q, r, r + step, r + 2 * step, r + 3 * step, d, out + 4 * i);
+  }
 }
 
-// Int8 scores of the one query over rows [begin, end), in order, as prefetch follows best:
-// dot products a block at a time (DotI8Rows), then offered. Out of line: one copy, whatever
-// calls it.
+// Int8 scores of the one query over rows [begin, end): the range's four quarters read side by
+// side (DotI8Quads), scored a block at a time, then offered, as ScanOneFloat32Query does. Out
+// of line: one copy, whatever calls it.
 __attribute__((noinline)) void ScanOneInt8Query(const Int8Scan scan, size_t begin, size_t end,
                                                 TopK* pool) {
-  constexpr size_t kRows = 256;
-  const size_t d = scan.d;
-  int32_t dots[kRows];
-  for (size_t start = begin; start < end; start += kRows) {
-    const size_t count = std::min(kRows, end - start);
-    DotI8Rows(scan.query_codes, scan.codes + start * d, count, d, dots);
-    for (size_t i = 0; i < count; ++i) OfferInt8(scan, 0, start + i, dots[i], pool);
+  constexpr size_t kQuads = 64;
+  const size_t d = scan.d, quarter = (end - begin) / 4, step = quarter * d;
+  int32_t dots[4 * kQuads];
+  for (size_t start = begin; start < begin + quarter; start += kQuads) {
+    const size_t quads = std::min(kQuads, begin + quarter - start);
+    DotI8Quads(scan.wide_queries, scan.codes + start * d, step, quads, d, dots);
+    for (size_t i = 0; i < quads; ++i) {
+      for (size_t j = 0; j < 4; ++j)
+        OfferInt8(scan, 0, start + i + j * quarter, dots[4 * i + j], pool);
+    }
+  }
+  for (size_t row = begin + 4 * quarter; row < end; ++row) {
+    OfferInt8(scan, 0, row, simd::DotI8(scan.query_codes, scan.codes + row * d, d), pool);
   }
 }
 
@@ -497,8 +507,8 @@ std::vector<Hits> EmbeddingIndex::ScanInt8(const float* queries, size_t num_quer
   for (size_t q = 0; q < num_queries; ++q) {
     query_scales[q] = QuantizeInt8(queries + q * dim_, dim_, &query_codes[q * dim_]);
   }
-  std::vector<int16_t> wide_queries;
-  if (num_queries > 1 && !slots) wide_queries.assign(query_codes.begin(), query_codes.end());
+  std::vector<int16_t> wide_queries;  // the kernels of every scan but a filter's
+  if (!slots) wide_queries.assign(query_codes.begin(), query_codes.end());
   std::vector<TopK> approx(num_queries, TopK(pool));
   for (TopK& selection : approx) selection.ReserveFor(slots ? slots->size() : size());
   // Ranges of queries in parallel shares, each filling only its queries' pools (one query:

@@ -599,6 +599,30 @@ inline void DotI8x4Rows(const int8_t* q, const int8_t* rows, size_t d, int32_t o
   out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
 }
 
+// out[j] = q . r_j, exactly, for four rows of int8 codes and a query already widened to int16
+// (d values): the query is widened once, not once per row, and its loads are shared by the four
+// rows, so a lone int8 query takes about a third fewer operations per row than with DotI8.
+// Always inlined in the loop over rows that calls it (see Dot1x4).
+__attribute__((always_inline)) inline void DotWideI8x4(const int16_t* q, const int8_t* r0,
+                                                       const int8_t* r1, const int8_t* r2,
+                                                       const int8_t* r3, size_t d, int32_t out[4]) {
+  const int8_t* r[4] = {r0, r1, r2, r3};
+  I8Vec acc[4] = {ZeroI32(), ZeroI32(), ZeroI32(), ZeroI32()};
+  size_t i = 0;
+  for (; i + 16 <= d; i += 16) {
+    const I8Vec lo = LoadI16(q + i), hi = LoadI16(q + i + 8);
+    for (int j = 0; j < 4; ++j) {
+      const I8Vec v = LoadI8(r[j] + i);
+      acc[j] = AddPairProducts(AddPairProducts(acc[j], lo, WidenLow(v)), hi, WidenHigh(v));
+    }
+  }
+  for (int j = 0; j < 4; ++j) {
+    int32_t sum = SumLanes(acc[j]);
+    for (size_t t = i; t < d; ++t) sum += int32_t(q[t]) * r[j][t];
+    out[j] = sum;
+  }
+}
+
 // out[4 * j + r] = c_j . row r (at rows + r * stride), j in 0..1, r in 0..3, over d int16
 // values, d a multiple of 8: a 2 x 4 register block. Exact in int32 while
 // d * max|c| * max|row| stays below 2^31 (the caller's bound).
@@ -632,6 +656,15 @@ inline void DotI16x2x4(const int16_t* c0, const int16_t* c1, const int16_t* rows
 
 inline void DotI8x4Rows(const int8_t* q, const int8_t* rows, size_t d, int32_t out[4]) {
   for (int r = 0; r < 4; ++r) out[r] = scalar::DotI8(q, rows + r * d, d);
+}
+
+inline void DotWideI8x4(const int16_t* q, const int8_t* r0, const int8_t* r1, const int8_t* r2,
+                        const int8_t* r3, size_t d, int32_t out[4]) {
+  const int8_t* r[4] = {r0, r1, r2, r3};
+  for (int j = 0; j < 4; ++j) {
+    out[j] = 0;
+    for (size_t t = 0; t < d; ++t) out[j] += int32_t(q[t]) * r[j][t];
+  }
 }
 
 #endif
