@@ -390,6 +390,7 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
   const size_t pool = PoolSize(size_t(k)), d = dim_, lists_here = lists();
   std::vector<float> units(num_queries * d), scores(probing ? num_queries * lists_here : 0);
   std::vector<int8_t> codes(num_queries * d);
+  std::vector<int16_t> wides(filter ? 0 : num_queries * d);
   std::vector<uint32_t> order(scores.size()), probed(probing ? num_queries * probe : 0);
   std::vector<TopK> pools(num_queries, TopK(pool)), bests(num_queries, TopK(size_t(k)));
   for (size_t q = 0; q < num_queries; ++q) {
@@ -403,6 +404,7 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
   const float* unit_rows = units.data();
   float* score_rows = scores.data();
   int8_t* code_rows = codes.data();
+  int16_t* wide_rows = wides.data();
   uint32_t *order_rows = order.data(), *probed_rows = probed.data();
   const uint32_t* listed = filter ? items.data() : nullptr;
   const size_t listed_size = items.size();
@@ -410,6 +412,7 @@ Result<std::vector<Hits>> IvfIndex::SearchBatch(const float* queries, size_t num
   const IvfIndex* self = this;
   auto rows_of = [=](size_t q) {
     return self->RowsOfQuery(unit_rows + q * d, probe, listed, listed_size, code_rows + q * d,
+                             filter ? nullptr : wide_rows + q * d,
                              probing ? score_rows + q * lists_here : nullptr,
                              probing ? order_rows + q * lists_here : nullptr,
                              probing ? probed_rows + q * probe : nullptr);
@@ -443,14 +446,15 @@ size_t IvfIndex::PoolSize(size_t k) const {
 }
 
 IvfIndex::QueryRows IvfIndex::RowsOfQuery(const float* query, size_t nprobe, const uint32_t* filter,
-                                          size_t filter_size, int8_t* code, float* scores,
-                                          uint32_t* order, uint32_t* probed) const {
+                                          size_t filter_size, int8_t* code, int16_t* wide,
+                                          float* scores, uint32_t* order, uint32_t* probed) const {
   static constexpr uint32_t kOnlyList = 0;
-  QueryRows rows{code, QuantizeInt8(query, dim_, code), nullptr, 0, filter, 0};
+  QueryRows rows{code, wide, QuantizeInt8(query, dim_, code), nullptr, 0, filter, 0};
   if (filter) {
     rows.count = rows.rows = filter_size;
     return rows;
   }
+  std::copy(code, code + dim_, wide);
   rows.count = trained() ? quantizer_.NearestInto(query, nprobe, scores, order, probed) : 1;
   rows.lists = trained() ? probed : &kOnlyList;
   for (size_t p = 0; p < rows.count; ++p) rows.rows += lists_[rows.lists[p]].items.size();
@@ -483,7 +487,8 @@ void IvfIndex::ScanQueryRows(const QueryRows& rows, size_t begin, size_t end, To
       const uint32_t stop = uint32_t(std::min(members, end - first));
       for (; at + 4 <= stop; at += 4) {  // a list's codes are contiguous: four rows at once
         int32_t dots[4];
-        simd::DotI8x4Rows(code, &list.codes[size_t(at) * dim_], dim_, dots);
+        const int8_t* r = &list.codes[size_t(at) * dim_];
+        simd::DotWideI8x4(rows.wide, r, r + dim_, r + 2 * dim_, r + 3 * dim_, dim_, dots);
         for (uint32_t j = 0; j < 4; ++j) push(list, at + j, dots[j]);
       }
       for (; at < stop; ++at)

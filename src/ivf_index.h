@@ -145,6 +145,7 @@ class IvfIndex {
   // member while untrained), or the filter's items; with the query's int8 code and scale.
   struct QueryRows {
     const int8_t* code;
+    const int16_t* wide;  // code widened to int16, for the lists' kernel
     float scale;
     const uint32_t* lists;  // lists to scan, or null with a filter
     size_t count;           // lists, or the filter's items
@@ -152,10 +153,11 @@ class IvfIndex {
     size_t rows;  // members of the lists, or filter items
   };
   // Step 1 of a query: its code, and the lists it probes. Allocates nothing, so queries run in
-  // parallel shares: code has dim_ bytes, scores and order lists() entries, probed nprobe.
+  // parallel shares: code and wide have dim_ values, scores and order lists() entries, probed
+  // nprobe.
   QueryRows RowsOfQuery(const float* unit_query, size_t nprobe, const uint32_t* filter,
-                        size_t filter_size, int8_t* code, float* scores, uint32_t* order,
-                        uint32_t* probed) const;
+                        size_t filter_size, int8_t* code, int16_t* wide, float* scores,
+                        uint32_t* order, uint32_t* probed) const;
   // Step 2: the int8 scores of rows [begin, end) of the query into `pool`, which has room for
   // each. Allocates nothing, so ranges of one query run in parallel shares too.
   void ScanQueryRows(const QueryRows& rows, size_t begin, size_t end, TopK* pool) const;

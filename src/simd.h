@@ -526,7 +526,7 @@ __attribute__((noinline)) void DotI8ChunksMx2(const int16_t* const* q, const int
 
 // out[2j + r] = q[j] . row r, exactly, for m points (1 to kMaxDotI8Block) of int8 values
 // widened to int16 once per batch, and two int8 rows: the rows are widened once for all m
-// points (DotI8x4Rows widens the query for every row).
+// points.
 __attribute__((noinline)) inline void DotI8Mx2(const int16_t* const* q, size_t m, const int8_t* r0,
                                                const int8_t* r1, size_t d, int32_t* out) {
   const size_t chunks = d / 16;
@@ -577,26 +577,6 @@ inline int32_t DotI8(const int8_t* a, const int8_t* b, size_t d) {
   int32_t sum = SumLanes(acc);
   for (; i < d; ++i) sum += int32_t(a[i]) * int32_t(b[i]);
   return sum;
-}
-
-// out[r] = DotI8(q, rows + r*d) for r in 0..3.
-inline void DotI8x4Rows(const int8_t* q, const int8_t* rows, size_t d, int32_t out[4]) {
-  const int8_t *r0 = rows, *r1 = rows + d, *r2 = rows + 2 * d, *r3 = rows + 3 * d;
-  I8Vec a0 = ZeroI32(), a1 = a0, a2 = a0, a3 = a0;
-  size_t i = 0;
-  for (; i + 16 <= d; i += 16) {
-    I8Vec qv = LoadI8(q + i);
-    a0 = DotI8Step(a0, qv, LoadI8(r0 + i));
-    a1 = DotI8Step(a1, qv, LoadI8(r1 + i));
-    a2 = DotI8Step(a2, qv, LoadI8(r2 + i));
-    a3 = DotI8Step(a3, qv, LoadI8(r3 + i));
-  }
-  int32_t s0 = SumLanes(a0), s1 = SumLanes(a1), s2 = SumLanes(a2), s3 = SumLanes(a3);
-  for (; i < d; ++i) {
-    int32_t qi = q[i];
-    s0 += qi * r0[i], s1 += qi * r1[i], s2 += qi * r2[i], s3 += qi * r3[i];
-  }
-  out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
 }
 
 // out[j] = q . r_j, exactly, for four rows of int8 codes and a query already widened to int16
@@ -652,10 +632,6 @@ inline void DotI16x2x4(const int16_t* c0, const int16_t* c1, const int16_t* rows
     out[r] = scalar::DotI16(c0, rows + r * stride, d);
     out[4 + r] = scalar::DotI16(c1, rows + r * stride, d);
   }
-}
-
-inline void DotI8x4Rows(const int8_t* q, const int8_t* rows, size_t d, int32_t out[4]) {
-  for (int r = 0; r < 4; ++r) out[r] = scalar::DotI8(q, rows + r * d, d);
 }
 
 inline void DotWideI8x4(const int16_t* q, const int8_t* r0, const int8_t* r1, const int8_t* r2,
