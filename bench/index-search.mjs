@@ -279,6 +279,7 @@ function section(result) {
     ],
     ['float32 single: WASM speed as a share of native', ratio(native.single, ours.single)],
     ['float32 single: WASM in Chromium, speed as a share of native', ratio(native.single, inBrowser.single)],
+    ['int8 single: WASM speed as a share of native', ratio(find('clipscope native int8').single, int8c.single)],
     ['float32 batch vs float32 single (throughput)', ratio(ours.single, ours.batch)],
     ['float32 batch vs faiss IndexFlatIP batch', ratio(faiss.batch, ours.batch)],
     ['int8-exact single vs float32 single', ratio(ours.single, int8.single)],
