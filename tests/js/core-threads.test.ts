@@ -75,6 +75,25 @@ function indexOfRows(vectors: Float32Array, d: number, options: ConstructorParam
   return index;
 }
 
+// A lone query, search(k, options), for each of the option sets and each k: the same hits on
+// one thread as on all of the core's, and a helper thread taking part.
+function expectLoneQuerySharedByThreads<O>(
+  search: (k: number, options: O) => { ids: unknown[] },
+  optionSets: O[],
+  ks: number[],
+) {
+  for (const options of optionSets) {
+    for (const k of ks) {
+      const [one, many] = onOneThreadAndAll(() => search(k, options));
+      expect(one.ids.length).toBe(k);
+      expect(many).toEqual(one);
+    }
+    const start = helperSharesRun();
+    for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++) search(10, options);
+    expect(helperSharesRun()).toBeGreaterThan(start);
+  }
+}
+
 // fn() on one thread, then on all of the core's: both results.
 function onOneThreadAndAll<T>(fn: () => T): [T, T] {
   core().useThreads(1);
@@ -181,16 +200,7 @@ describe('batched search on threads', () => {
     const filter = Array.from({ length: n / 2 }, (_, i) => 2 * i);
     for (const storage of ['float32', 'int8', 'int8-exact'] as const) {
       const index = indexOfRows(randomVectors(n, d, 8), d, { storage });
-      for (const options of [{}, { filter }]) {
-        for (const k of [10, 20_000]) {
-          const [one, many] = onOneThreadAndAll(() => index.search(query, k, options));
-          expect(one.ids.length).toBe(k);
-          expect(many).toEqual(one);
-        }
-        const start = helperSharesRun();
-        for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++) index.search(query, 10, options);
-        expect(helperSharesRun()).toBeGreaterThan(start);
-      }
+      expectLoneQuerySharedByThreads((k, options) => index.search(query, k, options), [{}, { filter }], [10, 20_000]);
       index.delete();
     }
   });
@@ -210,16 +220,11 @@ describe('batched search on threads', () => {
     expect(index.info().trained).toBe(true);
     const query = randomVectors(1, d, 11);
     const filter = Array.from({ length: n / 2 }, (_, i) => 2 * i);
-    for (const options of [{ nprobe: 8 }, { nprobe: 8, filter }]) {
-      for (const k of [10, 5000]) {
-        const [one, many] = onOneThreadAndAll(() => index.search(query, k, options));
-        expect(one.ids.length).toBe(k);
-        expect(many).toEqual(one);
-      }
-      const start = helperSharesRun();
-      for (let attempt = 0; attempt < 20 && helperSharesRun() === start; attempt++) index.search(query, 10, options);
-      expect(helperSharesRun()).toBeGreaterThan(start);
-    }
+    expectLoneQuerySharedByThreads(
+      (k, options) => index.search(query, k, options),
+      [{ nprobe: 8 }, { nprobe: 8, filter }],
+      [10, 5000],
+    );
     index.delete();
   });
 
