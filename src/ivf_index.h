@@ -153,8 +153,8 @@ class IvfIndex {
     size_t rows;  // members of the lists, or filter items
   };
   // Step 1 of a query: its code, and the lists it probes. Allocates nothing, so queries run in
-  // parallel shares: code and wide have dim_ values, scores and order lists() entries, probed
-  // nprobe.
+  // parallel shares: code has dim_ values, wide too (null with a filter), scores and order
+  // lists() entries, probed nprobe.
   QueryRows RowsOfQuery(const float* unit_query, size_t nprobe, const uint32_t* filter,
                         size_t filter_size, int8_t* code, int16_t* wide, float* scores,
                         uint32_t* order, uint32_t* probed) const;
