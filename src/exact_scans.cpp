@@ -85,10 +85,8 @@ void ScanFloat32Queries(const float* queries, const float* data, const uint64_t*
   }
 }
 
-// Out of line: one copy, whatever calls it.
-__attribute__((noinline)) void ScanOneFloat32Query(const float* query, const float* data,
-                                                   const uint64_t* seqs, size_t begin, size_t end,
-                                                   size_t d, TopK* selection) {
+void ScanOneFloat32Query(const float* query, const float* data, const uint64_t* seqs, size_t begin,
+                         size_t end, size_t d, TopK* selection) {
   ScanInQuarters<float>(
       begin, end,
       [=](size_t start, size_t quarter, size_t count, float* scores) {
@@ -107,9 +105,7 @@ void ScanListedRows(const float* query, const float* data, const uint64_t* seqs,
   }
 }
 
-// Out of line: one copy, whatever calls it.
-__attribute__((noinline)) void ScanOneInt8Query(const Int8Scan scan, size_t begin, size_t end,
-                                                TopK* pool) {
+void ScanOneInt8Query(const Int8Scan scan, size_t begin, size_t end, TopK* pool) {
   const size_t d = scan.d;
   ScanInQuarters<int32_t>(
       begin, end,
